@@ -1,0 +1,77 @@
+//! Commands and flags. Every flag has a `DATELINE_*` environment twin;
+//! flags win over the environment, which wins over `dateline.toml`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "dateline",
+    version,
+    about = "Dateline: a self-hosted, multilingual news publishing platform.",
+    long_about = "Dateline runs the website of a multilingual news outlet from one binary.\n\n\
+        With no configuration it keeps everything in ./data (an embedded SQLite database and the \
+        media files) and serves http://127.0.0.1:8080, filled with demo content on first start.\n\n\
+        Settings come from flags, then DATELINE_* environment variables, then dateline.toml \
+        (flags win). `dateline serve --print-config` shows the effective settings."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Configuration file [default: ./dateline.toml when it exists].
+    #[arg(long, global = true, env = "DATELINE_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Directory for the SQLite database and media files [default: ./data].
+    #[arg(long, global = true, env = "DATELINE_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Database to use: postgres://user@host/db, or sqlite:PATH
+    /// [default: SQLite in the data directory].
+    #[arg(long, global = true, env = "DATELINE_DATABASE_URL", value_name = "URL")]
+    pub database_url: Option<String>,
+    /// Log filter, e.g. `info` or `dateline=debug,info`.
+    #[arg(long, global = true, env = "DATELINE_LOG", value_name = "FILTER")]
+    pub log: Option<String>,
+    /// Log format: `text` for people, `json` for log collectors.
+    #[arg(long, global = true, env = "DATELINE_LOG_FORMAT", value_name = "FORMAT")]
+    pub log_format: Option<crate::config::LogFormat>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the site (and fill an empty store with demo content first,
+    /// unless --no-demo).
+    Serve(ServeArgs),
+    /// Apply pending database migrations, then exit.
+    Migrate,
+    /// Load the demo content (two editions, sections, authors, tags, photos,
+    /// articles) into an empty store, then exit.
+    Demo,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on [default: 127.0.0.1:8080]; port 0 picks a free port.
+    #[arg(long, env = "DATELINE_LISTEN", value_name = "ADDR")]
+    pub listen: Option<SocketAddr>,
+    /// Do not load demo content into an empty store.
+    #[arg(long, env = "DATELINE_NO_DEMO")]
+    pub no_demo: bool,
+    /// Public base URL used in canonical links and feeds
+    /// [default: http://<listen address>].
+    #[arg(long, env = "DATELINE_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
+    /// The outlet's name shown on every page.
+    #[arg(long, env = "DATELINE_SITE_NAME", value_name = "NAME")]
+    pub site_name: Option<String>,
+    /// Print the effective settings (secrets redacted) and exit.
+    #[arg(long)]
+    pub print_config: bool,
+}

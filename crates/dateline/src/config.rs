@@ -1,0 +1,197 @@
+//! Settings: defaults in code, then `dateline.toml`, then `DATELINE_*`
+//! environment variables, then flags.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::Context as _;
+use serde::{Deserialize, Serialize};
+
+use crate::cli::{GlobalArgs, ServeArgs};
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+/// Everything `dateline` can be told. The TOML file uses these names.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// Address the server listens on.
+    pub listen: SocketAddr,
+    /// Where the SQLite database and media files live.
+    pub data_dir: PathBuf,
+    /// `postgres://…` or `sqlite:…`; empty means SQLite in `data_dir`.
+    pub database_url: String,
+    /// Base URL for absolute links; empty means `http://<listen>`.
+    pub public_url: String,
+    /// The outlet's name.
+    pub site_name: String,
+    /// The agency named in datelines ("GENEVA, Nov 28 (Meridian) -").
+    pub agency: String,
+    /// Fill an empty store with demo content on `serve`.
+    pub demo: bool,
+    /// `Cache-Control: max-age` of pages, in seconds.
+    pub page_max_age_secs: u64,
+    /// Longest reuse of a rendered page from memory, in seconds.
+    pub page_cache_ttl_secs: u64,
+    /// Log filter (`info`, `dateline=debug,info` …).
+    pub log: String,
+    pub log_format: LogFormat,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: PathBuf::from("data"),
+            database_url: String::new(),
+            public_url: String::new(),
+            site_name: "Meridian".into(),
+            agency: "Meridian".into(),
+            demo: true,
+            page_max_age_secs: 60,
+            page_cache_ttl_secs: 30,
+            log: "info".into(),
+            log_format: LogFormat::Text,
+        }
+    }
+}
+
+impl std::fmt::Debug for Settings {
+    /// Redacts the database password.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("listen", &self.listen)
+            .field("data_dir", &self.data_dir)
+            .field("database_url", &redact_url(&self.database_url))
+            .field("public_url", &self.public_url)
+            .field("site_name", &self.site_name)
+            .field("demo", &self.demo)
+            .finish_non_exhaustive()
+    }
+}
+
+/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
+    let (authority, path) = rest.split_once('/').map_or((rest, None), |(a, p)| (a, Some(p)));
+    let Some((userinfo, host)) = authority.rsplit_once('@') else { return url.to_owned() };
+    let user = userinfo.split_once(':').map_or(userinfo, |(user, _)| user);
+    let masked = if userinfo.contains(':') { format!("{user}:***") } else { user.to_owned() };
+    match path {
+        Some(path) => format!("{scheme}://{masked}@{host}/{path}"),
+        None => format!("{scheme}://{masked}@{host}"),
+    }
+}
+
+impl Settings {
+    /// Reads the file named by `--config`, else `./dateline.toml` if it
+    /// exists, then applies the environment and flags (which clap merged).
+    pub fn load(global: &GlobalArgs, serve: Option<&ServeArgs>) -> anyhow::Result<Self> {
+        let mut settings = match &global.config {
+            Some(path) => Self::from_file(path)?,
+            None if Path::new("dateline.toml").exists() => Self::from_file(Path::new("dateline.toml"))?,
+            None => Self::default(),
+        };
+        if let Some(dir) = &global.data_dir {
+            settings.data_dir = dir.clone();
+        }
+        if let Some(url) = &global.database_url {
+            settings.database_url = url.clone();
+        }
+        if let Some(log) = &global.log {
+            settings.log = log.clone();
+        }
+        if let Some(format) = global.log_format {
+            settings.log_format = format;
+        }
+        if let Some(serve) = serve {
+            if let Some(listen) = serve.listen {
+                settings.listen = listen;
+            }
+            if serve.no_demo {
+                settings.demo = false;
+            }
+            if let Some(url) = &serve.public_url {
+                settings.public_url = url.clone();
+            }
+            if let Some(name) = &serve.site_name {
+                settings.site_name = name.clone();
+            }
+        }
+        Ok(settings)
+    }
+
+    fn from_file(path: &Path) -> anyhow::Result<Self> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("could not read the configuration file {}", path.display()))?;
+        toml::from_str(&text).map_err(|e| {
+            // One line: the position and the message, not toml's drawing.
+            let line = e.span().map_or(0, |span| text[..span.start.min(text.len())].lines().count().max(1));
+            anyhow::anyhow!(
+                "{} is not a valid Dateline configuration: line {line}: {}",
+                path.display(),
+                e.message().trim()
+            )
+        })
+    }
+
+    /// The database URL in effect: the configured one, or SQLite in the data dir.
+    pub fn effective_database_url(&self) -> String {
+        if self.database_url.is_empty() {
+            format!("sqlite:{}", self.data_dir.join("dateline.db").display())
+        } else {
+            self.database_url.clone()
+        }
+    }
+
+    pub fn effective_public_url(&self, bound: SocketAddr) -> String {
+        if self.public_url.is_empty() {
+            format!("http://{bound}")
+        } else {
+            self.public_url.trim_end_matches('/').to_owned()
+        }
+    }
+
+    pub fn page_max_age(&self) -> Duration {
+        Duration::from_secs(self.page_max_age_secs)
+    }
+
+    pub fn page_cache_ttl(&self) -> Duration {
+        Duration::from_secs(self.page_cache_ttl_secs)
+    }
+
+    /// The settings as TOML, as `--print-config` shows them (password redacted).
+    pub fn to_printable_toml(&self) -> String {
+        let mut shown = self.clone();
+        shown.database_url = redact_url(&self.effective_database_url());
+        toml::to_string_pretty(&shown).unwrap_or_else(|e| format!("# could not print settings: {e}\n"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(redact_url("postgres://app:s3cret@db:5432/news"), "postgres://app:***@db:5432/news");
+        assert_eq!(redact_url("postgres://app@db/news"), "postgres://app@db/news");
+        assert_eq!(redact_url("sqlite:data/dateline.db"), "sqlite:data/dateline.db");
+        let settings = Settings { database_url: "postgres://u:pw@h/d".into(), ..Settings::default() };
+        assert!(!format!("{settings:?}").contains("pw"));
+        assert!(!settings.to_printable_toml().contains("pw"));
+    }
+
+    #[test]
+    fn unknown_keys_in_the_file_are_refused() {
+        assert!(toml::from_str::<Settings>("listen = \"127.0.0.1:9000\"\nsite_name = \"X\"").is_ok());
+        assert!(toml::from_str::<Settings>("lisen = \"127.0.0.1:9000\"").is_err());
+    }
+}

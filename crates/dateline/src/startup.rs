@@ -1,0 +1,131 @@
+//! From settings to a running server.
+
+use std::sync::Arc;
+
+use anyhow::{Context as _, bail};
+use dateline_store::{LocalBlobStore, Store};
+use dateline_store_postgres::PostgresStore;
+use dateline_store_sqlite::SqliteStore;
+use dateline_web::{AppState, WebConfig};
+
+use crate::cli::{Cli, Command};
+use crate::config::{Settings, redact_url};
+use crate::{demo, telemetry};
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let serve_args = match &cli.command {
+        Command::Serve(args) => Some(args),
+        _ => None,
+    };
+    let settings = Settings::load(&cli.global, serve_args)?;
+    if serve_args.is_some_and(|a| a.print_config) {
+        print!("{}", settings.to_printable_toml());
+        return Ok(());
+    }
+    telemetry::init_logging(&settings.log, settings.log_format);
+    match cli.command {
+        Command::Migrate => {
+            let store = open_store(&settings).await?;
+            tracing::info!(backend = store.backend(), "migrations are up to date");
+            Ok(())
+        }
+        Command::Demo => {
+            let store = open_store(&settings).await?;
+            if !store.is_empty().await? {
+                bail!("the store already has content; demo content only goes into an empty store");
+            }
+            demo::load(store.as_ref(), &blobs(&settings), &settings.agency).await?;
+            Ok(())
+        }
+        Command::Serve(_) => serve(settings).await,
+    }
+}
+
+fn blobs(settings: &Settings) -> LocalBlobStore {
+    LocalBlobStore::new(settings.data_dir.join("media"))
+}
+
+/// Opens the database the URL names and brings its schema up to date.
+pub async fn open_store(settings: &Settings) -> anyhow::Result<Arc<dyn Store>> {
+    let url = settings.effective_database_url();
+    let shown = redact_url(&url);
+    let store: Arc<dyn Store> = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Arc::new(PostgresStore::connect(&url).await.with_context(|| format!("could not connect to {shown}"))?)
+    } else if let Some(path) = url.strip_prefix("sqlite:") {
+        let path = path.trim_start_matches("//");
+        if let Some(parent) = std::path::Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("could not create the data directory {}", parent.display()))?;
+        }
+        Arc::new(
+            SqliteStore::connect(path)
+                .await
+                .with_context(|| format!("could not open the database {shown}"))?,
+        )
+    } else {
+        bail!("unsupported database URL {shown}: use postgres://… or sqlite:PATH");
+    };
+    store.migrate().await.with_context(|| format!("could not prepare the database {shown}"))?;
+    Ok(store)
+}
+
+async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let store = open_store(&settings).await?;
+    let blobs = blobs(&settings);
+    if settings.demo && store.is_empty().await? {
+        demo::load(store.as_ref(), &blobs, &settings.agency)
+            .await
+            .context("could not load the demo content")?;
+    }
+    let listener = tokio::net::TcpListener::bind(settings.listen)
+        .await
+        .with_context(|| format!("could not listen on {}", settings.listen))?;
+    let bound = listener.local_addr().context("could not read the bound address")?;
+    let config = WebConfig {
+        site_name: settings.site_name.clone(),
+        agency: settings.agency.clone(),
+        public_url: settings.effective_public_url(bound),
+        page_max_age: settings.page_max_age(),
+        page_cache_ttl: settings.page_cache_ttl(),
+    };
+    let metrics = telemetry::init_metrics();
+    let state = AppState::new(Arc::clone(&store), Arc::new(blobs), config, metrics).await?;
+    let app = dateline_web::router(state);
+    tracing::info!(backend = store.backend(), address = %bound, "Dateline is serving");
+    // Tests and scripts read this line to learn the port when --listen has port 0.
+    println!("listening on http://{bound}");
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("the server failed")?;
+    tracing::info!("shut down cleanly");
+    Ok(())
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM; in-flight requests then finish.
+async fn shutdown_signal() {
+    let interrupt = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => tracing::info!("SIGINT received, shutting down"),
+        () = terminate => tracing::info!("SIGTERM received, shutting down"),
+    }
+}

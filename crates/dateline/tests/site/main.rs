@@ -1,0 +1,67 @@
+//! End-to-end tests: each starts the real `dateline` binary on a random
+//! port over a fresh store and talks HTTP to it, as a reader, a crawler or
+//! an API client would.
+//!
+//! Every test in `backend_tests!` runs twice, on SQLite and on PostgreSQL
+//! (`DATELINE_TEST_POSTGRES_URL`, default
+//! `postgres://postgres@127.0.0.1:5432/test`; `./scripts/test` makes sure
+//! one is running).
+
+mod support;
+
+mod api;
+mod cli;
+mod http;
+mod i18n;
+mod pages;
+mod security;
+
+/// Declares each listed `async fn(Backend)` as two tests, `sqlite::name`
+/// and `postgres::name`.
+macro_rules! backend_tests {
+    ($($module:ident :: $name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    crate::$module::$name(crate::support::Backend::Sqlite).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    crate::$module::$name(crate::support::Backend::Postgres).await;
+                }
+            )*
+        }
+    };
+}
+
+backend_tests!(
+    pages::front_page_shows_the_edition,
+    pages::root_redirects_by_accept_language,
+    pages::article_page_has_every_element,
+    pages::updated_and_corrected_article,
+    pages::renamed_article_redirects,
+    pages::withdrawn_article_is_gone,
+    pages::latest_list_pages_by_cursor,
+    pages::tag_and_author_pages,
+    pages::placeholder_pages_answer,
+    pages::unknown_addresses_get_a_localized_404,
+    pages::malformed_query_gets_a_400_page,
+    http::pages_carry_validators_and_answer_304,
+    http::responses_carry_security_headers,
+    http::static_assets_are_fingerprinted_and_immutable,
+    api::editions_and_sections,
+    api::articles_page_by_cursor_and_filter,
+    api::one_article,
+    api::bad_parameters_get_json_errors,
+    api::openapi_document_describes_the_routes,
+    cli::operations_endpoints,
+    cli::first_start_fills_an_empty_store,
+    cli::graceful_shutdown_on_sigterm,
+    i18n::no_interface_string_of_another_edition,
+    security::hostile_inputs_never_break_a_page,
+);

@@ -1,0 +1,336 @@
+//! The test harness: a `dateline serve` child process over a fresh store.
+//!
+//! Painting the demo photos takes a moment, so the first test of a run
+//! makes a demo store once per backend (a data directory for SQLite, a
+//! template database for PostgreSQL) and every test starts from a copy.
+//! `cli::first_start_fills_an_empty_store` covers the real first start.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use sqlx::{Connection as _, Executor as _, PgConnection};
+use tempfile::TempDir;
+use tokio::io::{AsyncBufReadExt as _, BufReader};
+use tokio::process::{Child, Command};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub fn binary() -> &'static str {
+    env!("CARGO_BIN_EXE_dateline")
+}
+
+/// The PostgreSQL server tests use: its `test` database is only used to
+/// create and drop per-test databases.
+pub fn postgres_admin_url() -> String {
+    std::env::var("DATELINE_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+fn postgres_url_for(database: &str) -> String {
+    let admin = postgres_admin_url();
+    let base = admin.rsplit_once('/').map_or(admin.as_str(), |(base, _)| base);
+    format!("{base}/{database}")
+}
+
+async fn admin_connection() -> PgConnection {
+    let url = postgres_admin_url();
+    PgConnection::connect(&url).await.unwrap_or_else(|e| {
+        panic!(
+            "PostgreSQL is not reachable at {url}: {e}. Run ./scripts/test (it starts PostgreSQL), \
+             or set DATELINE_TEST_POSTGRES_URL"
+        )
+    })
+}
+
+/// A `dateline` command with a clean environment (no DATELINE_* from the
+/// developer's shell) and quiet logs.
+pub fn command(dir: &Path) -> Command {
+    let mut command = Command::new(binary());
+    for (key, _) in std::env::vars() {
+        if key.starts_with("DATELINE_") || key == "RUST_LOG" {
+            command.env_remove(key);
+        }
+    }
+    command.env("DATELINE_LOG", "warn").current_dir(dir).kill_on_drop(true);
+    command
+}
+
+struct Template {
+    dir: PathBuf,
+    database: Option<String>,
+}
+
+static SQLITE_TEMPLATE: OnceLock<Template> = OnceLock::new();
+static POSTGRES_TEMPLATE: OnceLock<Template> = OnceLock::new();
+static POSTGRES_CREATE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+fn run_demo(dir: &Path, database_url: Option<&str>) {
+    let mut command = std::process::Command::new(binary());
+    command.arg("demo").arg("--data-dir").arg(dir).env("DATELINE_LOG", "warn");
+    if let Some(url) = database_url {
+        command.arg("--database-url").arg(url);
+    }
+    let output = command.output().expect("run dateline demo");
+    assert!(output.status.success(), "dateline demo failed: {}", String::from_utf8_lossy(&output.stderr));
+}
+
+fn template(backend: Backend) -> &'static Template {
+    match backend {
+        Backend::Sqlite => SQLITE_TEMPLATE.get_or_init(|| {
+            let dir = std::env::temp_dir().join(format!("dateline-test-template-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).expect("template dir");
+            run_demo(&dir, None);
+            Template { dir, database: None }
+        }),
+        Backend::Postgres => POSTGRES_TEMPLATE.get_or_init(|| {
+            std::thread::spawn(|| {
+                let runtime =
+                    tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+                runtime.block_on(async {
+                    let mut admin = admin_connection().await;
+                    // Databases left by runs that crashed.
+                    let stale: Vec<(String,)> = sqlx::query_as(
+                        "SELECT datname FROM pg_database WHERE datname LIKE 'dateline_test_%'",
+                    )
+                    .fetch_all(&mut admin)
+                    .await
+                    .expect("list databases");
+                    for (name,) in stale {
+                        let _ = admin
+                            .execute(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)").as_str())
+                            .await;
+                    }
+                    let name = format!("dateline_test_template_{}", std::process::id());
+                    admin
+                        .execute(format!("CREATE DATABASE \"{name}\"").as_str())
+                        .await
+                        .expect("create template db");
+                    let dir = std::env::temp_dir()
+                        .join(format!("dateline-test-pg-template-{}", std::process::id()));
+                    let _ = std::fs::remove_dir_all(&dir);
+                    std::fs::create_dir_all(&dir).expect("template dir");
+                    run_demo(&dir, Some(&postgres_url_for(&name)));
+                    Template { dir, database: Some(name) }
+                })
+            })
+            .join()
+            .expect("postgres template thread")
+        }),
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create dir");
+    for entry in std::fs::read_dir(from).expect("read dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy file");
+        }
+    }
+}
+
+/// A running server; killed (and its database dropped) when dropped.
+pub struct TestServer {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub dir: TempDir,
+    database: Option<String>,
+    child: Option<Child>,
+}
+
+impl TestServer {
+    /// A server over a copy of the demo store.
+    pub async fn start(backend: Backend) -> Self {
+        let template = tokio::task::spawn_blocking(move || template(backend)).await.expect("template");
+        let dir = TempDir::new().expect("temp dir");
+        copy_dir(&template.dir, dir.path());
+        let database = match &template.database {
+            Some(source) => {
+                let name = format!("dateline_test_{}", uuid_like());
+                let _guard = POSTGRES_CREATE.lock().await;
+                let mut admin = admin_connection().await;
+                admin
+                    .execute(format!("CREATE DATABASE \"{name}\" TEMPLATE \"{source}\"").as_str())
+                    .await
+                    .expect("copy template database");
+                Some(name)
+            }
+            None => None,
+        };
+        Self::spawn(dir, database, &[]).await
+    }
+
+    /// A server over an empty store, with extra `serve` flags.
+    pub async fn start_empty(backend: Backend, flags: &[&str]) -> Self {
+        let dir = TempDir::new().expect("temp dir");
+        let database = match backend {
+            Backend::Sqlite => None,
+            Backend::Postgres => {
+                let name = format!("dateline_test_{}", uuid_like());
+                let mut admin = admin_connection().await;
+                admin.execute(format!("CREATE DATABASE \"{name}\"").as_str()).await.expect("create database");
+                Some(name)
+            }
+        };
+        Self::spawn(dir, database, flags).await
+    }
+
+    async fn spawn(dir: TempDir, database: Option<String>, flags: &[&str]) -> Self {
+        let log = std::fs::File::create(dir.path().join("server.log")).expect("log file");
+        let mut command = command(dir.path());
+        command
+            .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+            .arg(dir.path())
+            .args(flags)
+            .stdout(Stdio::piped())
+            .stderr(log);
+        if let Some(name) = &database {
+            command.arg("--database-url").arg(postgres_url_for(name));
+        }
+        let mut child = command.spawn().expect("start dateline");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        let base = tokio::time::timeout(Duration::from_secs(120), async {
+            while let Some(line) = lines.next_line().await.expect("read stdout") {
+                if let Some(url) = line.strip_prefix("listening on ") {
+                    return Some(url.to_owned());
+                }
+            }
+            None
+        })
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| {
+            let log = std::fs::read_to_string(dir.path().join("server.log")).unwrap_or_default();
+            panic!("dateline did not start; its log:\n{log}")
+        });
+        // Keep draining stdout so the child never blocks on a full pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(30))
+            .build()
+            .expect("http client");
+        Self { base, client, dir, database, child: Some(child) }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.unwrap_or_else(|e| panic!("GET {path}: {e}"))
+    }
+
+    /// GET that must answer 200; returns the body.
+    pub async fn page(&self, path: &str) -> String {
+        let response = self.get(path).await;
+        let status = response.status();
+        let body = response.text().await.expect("body");
+        assert_eq!(status, 200, "GET {path} answered {status}:\n{}", &body[..body.len().min(2000)]);
+        body
+    }
+
+    pub fn take_child(&mut self) -> Child {
+        self.child.take().expect("child still owned")
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(child) = self.child.as_mut() {
+            let _ = child.start_kill();
+        }
+        if let Some(name) = self.database.take() {
+            let _ = std::thread::spawn(move || {
+                let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+                    return;
+                };
+                runtime.block_on(async {
+                    if let Ok(mut admin) = PgConnection::connect(&postgres_admin_url()).await {
+                        let _ = admin
+                            .execute(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)").as_str())
+                            .await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+fn uuid_like() -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!("{}_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed), nanos)
+}
+
+/// All `href="…"` values in a page that start with `prefix`.
+pub fn hrefs(html: &str, prefix: &str) -> Vec<String> {
+    html.split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .filter(|href| href.starts_with(prefix))
+        .map(|href| href.replace("&amp;", "&"))
+        .collect()
+}
+
+/// Links to article pages (`/en/2026/11/28/slug`) in document order.
+pub fn article_links(html: &str, edition: &str) -> Vec<String> {
+    let prefix = format!("/{edition}/");
+    let mut seen = Vec::new();
+    for href in hrefs(html, &prefix) {
+        let parts: Vec<&str> = href.trim_start_matches('/').split('/').collect();
+        let is_article =
+            parts.len() == 5 && parts[1].len() == 4 && parts[1].bytes().all(|b| b.is_ascii_digit());
+        if is_article && !seen.contains(&href) {
+            seen.push(href);
+        }
+    }
+    seen
+}
+
+/// The text of a page as a reader sees it: tags, scripts and styles removed.
+pub fn visible_text(html: &str) -> String {
+    let body = html.split_once("<body").map_or(html, |(_, b)| b);
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in body.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                text.push(' ');
+            }
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.replace("&amp;", "&")
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The shared test data folder (`../shared/testdata` from the repository).
+pub fn testdata() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/testdata");
+    dir.is_dir().then_some(dir)
+}

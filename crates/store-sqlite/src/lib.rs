@@ -1,0 +1,43 @@
+//! The embedded SQLite backend: Dateline's default store.
+//!
+//! One database file in the data directory, in WAL mode (readers never wait
+//! for the writer) with foreign keys enforced. The queries are shared with
+//! PostgreSQL through [`dateline_store::sql_store_impl!`]; this crate owns the
+//! connection options and its migrations in `migrations/`.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use dateline_store::StoreError;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pool: sqlx::SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating when missing) the database at `url`, which is either a
+    /// `sqlite:` URL or a plain file path.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let url = if url.starts_with("sqlite:") { url.to_owned() } else { format!("sqlite://{url}") };
+        let options = SqliteConnectOptions::from_str(&url)
+            .map_err(|e| StoreError::Database(Box::new(e)))?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect_with(options)
+            .await
+            .map_err(|e| StoreError::Database(Box::new(e)))?;
+        Ok(Self { pool })
+    }
+}
+
+dateline_store::sql_store_impl!(SqliteStore, sqlx::Sqlite, "sqlite");

@@ -1,0 +1,23 @@
+//! The one error type of the storage layer.
+
+/// What can go wrong in a store. The web layer maps `Conflict` and
+/// `Invalid` to 4xx answers and everything else to a logged 503/500.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database could not be reached, or a query failed for a reason
+    /// that is not the caller's fault.
+    #[error("database error: {0}")]
+    Database(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// A unique constraint was violated (a slug that is taken, say).
+    #[error("{0} already exists")]
+    Conflict(String),
+    /// A row held a value the domain cannot read (hand-edited database).
+    #[error("stored data is invalid: {0}")]
+    Invalid(String),
+    /// A migration failed or the schema is newer than this binary.
+    #[error("migration failed: {0}")]
+    Migration(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// A media file could not be read or written.
+    #[error("media storage error: {0}")]
+    Blob(#[from] std::io::Error),
+}

@@ -1,0 +1,75 @@
+//! The storage interface every backend implements, and the rows it returns.
+//!
+//! The web layer holds an `Arc<dyn Store>` and never knows which database is
+//! behind it. Two backends implement it: `dateline-store-sqlite` (the embedded
+//! default) and `dateline-store-postgres`. Their queries are the same
+//! portable SQL, written once in [`sql_store_impl!`]; each backend crate owns
+//! its connection set-up and its migrations, where the dialects differ.
+//!
+//! Media files (photo originals and renditions) live beside the database in
+//! a [`BlobStore`]; see [`blob`].
+
+pub mod blob;
+mod error;
+mod model;
+mod sql;
+
+pub use blob::{BlobStore, LocalBlobStore};
+pub use error::StoreError;
+pub use model::*;
+
+use async_trait::async_trait;
+use dateline_core::Slug;
+
+/// Everything Dateline keeps in its database.
+///
+/// Reads return only what readers may see unless the method says otherwise.
+/// Writes are used by the demo loader now and by the newsroom later.
+#[async_trait]
+pub trait Store: Send + Sync + std::fmt::Debug + 'static {
+    /// Which backend this is (`sqlite`, `postgres`), for logs and `/readyz`.
+    fn backend(&self) -> &'static str;
+
+    /// Applies pending migrations; a no-op when the schema is current.
+    async fn migrate(&self) -> Result<(), StoreError>;
+
+    /// A round trip to the database: `/readyz` uses it.
+    async fn ping(&self) -> Result<(), StoreError>;
+
+    /// True when no edition exists yet (a fresh store the demo may fill).
+    async fn is_empty(&self) -> Result<bool, StoreError>;
+
+    async fn editions(&self) -> Result<Vec<Edition>, StoreError>;
+    async fn sections(&self) -> Result<Vec<Section>, StoreError>;
+    async fn create_edition(&self, new: &NewEdition) -> Result<Edition, StoreError>;
+    async fn create_section(&self, new: &NewSection) -> Result<Section, StoreError>;
+
+    async fn create_author(&self, new: &NewAuthor) -> Result<Author, StoreError>;
+    async fn author_by_slug(&self, edition_id: i64, slug: &Slug) -> Result<Option<Author>, StoreError>;
+
+    /// Returns the edition's tag with this slug, creating it with `name` when absent.
+    async fn ensure_tag(&self, edition_id: i64, slug: &Slug, name: &str) -> Result<Tag, StoreError>;
+    async fn tag_by_slug(&self, edition_id: i64, slug: &Slug) -> Result<Option<Tag>, StoreError>;
+
+    async fn create_media(&self, new: &NewMedia) -> Result<MediaItem, StoreError>;
+    async fn media_by_id(&self, id: i64) -> Result<Option<MediaItem>, StoreError>;
+
+    async fn create_article(&self, new: &NewArticle) -> Result<i64, StoreError>;
+    /// Gives an article a new slug and remembers the old one, so its old URL
+    /// keeps working as a redirect.
+    async fn rename_article_slug(&self, id: i64, new_slug: &Slug) -> Result<(), StoreError>;
+
+    /// An article in any status by its edition and current slug; callers
+    /// decide what a status means for them (readers see only `Published`).
+    async fn article_by_slug(&self, edition_id: i64, slug: &Slug) -> Result<Option<Article>, StoreError>;
+    /// An article in any status by id.
+    async fn article_by_id(&self, id: i64) -> Result<Option<Article>, StoreError>;
+    /// The id of the published article that once had this slug in this edition.
+    async fn article_id_by_old_slug(&self, edition_id: i64, slug: &Slug) -> Result<Option<i64>, StoreError>;
+    /// Published articles, newest first, filtered and paged by `query`.
+    async fn list_articles(&self, query: &ArticleQuery) -> Result<Vec<ArticleCard>, StoreError>;
+    /// The published articles of a translation group, in every edition.
+    async fn translations(&self, group: &str) -> Result<Vec<TranslationLink>, StoreError>;
+    /// Published articles whose main photo is this media item.
+    async fn articles_using_media(&self, media_id: i64) -> Result<Vec<ArticleCard>, StoreError>;
+}

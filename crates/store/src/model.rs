@@ -1,0 +1,229 @@
+//! Rows as the rest of the application sees them.
+
+use dateline_core::{ArticleCursor, ArticleStatus, EditionCode, PageSize, Slug, TextDirection};
+use time::OffsetDateTime;
+
+/// A language edition of the site, such as English at `/en/`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Edition {
+    pub id: i64,
+    /// The URL prefix and the edition's name in URLs (`en`).
+    pub code: EditionCode,
+    /// BCP 47 language tag for `lang` attributes and `hreflang` (`en`, `ru`).
+    pub language: String,
+    /// The edition's name in its own language ("English", "Русский").
+    pub name: String,
+    pub direction: TextDirection,
+    /// The edition readers land on when nothing else fits.
+    pub is_default: bool,
+    pub position: i32,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewEdition {
+    pub code: EditionCode,
+    pub language: String,
+    pub name: String,
+    pub direction: TextDirection,
+    pub is_default: bool,
+    pub position: i32,
+}
+
+/// A section of one edition ("World", "Sport"), with the one-line
+/// description shown under its name.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Section {
+    pub id: i64,
+    pub edition_id: i64,
+    pub slug: Slug,
+    pub name: String,
+    pub description: String,
+    pub position: i32,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewSection {
+    pub edition_id: i64,
+    pub slug: Slug,
+    pub name: String,
+    pub description: String,
+    pub position: i32,
+}
+
+/// A byline: the person credited with an article, per edition (names are
+/// written differently in different scripts).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Author {
+    pub id: i64,
+    pub edition_id: i64,
+    pub slug: Slug,
+    pub name: String,
+    pub bio: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewAuthor {
+    pub edition_id: i64,
+    pub slug: Slug,
+    pub name: String,
+    pub bio: String,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Tag {
+    pub id: i64,
+    pub edition_id: i64,
+    pub slug: Slug,
+    pub name: String,
+}
+
+/// A photo in the media bank with its caption, credit and copyright, and the
+/// resized copies ("renditions") pages pick from.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct MediaItem {
+    pub id: i64,
+    /// Where the original lives in the [`crate::BlobStore`].
+    pub original_key: String,
+    pub mime: String,
+    pub width: i32,
+    pub height: i32,
+    pub caption: String,
+    pub credit: String,
+    pub copyright: String,
+    pub alt_text: String,
+    pub created_at: OffsetDateTime,
+    /// Narrowest first.
+    pub renditions: Vec<Rendition>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Rendition {
+    pub width: i32,
+    pub height: i32,
+    pub mime: String,
+    pub key: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewMedia {
+    pub original_key: String,
+    pub mime: String,
+    pub width: i32,
+    pub height: i32,
+    pub caption: String,
+    pub credit: String,
+    pub copyright: String,
+    pub alt_text: String,
+    pub renditions: Vec<Rendition>,
+}
+
+/// The photo an article or a card shows, with what `<img>` needs.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ImageRef {
+    pub media_id: i64,
+    pub width: i32,
+    pub height: i32,
+    pub alt_text: String,
+    pub renditions: Vec<Rendition>,
+}
+
+/// What a list of articles shows of each one.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ArticleCard {
+    pub id: i64,
+    pub edition_id: i64,
+    pub section_id: i64,
+    pub slug: Slug,
+    pub headline: String,
+    pub lead: String,
+    pub breaking: bool,
+    pub published_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+    pub image: Option<ImageRef>,
+}
+
+impl ArticleCard {
+    /// The cursor that asks for the articles after this one.
+    pub fn cursor(&self) -> ArticleCursor {
+        ArticleCursor { published_at: self.published_at, id: self.id }
+    }
+}
+
+/// A whole article as its page shows it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Article {
+    pub card: ArticleCard,
+    pub status: ArticleStatus,
+    pub dateline_place: String,
+    pub dateline_agency: String,
+    /// Markdown; rendered and sanitised by the web layer.
+    pub body: String,
+    /// The caption for this use of the photo (falls back to the media item's).
+    pub image_caption: String,
+    pub image_credit: String,
+    pub seo_title: String,
+    pub seo_description: String,
+    pub translation_group: Option<String>,
+    pub correction: Option<String>,
+    pub tags: Vec<Tag>,
+    pub authors: Vec<Author>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewArticle {
+    pub edition_id: i64,
+    pub section_id: i64,
+    pub slug: Slug,
+    pub headline: String,
+    pub lead: String,
+    pub dateline_place: String,
+    pub dateline_agency: String,
+    pub body: String,
+    pub main_media_id: Option<i64>,
+    pub image_caption: String,
+    pub image_credit: String,
+    pub breaking: bool,
+    pub status: ArticleStatus,
+    pub published_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+    pub translation_group: Option<String>,
+    /// A correction note shown on the page.
+    pub correction: Option<String>,
+    pub tag_ids: Vec<i64>,
+    pub author_ids: Vec<i64>,
+}
+
+/// Which published articles to list. Every filter is optional.
+#[derive(Debug, Clone)]
+pub struct ArticleQuery {
+    pub edition_id: Option<i64>,
+    pub section_id: Option<i64>,
+    pub tag_id: Option<i64>,
+    pub author_id: Option<i64>,
+    /// Only articles strictly after this position (older ones).
+    pub before: Option<ArticleCursor>,
+    pub limit: PageSize,
+}
+
+impl ArticleQuery {
+    pub fn edition(edition_id: i64, limit: PageSize) -> Self {
+        Self {
+            edition_id: Some(edition_id),
+            section_id: None,
+            tag_id: None,
+            author_id: None,
+            before: None,
+            limit,
+        }
+    }
+}
+
+/// One language version of a story, for `hreflang` links.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TranslationLink {
+    pub article_id: i64,
+    pub edition_id: i64,
+    pub slug: Slug,
+    pub published_at: OffsetDateTime,
+    pub headline: String,
+}

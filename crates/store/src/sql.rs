@@ -1,0 +1,625 @@
+//! The SQL both backends share.
+//!
+//! SQLite and PostgreSQL agree on everything Dateline asks of them here:
+//! `$n` placeholders, `RETURNING`, `ON CONFLICT … DO NOTHING`, row values.
+//! So the queries and the row mapping are written once, in this macro, and
+//! each backend crate instantiates it for its own pool type. What differs
+//! (DDL, connection options, later LISTEN/NOTIFY and full-text search) lives
+//! in the backend crates.
+//!
+//! The expansion names `sqlx` and `async_trait`: the calling crate must
+//! depend on both.
+
+/// Implements [`crate::Store`] for `$store`, a struct with a
+/// `pool: sqlx::Pool<$db>` field and a `MIGRATOR: sqlx::migrate::Migrator`
+/// static in scope at the call site.
+#[macro_export]
+macro_rules! sql_store_impl {
+    ($store:ty, $db:ty, $backend:literal) => {
+        const _: () = {
+            use ::sqlx::Row as _;
+            use $crate::{
+                Article, ArticleCard, ArticleQuery, Author, Edition, ImageRef, MediaItem, NewArticle,
+                NewAuthor, NewEdition, NewMedia, NewSection, Rendition, Section, StoreError, Tag,
+                TranslationLink,
+            };
+            use ::dateline_core::{ArticleStatus, EditionCode, Slug, TextDirection};
+
+            type Db = $db;
+            type DbRow = <Db as ::sqlx::Database>::Row;
+
+            fn db_err(e: ::sqlx::Error) -> StoreError {
+                if let ::sqlx::Error::Database(ref inner) = e {
+                    if inner.is_unique_violation() {
+                        return StoreError::Conflict(inner.message().to_owned());
+                    }
+                }
+                StoreError::Database(Box::new(e))
+            }
+
+            fn slug(row: &DbRow, column: &str) -> Result<Slug, StoreError> {
+                let raw: String = row.try_get(column).map_err(db_err)?;
+                Slug::parse(&raw).map_err(|e| StoreError::Invalid(format!("{column} {raw:?}: {e}")))
+            }
+
+            fn edition_from_row(row: &DbRow) -> Result<Edition, StoreError> {
+                let code: String = row.try_get("code").map_err(db_err)?;
+                let direction: String = row.try_get("direction").map_err(db_err)?;
+                Ok(Edition {
+                    id: row.try_get("id").map_err(db_err)?,
+                    code: EditionCode::parse(&code)
+                        .map_err(|e| StoreError::Invalid(format!("edition code {code:?}: {e}")))?,
+                    language: row.try_get("language").map_err(db_err)?,
+                    name: row.try_get("name").map_err(db_err)?,
+                    direction: TextDirection::from_stored(&direction),
+                    is_default: row.try_get("is_default").map_err(db_err)?,
+                    position: row.try_get("position").map_err(db_err)?,
+                })
+            }
+
+            fn section_from_row(row: &DbRow) -> Result<Section, StoreError> {
+                Ok(Section {
+                    id: row.try_get("id").map_err(db_err)?,
+                    edition_id: row.try_get("edition_id").map_err(db_err)?,
+                    slug: slug(row, "slug")?,
+                    name: row.try_get("name").map_err(db_err)?,
+                    description: row.try_get("description").map_err(db_err)?,
+                    position: row.try_get("position").map_err(db_err)?,
+                })
+            }
+
+            fn author_from_row(row: &DbRow) -> Result<Author, StoreError> {
+                Ok(Author {
+                    id: row.try_get("id").map_err(db_err)?,
+                    edition_id: row.try_get("edition_id").map_err(db_err)?,
+                    slug: slug(row, "slug")?,
+                    name: row.try_get("name").map_err(db_err)?,
+                    bio: row.try_get("bio").map_err(db_err)?,
+                })
+            }
+
+            fn tag_from_row(row: &DbRow) -> Result<Tag, StoreError> {
+                Ok(Tag {
+                    id: row.try_get("id").map_err(db_err)?,
+                    edition_id: row.try_get("edition_id").map_err(db_err)?,
+                    slug: slug(row, "slug")?,
+                    name: row.try_get("name").map_err(db_err)?,
+                })
+            }
+
+            fn rendition_from_row(row: &DbRow) -> Result<(i64, Rendition), StoreError> {
+                Ok((
+                    row.try_get("media_id").map_err(db_err)?,
+                    Rendition {
+                        width: row.try_get("width").map_err(db_err)?,
+                        height: row.try_get("height").map_err(db_err)?,
+                        mime: row.try_get("mime").map_err(db_err)?,
+                        key: row.try_get("storage_key").map_err(db_err)?,
+                    },
+                ))
+            }
+
+            /// Columns of `articles a LEFT JOIN media m` that make a card.
+            const CARD_COLUMNS: &str = "a.id, a.edition_id, a.section_id, a.slug, a.headline, a.lead, \
+                a.breaking, a.published_at, a.updated_at, a.main_media_id, \
+                m.width AS media_width, m.height AS media_height, m.alt_text AS media_alt";
+
+            fn card_from_row(row: &DbRow) -> Result<ArticleCard, StoreError> {
+                let media_id: Option<i64> = row.try_get("main_media_id").map_err(db_err)?;
+                let image = match media_id {
+                    Some(media_id) => Some(ImageRef {
+                        media_id,
+                        width: row.try_get("media_width").map_err(db_err)?,
+                        height: row.try_get("media_height").map_err(db_err)?,
+                        alt_text: row.try_get("media_alt").map_err(db_err)?,
+                        renditions: Vec::new(),
+                    }),
+                    None => None,
+                };
+                Ok(ArticleCard {
+                    id: row.try_get("id").map_err(db_err)?,
+                    edition_id: row.try_get("edition_id").map_err(db_err)?,
+                    section_id: row.try_get("section_id").map_err(db_err)?,
+                    slug: slug(row, "slug")?,
+                    headline: row.try_get("headline").map_err(db_err)?,
+                    lead: row.try_get("lead").map_err(db_err)?,
+                    breaking: row.try_get("breaking").map_err(db_err)?,
+                    published_at: row.try_get("published_at").map_err(db_err)?,
+                    updated_at: row.try_get("updated_at").map_err(db_err)?,
+                    image,
+                })
+            }
+
+            impl $store {
+                /// Loads the renditions of many media items in one query.
+                async fn renditions_of(
+                    &self,
+                    media_ids: &[i64],
+                ) -> Result<::std::collections::HashMap<i64, Vec<Rendition>>, StoreError> {
+                    let mut by_media: ::std::collections::HashMap<i64, Vec<Rendition>> = Default::default();
+                    if media_ids.is_empty() {
+                        return Ok(by_media);
+                    }
+                    let mut query = ::sqlx::QueryBuilder::<Db>::new(
+                        "SELECT media_id, width, height, mime, storage_key FROM media_renditions WHERE media_id IN (",
+                    );
+                    let mut list = query.separated(", ");
+                    for id in media_ids {
+                        list.push_bind(*id);
+                    }
+                    query.push(") ORDER BY media_id, width");
+                    for row in query.build().fetch_all(&self.pool).await.map_err(db_err)? {
+                        let (media_id, rendition) = rendition_from_row(&row)?;
+                        by_media.entry(media_id).or_default().push(rendition);
+                    }
+                    Ok(by_media)
+                }
+
+                async fn cards_from_rows(&self, rows: Vec<DbRow>) -> Result<Vec<ArticleCard>, StoreError> {
+                    let mut cards = rows.iter().map(card_from_row).collect::<Result<Vec<_>, _>>()?;
+                    let media_ids: Vec<i64> =
+                        cards.iter().filter_map(|c| c.image.as_ref().map(|i| i.media_id)).collect();
+                    let mut renditions = self.renditions_of(&media_ids).await?;
+                    for card in &mut cards {
+                        if let Some(image) = card.image.as_mut() {
+                            image.renditions = renditions.get(&image.media_id).cloned().unwrap_or_default();
+                        }
+                    }
+                    renditions.clear();
+                    Ok(cards)
+                }
+
+                async fn article_where(&self, condition: &'static str, bind_a: i64, bind_b: Option<&str>) -> Result<Option<Article>, StoreError> {
+                    let sql = format!(
+                        "SELECT {CARD_COLUMNS}, a.status, a.dateline_place, a.dateline_agency, a.body, \
+                         a.image_caption, a.image_credit, a.seo_title, a.seo_description, \
+                         a.translation_group, a.correction \
+                         FROM articles a LEFT JOIN media m ON m.id = a.main_media_id \
+                         WHERE {condition}"
+                    );
+                    let mut query = ::sqlx::query::<Db>(&sql).bind(bind_a);
+                    if let Some(b) = bind_b {
+                        query = query.bind(b.to_owned());
+                    }
+                    let Some(row) = query.fetch_optional(&self.pool).await.map_err(db_err)? else {
+                        return Ok(None);
+                    };
+                    let status: String = row.try_get("status").map_err(db_err)?;
+                    let status = ArticleStatus::from_stored(&status)
+                        .ok_or_else(|| StoreError::Invalid(format!("article status {status:?}")))?;
+                    let dateline_place: String = row.try_get("dateline_place").map_err(db_err)?;
+                    let dateline_agency: String = row.try_get("dateline_agency").map_err(db_err)?;
+                    let body: String = row.try_get("body").map_err(db_err)?;
+                    let image_caption: String = row.try_get("image_caption").map_err(db_err)?;
+                    let image_credit: String = row.try_get("image_credit").map_err(db_err)?;
+                    let seo_title: String = row.try_get("seo_title").map_err(db_err)?;
+                    let seo_description: String = row.try_get("seo_description").map_err(db_err)?;
+                    let translation_group: Option<String> = row.try_get("translation_group").map_err(db_err)?;
+                    let correction: Option<String> = row.try_get("correction").map_err(db_err)?;
+                    let mut cards = self.cards_from_rows(vec![row]).await?;
+                    let card = cards.pop().ok_or_else(|| StoreError::Invalid("lost article row".into()))?;
+                    let tags = ::sqlx::query::<Db>(
+                        "SELECT t.id, t.edition_id, t.slug, t.name FROM article_tags x \
+                         JOIN tags t ON t.id = x.tag_id WHERE x.article_id = $1 ORDER BY x.position",
+                    )
+                    .bind(card.id)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_err)?
+                    .iter()
+                    .map(tag_from_row)
+                    .collect::<Result<Vec<_>, _>>()?;
+                    let authors = ::sqlx::query::<Db>(
+                        "SELECT p.id, p.edition_id, p.slug, p.name, p.bio FROM article_authors x \
+                         JOIN authors p ON p.id = x.author_id WHERE x.article_id = $1 ORDER BY x.position",
+                    )
+                    .bind(card.id)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_err)?
+                    .iter()
+                    .map(author_from_row)
+                    .collect::<Result<Vec<_>, _>>()?;
+                    Ok(Some(Article {
+                        card,
+                        status,
+                        dateline_place,
+                        dateline_agency,
+                        body,
+                        image_caption,
+                        image_credit,
+                        seo_title,
+                        seo_description,
+                        translation_group,
+                        correction,
+                        tags,
+                        authors,
+                    }))
+                }
+            }
+
+            #[::async_trait::async_trait]
+            impl $crate::Store for $store {
+                fn backend(&self) -> &'static str {
+                    $backend
+                }
+
+                async fn migrate(&self) -> Result<(), StoreError> {
+                    MIGRATOR.run(&self.pool).await.map_err(|e| StoreError::Migration(Box::new(e)))
+                }
+
+                async fn ping(&self) -> Result<(), StoreError> {
+                    ::sqlx::query::<Db>("SELECT 1").execute(&self.pool).await.map_err(db_err)?;
+                    Ok(())
+                }
+
+                async fn is_empty(&self) -> Result<bool, StoreError> {
+                    let row = ::sqlx::query::<Db>("SELECT COUNT(*) AS n FROM editions")
+                        .fetch_one(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                    let n: i64 = row.try_get("n").map_err(db_err)?;
+                    Ok(n == 0)
+                }
+
+                async fn editions(&self) -> Result<Vec<Edition>, StoreError> {
+                    ::sqlx::query::<Db>(
+                        "SELECT id, code, language, name, direction, is_default, position FROM editions \
+                         ORDER BY position, id",
+                    )
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_err)?
+                    .iter()
+                    .map(edition_from_row)
+                    .collect()
+                }
+
+                async fn sections(&self) -> Result<Vec<Section>, StoreError> {
+                    ::sqlx::query::<Db>(
+                        "SELECT id, edition_id, slug, name, description, position FROM sections \
+                         ORDER BY edition_id, position, id",
+                    )
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_err)?
+                    .iter()
+                    .map(section_from_row)
+                    .collect()
+                }
+
+                async fn create_edition(&self, new: &NewEdition) -> Result<Edition, StoreError> {
+                    let row = ::sqlx::query::<Db>(
+                        "INSERT INTO editions (code, language, name, direction, is_default, position) \
+                         VALUES ($1, $2, $3, $4, $5, $6) \
+                         RETURNING id, code, language, name, direction, is_default, position",
+                    )
+                    .bind(new.code.as_str().to_owned())
+                    .bind(new.language.clone())
+                    .bind(new.name.clone())
+                    .bind(new.direction.as_str())
+                    .bind(new.is_default)
+                    .bind(new.position)
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                    edition_from_row(&row)
+                }
+
+                async fn create_section(&self, new: &NewSection) -> Result<Section, StoreError> {
+                    let row = ::sqlx::query::<Db>(
+                        "INSERT INTO sections (edition_id, slug, name, description, position) \
+                         VALUES ($1, $2, $3, $4, $5) \
+                         RETURNING id, edition_id, slug, name, description, position",
+                    )
+                    .bind(new.edition_id)
+                    .bind(new.slug.as_str().to_owned())
+                    .bind(new.name.clone())
+                    .bind(new.description.clone())
+                    .bind(new.position)
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                    section_from_row(&row)
+                }
+
+                async fn create_author(&self, new: &NewAuthor) -> Result<Author, StoreError> {
+                    let row = ::sqlx::query::<Db>(
+                        "INSERT INTO authors (edition_id, slug, name, bio) VALUES ($1, $2, $3, $4) \
+                         RETURNING id, edition_id, slug, name, bio",
+                    )
+                    .bind(new.edition_id)
+                    .bind(new.slug.as_str().to_owned())
+                    .bind(new.name.clone())
+                    .bind(new.bio.clone())
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                    author_from_row(&row)
+                }
+
+                async fn author_by_slug(&self, edition_id: i64, slug: &Slug) -> Result<Option<Author>, StoreError> {
+                    ::sqlx::query::<Db>(
+                        "SELECT id, edition_id, slug, name, bio FROM authors WHERE edition_id = $1 AND slug = $2",
+                    )
+                    .bind(edition_id)
+                    .bind(slug.as_str().to_owned())
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_err)?
+                    .as_ref()
+                    .map(author_from_row)
+                    .transpose()
+                }
+
+                async fn ensure_tag(&self, edition_id: i64, slug: &Slug, name: &str) -> Result<Tag, StoreError> {
+                    ::sqlx::query::<Db>(
+                        "INSERT INTO tags (edition_id, slug, name) VALUES ($1, $2, $3) \
+                         ON CONFLICT (edition_id, slug) DO NOTHING",
+                    )
+                    .bind(edition_id)
+                    .bind(slug.as_str().to_owned())
+                    .bind(name.to_owned())
+                    .execute(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                    self.tag_by_slug(edition_id, slug)
+                        .await?
+                        .ok_or_else(|| StoreError::Invalid(format!("tag {slug} vanished after insert")))
+                }
+
+                async fn tag_by_slug(&self, edition_id: i64, slug: &Slug) -> Result<Option<Tag>, StoreError> {
+                    ::sqlx::query::<Db>(
+                        "SELECT id, edition_id, slug, name FROM tags WHERE edition_id = $1 AND slug = $2",
+                    )
+                    .bind(edition_id)
+                    .bind(slug.as_str().to_owned())
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_err)?
+                    .as_ref()
+                    .map(tag_from_row)
+                    .transpose()
+                }
+
+                async fn create_media(&self, new: &NewMedia) -> Result<MediaItem, StoreError> {
+                    let mut tx = self.pool.begin().await.map_err(db_err)?;
+                    let created_at = ::time::OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or(::time::OffsetDateTime::UNIX_EPOCH);
+                    let row = ::sqlx::query::<Db>(
+                        "INSERT INTO media (original_key, mime, width, height, caption, credit, copyright, alt_text, created_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                    )
+                    .bind(new.original_key.clone())
+                    .bind(new.mime.clone())
+                    .bind(new.width)
+                    .bind(new.height)
+                    .bind(new.caption.clone())
+                    .bind(new.credit.clone())
+                    .bind(new.copyright.clone())
+                    .bind(new.alt_text.clone())
+                    .bind(created_at)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                    let id: i64 = row.try_get("id").map_err(db_err)?;
+                    for r in &new.renditions {
+                        ::sqlx::query::<Db>(
+                            "INSERT INTO media_renditions (media_id, width, height, mime, storage_key) \
+                             VALUES ($1, $2, $3, $4, $5)",
+                        )
+                        .bind(id)
+                        .bind(r.width)
+                        .bind(r.height)
+                        .bind(r.mime.clone())
+                        .bind(r.key.clone())
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                    }
+                    tx.commit().await.map_err(db_err)?;
+                    self.media_by_id(id)
+                        .await?
+                        .ok_or_else(|| StoreError::Invalid(format!("media {id} vanished after insert")))
+                }
+
+                async fn media_by_id(&self, id: i64) -> Result<Option<MediaItem>, StoreError> {
+                    let Some(row) = ::sqlx::query::<Db>(
+                        "SELECT id, original_key, mime, width, height, caption, credit, copyright, alt_text, created_at \
+                         FROM media WHERE id = $1",
+                    )
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_err)?
+                    else {
+                        return Ok(None);
+                    };
+                    let renditions = self.renditions_of(&[id]).await?.remove(&id).unwrap_or_default();
+                    Ok(Some(MediaItem {
+                        id,
+                        original_key: row.try_get("original_key").map_err(db_err)?,
+                        mime: row.try_get("mime").map_err(db_err)?,
+                        width: row.try_get("width").map_err(db_err)?,
+                        height: row.try_get("height").map_err(db_err)?,
+                        caption: row.try_get("caption").map_err(db_err)?,
+                        credit: row.try_get("credit").map_err(db_err)?,
+                        copyright: row.try_get("copyright").map_err(db_err)?,
+                        alt_text: row.try_get("alt_text").map_err(db_err)?,
+                        created_at: row.try_get("created_at").map_err(db_err)?,
+                        renditions,
+                    }))
+                }
+
+                async fn create_article(&self, new: &NewArticle) -> Result<i64, StoreError> {
+                    let mut tx = self.pool.begin().await.map_err(db_err)?;
+                    let now = ::time::OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or(::time::OffsetDateTime::UNIX_EPOCH);
+                    let row = ::sqlx::query::<Db>(
+                        "INSERT INTO articles (edition_id, section_id, slug, headline, lead, dateline_place, \
+                         dateline_agency, body, main_media_id, image_caption, image_credit, breaking, status, \
+                         seo_title, seo_description, translation_group, correction, published_at, updated_at, created_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, '', '', $14, $15, $16, $17, $18) \
+                         RETURNING id",
+                    )
+                    .bind(new.edition_id)
+                    .bind(new.section_id)
+                    .bind(new.slug.as_str().to_owned())
+                    .bind(new.headline.clone())
+                    .bind(new.lead.clone())
+                    .bind(new.dateline_place.clone())
+                    .bind(new.dateline_agency.clone())
+                    .bind(new.body.clone())
+                    .bind(new.main_media_id)
+                    .bind(new.image_caption.clone())
+                    .bind(new.image_credit.clone())
+                    .bind(new.breaking)
+                    .bind(new.status.as_str())
+                    .bind(new.translation_group.clone())
+                    .bind(new.correction.clone())
+                    .bind(new.published_at)
+                    .bind(new.updated_at)
+                    .bind(now)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                    let id: i64 = row.try_get("id").map_err(db_err)?;
+                    for (position, tag_id) in (0_i32..).zip(&new.tag_ids) {
+                        ::sqlx::query::<Db>("INSERT INTO article_tags (article_id, tag_id, position) VALUES ($1, $2, $3)")
+                            .bind(id)
+                            .bind(*tag_id)
+                            .bind(position)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(db_err)?;
+                    }
+                    for (position, author_id) in (0_i32..).zip(&new.author_ids) {
+                        ::sqlx::query::<Db>(
+                            "INSERT INTO article_authors (article_id, author_id, position) VALUES ($1, $2, $3)",
+                        )
+                        .bind(id)
+                        .bind(*author_id)
+                        .bind(position)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                    }
+                    tx.commit().await.map_err(db_err)?;
+                    Ok(id)
+                }
+
+                async fn rename_article_slug(&self, id: i64, new_slug: &Slug) -> Result<(), StoreError> {
+                    let mut tx = self.pool.begin().await.map_err(db_err)?;
+                    let row = ::sqlx::query::<Db>("SELECT edition_id, slug FROM articles WHERE id = $1")
+                        .bind(id)
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(db_err)?
+                        .ok_or_else(|| StoreError::Invalid(format!("no article {id}")))?;
+                    let edition_id: i64 = row.try_get("edition_id").map_err(db_err)?;
+                    let old_slug: String = row.try_get("slug").map_err(db_err)?;
+                    if old_slug == new_slug.as_str() {
+                        return Ok(());
+                    }
+                    ::sqlx::query::<Db>(
+                        "INSERT INTO article_slug_history (edition_id, slug, article_id) VALUES ($1, $2, $3) \
+                         ON CONFLICT (edition_id, slug) DO UPDATE SET article_id = excluded.article_id",
+                    )
+                    .bind(edition_id)
+                    .bind(old_slug)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                    ::sqlx::query::<Db>("UPDATE articles SET slug = $1 WHERE id = $2")
+                        .bind(new_slug.as_str().to_owned())
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                    tx.commit().await.map_err(db_err)
+                }
+
+                async fn article_by_slug(&self, edition_id: i64, slug: &Slug) -> Result<Option<Article>, StoreError> {
+                    self.article_where("a.edition_id = $1 AND a.slug = $2", edition_id, Some(slug.as_str())).await
+                }
+
+                async fn article_by_id(&self, id: i64) -> Result<Option<Article>, StoreError> {
+                    self.article_where("a.id = $1", id, None).await
+                }
+
+                async fn article_id_by_old_slug(&self, edition_id: i64, slug: &Slug) -> Result<Option<i64>, StoreError> {
+                    let row = ::sqlx::query::<Db>(
+                        "SELECT h.article_id FROM article_slug_history h JOIN articles a ON a.id = h.article_id \
+                         WHERE h.edition_id = $1 AND h.slug = $2 AND a.status = 'published'",
+                    )
+                    .bind(edition_id)
+                    .bind(slug.as_str().to_owned())
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                    row.map(|r| r.try_get("article_id").map_err(db_err)).transpose()
+                }
+
+                async fn list_articles(&self, query: &ArticleQuery) -> Result<Vec<ArticleCard>, StoreError> {
+                    let sql = format!(
+                        "SELECT {CARD_COLUMNS} FROM articles a LEFT JOIN media m ON m.id = a.main_media_id \
+                         WHERE a.status = 'published' \
+                         AND ($1 IS NULL OR a.edition_id = $1) \
+                         AND ($2 IS NULL OR a.section_id = $2) \
+                         AND ($3 IS NULL OR EXISTS (SELECT 1 FROM article_tags t WHERE t.article_id = a.id AND t.tag_id = $3)) \
+                         AND ($4 IS NULL OR EXISTS (SELECT 1 FROM article_authors w WHERE w.article_id = a.id AND w.author_id = $4)) \
+                         AND ($5 IS NULL OR a.published_at < $5 OR (a.published_at = $5 AND a.id < $6)) \
+                         ORDER BY a.published_at DESC, a.id DESC LIMIT $7"
+                    );
+                    let rows = ::sqlx::query::<Db>(&sql)
+                        .bind(query.edition_id)
+                        .bind(query.section_id)
+                        .bind(query.tag_id)
+                        .bind(query.author_id)
+                        .bind(query.before.map(|c| c.published_at))
+                        .bind(query.before.map_or(0, |c| c.id))
+                        .bind(i64::from(query.limit.get()))
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                    self.cards_from_rows(rows).await
+                }
+
+                async fn translations(&self, group: &str) -> Result<Vec<TranslationLink>, StoreError> {
+                    ::sqlx::query::<Db>(
+                        "SELECT id, edition_id, slug, published_at, headline FROM articles \
+                         WHERE translation_group = $1 AND status = 'published' ORDER BY edition_id",
+                    )
+                    .bind(group.to_owned())
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_err)?
+                    .iter()
+                    .map(|row| {
+                        Ok(TranslationLink {
+                            article_id: row.try_get("id").map_err(db_err)?,
+                            edition_id: row.try_get("edition_id").map_err(db_err)?,
+                            slug: slug(row, "slug")?,
+                            published_at: row.try_get("published_at").map_err(db_err)?,
+                            headline: row.try_get("headline").map_err(db_err)?,
+                        })
+                    })
+                    .collect()
+                }
+
+                async fn articles_using_media(&self, media_id: i64) -> Result<Vec<ArticleCard>, StoreError> {
+                    let sql = format!(
+                        "SELECT {CARD_COLUMNS} FROM articles a LEFT JOIN media m ON m.id = a.main_media_id \
+                         WHERE a.status = 'published' AND a.main_media_id = $1 \
+                         ORDER BY a.published_at DESC, a.id DESC LIMIT 50"
+                    );
+                    let rows = ::sqlx::query::<Db>(&sql)
+                        .bind(media_id)
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                    self.cards_from_rows(rows).await
+                }
+            }
+        };
+    };
+}

@@ -1,0 +1,88 @@
+# Interface strings of the English edition. Every key here must exist in
+# every other locale (a test checks); content (headlines, section names)
+# never lives here.
+
+skip-to-content = Skip to content
+sections-nav = Sections
+edition-switcher = Editions
+front-page = Front page
+top-story = Top story
+breaking = Breaking
+latest-news = Latest news
+more-from-section = More from { $section }
+older-stories = Older stories
+newest-stories = Back to the latest stories
+more-stories = More stories
+no-stories = No stories here yet.
+published = Published
+updated = Updated
+byline = By { $names }
+byline-and = and
+tags = Tags
+share = Share this story
+share-email = Email
+share-x = X
+share-facebook = Facebook
+share-telegram = Telegram
+photo-credit = Photo: { $credit }
+correction = Correction
+subscribe = Subscribe
+subscribe-pitch = The day's top stories, in your inbox every morning.
+newsfeed = Newsfeed
+newsfeed-all = All the latest news
+newsfeed-new-label = New since your last visit:
+discussion = Discussion
+comments-count = { $count ->
+    [0] No comments yet
+    [one] { $count } comment
+   *[other] { $count } comments
+}
+discussion-guest = Log in or register to join the discussion.
+log-in = Log in
+register = Register
+chats = Chats
+chats-pitch = Talk about the news with other readers, live.
+chats-open = Open the chats
+topic = Topic
+author = Author
+articles-by = Stories by { $name }
+photo = Photo
+photo-caption = Caption
+photo-credit-label = Credit
+photo-copyright = Copyright
+photo-size = Original size
+photo-size-value = { $width } × { $height } pixels
+photo-usage = Usage terms
+photo-usage-text = Editorial use only, with the credit shown. For licensing, contact the agency's media desk.
+photo-used-in = Published with
+photo-not-used = Not used in a published story yet.
+coming-soon = Coming soon
+coming-soon-text = This part of the site is being built and will open soon.
+not-found = Page not found
+not-found-text = There is no page at this address. It may have moved, or the address may be mistyped.
+gone = This story has been withdrawn
+gone-text = The story that was published at this address has been withdrawn by the editors.
+bad-request = This request could not be understood
+server-error = Something went wrong on our side
+server-error-text = Please try again in a moment.
+go-front-page = Go to the front page
+footer-tagline = Independent news, in several languages.
+footer-api = API for developers
+footer-feeds = Feeds
+footer-powered = Published with Dateline
+date-long = { $month } { $day }, { $year }
+dateline = { $place }, { $month } { $day } ({ $agency }) -
+time-utc = { $time } UTC
+month-1 = January
+month-2 = February
+month-3 = March
+month-4 = April
+month-5 = May
+month-6 = June
+month-7 = July
+month-8 = August
+month-9 = September
+month-10 = October
+month-11 = November
+month-12 = December
+page-of = Page of older stories

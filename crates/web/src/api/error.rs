@@ -1,0 +1,41 @@
+//! Errors of the JSON API: a status and `{"error": code, "message": text}`.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use dateline_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// 400 `bad_request`: a parameter is malformed; the message says which.
+    #[error("{0}")]
+    BadRequest(String),
+    /// 404 `not_found`.
+    #[error("{0}")]
+    NotFound(String),
+    /// 503 `unavailable`: the database did not answer (cause logged).
+    #[error("the database is unavailable")]
+    Store(#[from] StoreError),
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// A stable machine-readable code: `bad_request`, `not_found`, `unavailable`.
+    pub error: &'static str,
+    /// What went wrong, for people.
+    pub message: String,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code) = match &self {
+            Self::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
+            Self::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            Self::Store(cause) => {
+                tracing::error!(error = %cause, "store error in the API");
+                (StatusCode::SERVICE_UNAVAILABLE, "unavailable")
+            }
+        };
+        (status, Json(ErrorBody { error: code, message: self.to_string() })).into_response()
+    }
+}

@@ -1,0 +1,36 @@
+//! The JSON API, version 1 (read side). Every route is declared with
+//! `#[utoipa::path]` and registered through `utoipa_axum::routes!`, so the
+//! router and the OpenAPI document (`/api/v1/openapi.json`) cannot drift.
+
+mod articles;
+mod editions;
+mod error;
+
+pub use error::ApiError;
+
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Dateline API",
+        version = "1",
+        description = "Read the editions, sections and published articles of a Dateline site."
+    ),
+    tags((name = "content", description = "Editions, sections and articles"))
+)]
+struct ApiDoc;
+
+/// The `/api/v1` routes and their OpenAPI description.
+pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(editions::list_editions))
+        .routes(routes!(editions::list_sections))
+        .routes(routes!(articles::list_articles))
+        .routes(routes!(articles::get_article))
+        .split_for_parts()
+}

@@ -1,0 +1,64 @@
+//! The one error type of page handlers.
+//!
+//! A handler returns `Result<_, PageError>`. Turning an error into a response
+//! does not render HTML yet: it leaves a [`ErrorPage`] marker on an empty
+//! response, and [`crate::public::error_pages`] (which knows the request's
+//! edition) renders the localized page. Causes of 5xx answers are logged,
+//! never shown.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use dateline_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum PageError {
+    /// 404: no edition, section, article, tag or author at this address.
+    #[error("not found")]
+    NotFound,
+    /// 410: the article existed and was withdrawn.
+    #[error("gone")]
+    Gone,
+    /// 400: the request itself is malformed; the message says how.
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// 503: the database did not answer. Logged with its cause.
+    #[error("store unavailable: {0}")]
+    Store(#[from] StoreError),
+    /// 500: a template failed to render. Logged with its cause.
+    #[error("render failed: {0}")]
+    Render(#[from] askama::Error),
+}
+
+/// What kind of error page to render; travels as a response extension.
+#[derive(Debug, Clone)]
+pub struct ErrorPage {
+    pub status: StatusCode,
+    /// Shown to the reader under the page title (400 only).
+    pub detail: Option<String>,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let (status, detail) = match self {
+            Self::NotFound => (StatusCode::NOT_FOUND, None),
+            Self::Gone => (StatusCode::GONE, None),
+            Self::BadRequest(message) => (StatusCode::BAD_REQUEST, Some(message)),
+            Self::Store(cause) => {
+                tracing::error!(error = %cause, source = ?std::error::Error::source(&cause), "store error while rendering a page");
+                match cause {
+                    StoreError::Conflict(_) | StoreError::Invalid(_) => {
+                        (StatusCode::INTERNAL_SERVER_ERROR, None)
+                    }
+                    _ => (StatusCode::SERVICE_UNAVAILABLE, None),
+                }
+            }
+            Self::Render(cause) => {
+                tracing::error!(error = %cause, "template failed to render");
+                (StatusCode::INTERNAL_SERVER_ERROR, None)
+            }
+        };
+        let mut response = status.into_response();
+        response.extensions_mut().insert(ErrorPage { status, detail });
+        response
+    }
+}

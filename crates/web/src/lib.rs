@@ -1,0 +1,32 @@
+//! Dateline's HTTP application.
+//!
+//! A guided tour:
+//! - [`router`] lists every route in one place: public pages, the JSON API
+//!   (which also yields the OpenAPI document), media, static assets and the
+//!   operations endpoints; and the layers every response passes through.
+//! - [`state::AppState`] is what handlers share: the store (as
+//!   `Arc<dyn Store>`, so handlers compile once for every backend), the media
+//!   blobs, the interface strings, the in-memory site map and the page cache.
+//! - [`public`] renders reader-facing pages from compiled `askama` templates
+//!   in `templates/`; [`view`] turns store rows into what templates show.
+//! - [`page_cache`] keeps rendered pages in memory with their validators, so
+//!   a hot page costs a hash lookup, not a database round trip.
+//! - [`error`] is the one error type of the page handlers; [`api`] has its
+//!   JSON twin.
+//! - [`i18n`] loads the Fluent files in `locales/`.
+
+pub mod api;
+pub mod assets;
+pub mod directory;
+pub mod error;
+pub mod i18n;
+pub mod markdown;
+pub mod ops;
+pub mod page_cache;
+pub mod public;
+pub mod router;
+pub mod state;
+pub mod view;
+
+pub use router::router;
+pub use state::{AppState, WebConfig};

@@ -1,0 +1,303 @@
+//! The article page: the heart of the product (DESIGN.md, "The article page").
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use dateline_core::{ArticleStatus, Slug};
+use dateline_store::{Article, ArticleQuery, Edition};
+
+use super::{StoryList, edition_from, html, newsfeed, page_size};
+use crate::AppState;
+use crate::directory::SiteDirectory;
+use crate::error::PageError;
+use crate::i18n::Locale;
+use crate::markdown::render_body;
+use crate::view::{
+    Alternate, FeedItem, Frame, ImageView, Link, OpenGraph, SIZES_MAIN, article_path, iso, json_for_script,
+    media_path, rendition_url, section_path,
+};
+
+#[derive(Debug)]
+pub struct FigureView {
+    pub image: ImageView,
+    pub caption: String,
+    pub credit: String,
+    pub media_href: String,
+}
+
+#[derive(Debug)]
+pub struct ArticleView {
+    pub headline: String,
+    pub lead: String,
+    pub breaking: bool,
+    pub section_name: String,
+    pub section_href: String,
+    pub section_description: String,
+    pub figure: Option<FigureView>,
+    pub authors: Vec<Link>,
+    pub byline: String,
+    pub published_iso: String,
+    pub published_label: String,
+    /// (ISO time, label) when the article was updated after publication.
+    pub updated: Option<(String, String)>,
+    pub correction: Option<String>,
+    pub body_html: String,
+    pub tags: Vec<Link>,
+    pub share: Vec<Link>,
+    pub comments_label: String,
+    pub subscribe_href: String,
+    pub chats_href: String,
+    pub login_href: String,
+    pub register_href: String,
+}
+
+#[derive(Template)]
+#[template(path = "article.html")]
+struct ArticleTemplate<'a> {
+    frame: Frame<'a>,
+    a: ArticleView,
+    list: StoryList,
+    newsfeed: Vec<FeedItem>,
+}
+
+fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 3);
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// `GET /{edition}/{year}/{month}/{day}/{slug}`.
+///
+/// A wrong date or an old slug answers 301 to the canonical URL; a withdrawn
+/// article answers 410.
+pub async fn article_page(
+    State(state): State<AppState>,
+    Path((code, year, month, day, slug)): Path<(String, String, String, String, String)>,
+) -> Result<Response, PageError> {
+    let directory = state.directory();
+    let edition = edition_from(&directory, &code)?;
+    let slug = Slug::parse(&slug).map_err(|_| PageError::NotFound)?;
+    let article = match state.store.article_by_slug(edition.id, &slug).await? {
+        Some(article) => article,
+        None => {
+            let renamed = match state.store.article_id_by_old_slug(edition.id, &slug).await? {
+                Some(id) => state.store.article_by_id(id).await?,
+                None => None,
+            };
+            return match renamed {
+                Some(article) if article.status == ArticleStatus::Published => {
+                    let to = article_path(&edition, article.card.published_at, article.card.slug.as_str());
+                    Ok(moved_permanently(&to))
+                }
+                _ => Err(PageError::NotFound),
+            };
+        }
+    };
+    match article.status {
+        ArticleStatus::Published => {}
+        ArticleStatus::Unpublished => return Err(PageError::Gone),
+        _ => return Err(PageError::NotFound),
+    }
+    let canonical = article_path(&edition, article.card.published_at, article.card.slug.as_str());
+    if canonical != format!("/{code}/{year}/{month}/{day}/{slug}") {
+        return Ok(moved_permanently(&canonical));
+    }
+    render(&state, &directory, &edition, &article, &canonical).await
+}
+
+async fn render(
+    state: &AppState,
+    directory: &SiteDirectory,
+    edition: &Edition,
+    article: &Article,
+    path: &str,
+) -> Result<Response, PageError> {
+    let t = state.locales.for_language(&edition.language);
+    let card = &article.card;
+    let section = directory.section_by_id(card.section_id);
+    let public_url = &state.config.public_url;
+    let absolute = format!("{public_url}{path}");
+
+    let agency =
+        if article.dateline_agency.is_empty() { &state.config.agency } else { &article.dateline_agency };
+    let dateline = if article.dateline_place.is_empty() {
+        String::new()
+    } else {
+        t.dateline(&article.dateline_place, agency, card.published_at)
+    };
+
+    let figure = card.image.as_ref().and_then(|image| {
+        Some(FigureView {
+            image: ImageView::new(image, SIZES_MAIN, 960, false)?,
+            caption: article.image_caption.clone(),
+            credit: article.image_credit.clone(),
+            media_href: media_path(edition, image.media_id),
+        })
+    });
+
+    let authors: Vec<Link> = article
+        .authors
+        .iter()
+        .map(|a| Link {
+            href: format!("/{}/author/{}", edition.code, a.slug),
+            label: a.name.clone(),
+            current: false,
+        })
+        .collect();
+    let byline = byline(t, &article.authors.iter().map(|a| a.name.as_str()).collect::<Vec<_>>());
+    let updated = (card.updated_at > card.published_at + time::Duration::minutes(1))
+        .then(|| (iso(card.updated_at), t.date_time(card.updated_at)));
+
+    let encoded_url = percent_encode(&absolute);
+    let encoded_title = percent_encode(&card.headline);
+    let share = vec![
+        Link {
+            href: format!("mailto:?subject={encoded_title}&body={encoded_url}"),
+            label: t.get("share-email").into_owned(),
+            current: false,
+        },
+        Link {
+            href: format!("https://x.com/intent/post?url={encoded_url}&text={encoded_title}"),
+            label: t.get("share-x").into_owned(),
+            current: false,
+        },
+        Link {
+            href: format!("https://www.facebook.com/sharer/sharer.php?u={encoded_url}"),
+            label: t.get("share-facebook").into_owned(),
+            current: false,
+        },
+        Link {
+            href: format!("https://t.me/share/url?url={encoded_url}&text={encoded_title}"),
+            label: t.get("share-telegram").into_owned(),
+            current: false,
+        },
+    ];
+
+    let next = percent_encode(path);
+    let view = ArticleView {
+        headline: card.headline.clone(),
+        lead: card.lead.clone(),
+        breaking: card.breaking,
+        section_name: section.map(|s| s.name.clone()).unwrap_or_default(),
+        section_href: section.map(|s| section_path(edition, s)).unwrap_or_default(),
+        section_description: section.map(|s| s.description.clone()).unwrap_or_default(),
+        figure,
+        authors,
+        byline,
+        published_iso: iso(card.published_at),
+        published_label: t.date_time(card.published_at),
+        updated,
+        correction: article.correction.clone().filter(|c| !c.trim().is_empty()),
+        body_html: render_body(&article.body, &dateline),
+        tags: article
+            .tags
+            .iter()
+            .map(|tag| Link {
+                href: format!("/{}/tag/{}", edition.code, tag.slug),
+                label: tag.name.clone(),
+                current: false,
+            })
+            .collect(),
+        share,
+        comments_label: t.count("comments-count", 0),
+        subscribe_href: format!("/{}/subscribe", edition.code),
+        chats_href: format!("/{}/chats", edition.code),
+        login_href: format!("/{}/login?next={next}", edition.code),
+        register_href: format!("/{}/register?next={next}", edition.code),
+    };
+
+    // More stories: the edition's stories older than this one, continuing
+    // as the edition's "latest" list (infinite scroll with the script).
+    let mut query = ArticleQuery::edition(edition.id, page_size(1));
+    query.before = Some(card.cursor());
+    let base = format!("/{}/latest", edition.code);
+    let (list, _) = StoryList::load(state, directory, edition, t, query, &base).await?;
+    let list = StoryList { newest_href: None, ..list };
+
+    let mut frame = Frame::new(state, directory, edition, Some(card.section_id), &card.headline, path);
+    frame.description =
+        if article.seo_description.is_empty() { card.lead.clone() } else { article.seo_description.clone() };
+    if !article.seo_title.is_empty() {
+        frame.title = format!("{} — {}", article.seo_title, state.config.site_name);
+    }
+    if let Some(group) = &article.translation_group {
+        for link in state.store.translations(group).await? {
+            if let Some(other) = directory.edition_by_id(link.edition_id) {
+                frame.alternates.push(Alternate {
+                    hreflang: other.language.clone(),
+                    href: format!(
+                        "{public_url}{}",
+                        article_path(other, link.published_at, link.slug.as_str())
+                    ),
+                });
+            }
+        }
+    }
+    let image_url = view.figure.as_ref().map(|f| format!("{public_url}{}", f.image.src));
+    let image_urls: Vec<String> = card
+        .image
+        .as_ref()
+        .map(|i| {
+            i.renditions
+                .iter()
+                .filter(|r| r.mime == "image/jpeg")
+                .map(|r| format!("{public_url}{}", rendition_url(r)))
+                .collect()
+        })
+        .unwrap_or_default();
+    frame.og = Some(OpenGraph {
+        kind: "article",
+        title: card.headline.clone(),
+        description: frame.description.clone(),
+        image: image_url,
+        published: Some(iso(card.published_at)),
+        modified: Some(iso(card.updated_at)),
+    });
+    let json_ld = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "mainEntityOfPage": { "@type": "WebPage", "@id": absolute },
+        "url": absolute,
+        "headline": card.headline,
+        "description": card.lead,
+        "inLanguage": edition.language,
+        "datePublished": iso(card.published_at),
+        "dateModified": iso(card.updated_at),
+        "articleSection": view.section_name,
+        "keywords": article.tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+        "image": image_urls,
+        "author": article.authors.iter().map(|a| serde_json::json!({
+            "@type": "Person",
+            "name": a.name,
+            "url": format!("{public_url}/{}/author/{}", edition.code, a.slug),
+        })).collect::<Vec<_>>(),
+        "publisher": { "@type": "NewsMediaOrganization", "name": state.config.site_name, "url": format!("{public_url}/") },
+        "isAccessibleForFree": true,
+    });
+    frame.json_ld = Some(json_for_script(&json_ld));
+
+    let template = ArticleTemplate { newsfeed: newsfeed(state, edition, t).await?, frame, a: view, list };
+    html(&template, card.updated_at.max(card.published_at))
+}
+
+/// "By A", "By A and B", "By A, B and C" in the page's language.
+fn byline(t: &Locale, names: &[&str]) -> String {
+    let names = match names {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [rest @ .., last] => format!("{} {} {last}", rest.join(", "), t.get("byline-and")),
+    };
+    t.arg("byline", "names", &names)
+}
+
+/// 301 to the article's canonical URL (old slug, wrong date).
+fn moved_permanently(to: &str) -> Response {
+    (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, to.to_owned())]).into_response()
+}

@@ -1,0 +1,114 @@
+//! Photos: the public page of one photo in the media bank, and the files.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use super::{edition_from, html};
+use crate::AppState;
+use crate::error::PageError;
+use crate::view::{Frame, ImageView, Link, OpenGraph, article_path};
+use dateline_store::ImageRef;
+
+#[derive(Template)]
+#[template(path = "media.html")]
+struct MediaTemplate<'a> {
+    frame: Frame<'a>,
+    caption: String,
+    credit: String,
+    copyright: String,
+    size_label: String,
+    image: Option<ImageView>,
+    used_in: Vec<Link>,
+}
+
+/// `GET /{edition}/media/{id}`: a photo with its caption, credit,
+/// copyright, usage terms and the stories that use it.
+pub async fn media_page(
+    State(state): State<AppState>,
+    Path((code, id)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let directory = state.directory();
+    let edition = edition_from(&directory, &code)?;
+    let id: i64 = id.parse().map_err(|_| PageError::NotFound)?;
+    let media = state.store.media_by_id(id).await?.ok_or(PageError::NotFound)?;
+    let t = state.locales.for_language(&edition.language);
+    let used = state.store.articles_using_media(id).await?;
+    let used_in = used
+        .iter()
+        .filter_map(|card| {
+            let their_edition = directory.edition_by_id(card.edition_id)?;
+            Some(Link {
+                href: article_path(their_edition, card.published_at, card.slug.as_str()),
+                label: card.headline.clone(),
+                current: false,
+            })
+        })
+        .collect();
+    let image_ref = ImageRef {
+        media_id: media.id,
+        width: media.width,
+        height: media.height,
+        alt_text: media.alt_text.clone(),
+        renditions: media.renditions.clone(),
+    };
+    let image = ImageView::new(&image_ref, "100vw", 1600, false);
+    let path = format!("/{}/media/{}", edition.code, media.id);
+    let mut frame = Frame::new(
+        &state,
+        &directory,
+        &edition,
+        None,
+        &format!("{}: {}", t.get("photo"), media.caption),
+        &path,
+    );
+    frame.description = media.caption.clone();
+    frame.og = Some(OpenGraph {
+        kind: "website",
+        title: media.caption.clone(),
+        description: format!("© {}", media.credit),
+        image: image.as_ref().map(|i| format!("{}{}", state.config.public_url, i.src)),
+        published: None,
+        modified: None,
+    });
+    let mut size = fluent_bundle::FluentArgs::new();
+    size.set("width", media.width.to_string());
+    size.set("height", media.height.to_string());
+    let template = MediaTemplate {
+        size_label: t.format("photo-size-value", Some(&size)).into_owned(),
+        caption: media.caption.clone(),
+        credit: media.credit.clone(),
+        copyright: media.copyright.clone(),
+        image,
+        used_in,
+        frame,
+    };
+    html(&template, media.created_at)
+}
+
+/// `GET /media/{*key}`: a stored photo file. Keys name immutable content.
+pub async fn media_file(State(state): State<AppState>, Path(key): Path<String>) -> Response {
+    let content_type = match key.rsplit_once('.').map(|(_, ext)| ext) {
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("png") => "image/png",
+        Some("webp") => "image/webp",
+        Some("gif") => "image/gif",
+        _ => return PageError::NotFound.into_response(),
+    };
+    match state.blobs.get(&key).await {
+        Ok(Some(bytes)) => (
+            [
+                (header::CONTENT_TYPE, content_type),
+                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Ok(None) => PageError::NotFound.into_response(),
+        Err(error) => {
+            tracing::error!(%error, key, "could not read a media file");
+            (StatusCode::SERVICE_UNAVAILABLE, "media storage unavailable").into_response()
+        }
+    }
+}

@@ -1,0 +1,99 @@
+//! Small pages: the root redirect, robots.txt, "coming soon" pages.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use fluent_langneg::{NegotiationStrategy, negotiate_languages};
+use unic_langid::LanguageIdentifier;
+
+use super::{MessageTemplate, edition_from, html};
+use crate::AppState;
+use crate::directory::SiteDirectory;
+use crate::error::PageError;
+use crate::view::Frame;
+use dateline_store::Edition;
+
+/// The edition that best fits an `Accept-Language` header.
+pub(crate) fn best_edition<'a>(directory: &'a SiteDirectory, accept_language: &str) -> Option<&'a Edition> {
+    let requested = fluent_langneg::accepted_languages::parse(accept_language);
+    let available: Vec<LanguageIdentifier> =
+        directory.editions().iter().map(|e| e.language.parse().unwrap_or_default()).collect();
+    let chosen = negotiate_languages(&requested, &available, None, NegotiationStrategy::Lookup);
+    chosen
+        .first()
+        .and_then(|lang| {
+            let lang = lang.to_string();
+            directory.editions().iter().find(|e| e.language.eq_ignore_ascii_case(&lang))
+        })
+        .or_else(|| directory.default_edition())
+}
+
+/// `GET /`: to the edition that best fits the reader's languages.
+pub async fn root_redirect(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let directory = state.directory();
+    match best_edition(&directory, accept) {
+        Some(edition) => (
+            [(header::VARY, "Accept-Language"), (header::CACHE_CONTROL, "private, max-age=0")],
+            Redirect::to(&format!("/{}/", edition.code)),
+        )
+            .into_response(),
+        None => PageError::NotFound.into_response(),
+    }
+}
+
+/// `GET /{edition}`: the edition's home lives at `/{edition}/`.
+pub async fn edition_root(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Response, PageError> {
+    let edition = edition_from(&state.directory(), &code)?;
+    Ok((StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, format!("/{}/", edition.code))]).into_response())
+}
+
+pub async fn robots_txt(State(state): State<AppState>) -> Response {
+    let body = format!(
+        "User-agent: *\nAllow: /\nDisallow: /api/\n\n# {} runs on Dateline.\n",
+        state.config.site_name
+    );
+    (
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// `GET /{edition}/subscribe|chats|login|register`: placeholders until
+/// those capabilities land; they answer 200 with a clear notice and are
+/// kept out of search engines.
+pub async fn coming_soon(
+    State(state): State<AppState>,
+    Path((code, page)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let directory = state.directory();
+    let edition = edition_from(&directory, &code)?;
+    let title_key = match page.as_str() {
+        "subscribe" => "subscribe",
+        "chats" => "chats",
+        "login" => "log-in",
+        "register" => "register",
+        _ => return Err(PageError::NotFound),
+    };
+    let path = format!("/{}/{}", edition.code, page);
+    let t = state.locales.for_language(&edition.language);
+    let heading = t.get(title_key).into_owned();
+    let mut frame = Frame::new(&state, &directory, &edition, None, &heading, &path);
+    frame.noindex = true;
+    let template = MessageTemplate {
+        heading: format!("{heading}: {}", t.get("coming-soon")),
+        text: t.get("coming-soon-text").into_owned(),
+        detail: None,
+        frame,
+    };
+    let mut response = html(&template, time::OffsetDateTime::UNIX_EPOCH)?;
+    *response.status_mut() = StatusCode::OK;
+    Ok(response)
+}

@@ -1,0 +1,159 @@
+//! Every route of the application, and the layers around them.
+//!
+//! | path | what |
+//! |---|---|
+//! | `/` | redirect to the edition that fits `Accept-Language` |
+//! | `/{edition}/` | front page |
+//! | `/{edition}/{section}` | section page (`?before=` pages back) |
+//! | `/{edition}/{yyyy}/{mm}/{dd}/{slug}` | article page |
+//! | `/{edition}/latest`, `/{edition}/tag/{tag}`, `/{edition}/author/{author}` | story lists |
+//! | `/{edition}/media/{id}` | a photo's page in the media bank |
+//! | `/{edition}/subscribe`, `chats`, `login`, `register` | coming soon |
+//! | `/media/{*key}` | photo files |
+//! | `/static/{name}` | fingerprinted CSS, JS, icon |
+//! | `/api/v1/…` | JSON API; `/api/v1/openapi.json` describes it |
+//! | `/healthz`, `/readyz`, `/metrics`, `/robots.txt` | operations |
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{MatchedPath, Request};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::api::ApiError;
+use crate::{AppState, assets, ops, page_cache, public};
+
+/// The Content-Security-Policy of every response: no inline script, no
+/// third-party anything, no framing.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+    img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; \
+    form-action 'self'; frame-ancestors 'none'";
+
+pub fn router(state: AppState) -> Router {
+    let pages = Router::new()
+        .route("/", get(public::root_redirect))
+        .route("/robots.txt", get(public::robots_txt))
+        .route("/{edition}", get(public::edition_root))
+        .route("/{edition}/", get(public::home_page))
+        .route("/{edition}/{section}", get(public::section_page))
+        .route("/{edition}/{year}/{month}/{day}/{slug}", get(public::article_page))
+        .route("/{edition}/latest", get(public::latest_page))
+        .route("/{edition}/tag/{tag}", get(public::tag_page))
+        .route("/{edition}/author/{author}", get(public::author_page))
+        .route("/{edition}/media/{id}", get(public::media_page))
+        .route("/{edition}/subscribe", get(coming_soon_subscribe))
+        .route("/{edition}/chats", get(coming_soon_chats))
+        .route("/{edition}/login", get(coming_soon_login))
+        .route("/{edition}/register", get(coming_soon_register))
+        .route("/media/{*key}", get(public::media_file))
+        .route("/static/{name}", get(assets::serve_asset))
+        .fallback(public::not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), page_cache::serve_cached))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), public::error_pages));
+
+    let (api, openapi) = crate::api::router();
+    let openapi_json = Arc::new(serde_json::to_vec_pretty(&openapi).unwrap_or_default());
+    let api = api
+        .route(
+            "/api/v1/openapi.json",
+            get(move || {
+                let body = Arc::clone(&openapi_json);
+                async move {
+                    (
+                        [
+                            (header::CONTENT_TYPE, "application/json"),
+                            (header::CACHE_CONTROL, "public, max-age=300"),
+                        ],
+                        body.to_vec(),
+                    )
+                }
+            }),
+        )
+        .route("/api/{*rest}", get(api_not_found).fallback(api_not_found))
+        .layer(axum::middleware::map_response(no_cache_api));
+
+    let operations = Router::new()
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics))
+        .route("/favicon.ico", get(assets::favicon));
+
+    Router::new()
+        .merge(operations)
+        .merge(api)
+        .merge(pages)
+        .with_state(state)
+        .layer(axum::middleware::from_fn(ops::record_metrics))
+        .layer(CompressionLayer::new())
+        .layer(security_header(header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY))
+        .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(security_header(header::REFERRER_POLICY, "strict-origin-when-cross-origin"))
+        .layer(security_header(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(security_header(
+            HeaderName::from_static("permissions-policy"),
+            "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+        ))
+        .layer(security_header(HeaderName::from_static("cross-origin-opener-policy"), "same-origin"))
+        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(30)))
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
+            let route =
+                request.extensions().get::<MatchedPath>().map(MatchedPath::as_str).unwrap_or("unmatched");
+            tracing::info_span!("request", method = %request.method(), route, path = %request.uri().path())
+        }))
+        .layer(CatchPanicLayer::custom(|_panic| {
+            tracing::error!("a handler panicked");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error\n").into_response()
+        }))
+}
+
+fn security_header(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+}
+
+async fn coming_soon_subscribe(
+    state: axum::extract::State<AppState>,
+    axum::extract::Path(edition): axum::extract::Path<String>,
+) -> Result<Response, crate::error::PageError> {
+    public::coming_soon(state, axum::extract::Path((edition, "subscribe".into()))).await
+}
+
+async fn coming_soon_chats(
+    state: axum::extract::State<AppState>,
+    axum::extract::Path(edition): axum::extract::Path<String>,
+) -> Result<Response, crate::error::PageError> {
+    public::coming_soon(state, axum::extract::Path((edition, "chats".into()))).await
+}
+
+async fn coming_soon_login(
+    state: axum::extract::State<AppState>,
+    axum::extract::Path(edition): axum::extract::Path<String>,
+) -> Result<Response, crate::error::PageError> {
+    public::coming_soon(state, axum::extract::Path((edition, "login".into()))).await
+}
+
+async fn coming_soon_register(
+    state: axum::extract::State<AppState>,
+    axum::extract::Path(edition): axum::extract::Path<String>,
+) -> Result<Response, crate::error::PageError> {
+    public::coming_soon(state, axum::extract::Path((edition, "register".into()))).await
+}
+
+async fn api_not_found() -> ApiError {
+    ApiError::NotFound("no such API endpoint; see /api/v1/openapi.json".into())
+}
+
+async fn no_cache_api(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("public, max-age=30"));
+    response
+}

@@ -1,0 +1,120 @@
+//! The state every handler shares.
+
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use dateline_store::{BlobStore, Store, StoreError};
+use metrics_exporter_prometheus::PrometheusHandle;
+
+use crate::assets::Assets;
+use crate::directory::SiteDirectory;
+use crate::i18n::{LocaleError, Locales};
+use crate::page_cache::PageCache;
+
+/// Settings of the web layer, taken from the binary's configuration.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// The outlet's name, shown as the brand on every page.
+    pub site_name: String,
+    /// The agency name used in datelines when an article has none.
+    pub agency: String,
+    /// Absolute base URL for canonical links and social tags, without a
+    /// trailing slash (`https://news.example.com`).
+    pub public_url: String,
+    /// `max-age` of public pages in `Cache-Control`, for browsers and CDNs.
+    pub page_max_age: Duration,
+    /// How long a rendered page is reused from memory at most. Local changes
+    /// invalidate at once; this bounds staleness when another node wrote.
+    pub page_cache_ttl: Duration,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            site_name: "Meridian".into(),
+            agency: "Meridian".into(),
+            public_url: "http://127.0.0.1:8080".into(),
+            page_max_age: Duration::from_secs(60),
+            page_cache_ttl: Duration::from_secs(30),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct AppState(Arc<Inner>);
+
+#[derive(Debug)]
+pub struct Inner {
+    pub store: Arc<dyn Store>,
+    pub blobs: Arc<dyn BlobStore>,
+    pub config: WebConfig,
+    pub locales: Locales,
+    pub assets: Assets,
+    pub cache: PageCache,
+    pub metrics: Option<PrometheusHandle>,
+    directory: RwLock<Arc<SiteDirectory>>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    #[error(transparent)]
+    Locale(#[from] LocaleError),
+    #[error("could not read the site's editions and sections: {0}")]
+    Store(#[from] StoreError),
+}
+
+impl AppState {
+    pub async fn new(
+        store: Arc<dyn Store>,
+        blobs: Arc<dyn BlobStore>,
+        config: WebConfig,
+        metrics: Option<PrometheusHandle>,
+    ) -> Result<Self, StateError> {
+        let locales = Locales::load()?;
+        let directory = SiteDirectory::load(store.as_ref()).await?;
+        for edition in directory.editions() {
+            if !locales.has(&edition.language) {
+                tracing::warn!(edition = %edition.code, language = %edition.language,
+                    "no interface strings for this language; the edition falls back to English");
+            }
+        }
+        let cache = PageCache::new(config.page_cache_ttl, 5_000);
+        Ok(Self(Arc::new(Inner {
+            store,
+            blobs,
+            config,
+            locales,
+            assets: Assets::build(),
+            cache,
+            metrics,
+            directory: RwLock::new(Arc::new(directory)),
+        })))
+    }
+
+    /// The current site map (cheap: an `Arc` clone).
+    pub fn directory(&self) -> Arc<SiteDirectory> {
+        match self.0.directory.read() {
+            Ok(guard) => Arc::clone(&guard),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    /// Call after any write: reloads the site map and drops cached pages.
+    pub async fn content_changed(&self) -> Result<(), StoreError> {
+        let directory = Arc::new(SiteDirectory::load(self.0.store.as_ref()).await?);
+        match self.0.directory.write() {
+            Ok(mut guard) => *guard = directory,
+            Err(poisoned) => *poisoned.into_inner() = directory,
+        }
+        self.0.cache.clear();
+        Ok(())
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}

@@ -1,0 +1,269 @@
+//! What templates show, built from store rows: URLs, formatted times,
+//! `srcset`s. Templates stay free of logic beyond loops and conditions.
+
+use dateline_store::{ArticleCard, Edition, ImageRef, Rendition, Section};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::AppState;
+use crate::assets::Assets;
+use crate::directory::SiteDirectory;
+use crate::i18n::Locale;
+
+/// The canonical path of an article: edition, publish date, slug.
+pub fn article_path(edition: &Edition, published_at: OffsetDateTime, slug: &str) -> String {
+    format!(
+        "/{}/{:04}/{:02}/{:02}/{}",
+        edition.code,
+        published_at.year(),
+        u8::from(published_at.month()),
+        published_at.day(),
+        slug
+    )
+}
+
+pub fn edition_home(edition: &Edition) -> String {
+    format!("/{}/", edition.code)
+}
+
+pub fn section_path(edition: &Edition, section: &Section) -> String {
+    format!("/{}/{}", edition.code, section.slug)
+}
+
+pub fn media_path(edition: &Edition, media_id: i64) -> String {
+    format!("/{}/media/{}", edition.code, media_id)
+}
+
+pub fn rendition_url(rendition: &Rendition) -> String {
+    format!("/media/{}", rendition.key)
+}
+
+pub fn iso(at: OffsetDateTime) -> String {
+    at.format(&Rfc3339).unwrap_or_default()
+}
+
+#[derive(Debug, Clone)]
+pub struct Link {
+    pub href: String,
+    pub label: String,
+    pub current: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Alternate {
+    pub hreflang: String,
+    pub href: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct EditionLink {
+    pub href: String,
+    pub name: String,
+    pub lang: String,
+    pub current: bool,
+}
+
+/// Social preview tags.
+#[derive(Debug, Clone)]
+pub struct OpenGraph {
+    pub kind: &'static str,
+    pub title: String,
+    pub description: String,
+    pub image: Option<String>,
+    pub published: Option<String>,
+    pub modified: Option<String>,
+}
+
+/// Everything the page layout (`base.html`) shows around a page's content.
+#[derive(Debug)]
+pub struct Frame<'a> {
+    pub t: &'a Locale,
+    pub site_name: &'a str,
+    pub lang: String,
+    pub dir: &'static str,
+    pub title: String,
+    pub description: String,
+    pub canonical: String,
+    pub alternates: Vec<Alternate>,
+    pub editions: Vec<EditionLink>,
+    pub nav: Vec<Link>,
+    pub home_href: String,
+    pub css_href: String,
+    pub js_href: String,
+    pub icon_href: String,
+    pub og: Option<OpenGraph>,
+    pub json_ld: Option<String>,
+    pub noindex: bool,
+    pub edition_code: String,
+    pub year: i32,
+}
+
+impl<'a> Frame<'a> {
+    /// The frame of a page of `edition` at `path` (absolute path, for the
+    /// canonical link), with `title` before the site name.
+    pub fn new(
+        state: &'a AppState,
+        directory: &SiteDirectory,
+        edition: &Edition,
+        current_section: Option<i64>,
+        title: &str,
+        path: &str,
+    ) -> Self {
+        let t = state.locales.for_language(&edition.language);
+        let site_name = state.config.site_name.as_str();
+        let title = if title.is_empty() { site_name.to_owned() } else { format!("{title} — {site_name}") };
+        Self {
+            t,
+            site_name,
+            lang: edition.language.clone(),
+            dir: edition.direction.as_str(),
+            title,
+            description: String::new(),
+            canonical: format!("{}{}", state.config.public_url, path),
+            alternates: Vec::new(),
+            editions: directory
+                .editions()
+                .iter()
+                .map(|e| EditionLink {
+                    href: edition_home(e),
+                    name: e.name.clone(),
+                    lang: e.language.clone(),
+                    current: e.id == edition.id,
+                })
+                .collect(),
+            nav: directory
+                .sections_of(edition.id)
+                .iter()
+                .map(|s| Link {
+                    href: section_path(edition, s),
+                    label: s.name.clone(),
+                    current: Some(s.id) == current_section,
+                })
+                .collect(),
+            home_href: edition_home(edition),
+            css_href: Assets::href(&state.assets.css),
+            js_href: Assets::href(&state.assets.js),
+            icon_href: Assets::href(&state.assets.icon),
+            og: None,
+            json_ld: None,
+            noindex: false,
+            edition_code: edition.code.to_string(),
+            year: OffsetDateTime::now_utc().year(),
+        }
+    }
+
+    pub fn absolute(&self, public_url: &str, path: &str) -> String {
+        format!("{public_url}{path}")
+    }
+}
+
+/// An `<img>` with its responsive sources.
+#[derive(Debug, Clone)]
+pub struct ImageView {
+    pub src: String,
+    pub srcset: String,
+    pub sizes: &'static str,
+    pub width: i32,
+    pub height: i32,
+    pub alt: String,
+    pub lazy: bool,
+}
+
+/// `sizes` for the article's main photo: the text column on wide screens.
+pub const SIZES_MAIN: &str = "(min-width: 70rem) 46rem, (min-width: 48rem) 90vw, 100vw";
+/// `sizes` for card thumbnails.
+pub const SIZES_CARD: &str = "(min-width: 70rem) 22rem, (min-width: 48rem) 45vw, 100vw";
+/// `sizes` for the top story on the front page.
+pub const SIZES_TOP: &str = "(min-width: 70rem) 44rem, 100vw";
+
+impl ImageView {
+    /// `preferred` is the width used for `src` (the fallback for browsers
+    /// without `srcset`); the nearest rendition at least that wide is used.
+    pub fn new(image: &ImageRef, sizes: &'static str, preferred: i32, lazy: bool) -> Option<Self> {
+        let jpeg: Vec<&Rendition> = image.renditions.iter().filter(|r| r.mime == "image/jpeg").collect();
+        let fallback = jpeg.iter().find(|r| r.width >= preferred).or(jpeg.last())?;
+        Some(Self {
+            src: rendition_url(fallback),
+            srcset: jpeg
+                .iter()
+                .map(|r| format!("{} {}w", rendition_url(r), r.width))
+                .collect::<Vec<_>>()
+                .join(", "),
+            sizes,
+            width: fallback.width,
+            height: fallback.height,
+            alt: image.alt_text.clone(),
+            lazy,
+        })
+    }
+}
+
+/// One story in a list.
+#[derive(Debug, Clone)]
+pub struct CardView {
+    pub href: String,
+    pub headline: String,
+    pub lead: String,
+    pub section_name: String,
+    pub section_href: String,
+    pub time_iso: String,
+    pub time_label: String,
+    pub unix: i64,
+    pub breaking: bool,
+    pub image: Option<ImageView>,
+}
+
+impl CardView {
+    pub fn new(
+        card: &ArticleCard,
+        edition: &Edition,
+        directory: &SiteDirectory,
+        t: &Locale,
+        sizes: &'static str,
+        lazy: bool,
+    ) -> Self {
+        let section = directory.section_by_id(card.section_id);
+        Self {
+            href: article_path(edition, card.published_at, card.slug.as_str()),
+            headline: card.headline.clone(),
+            lead: card.lead.clone(),
+            section_name: section.map(|s| s.name.clone()).unwrap_or_default(),
+            section_href: section.map(|s| section_path(edition, s)).unwrap_or_default(),
+            time_iso: iso(card.published_at),
+            time_label: t.date_time(card.published_at),
+            unix: card.published_at.unix_timestamp(),
+            breaking: card.breaking,
+            image: card.image.as_ref().and_then(|i| ImageView::new(i, sizes, 960, lazy)),
+        }
+    }
+}
+
+/// One line of the newsfeed widget.
+#[derive(Debug, Clone)]
+pub struct FeedItem {
+    pub href: String,
+    pub headline: String,
+    pub time_iso: String,
+    pub time_label: String,
+    pub unix: i64,
+    pub breaking: bool,
+}
+
+impl FeedItem {
+    pub fn new(card: &ArticleCard, edition: &Edition, t: &Locale) -> Self {
+        Self {
+            href: article_path(edition, card.published_at, card.slug.as_str()),
+            headline: card.headline.clone(),
+            time_iso: iso(card.published_at),
+            time_label: t.time_of_day(card.published_at),
+            unix: card.published_at.unix_timestamp(),
+            breaking: card.breaking,
+        }
+    }
+}
+
+/// The JSON for a `<script type="application/ld+json">` block, with `<`,
+/// `>` and `&` escaped so no content can close the element.
+pub fn json_for_script(value: &serde_json::Value) -> String {
+    value.to_string().replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
+}

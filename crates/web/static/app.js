@@ -1,0 +1,183 @@
+// Dateline's reader-side script: progressive enhancement only. Every page
+// works without it. Loaded with `defer` from a same-origin file (the CSP
+// forbids inline script).
+//
+// 1. Infinite scroll: a story list's "Older stories" link (`a[data-more]`)
+//    fetches the next page when it scrolls into view and appends its items.
+// 2. Newsfeed: counts items new since the reader's last visit (kept in
+//    localStorage per edition) and refreshes the list every minute from the
+//    JSON API.
+(function () {
+  "use strict";
+
+  function appendNextPage(list) {
+    var link = list.querySelector("a[data-more]");
+    if (!link || link.dataset.loading) return;
+    link.dataset.loading = "1";
+    link.setAttribute("aria-busy", "true");
+    fetch(link.href, { headers: { Accept: "text/html" } })
+      .then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.text();
+      })
+      .then(function (html) {
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        var next = doc.querySelector("[data-story-list]");
+        var target = list.querySelector("[data-list]");
+        if (!next || !target) throw new Error("no story list in the next page");
+        var items = next.querySelectorAll("[data-list] > li");
+        for (var i = 0; i < items.length; i++) {
+          target.appendChild(document.importNode(items[i], true));
+        }
+        var nextLink = next.querySelector("a[data-more]");
+        if (nextLink) {
+          link.href = nextLink.getAttribute("href");
+          delete link.dataset.loading;
+          link.removeAttribute("aria-busy");
+        } else {
+          link.remove();
+        }
+      })
+      .catch(function () {
+        // Leave the plain link in place: a click still works.
+        delete link.dataset.loading;
+        link.removeAttribute("aria-busy");
+      });
+  }
+
+  function setUpInfiniteScroll() {
+    if (!("IntersectionObserver" in window) || !window.fetch || !window.DOMParser) return;
+    var lists = document.querySelectorAll("[data-story-list]");
+    Array.prototype.forEach.call(lists, function (list) {
+      if (!list.querySelector("a[data-more]") || !list.querySelector("[data-list]")) return;
+      var observer = new IntersectionObserver(function (entries) {
+        entries.forEach(function (entry) {
+          if (entry.isIntersecting) appendNextPage(list);
+        });
+      }, { rootMargin: "600px 0px" });
+      var watch = function () {
+        var link = list.querySelector("a[data-more]");
+        observer.disconnect();
+        if (link) observer.observe(link);
+      };
+      new MutationObserver(watch).observe(list, { childList: true, subtree: true });
+      watch();
+    });
+  }
+
+  function readLastVisit(key) {
+    try {
+      return parseInt(window.localStorage.getItem(key) || "0", 10) || 0;
+    } catch (e) {
+      return 0;
+    }
+  }
+
+  function writeLastVisit(key, value) {
+    try {
+      window.localStorage.setItem(key, String(value));
+    } catch (e) {
+      /* private mode: no counter, nothing else breaks */
+    }
+  }
+
+  function showNewCount(feed, lastVisit) {
+    var title = feed.querySelector(".newsfeed__title");
+    var badge = feed.querySelector(".newsfeed-badge");
+    var items = feed.querySelectorAll("li[data-published]");
+    var fresh = 0;
+    if (lastVisit > 0) {
+      Array.prototype.forEach.call(items, function (item) {
+        var isNew = parseInt(item.dataset.published, 10) > lastVisit;
+        item.classList.toggle("is-new", isNew);
+        if (isNew) fresh++;
+      });
+    }
+    if (fresh === 0) {
+      if (badge) badge.remove();
+      return;
+    }
+    if (!badge) {
+      badge = document.createElement("span");
+      badge.className = "newsfeed-badge";
+      badge.setAttribute("role", "status");
+      title.appendChild(document.createTextNode(" "));
+      title.appendChild(badge);
+    }
+    badge.textContent = feed.dataset.newLabel + " " + fresh;
+  }
+
+  function refreshFeed(feed, lastVisit) {
+    var edition = feed.dataset.edition;
+    fetch("/api/v1/articles?limit=8&edition=" + encodeURIComponent(edition), {
+      headers: { Accept: "application/json" },
+    })
+      .then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.json();
+      })
+      .then(function (page) {
+        var list = feed.querySelector(".newsfeed__items");
+        if (!list || !page.items) return;
+        var known = {};
+        Array.prototype.forEach.call(list.querySelectorAll("a"), function (a) {
+          known[a.getAttribute("href")] = true;
+        });
+        page.items
+          .slice()
+          .reverse()
+          .forEach(function (item) {
+            var path = new URL(item.url, window.location.href).pathname;
+            if (known[path]) return;
+            var li = document.createElement("li");
+            var published = Math.floor(Date.parse(item.published_at) / 1000);
+            li.dataset.published = String(published);
+            var time = document.createElement("time");
+            time.dateTime = item.published_at;
+            time.textContent = new Date(item.published_at).toLocaleTimeString(document.documentElement.lang, {
+              hour: "2-digit",
+              minute: "2-digit",
+              timeZone: "UTC",
+              timeZoneName: "short",
+            });
+            var a = document.createElement("a");
+            a.href = path;
+            a.textContent = item.headline;
+            li.appendChild(time);
+            li.appendChild(document.createTextNode(" "));
+            li.appendChild(a);
+            list.insertBefore(li, list.firstChild);
+          });
+        while (list.children.length > 8) list.removeChild(list.lastChild);
+        showNewCount(feed, lastVisit);
+      })
+      .catch(function () {
+        /* offline or server busy: keep what is shown */
+      });
+  }
+
+  function setUpNewsfeed() {
+    var feed = document.querySelector("[data-newsfeed]");
+    if (!feed) return;
+    var key = "dateline:last-visit:" + feed.dataset.edition;
+    var lastVisit = readLastVisit(key);
+    showNewCount(feed, lastVisit);
+    writeLastVisit(key, Math.floor(Date.now() / 1000));
+    if (window.fetch) {
+      window.setInterval(function () {
+        if (!document.hidden) refreshFeed(feed, lastVisit);
+      }, 60000);
+    }
+  }
+
+  function start() {
+    setUpInfiniteScroll();
+    setUpNewsfeed();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
