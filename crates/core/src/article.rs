@@ -55,7 +55,7 @@ pub struct CursorError;
 impl ArticleCursor {
     pub fn parse(input: &str) -> Result<Self, CursorError> {
         let (secs, id) = input.split_once('-').ok_or(CursorError)?;
-        let digits = |s: &str| !s.is_empty() && s.len() <= 18 && s.bytes().all(|b| b.is_ascii_digit());
+        let digits = |s: &str| !s.is_empty() && s.len() <= 19 && s.bytes().all(|b| b.is_ascii_digit());
         if !digits(secs) || !digits(id) {
             return Err(CursorError);
         }

@@ -35,15 +35,38 @@ pub struct Cacheable {
     pub last_modified: OffsetDateTime,
 }
 
+/// A rendered page and the header values it is served with, computed once.
 #[derive(Debug)]
 pub struct CachedPage {
     body: Bytes,
     gzip: OnceLock<Bytes>,
-    etag: String,
+    /// `"<hash>"` for the identity body, `"<hash>-gz"` for the gzip one.
+    etag: HeaderValue,
+    etag_gzip: HeaderValue,
     last_modified: SystemTime,
+    last_modified_header: HeaderValue,
     content_type: HeaderValue,
     created: Instant,
     generation: u64,
+}
+
+impl CachedPage {
+    fn new(body: Bytes, content_type: HeaderValue, last_modified: SystemTime, generation: u64) -> Self {
+        let hash = blake3::hash(&body).to_hex();
+        let header =
+            |text: String| HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static(""));
+        Self {
+            etag: header(format!("\"{}\"", &hash[..20])),
+            etag_gzip: header(format!("\"{}-gz\"", &hash[..20])),
+            last_modified_header: header(httpdate::fmt_http_date(last_modified)),
+            body,
+            gzip: OnceLock::new(),
+            last_modified,
+            content_type,
+            created: Instant::now(),
+            generation,
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -115,10 +138,10 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
         return next.run(request).await;
     }
     let key = cache_key(&request);
-    let headers = request.headers().clone();
+    let conditions = Conditions::of(request.headers());
     if let Some(page) = state.cache.get(&key) {
         metrics::counter!("dateline_page_cache_hits_total").increment(1);
-        return respond(&state, &page, &headers);
+        return respond(&state, &page, &conditions);
     }
     metrics::counter!("dateline_page_cache_misses_total").increment(1);
     let generation = state.cache.generation.load(Ordering::Acquire);
@@ -142,18 +165,26 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
         .get(header::CONTENT_TYPE)
         .cloned()
         .unwrap_or_else(|| HeaderValue::from_static("text/html; charset=utf-8"));
-    let hash = blake3::hash(&body);
-    let page = Arc::new(CachedPage {
-        etag: hash.to_hex()[..20].to_owned(),
-        body,
-        gzip: OnceLock::new(),
-        last_modified: SystemTime::from(last_modified),
-        content_type,
-        created: Instant::now(),
-        generation,
-    });
+    let page = Arc::new(CachedPage::new(body, content_type, SystemTime::from(last_modified), generation));
     state.cache.insert(key, Arc::clone(&page));
-    respond(&state, &page, &headers)
+    respond(&state, &page, &conditions)
+}
+
+/// What of a request decides how a cached page is answered.
+struct Conditions {
+    gzip: bool,
+    if_none_match: Option<HeaderValue>,
+    if_modified_since: Option<HeaderValue>,
+}
+
+impl Conditions {
+    fn of(headers: &HeaderMap) -> Self {
+        Self {
+            gzip: accepts_gzip(headers),
+            if_none_match: headers.get(header::IF_NONE_MATCH).cloned(),
+            if_modified_since: headers.get(header::IF_MODIFIED_SINCE).cloned(),
+        }
+    }
 }
 
 fn accepts_gzip(headers: &HeaderMap) -> bool {
@@ -188,38 +219,36 @@ fn gzip(body: &[u8]) -> Bytes {
     Bytes::from(encoder.finish().unwrap_or_default())
 }
 
-fn respond(state: &AppState, page: &CachedPage, request_headers: &HeaderMap) -> Response {
-    let use_gzip = accepts_gzip(request_headers);
-    let etag = if use_gzip { format!("\"{}-gz\"", page.etag) } else { format!("\"{}\"", page.etag) };
-    let max_age = state.config.page_max_age.as_secs();
-    let cache_control = format!("public, max-age={max_age}, stale-while-revalidate={}", max_age * 5);
-
-    let not_modified = match request_headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) {
-        Some(inm) => etag_matches(inm, &etag),
-        None => request_headers
-            .get(header::IF_MODIFIED_SINCE)
+fn respond(state: &AppState, page: &CachedPage, conditions: &Conditions) -> Response {
+    let etag = if conditions.gzip { &page.etag_gzip } else { &page.etag };
+    let not_modified = match conditions.if_none_match.as_ref().and_then(|v| v.to_str().ok()) {
+        Some(inm) => etag_matches(inm, etag.to_str().unwrap_or_default()),
+        None => conditions
+            .if_modified_since
+            .as_ref()
             .and_then(|v| v.to_str().ok())
             .and_then(|v| httpdate::parse_http_date(v).ok())
             .is_some_and(|since| page.last_modified <= since),
     };
-
-    let mut builder = Response::builder()
-        .header(header::ETAG, &etag)
-        .header(header::LAST_MODIFIED, httpdate::fmt_http_date(page.last_modified))
-        .header(header::CACHE_CONTROL, cache_control)
-        .header(header::VARY, "Accept-Encoding");
-    let response = if not_modified {
-        builder.status(StatusCode::NOT_MODIFIED).body(Body::empty())
+    let mut response = if not_modified {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else if conditions.gzip {
+        let compressed = page.gzip.get_or_init(|| gzip(&page.body)).clone();
+        let mut response = Body::from(compressed).into_response();
+        response.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        response
     } else {
-        builder = builder.status(StatusCode::OK).header(header::CONTENT_TYPE, page.content_type.clone());
-        if use_gzip {
-            let compressed = page.gzip.get_or_init(|| gzip(&page.body)).clone();
-            builder.header(header::CONTENT_ENCODING, "gzip").body(Body::from(compressed))
-        } else {
-            builder.body(Body::from(page.body.clone()))
-        }
+        Body::from(page.body.clone()).into_response()
     };
-    response.unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+    let headers = response.headers_mut();
+    if !not_modified {
+        headers.insert(header::CONTENT_TYPE, page.content_type.clone());
+    }
+    headers.insert(header::ETAG, etag.clone());
+    headers.insert(header::LAST_MODIFIED, page.last_modified_header.clone());
+    headers.insert(header::CACHE_CONTROL, state.page_cache_control.clone());
+    headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    response
 }
 
 #[cfg(test)]
@@ -243,15 +272,12 @@ mod tests {
     fn cache_entries_expire_and_clear() {
         let cache = PageCache::new(Duration::from_secs(60), 2);
         let page = |generation| {
-            Arc::new(CachedPage {
-                body: Bytes::from_static(b"x"),
-                gzip: OnceLock::new(),
-                etag: "e".into(),
-                last_modified: SystemTime::UNIX_EPOCH,
-                content_type: HeaderValue::from_static("text/html"),
-                created: Instant::now(),
+            Arc::new(CachedPage::new(
+                Bytes::from_static(b"x"),
+                HeaderValue::from_static("text/html"),
+                SystemTime::UNIX_EPOCH,
                 generation,
-            })
+            ))
         };
         cache.insert("/a".into(), page(0));
         assert!(cache.get("/a").is_some());

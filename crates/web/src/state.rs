@@ -52,6 +52,8 @@ pub struct Inner {
     pub assets: Assets,
     pub cache: PageCache,
     pub metrics: Option<PrometheusHandle>,
+    /// `Cache-Control` of public pages, from `page_max_age`.
+    pub page_cache_control: axum::http::HeaderValue,
     directory: RwLock<Arc<SiteDirectory>>,
 }
 
@@ -79,6 +81,12 @@ impl AppState {
             }
         }
         let cache = PageCache::new(config.page_cache_ttl, 5_000);
+        let max_age = config.page_max_age.as_secs();
+        let page_cache_control = axum::http::HeaderValue::from_str(&format!(
+            "public, max-age={max_age}, stale-while-revalidate={}",
+            max_age * 5
+        ))
+        .unwrap_or_else(|_| axum::http::HeaderValue::from_static("public, max-age=60"));
         Ok(Self(Arc::new(Inner {
             store,
             blobs,
@@ -87,6 +95,7 @@ impl AppState {
             assets: Assets::build(),
             cache,
             metrics,
+            page_cache_control,
             directory: RwLock::new(Arc::new(directory)),
         })))
     }

@@ -1,0 +1,140 @@
+// Reader flows in a real browser: Debian's chromium driven by Playwright.
+// Starts the real `dateline` binary (DATELINE_BIN, default the debug build)
+// over a fresh demo store on a random port.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import { chromium } from "playwright-core";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const binary = process.env.DATELINE_BIN || join(here, "../../target/debug/dateline");
+const chromiumPath = process.env.CHROMIUM || "/usr/bin/chromium";
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+let server;
+let dataDir;
+let base;
+let browser;
+
+before(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), "dateline-browser-"));
+  server = spawn(binary, ["serve", "--listen", "127.0.0.1:0", "--data-dir", dataDir], {
+    env: { ...process.env, DATELINE_LOG: "warn" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  base = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("dateline did not start in 120 s")), 120_000);
+    let buffered = "";
+    server.stdout.on("data", (chunk) => {
+      buffered += chunk;
+      const match = buffered.match(/listening on (http:\/\/\S+)/);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    server.on("exit", (code) => reject(new Error(`dateline exited with ${code}`)));
+  });
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill("SIGTERM");
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** A page that fails the test on any console error or CSP violation. */
+async function openPage(context, path) {
+  const page = await context.newPage();
+  const problems = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(message.text());
+  });
+  page.on("pageerror", (error) => problems.push(String(error)));
+  await page.goto(base + path);
+  return { page, problems };
+}
+
+test("infinite scroll loads every older story on the latest list", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const { page, problems } = await openPage(context, "/en/latest");
+  const items = page.locator("[data-story-list] [data-list] > li");
+  assert.equal(await items.count(), 10);
+  for (let i = 0; i < 20 && (await items.count()) < 24; i++) {
+    await page.mouse.wheel(0, 4000);
+    await page.waitForTimeout(250);
+  }
+  assert.equal(await items.count(), 24, "all 24 English stories, appended in place");
+  assert.equal(await page.locator("a[data-more]").count(), 0, "no older link after the last page");
+  const hrefs = await items.locator("h3 a").evaluateAll((links) => links.map((a) => a.getAttribute("href")));
+  assert.equal(new Set(hrefs).size, 24, "no story twice");
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("without JavaScript the older-stories link pages through the list", async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const { page } = await openPage(context, "/en/latest");
+  const first = await page.locator("[data-list] h3 a").first().textContent();
+  await page.getByRole("link", { name: "Older stories" }).click();
+  await page.waitForURL(/before=/);
+  const second = await page.locator("[data-list] h3 a").first().textContent();
+  assert.notEqual(first, second);
+  assert.ok(await page.getByRole("link", { name: "Back to the latest stories" }).isVisible());
+  await context.close();
+});
+
+test("the newsfeed counts stories new since the last visit", async () => {
+  const context = await browser.newContext();
+  // First visit: nothing to compare with, so no counter at all.
+  const { page, problems } = await openPage(context, "/en/");
+  assert.equal(await page.locator(".newsfeed-badge").count(), 0);
+  // Pretend the last visit was three hours ago.
+  await page.evaluate(() => {
+    localStorage.setItem("dateline:last-visit:en", String(Math.floor(Date.now() / 1000) - 3 * 3600));
+  });
+  await page.reload();
+  const badge = page.locator(".newsfeed-badge");
+  await badge.waitFor();
+  const text = await badge.textContent();
+  const match = text.match(/^New since your last visit: (\d+)$/);
+  assert.ok(match, text);
+  assert.ok(Number(match[1]) >= 1 && Number(match[1]) <= 8, text);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("pages fit a phone screen and have no serious accessibility problems", async () => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, bypassCSP: true });
+  const { page } = await openPage(context, "/en/");
+  const article = await page.locator("main h3 a").first().getAttribute("href");
+  for (const path of ["/en/", "/en/world", article, "/ru/", "/en/no-such-page"]) {
+    await page.goto(base + path);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 1, `${path} scrolls sideways by ${overflow}px on a phone`);
+    await page.evaluate(axeSource);
+    const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+    const serious = result.violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")})`);
+    assert.deepEqual(serious, [], `${path} accessibility`);
+  }
+  await context.close();
+});
