@@ -7,10 +7,14 @@
 //! layer parses request input into these at the edge; inner code never
 //! re-checks.
 
+mod account;
 mod article;
 mod edition;
 mod slug;
 
+pub use account::{
+    DisplayName, DisplayNameError, Email, EmailError, NewPassword, NewPasswordError, Role, RoleError,
+};
 pub use article::{ArticleCursor, ArticleStatus, CursorError, PageSize, PageSizeError};
 pub use edition::{EditionCode, EditionCodeError, TextDirection};
 pub use slug::{RESERVED_SECTION_SLUGS, Slug, SlugError, slugify};

@@ -54,6 +54,56 @@ pub enum Command {
     /// Load the demo content (two editions, sections, authors, tags, photos,
     /// articles) into an empty store, then exit.
     Demo,
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage bearer tokens for the JSON API.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account; the password is read from standard input
+    /// (`echo "$PASSWORD" | dateline user add --email ana@example.com --role editor`).
+    Add {
+        #[arg(long)]
+        email: String,
+        /// reader, contributor, editor or admin.
+        #[arg(long)]
+        role: String,
+        /// Display name [default: the part of the address before the @].
+        #[arg(long)]
+        name: Option<String>,
+        /// Limit an editor or admin to this edition (repeat for several).
+        #[arg(long = "edition", value_name = "CODE")]
+        editions: Vec<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a bearer token for an account and print it (shown only once).
+    Create {
+        #[arg(long)]
+        email: String,
+        /// What the token is for, to recognise it in `token list`.
+        #[arg(long, default_value = "")]
+        name: String,
+        /// Days until the token expires [default: never].
+        #[arg(long, value_name = "DAYS")]
+        expires_in_days: Option<u32>,
+    },
+    /// List an account's tokens (never their secrets).
+    List {
+        #[arg(long)]
+        email: String,
+    },
+    /// Revoke a token by the id `token list` shows.
+    Revoke {
+        #[arg(long)]
+        id: i64,
+    },
 }
 
 #[derive(Debug, Args)]

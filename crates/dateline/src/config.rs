@@ -40,6 +40,8 @@ pub struct Settings {
     pub page_max_age_secs: u64,
     /// Longest reuse of a rendered page from memory, in seconds.
     pub page_cache_ttl_secs: u64,
+    /// Sender of account e-mails; empty means `<site_name> <no-reply@localhost>`.
+    pub mail_from: String,
     /// Log filter (`info`, `dateline=debug,info` …).
     pub log: String,
     pub log_format: LogFormat,
@@ -57,6 +59,7 @@ impl Default for Settings {
             demo: true,
             page_max_age_secs: 60,
             page_cache_ttl_secs: 30,
+            mail_from: String::new(),
             log: "info".into(),
             log_format: LogFormat::Text,
         }
@@ -156,6 +159,15 @@ impl Settings {
             format!("http://{bound}")
         } else {
             self.public_url.trim_end_matches('/').to_owned()
+        }
+    }
+
+    pub fn effective_mail_from(&self) -> String {
+        if self.mail_from.is_empty() {
+            let name: String = self.site_name.chars().filter(|c| c.is_alphanumeric() || *c == ' ').collect();
+            format!("{} <no-reply@localhost>", name.trim())
+        } else {
+            self.mail_from.clone()
         }
     }
 

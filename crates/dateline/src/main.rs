@@ -6,8 +6,10 @@
 //!   [`config::Settings`];
 //! - [`startup`] opens the store, applies migrations, loads demo content and
 //!   serves HTTP until SIGTERM/SIGINT;
-//! - [`demo`] writes the demo outlet ("Meridian") into an empty store.
+//! - [`demo`] writes the demo outlet ("Meridian") into an empty store;
+//! - [`admin`] manages accounts and API tokens from the command line.
 
+mod admin;
 mod cli;
 mod config;
 mod demo;

@@ -6,6 +6,7 @@ use anyhow::{Context as _, bail};
 use dateline_store::{LocalBlobStore, Store};
 use dateline_store_postgres::PostgresStore;
 use dateline_store_sqlite::SqliteStore;
+use dateline_web::accounts::mail::OutboxMailer;
 use dateline_web::{AppState, WebConfig};
 
 use crate::cli::{Cli, Command};
@@ -38,6 +39,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Serve(_) => serve(settings).await,
+        Command::User(command) => crate::admin::user(&settings, command).await,
+        Command::Token(command) => crate::admin::token(&settings, command).await,
     }
 }
 
@@ -87,10 +90,12 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         public_url: settings.effective_public_url(bound),
         page_max_age: settings.page_max_age(),
         page_cache_ttl: settings.page_cache_ttl(),
+        mail_from: settings.effective_mail_from(),
     };
+    let mailer = Arc::new(OutboxMailer::new(settings.data_dir.join("outbox"), config.mail_from.clone()));
     let metrics = telemetry::init_metrics();
-    let state = AppState::new(Arc::clone(&store), Arc::new(blobs), config, metrics).await?;
-    let app = dateline_web::router(state);
+    let state = AppState::new(Arc::clone(&store), Arc::new(blobs), config, mailer, metrics).await?;
+    let app = dateline_web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     tracing::info!(backend = store.backend(), address = %bound, "Dateline is serving");
     // Tests and scripts read this line to learn the port when --listen has port 0.
     println!("listening on http://{bound}");

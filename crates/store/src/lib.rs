@@ -20,6 +20,7 @@ pub use model::*;
 
 use async_trait::async_trait;
 use dateline_core::Slug;
+use time::OffsetDateTime;
 
 /// Everything Dateline keeps in its database.
 ///
@@ -72,4 +73,60 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     async fn translations(&self, group: &str) -> Result<Vec<TranslationLink>, StoreError>;
     /// Published articles whose main photo is this media item.
     async fn articles_using_media(&self, media_id: i64) -> Result<Vec<ArticleCard>, StoreError>;
+
+    // ----- accounts -----
+
+    /// `Conflict` when the address is taken.
+    async fn create_user(&self, new: &NewUser) -> Result<User, StoreError>;
+    async fn user_by_id(&self, id: i64) -> Result<Option<User>, StoreError>;
+    async fn user_credentials(&self, email: &str) -> Result<Option<UserCredentials>, StoreError>;
+    async fn set_password_hash(&self, user_id: i64, password_hash: &str) -> Result<(), StoreError>;
+    async fn set_email_verified(&self, user_id: i64) -> Result<(), StoreError>;
+
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        expires_at: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+    /// The user of an unexpired session.
+    async fn session_user(&self, token_hash: &str, now: OffsetDateTime) -> Result<Option<User>, StoreError>;
+    async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError>;
+    /// Ends every session of a user (after a password change).
+    async fn delete_user_sessions(&self, user_id: i64) -> Result<(), StoreError>;
+
+    async fn create_api_token(
+        &self,
+        user_id: i64,
+        name: &str,
+        token_hash: &str,
+        expires_at: Option<OffsetDateTime>,
+    ) -> Result<ApiToken, StoreError>;
+    /// The user of a token that is neither revoked nor expired.
+    async fn api_token_user(&self, token_hash: &str, now: OffsetDateTime)
+    -> Result<Option<User>, StoreError>;
+    async fn api_tokens_of(&self, user_id: i64) -> Result<Vec<ApiToken>, StoreError>;
+    /// True when a live token was revoked.
+    async fn revoke_api_token(&self, id: i64, now: OffsetDateTime) -> Result<bool, StoreError>;
+
+    async fn create_email_token(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        purpose: EmailTokenPurpose,
+        expires_at: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+    /// Uses up a one-time link: the user id when it was valid, unused and unexpired.
+    async fn consume_email_token(
+        &self,
+        token_hash: &str,
+        purpose: EmailTokenPurpose,
+        now: OffsetDateTime,
+    ) -> Result<Option<i64>, StoreError>;
+
+    /// Counts a failed login for `subject`; returns the failures so far.
+    async fn record_login_failure(&self, subject: &str, now: OffsetDateTime) -> Result<i64, StoreError>;
+    /// Failures so far and the time of the last one.
+    async fn login_failures(&self, subject: &str) -> Result<Option<(i64, OffsetDateTime)>, StoreError>;
+    async fn clear_login_failures(&self, subject: &str) -> Result<(), StoreError>;
 }

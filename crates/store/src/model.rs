@@ -227,3 +227,61 @@ pub struct TranslationLink {
     pub published_at: OffsetDateTime,
     pub headline: String,
 }
+
+/// An account: a reader or a member of the newsroom.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub role: dateline_core::Role,
+    pub email_verified: bool,
+    pub created_at: OffsetDateTime,
+    /// Editions an editor or admin is limited to; empty means all.
+    pub edition_ids: Vec<i64>,
+}
+
+/// An account and its password hash, for logging in.
+#[derive(Debug, Clone)]
+pub struct UserCredentials {
+    pub user: User,
+    /// PHC string (`$argon2id$…`).
+    pub password_hash: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub email: dateline_core::Email,
+    pub display_name: String,
+    pub password_hash: String,
+    pub role: dateline_core::Role,
+    pub email_verified: bool,
+    pub edition_ids: Vec<i64>,
+}
+
+/// A bearer token for the JSON API (its secret is never stored).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ApiToken {
+    pub id: i64,
+    pub user_id: i64,
+    pub name: String,
+    pub created_at: OffsetDateTime,
+    pub expires_at: Option<OffsetDateTime>,
+    pub revoked_at: Option<OffsetDateTime>,
+}
+
+/// What a one-time link sent by e-mail is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmailTokenPurpose {
+    VerifyEmail,
+    ResetPassword,
+}
+
+impl EmailTokenPurpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::VerifyEmail => "verify",
+            Self::ResetPassword => "reset",
+        }
+    }
+}

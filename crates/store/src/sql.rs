@@ -19,9 +19,9 @@ macro_rules! sql_store_impl {
         const _: () = {
             use ::sqlx::Row as _;
             use $crate::{
-                Article, ArticleCard, ArticleQuery, Author, Edition, ImageRef, MediaItem, NewArticle,
-                NewAuthor, NewEdition, NewMedia, NewSection, Rendition, Section, StoreError, Tag,
-                TranslationLink,
+                ApiToken, Article, ArticleCard, ArticleQuery, Author, Edition, EmailTokenPurpose, ImageRef,
+                MediaItem, NewArticle, NewAuthor, NewEdition, NewMedia, NewSection, NewUser, Rendition, Section,
+                StoreError, Tag, TranslationLink, User, UserCredentials,
             };
             use ::dateline_core::{ArticleStatus, EditionCode, Slug, TextDirection};
 
@@ -130,7 +130,53 @@ macro_rules! sql_store_impl {
                 })
             }
 
+            const USER_COLUMNS: &str = "u.id, u.email, u.display_name, u.role, u.email_verified, u.created_at";
+
+            fn user_from_row(row: &DbRow) -> Result<User, StoreError> {
+                let role: String = row.try_get("role").map_err(db_err)?;
+                Ok(User {
+                    id: row.try_get("id").map_err(db_err)?,
+                    email: row.try_get("email").map_err(db_err)?,
+                    display_name: row.try_get("display_name").map_err(db_err)?,
+                    role: ::dateline_core::Role::parse(&role)
+                        .map_err(|_| StoreError::Invalid(format!("user role {role:?}")))?,
+                    email_verified: row.try_get("email_verified").map_err(db_err)?,
+                    created_at: row.try_get("created_at").map_err(db_err)?,
+                    edition_ids: Vec::new(),
+                })
+            }
+
+            fn token_from_row(row: &DbRow) -> Result<ApiToken, StoreError> {
+                Ok(ApiToken {
+                    id: row.try_get("id").map_err(db_err)?,
+                    user_id: row.try_get("user_id").map_err(db_err)?,
+                    name: row.try_get("name").map_err(db_err)?,
+                    created_at: row.try_get("created_at").map_err(db_err)?,
+                    expires_at: row.try_get("expires_at").map_err(db_err)?,
+                    revoked_at: row.try_get("revoked_at").map_err(db_err)?,
+                })
+            }
+
+            fn whole_seconds(at: ::time::OffsetDateTime) -> ::time::OffsetDateTime {
+                at.to_offset(::time::UtcOffset::UTC).replace_nanosecond(0).unwrap_or(at)
+            }
+
             impl $store {
+                /// Completes a user row with its edition limits.
+                async fn with_editions(&self, mut user: User) -> Result<User, StoreError> {
+                    user.edition_ids = ::sqlx::query::<Db>(
+                        "SELECT edition_id FROM user_editions WHERE user_id = $1 ORDER BY edition_id",
+                    )
+                    .bind(user.id)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_err)?
+                    .iter()
+                    .map(|row| row.try_get("edition_id").map_err(db_err))
+                    .collect::<Result<_, _>>()?;
+                    Ok(user)
+                }
+
                 /// Loads the renditions of many media items in one query.
                 async fn renditions_of(
                     &self,
@@ -618,6 +664,294 @@ macro_rules! sql_store_impl {
                         .await
                         .map_err(db_err)?;
                     self.cards_from_rows(rows).await
+                }
+
+                async fn create_user(&self, new: &NewUser) -> Result<User, StoreError> {
+                    let mut tx = self.pool.begin().await.map_err(db_err)?;
+                    let row = ::sqlx::query::<Db>(
+                        "INSERT INTO users (email, display_name, password_hash, role, email_verified, created_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                    )
+                    .bind(new.email.as_str().to_owned())
+                    .bind(new.display_name.clone())
+                    .bind(new.password_hash.clone())
+                    .bind(new.role.as_str())
+                    .bind(new.email_verified)
+                    .bind(whole_seconds(::time::OffsetDateTime::now_utc()))
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(|e| match db_err(e) {
+                        StoreError::Conflict(_) => StoreError::Conflict(format!("an account for {}", new.email)),
+                        other => other,
+                    })?;
+                    let id: i64 = row.try_get("id").map_err(db_err)?;
+                    for edition_id in &new.edition_ids {
+                        ::sqlx::query::<Db>("INSERT INTO user_editions (user_id, edition_id) VALUES ($1, $2)")
+                            .bind(id)
+                            .bind(*edition_id)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(db_err)?;
+                    }
+                    tx.commit().await.map_err(db_err)?;
+                    self.user_by_id(id).await?.ok_or_else(|| StoreError::Invalid(format!("user {id} vanished")))
+                }
+
+                async fn user_by_id(&self, id: i64) -> Result<Option<User>, StoreError> {
+                    let row = ::sqlx::query::<Db>(&format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1"))
+                        .bind(id)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                    match row {
+                        Some(row) => Ok(Some(self.with_editions(user_from_row(&row)?).await?)),
+                        None => Ok(None),
+                    }
+                }
+
+                async fn user_credentials(&self, email: &str) -> Result<Option<UserCredentials>, StoreError> {
+                    let row = ::sqlx::query::<Db>(&format!(
+                        "SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE u.email = $1"
+                    ))
+                    .bind(email.to_owned())
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                    let Some(row) = row else { return Ok(None) };
+                    let password_hash: String = row.try_get("password_hash").map_err(db_err)?;
+                    let user = self.with_editions(user_from_row(&row)?).await?;
+                    Ok(Some(UserCredentials { user, password_hash }))
+                }
+
+                async fn set_password_hash(&self, user_id: i64, password_hash: &str) -> Result<(), StoreError> {
+                    ::sqlx::query::<Db>("UPDATE users SET password_hash = $1 WHERE id = $2")
+                        .bind(password_hash.to_owned())
+                        .bind(user_id)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                    Ok(())
+                }
+
+                async fn set_email_verified(&self, user_id: i64) -> Result<(), StoreError> {
+                    ::sqlx::query::<Db>("UPDATE users SET email_verified = $1 WHERE id = $2")
+                        .bind(true)
+                        .bind(user_id)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                    Ok(())
+                }
+
+                async fn create_session(
+                    &self,
+                    token_hash: &str,
+                    user_id: i64,
+                    expires_at: ::time::OffsetDateTime,
+                ) -> Result<(), StoreError> {
+                    ::sqlx::query::<Db>(
+                        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(token_hash.to_owned())
+                    .bind(user_id)
+                    .bind(whole_seconds(::time::OffsetDateTime::now_utc()))
+                    .bind(whole_seconds(expires_at))
+                    .execute(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                    Ok(())
+                }
+
+                async fn session_user(
+                    &self,
+                    token_hash: &str,
+                    now: ::time::OffsetDateTime,
+                ) -> Result<Option<User>, StoreError> {
+                    let row = ::sqlx::query::<Db>(&format!(
+                        "SELECT {USER_COLUMNS} FROM sessions s JOIN users u ON u.id = s.user_id \
+                         WHERE s.token_hash = $1 AND s.expires_at > $2"
+                    ))
+                    .bind(token_hash.to_owned())
+                    .bind(whole_seconds(now))
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                    match row {
+                        Some(row) => Ok(Some(self.with_editions(user_from_row(&row)?).await?)),
+                        None => Ok(None),
+                    }
+                }
+
+                async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
+                    ::sqlx::query::<Db>("DELETE FROM sessions WHERE token_hash = $1")
+                        .bind(token_hash.to_owned())
+                        .execute(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                    Ok(())
+                }
+
+                async fn delete_user_sessions(&self, user_id: i64) -> Result<(), StoreError> {
+                    ::sqlx::query::<Db>("DELETE FROM sessions WHERE user_id = $1")
+                        .bind(user_id)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                    Ok(())
+                }
+
+                async fn create_api_token(
+                    &self,
+                    user_id: i64,
+                    name: &str,
+                    token_hash: &str,
+                    expires_at: Option<::time::OffsetDateTime>,
+                ) -> Result<ApiToken, StoreError> {
+                    let row = ::sqlx::query::<Db>(
+                        "INSERT INTO api_tokens (user_id, name, token_hash, created_at, expires_at) \
+                         VALUES ($1, $2, $3, $4, $5) \
+                         RETURNING id, user_id, name, created_at, expires_at, revoked_at",
+                    )
+                    .bind(user_id)
+                    .bind(name.to_owned())
+                    .bind(token_hash.to_owned())
+                    .bind(whole_seconds(::time::OffsetDateTime::now_utc()))
+                    .bind(expires_at.map(whole_seconds))
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                    token_from_row(&row)
+                }
+
+                async fn api_token_user(
+                    &self,
+                    token_hash: &str,
+                    now: ::time::OffsetDateTime,
+                ) -> Result<Option<User>, StoreError> {
+                    let row = ::sqlx::query::<Db>(&format!(
+                        "SELECT {USER_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id \
+                         WHERE t.token_hash = $1 AND t.revoked_at IS NULL \
+                         AND (t.expires_at IS NULL OR t.expires_at > $2)"
+                    ))
+                    .bind(token_hash.to_owned())
+                    .bind(whole_seconds(now))
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                    match row {
+                        Some(row) => Ok(Some(self.with_editions(user_from_row(&row)?).await?)),
+                        None => Ok(None),
+                    }
+                }
+
+                async fn api_tokens_of(&self, user_id: i64) -> Result<Vec<ApiToken>, StoreError> {
+                    ::sqlx::query::<Db>(
+                        "SELECT id, user_id, name, created_at, expires_at, revoked_at FROM api_tokens \
+                         WHERE user_id = $1 ORDER BY id",
+                    )
+                    .bind(user_id)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_err)?
+                    .iter()
+                    .map(token_from_row)
+                    .collect()
+                }
+
+                async fn revoke_api_token(&self, id: i64, now: ::time::OffsetDateTime) -> Result<bool, StoreError> {
+                    let done = ::sqlx::query::<Db>(
+                        "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
+                    )
+                    .bind(whole_seconds(now))
+                    .bind(id)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                    Ok(done.rows_affected() > 0)
+                }
+
+                async fn create_email_token(
+                    &self,
+                    token_hash: &str,
+                    user_id: i64,
+                    purpose: EmailTokenPurpose,
+                    expires_at: ::time::OffsetDateTime,
+                ) -> Result<(), StoreError> {
+                    ::sqlx::query::<Db>(
+                        "INSERT INTO email_tokens (token_hash, user_id, purpose, expires_at) VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(token_hash.to_owned())
+                    .bind(user_id)
+                    .bind(purpose.as_str())
+                    .bind(whole_seconds(expires_at))
+                    .execute(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                    Ok(())
+                }
+
+                async fn consume_email_token(
+                    &self,
+                    token_hash: &str,
+                    purpose: EmailTokenPurpose,
+                    now: ::time::OffsetDateTime,
+                ) -> Result<Option<i64>, StoreError> {
+                    let row = ::sqlx::query::<Db>(
+                        "UPDATE email_tokens SET used_at = $1 \
+                         WHERE token_hash = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1 \
+                         RETURNING user_id",
+                    )
+                    .bind(whole_seconds(now))
+                    .bind(token_hash.to_owned())
+                    .bind(purpose.as_str())
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                    row.map(|r| r.try_get("user_id").map_err(db_err)).transpose()
+                }
+
+                async fn record_login_failure(
+                    &self,
+                    subject: &str,
+                    now: ::time::OffsetDateTime,
+                ) -> Result<i64, StoreError> {
+                    let row = ::sqlx::query::<Db>(
+                        "INSERT INTO login_failures (subject, failures, last_failure_at) VALUES ($1, 1, $2) \
+                         ON CONFLICT (subject) DO UPDATE SET failures = login_failures.failures + 1, \
+                         last_failure_at = excluded.last_failure_at RETURNING failures",
+                    )
+                    .bind(subject.to_owned())
+                    .bind(whole_seconds(now))
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                    let failures: i32 = row.try_get("failures").map_err(db_err)?;
+                    Ok(i64::from(failures))
+                }
+
+                async fn login_failures(
+                    &self,
+                    subject: &str,
+                ) -> Result<Option<(i64, ::time::OffsetDateTime)>, StoreError> {
+                    let row = ::sqlx::query::<Db>(
+                        "SELECT failures, last_failure_at FROM login_failures WHERE subject = $1",
+                    )
+                    .bind(subject.to_owned())
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                    let Some(row) = row else { return Ok(None) };
+                    let failures: i32 = row.try_get("failures").map_err(db_err)?;
+                    Ok(Some((i64::from(failures), row.try_get("last_failure_at").map_err(db_err)?)))
+                }
+
+                async fn clear_login_failures(&self, subject: &str) -> Result<(), StoreError> {
+                    ::sqlx::query::<Db>("DELETE FROM login_failures WHERE subject = $1")
+                        .bind(subject.to_owned())
+                        .execute(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                    Ok(())
                 }
             }
         };

@@ -18,6 +18,10 @@ pub enum PageError {
     /// 410: the article existed and was withdrawn.
     #[error("gone")]
     Gone,
+    /// 403: a form's CSRF token is missing or stale (or the request came
+    /// from another site). The page asks to reload and send again.
+    #[error("form expired")]
+    FormExpired,
     /// 400: the request itself is malformed; the message says how.
     #[error("bad request: {0}")]
     BadRequest(String),
@@ -42,6 +46,7 @@ impl IntoResponse for PageError {
         let (status, detail) = match self {
             Self::NotFound => (StatusCode::NOT_FOUND, None),
             Self::Gone => (StatusCode::GONE, None),
+            Self::FormExpired => (StatusCode::FORBIDDEN, None),
             Self::BadRequest(message) => (StatusCode::BAD_REQUEST, Some(message)),
             Self::Store(cause) => {
                 tracing::error!(error = %cause, source = ?std::error::Error::source(&cause), "store error while rendering a page");

@@ -14,7 +14,9 @@
 //! - [`error`] is the one error type of the page handlers; [`api`] has its
 //!   JSON twin.
 //! - [`i18n`] loads the Fluent files in `locales/`.
+//! - [`accounts`] registers, logs in and authenticates readers and staff.
 
+pub mod accounts;
 pub mod api;
 pub mod assets;
 pub mod directory;

@@ -8,7 +8,8 @@
 //! | `/{edition}/{yyyy}/{mm}/{dd}/{slug}` | article page |
 //! | `/{edition}/latest`, `/{edition}/tag/{tag}`, `/{edition}/author/{author}` | story lists |
 //! | `/{edition}/media/{id}` | a photo's page in the media bank |
-//! | `/{edition}/subscribe`, `chats`, `login`, `register` | coming soon |
+//! | `/{edition}/login`, `logout`, `register`, `account`, `password/…` | accounts (`accounts/mod.rs`) |
+//! | `/{edition}/subscribe`, `chats` | coming soon |
 //! | `/media/{*key}` | photo files |
 //! | `/static/{name}` | fingerprinted CSS, JS, icon |
 //! | `/api/v1/…` | JSON API; `/api/v1/openapi.json` describes it |
@@ -51,10 +52,9 @@ pub fn router(state: AppState) -> Router {
         .route("/{edition}/media/{id}", get(public::media_page))
         .route("/{edition}/subscribe", get(coming_soon_subscribe))
         .route("/{edition}/chats", get(coming_soon_chats))
-        .route("/{edition}/login", get(coming_soon_login))
-        .route("/{edition}/register", get(coming_soon_register))
         .route("/media/{*key}", get(public::media_file))
         .route("/static/{name}", get(assets::serve_asset))
+        .merge(crate::accounts::routes())
         .fallback(public::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), page_cache::serve_cached))
         .layer(axum::middleware::from_fn_with_state(state.clone(), public::error_pages));
@@ -130,20 +130,6 @@ async fn coming_soon_chats(
     axum::extract::Path(edition): axum::extract::Path<String>,
 ) -> Result<Response, crate::error::PageError> {
     public::coming_soon(state, axum::extract::Path((edition, "chats".into()))).await
-}
-
-async fn coming_soon_login(
-    state: axum::extract::State<AppState>,
-    axum::extract::Path(edition): axum::extract::Path<String>,
-) -> Result<Response, crate::error::PageError> {
-    public::coming_soon(state, axum::extract::Path((edition, "login".into()))).await
-}
-
-async fn coming_soon_register(
-    state: axum::extract::State<AppState>,
-    axum::extract::Path(edition): axum::extract::Path<String>,
-) -> Result<Response, crate::error::PageError> {
-    public::coming_soon(state, axum::extract::Path((edition, "register".into()))).await
 }
 
 async fn api_not_found() -> ApiError {

@@ -6,6 +6,7 @@ use std::time::Duration;
 use dateline_store::{BlobStore, Store, StoreError};
 use metrics_exporter_prometheus::PrometheusHandle;
 
+use crate::accounts::mail::Mailer;
 use crate::assets::Assets;
 use crate::directory::SiteDirectory;
 use crate::i18n::{LocaleError, Locales};
@@ -26,6 +27,8 @@ pub struct WebConfig {
     /// How long a rendered page is reused from memory at most. Local changes
     /// invalidate at once; this bounds staleness when another node wrote.
     pub page_cache_ttl: Duration,
+    /// The sender of account e-mails (`Name <address>`).
+    pub mail_from: String,
 }
 
 impl Default for WebConfig {
@@ -36,6 +39,7 @@ impl Default for WebConfig {
             public_url: "http://127.0.0.1:8080".into(),
             page_max_age: Duration::from_secs(60),
             page_cache_ttl: Duration::from_secs(30),
+            mail_from: "Meridian <no-reply@localhost>".into(),
         }
     }
 }
@@ -52,6 +56,7 @@ pub struct Inner {
     pub assets: Assets,
     pub cache: PageCache,
     pub metrics: Option<PrometheusHandle>,
+    pub mailer: Arc<dyn Mailer>,
     /// `Cache-Control` of public pages, from `page_max_age`.
     pub page_cache_control: axum::http::HeaderValue,
     directory: RwLock<Arc<SiteDirectory>>,
@@ -70,6 +75,7 @@ impl AppState {
         store: Arc<dyn Store>,
         blobs: Arc<dyn BlobStore>,
         config: WebConfig,
+        mailer: Arc<dyn Mailer>,
         metrics: Option<PrometheusHandle>,
     ) -> Result<Self, StateError> {
         let locales = Locales::load()?;
@@ -95,6 +101,7 @@ impl AppState {
             assets: Assets::build(),
             cache,
             metrics,
+            mailer,
             page_cache_control,
             directory: RwLock::new(Arc::new(directory)),
         })))

@@ -9,6 +9,7 @@
 
 mod support;
 
+mod accounts;
 mod api;
 mod cli;
 mod http;
@@ -64,4 +65,9 @@ backend_tests!(
     cli::graceful_shutdown_on_sigterm,
     i18n::no_interface_string_of_another_edition,
     security::hostile_inputs_never_break_a_page,
+    accounts::register_confirm_log_out_and_in,
+    accounts::forms_refuse_forged_requests,
+    accounts::failed_logins_are_slowed_down,
+    accounts::password_reset_by_emailed_link,
+    accounts::cli_users_and_api_tokens,
 );

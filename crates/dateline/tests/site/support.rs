@@ -149,6 +149,27 @@ pub struct TestServer {
 }
 
 impl TestServer {
+    /// `--data-dir … [--database-url …]` for running other `dateline`
+    /// commands against this server's store.
+    pub fn store_args(&self) -> Vec<String> {
+        let mut args = vec!["--data-dir".to_owned(), self.dir.path().display().to_string()];
+        if let Some(name) = &self.database {
+            args.push("--database-url".to_owned());
+            args.push(postgres_url_for(name));
+        }
+        args
+    }
+
+    /// A client that keeps cookies, like a browser, and does not follow redirects.
+    pub fn browser(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(30))
+            .build()
+            .expect("http client")
+    }
+
     /// A server over a copy of the demo store.
     pub async fn start(backend: Backend) -> Self {
         let template = tokio::task::spawn_blocking(move || template(backend)).await.expect("template");

@@ -86,3 +86,66 @@ month-10 = October
 month-11 = November
 month-12 = December
 page-of = Page of older stories
+
+## Accounts
+email = Email address
+password = Password
+password-hint = At least 10 characters.
+display-name = Your name
+forgot-link = Forgot your password?
+no-account = No account yet?
+register-link = Create one
+register-title = Create an account
+register-submit = Create the account
+have-account = Already registered?
+form-has-errors = Please correct the fields marked below.
+login-failed = That email address and password do not match an account.
+too-many-attempts = Too many failed attempts. Please wait { $seconds } seconds and try again.
+account-title = Your account
+account-role = Role
+account-verified = Your email address is confirmed.
+account-unverified = Your email address is not confirmed yet: we sent you a link.
+resend-verification = Send the link again
+verification-sent = We sent a new confirmation link to { $email }.
+welcome = Welcome, { $name }. We sent a link to { $email } to confirm your address.
+logged-in = You are logged in.
+log-out = Log out
+logged-out = You are logged out.
+verify-done = Thank you: your email address is confirmed.
+link-invalid = This link has expired or was already used.
+forgot-title = Reset your password
+forgot-text = Enter your email address and we will send you a link to choose a new password.
+forgot-submit = Send the link
+forgot-sent = If an account exists for that address, we sent it a link to choose a new password. The link works for one hour.
+reset-title = Choose a new password
+new-password = New password
+reset-submit = Save the new password
+reset-done = Your password is changed. Log in with the new one.
+email-taken = An account with this email address already exists.
+error-email = Enter an email address such as name@example.com.
+error-name = Enter a name of 1 to 80 characters.
+error-password-short = The password needs at least 10 characters.
+error-password-long = The password can have at most 1000 characters.
+forbidden = This action is not allowed
+form-expired = This form has expired. Please go back, reload the page and send it again.
+role-reader = Reader
+role-contributor = Contributor
+role-editor = Editor
+role-admin = Administrator
+mail-verify-subject = Confirm your email address
+mail-verify-body = Hello { $name },
+
+    please confirm your email address by opening this link:
+
+    { $link }
+
+    The link works for 48 hours. If you did not create an account, ignore this message.
+mail-reset-subject = Choose a new password
+mail-reset-body = Hello { $name },
+
+    someone asked to reset the password of your account. To choose a new password, open this link:
+
+    { $link }
+
+    The link works for one hour. If you did not ask for it, ignore this message: your password stays as it is.
+account-link = Your account

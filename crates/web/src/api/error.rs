@@ -1,7 +1,7 @@
 //! Errors of the JSON API: a status and `{"error": code, "message": text}`.
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use dateline_store::StoreError;
 
@@ -10,6 +10,10 @@ pub enum ApiError {
     /// 400 `bad_request`: a parameter is malformed; the message says which.
     #[error("{0}")]
     BadRequest(String),
+    /// 401 `unauthorized`: no valid bearer token (which part was wrong is
+    /// not said).
+    #[error("a valid bearer token is required")]
+    Unauthorized,
     /// 404 `not_found`.
     #[error("{0}")]
     NotFound(String),
@@ -20,7 +24,7 @@ pub enum ApiError {
 
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {
-    /// A stable machine-readable code: `bad_request`, `not_found`, `unavailable`.
+    /// A stable machine-readable code: `bad_request`, `unauthorized`, `not_found`, `unavailable`.
     pub error: &'static str,
     /// What went wrong, for people.
     pub message: String,
@@ -31,6 +35,15 @@ impl IntoResponse for ApiError {
         let (status, code) = match &self {
             Self::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             Self::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            Self::Unauthorized => {
+                let body = ErrorBody { error: "unauthorized", message: self.to_string() };
+                return (
+                    StatusCode::UNAUTHORIZED,
+                    [(header::WWW_AUTHENTICATE, "Bearer realm=\"dateline\"")],
+                    Json(body),
+                )
+                    .into_response();
+            }
             Self::Store(cause) => {
                 tracing::error!(error = %cause, "store error in the API");
                 (StatusCode::SERVICE_UNAVAILABLE, "unavailable")

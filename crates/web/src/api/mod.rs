@@ -3,8 +3,10 @@
 //! router and the OpenAPI document (`/api/v1/openapi.json`) cannot drift.
 
 mod articles;
+pub mod auth;
 mod editions;
 mod error;
+mod me;
 
 pub use error::ApiError;
 
@@ -21,9 +23,27 @@ use crate::AppState;
         version = "1",
         description = "Read the editions, sections and published articles of a Dateline site."
     ),
-    tags((name = "content", description = "Editions, sections and articles"))
+    tags(
+        (name = "content", description = "Editions, sections and articles"),
+        (name = "accounts", description = "The account behind a bearer token")
+    ),
+    modifiers(&BearerScheme)
 )]
 struct ApiDoc;
+
+/// Declares the `bearer` security scheme (tokens from `dateline token create`).
+struct BearerScheme;
+
+impl utoipa::Modify for BearerScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
 
 /// The `/api/v1` routes and their OpenAPI description.
 pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
@@ -32,5 +52,6 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(editions::list_sections))
         .routes(routes!(articles::list_articles))
         .routes(routes!(articles::get_article))
+        .routes(routes!(me::me))
         .split_for_parts()
 }

@@ -66,7 +66,7 @@ pub async fn robots_txt(State(state): State<AppState>) -> Response {
         .into_response()
 }
 
-/// `GET /{edition}/subscribe|chats|login|register`: placeholders until
+/// `GET /{edition}/subscribe|chats`: placeholders until
 /// those capabilities land; they answer 200 with a clear notice and are
 /// kept out of search engines.
 pub async fn coming_soon(
@@ -78,8 +78,6 @@ pub async fn coming_soon(
     let title_key = match page.as_str() {
         "subscribe" => "subscribe",
         "chats" => "chats",
-        "login" => "log-in",
-        "register" => "register",
         _ => return Err(PageError::NotFound),
     };
     let path = format!("/{}/{}", edition.code, page);

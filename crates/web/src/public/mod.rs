@@ -47,7 +47,7 @@ pub(crate) fn html(template: &impl Template, last_modified: OffsetDateTime) -> R
 }
 
 /// The edition named by the first path segment, or 404.
-pub(crate) fn edition_from(directory: &SiteDirectory, code: &str) -> Result<Edition, PageError> {
+pub fn edition_from(directory: &SiteDirectory, code: &str) -> Result<Edition, PageError> {
     directory.edition_by_code(code).cloned().ok_or(PageError::NotFound)
 }
 
@@ -130,9 +130,9 @@ pub(crate) fn newest_change(cards: &[ArticleCard]) -> OffsetDateTime {
     cards.iter().map(|c| c.updated_at.max(c.published_at)).max().unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
-#[derive(Template)]
+#[derive(Debug, Template)]
 #[template(path = "message.html")]
-pub(crate) struct MessageTemplate<'a> {
+pub struct MessageTemplate<'a> {
     pub frame: Frame<'a>,
     pub heading: String,
     pub text: String,
@@ -186,6 +186,7 @@ pub async fn error_pages(State(state): State<AppState>, request: Request, next: 
     let (heading, text) = match status {
         StatusCode::NOT_FOUND => (t.get("not-found"), t.get("not-found-text")),
         StatusCode::GONE => (t.get("gone"), t.get("gone-text")),
+        StatusCode::FORBIDDEN => (t.get("forbidden"), t.get("form-expired")),
         s if s.is_client_error() => (t.get("bad-request"), std::borrow::Cow::Borrowed("")),
         _ => (t.get("server-error"), t.get("server-error-text")),
     };

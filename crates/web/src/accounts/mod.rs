@@ -1,0 +1,40 @@
+//! Accounts on the public site: register, verify the address, log in and
+//! out, reset a forgotten password; and what authenticates a request
+//! (session cookies for browsers, bearer tokens for the API).
+//!
+//! - [`secrets`]: random tokens and their stored hashes;
+//! - [`session`]: the session cookie and the [`session::CurrentUser`] extractor;
+//! - [`csrf`]: the form token (double-submit cookie) checked on every POST,
+//!   on top of the `Origin`/`Sec-Fetch-Site` check of tower-http's `CsrfLayer`;
+//! - [`passwords`]: Argon2id hashing off the async threads;
+//! - [`throttle`]: growing delays after failed logins, per account and per
+//!   client address, kept in the database so every node sees them;
+//! - [`mail`]: outgoing mail (an `.eml` outbox by default);
+//! - [`pages`]: the handlers and their forms.
+
+pub mod csrf;
+pub mod mail;
+pub mod pages;
+pub mod passwords;
+pub mod secrets;
+pub mod session;
+pub mod throttle;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::AppState;
+
+/// The account routes, each under an edition (`/en/login` …).
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/{edition}/login", get(pages::login_form).post(pages::login))
+        .route("/{edition}/logout", post(pages::logout))
+        .route("/{edition}/register", get(pages::register_form).post(pages::register))
+        .route("/{edition}/account", get(pages::account))
+        .route("/{edition}/account/verify", get(pages::verify_email))
+        .route("/{edition}/account/verification", post(pages::resend_verification))
+        .route("/{edition}/password/forgot", get(pages::forgot_form).post(pages::forgot))
+        .route("/{edition}/password/reset", get(pages::reset_form).post(pages::reset))
+        .layer(tower_http::csrf::CsrfLayer::new())
+}
