@@ -3,7 +3,7 @@
 // over a fresh demo store on a random port.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
@@ -157,6 +157,38 @@ test("a reader registers, is welcomed, logs out and logs back in", async () => {
   await page.getByRole("link", { name: "Your account" }).click();
   await page.waitForURL(base + "/en/account");
   await page.getByText("reader@example.com").waitFor();
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("an editor writes and publishes a story that readers then see", async () => {
+  execFileSync(binary, ["user", "add", "--email", "editor@example.com", "--role", "editor", "--name", "Desk Editor", "--data-dir", dataDir], {
+    input: "editor passphrase\n",
+    env: { ...process.env, DATELINE_LOG: "warn" },
+  });
+  const context = await browser.newContext();
+  const { page, problems } = await openPage(context, "/newsroom");
+  await page.waitForURL(/\/en\/login/);
+  await page.getByLabel("Email address").fill("editor@example.com");
+  await page.getByLabel("Password").fill("editor passphrase");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.waitForURL(base + "/newsroom");
+  await page.getByRole("link", { name: "New article in English" }).click();
+  await page.getByLabel("Section").selectOption({ label: "en · Science" });
+  await page.getByLabel("Headline").fill("Browser-tested story reaches the front page");
+  await page.getByLabel("Lead").fill("Written, saved and published in a real browser.");
+  await page.getByLabel("Dateline place").fill("OSLO");
+  await page.getByLabel("Body (Markdown)").fill("First paragraph of the story.\n\nSecond paragraph.");
+  await page.getByLabel("Tags").fill("Testing");
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByText("Saved.").waitFor();
+  await page.getByRole("button", { name: "Publish", exact: true }).click();
+  await page.getByText("Published.", { exact: true }).waitFor();
+  await page.getByRole("link", { name: "View on the site" }).click();
+  await page.getByRole("heading", { level: 1, name: "Browser-tested story reaches the front page" }).waitFor();
+  assert.match(await page.locator(".article__body p").first().textContent(), /^OSLO, .* \(Meridian\) - First paragraph/);
+  await page.goto(base + "/en/science");
+  await page.getByRole("link", { name: "Browser-tested story reaches the front page" }).first().waitFor();
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -19,7 +19,7 @@ pub use error::StoreError;
 pub use model::*;
 
 use async_trait::async_trait;
-use dateline_core::Slug;
+use dateline_core::{ArticleStatus, Slug};
 use time::OffsetDateTime;
 
 /// Everything Dateline keeps in its database.
@@ -73,6 +73,34 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     async fn translations(&self, group: &str) -> Result<Vec<TranslationLink>, StoreError>;
     /// Published articles whose main photo is this media item.
     async fn articles_using_media(&self, media_id: i64) -> Result<Vec<ArticleCard>, StoreError>;
+
+    // ----- newsroom -----
+
+    /// Every author of every edition, for the editor's byline picker.
+    async fn authors(&self) -> Result<Vec<Author>, StoreError>;
+    /// Articles in any status, newest change first.
+    async fn newsroom_articles(&self, query: &NewsroomQuery) -> Result<Vec<NewsroomRow>, StoreError>;
+    /// Replaces an article's editable fields, tags and authors.
+    /// `Conflict` when the slug is taken in the edition.
+    async fn update_article(&self, id: i64, article: &NewArticle) -> Result<(), StoreError>;
+    async fn add_revision(
+        &self,
+        article_id: i64,
+        user_id: Option<i64>,
+        status: ArticleStatus,
+        snapshot: &str,
+    ) -> Result<i64, StoreError>;
+    async fn revisions(&self, article_id: i64) -> Result<Vec<RevisionInfo>, StoreError>;
+    async fn record_audit(
+        &self,
+        user_id: Option<i64>,
+        action: &str,
+        subject: &str,
+        detail: &str,
+    ) -> Result<(), StoreError>;
+    async fn audit_entries(&self, limit: i64) -> Result<Vec<AuditEntry>, StoreError>;
+    /// Puts an article into a translation group (linking it to its other languages).
+    async fn set_translation_group(&self, article_id: i64, group: &str) -> Result<(), StoreError>;
 
     // ----- accounts -----
 

@@ -167,6 +167,8 @@ pub struct Article {
     pub correction: Option<String>,
     pub tags: Vec<Tag>,
     pub authors: Vec<Author>,
+    /// The account that created it in the newsroom (none for imports and demo content).
+    pub created_by: Option<i64>,
 }
 
 #[derive(Debug, Clone)]
@@ -189,6 +191,9 @@ pub struct NewArticle {
     pub translation_group: Option<String>,
     /// A correction note shown on the page.
     pub correction: Option<String>,
+    pub seo_title: String,
+    pub seo_description: String,
+    pub created_by: Option<i64>,
     pub tag_ids: Vec<i64>,
     pub author_ids: Vec<i64>,
 }
@@ -284,4 +289,50 @@ impl EmailTokenPurpose {
             Self::ResetPassword => "reset",
         }
     }
+}
+
+/// Which articles the newsroom list shows; every filter is optional.
+#[derive(Debug, Clone, Default)]
+pub struct NewsroomQuery {
+    pub edition_id: Option<i64>,
+    pub section_id: Option<i64>,
+    pub status: Option<ArticleStatus>,
+    pub created_by: Option<i64>,
+    /// Words the headline contains (case-insensitive for ASCII on SQLite).
+    pub search: Option<String>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// One line of the newsroom's article list.
+#[derive(Debug, Clone)]
+pub struct NewsroomRow {
+    pub id: i64,
+    pub edition_id: i64,
+    pub section_id: i64,
+    pub headline: String,
+    pub status: ArticleStatus,
+    pub updated_at: OffsetDateTime,
+    pub created_by: Option<i64>,
+    pub created_by_name: Option<String>,
+}
+
+/// One saved version of an article.
+#[derive(Debug, Clone)]
+pub struct RevisionInfo {
+    pub id: i64,
+    pub user_name: Option<String>,
+    pub status: ArticleStatus,
+    pub created_at: OffsetDateTime,
+}
+
+/// One line of the audit log.
+#[derive(Debug, Clone)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub user_name: Option<String>,
+    pub action: String,
+    pub subject: String,
+    pub detail: String,
+    pub created_at: OffsetDateTime,
 }

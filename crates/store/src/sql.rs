@@ -19,9 +19,10 @@ macro_rules! sql_store_impl {
         const _: () = {
             use ::sqlx::Row as _;
             use $crate::{
-                ApiToken, Article, ArticleCard, ArticleQuery, Author, Edition, EmailTokenPurpose, ImageRef,
-                MediaItem, NewArticle, NewAuthor, NewEdition, NewMedia, NewSection, NewUser, Rendition, Section,
-                StoreError, Tag, TranslationLink, User, UserCredentials,
+                ApiToken, Article, ArticleCard, ArticleQuery, AuditEntry, Author, Edition, EmailTokenPurpose,
+                ImageRef, MediaItem, NewArticle, NewAuthor, NewEdition, NewMedia, NewSection, NewUser, NewsroomQuery,
+                NewsroomRow, Rendition, RevisionInfo, Section, StoreError, Tag, TranslationLink, User,
+                UserCredentials,
             };
             use ::dateline_core::{ArticleStatus, EditionCode, Slug, TextDirection};
 
@@ -162,6 +163,35 @@ macro_rules! sql_store_impl {
             }
 
             impl $store {
+                /// Writes an article's tags and authors, in order.
+                async fn replace_article_links(
+                    tx: &mut ::sqlx::Transaction<'_, Db>,
+                    id: i64,
+                    new: &NewArticle,
+                ) -> Result<(), StoreError> {
+                    for (position, tag_id) in (0_i32..).zip(&new.tag_ids) {
+                        ::sqlx::query::<Db>("INSERT INTO article_tags (article_id, tag_id, position) VALUES ($1, $2, $3)")
+                            .bind(id)
+                            .bind(*tag_id)
+                            .bind(position)
+                            .execute(&mut **tx)
+                            .await
+                            .map_err(db_err)?;
+                    }
+                    for (position, author_id) in (0_i32..).zip(&new.author_ids) {
+                        ::sqlx::query::<Db>(
+                            "INSERT INTO article_authors (article_id, author_id, position) VALUES ($1, $2, $3)",
+                        )
+                        .bind(id)
+                        .bind(*author_id)
+                        .bind(position)
+                        .execute(&mut **tx)
+                        .await
+                        .map_err(db_err)?;
+                    }
+                    Ok(())
+                }
+
                 /// Completes a user row with its edition limits.
                 async fn with_editions(&self, mut user: User) -> Result<User, StoreError> {
                     user.edition_ids = ::sqlx::query::<Db>(
@@ -219,7 +249,7 @@ macro_rules! sql_store_impl {
                     let sql = format!(
                         "SELECT {CARD_COLUMNS}, a.status, a.dateline_place, a.dateline_agency, a.body, \
                          a.image_caption, a.image_credit, a.seo_title, a.seo_description, \
-                         a.translation_group, a.correction \
+                         a.translation_group, a.correction, a.created_by \
                          FROM articles a LEFT JOIN media m ON m.id = a.main_media_id \
                          WHERE {condition}"
                     );
@@ -242,6 +272,7 @@ macro_rules! sql_store_impl {
                     let seo_description: String = row.try_get("seo_description").map_err(db_err)?;
                     let translation_group: Option<String> = row.try_get("translation_group").map_err(db_err)?;
                     let correction: Option<String> = row.try_get("correction").map_err(db_err)?;
+                    let created_by: Option<i64> = row.try_get("created_by").map_err(db_err)?;
                     let mut cards = self.cards_from_rows(vec![row]).await?;
                     let card = cards.pop().ok_or_else(|| StoreError::Invalid("lost article row".into()))?;
                     let tags = ::sqlx::query::<Db>(
@@ -280,6 +311,7 @@ macro_rules! sql_store_impl {
                         correction,
                         tags,
                         authors,
+                        created_by,
                     }))
                 }
             }
@@ -502,8 +534,9 @@ macro_rules! sql_store_impl {
                     let row = ::sqlx::query::<Db>(
                         "INSERT INTO articles (edition_id, section_id, slug, headline, lead, dateline_place, \
                          dateline_agency, body, main_media_id, image_caption, image_credit, breaking, status, \
-                         seo_title, seo_description, translation_group, correction, published_at, updated_at, created_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, '', '', $14, $15, $16, $17, $18) \
+                         seo_title, seo_description, translation_group, correction, published_at, updated_at, created_at, \
+                         created_by) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) \
                          RETURNING id",
                     )
                     .bind(new.edition_id)
@@ -519,37 +552,238 @@ macro_rules! sql_store_impl {
                     .bind(new.image_credit.clone())
                     .bind(new.breaking)
                     .bind(new.status.as_str())
+                    .bind(new.seo_title.clone())
+                    .bind(new.seo_description.clone())
                     .bind(new.translation_group.clone())
                     .bind(new.correction.clone())
-                    .bind(new.published_at)
-                    .bind(new.updated_at)
+                    .bind(whole_seconds(new.published_at))
+                    .bind(whole_seconds(new.updated_at))
                     .bind(now)
+                    .bind(new.created_by)
                     .fetch_one(&mut *tx)
                     .await
                     .map_err(db_err)?;
                     let id: i64 = row.try_get("id").map_err(db_err)?;
-                    for (position, tag_id) in (0_i32..).zip(&new.tag_ids) {
-                        ::sqlx::query::<Db>("INSERT INTO article_tags (article_id, tag_id, position) VALUES ($1, $2, $3)")
-                            .bind(id)
-                            .bind(*tag_id)
-                            .bind(position)
-                            .execute(&mut *tx)
-                            .await
-                            .map_err(db_err)?;
-                    }
-                    for (position, author_id) in (0_i32..).zip(&new.author_ids) {
-                        ::sqlx::query::<Db>(
-                            "INSERT INTO article_authors (article_id, author_id, position) VALUES ($1, $2, $3)",
-                        )
+                    Self::replace_article_links(&mut tx, id, new).await?;
+                    tx.commit().await.map_err(db_err)?;
+                    Ok(id)
+                }
+
+                async fn update_article(&self, id: i64, new: &NewArticle) -> Result<(), StoreError> {
+                    let mut tx = self.pool.begin().await.map_err(db_err)?;
+                    let old = ::sqlx::query::<Db>("SELECT edition_id, slug FROM articles WHERE id = $1")
                         .bind(id)
-                        .bind(*author_id)
-                        .bind(position)
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(db_err)?
+                        .ok_or_else(|| StoreError::Invalid(format!("no article {id}")))?;
+                    let old_edition: i64 = old.try_get("edition_id").map_err(db_err)?;
+                    let old_slug: String = old.try_get("slug").map_err(db_err)?;
+                    ::sqlx::query::<Db>(
+                        "UPDATE articles SET edition_id = $1, section_id = $2, slug = $3, headline = $4, lead = $5, \
+                         dateline_place = $6, dateline_agency = $7, body = $8, main_media_id = $9, image_caption = $10, \
+                         image_credit = $11, breaking = $12, status = $13, seo_title = $14, seo_description = $15, \
+                         translation_group = $16, correction = $17, published_at = $18, updated_at = $19 WHERE id = $20",
+                    )
+                    .bind(new.edition_id)
+                    .bind(new.section_id)
+                    .bind(new.slug.as_str().to_owned())
+                    .bind(new.headline.clone())
+                    .bind(new.lead.clone())
+                    .bind(new.dateline_place.clone())
+                    .bind(new.dateline_agency.clone())
+                    .bind(new.body.clone())
+                    .bind(new.main_media_id)
+                    .bind(new.image_caption.clone())
+                    .bind(new.image_credit.clone())
+                    .bind(new.breaking)
+                    .bind(new.status.as_str())
+                    .bind(new.seo_title.clone())
+                    .bind(new.seo_description.clone())
+                    .bind(new.translation_group.clone())
+                    .bind(new.correction.clone())
+                    .bind(whole_seconds(new.published_at))
+                    .bind(whole_seconds(new.updated_at))
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                    if old_edition == new.edition_id && old_slug != new.slug.as_str() {
+                        // The old address keeps working as a redirect.
+                        ::sqlx::query::<Db>(
+                            "INSERT INTO article_slug_history (edition_id, slug, article_id) VALUES ($1, $2, $3) \
+                             ON CONFLICT (edition_id, slug) DO UPDATE SET article_id = excluded.article_id",
+                        )
+                        .bind(old_edition)
+                        .bind(old_slug)
+                        .bind(id)
                         .execute(&mut *tx)
                         .await
                         .map_err(db_err)?;
                     }
-                    tx.commit().await.map_err(db_err)?;
-                    Ok(id)
+                    ::sqlx::query::<Db>("DELETE FROM article_tags WHERE article_id = $1")
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                    ::sqlx::query::<Db>("DELETE FROM article_authors WHERE article_id = $1")
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                    Self::replace_article_links(&mut tx, id, new).await?;
+                    tx.commit().await.map_err(db_err)
+                }
+
+                async fn authors(&self) -> Result<Vec<Author>, StoreError> {
+                    ::sqlx::query::<Db>("SELECT id, edition_id, slug, name, bio FROM authors ORDER BY edition_id, name")
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db_err)?
+                        .iter()
+                        .map(author_from_row)
+                        .collect()
+                }
+
+                async fn newsroom_articles(&self, query: &NewsroomQuery) -> Result<Vec<NewsroomRow>, StoreError> {
+                    let pattern = query.search.as_ref().map(|words| {
+                        let escaped = words.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+                        format!("%{escaped}%")
+                    });
+                    let rows = ::sqlx::query::<Db>(
+                        "SELECT a.id, a.edition_id, a.section_id, a.headline, a.status, a.updated_at, a.created_by, \
+                         u.display_name AS created_by_name \
+                         FROM articles a LEFT JOIN users u ON u.id = a.created_by \
+                         WHERE ($1 IS NULL OR a.edition_id = $1) AND ($2 IS NULL OR a.section_id = $2) \
+                         AND ($3 IS NULL OR a.status = $3) AND ($4 IS NULL OR a.created_by = $4) \
+                         AND ($5 IS NULL OR LOWER(a.headline) LIKE $5 ESCAPE '\\') \
+                         ORDER BY a.updated_at DESC, a.id DESC LIMIT $6 OFFSET $7",
+                    )
+                    .bind(query.edition_id)
+                    .bind(query.section_id)
+                    .bind(query.status.map(|s| s.as_str()))
+                    .bind(query.created_by)
+                    .bind(pattern)
+                    .bind(query.limit)
+                    .bind(query.offset)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                    rows.iter()
+                        .map(|row| {
+                            let status: String = row.try_get("status").map_err(db_err)?;
+                            Ok(NewsroomRow {
+                                id: row.try_get("id").map_err(db_err)?,
+                                edition_id: row.try_get("edition_id").map_err(db_err)?,
+                                section_id: row.try_get("section_id").map_err(db_err)?,
+                                headline: row.try_get("headline").map_err(db_err)?,
+                                status: ArticleStatus::from_stored(&status)
+                                    .ok_or_else(|| StoreError::Invalid(format!("article status {status:?}")))?,
+                                updated_at: row.try_get("updated_at").map_err(db_err)?,
+                                created_by: row.try_get("created_by").map_err(db_err)?,
+                                created_by_name: row.try_get("created_by_name").map_err(db_err)?,
+                            })
+                        })
+                        .collect()
+                }
+
+                async fn add_revision(
+                    &self,
+                    article_id: i64,
+                    user_id: Option<i64>,
+                    status: ArticleStatus,
+                    snapshot: &str,
+                ) -> Result<i64, StoreError> {
+                    let row = ::sqlx::query::<Db>(
+                        "INSERT INTO article_revisions (article_id, user_id, status, snapshot, created_at) \
+                         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                    )
+                    .bind(article_id)
+                    .bind(user_id)
+                    .bind(status.as_str())
+                    .bind(snapshot.to_owned())
+                    .bind(whole_seconds(::time::OffsetDateTime::now_utc()))
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                    row.try_get("id").map_err(db_err)
+                }
+
+                async fn revisions(&self, article_id: i64) -> Result<Vec<RevisionInfo>, StoreError> {
+                    ::sqlx::query::<Db>(
+                        "SELECT r.id, r.status, r.created_at, u.display_name AS user_name FROM article_revisions r \
+                         LEFT JOIN users u ON u.id = r.user_id WHERE r.article_id = $1 ORDER BY r.id DESC",
+                    )
+                    .bind(article_id)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_err)?
+                    .iter()
+                    .map(|row| {
+                        let status: String = row.try_get("status").map_err(db_err)?;
+                        Ok(RevisionInfo {
+                            id: row.try_get("id").map_err(db_err)?,
+                            user_name: row.try_get("user_name").map_err(db_err)?,
+                            status: ArticleStatus::from_stored(&status)
+                                .ok_or_else(|| StoreError::Invalid(format!("revision status {status:?}")))?,
+                            created_at: row.try_get("created_at").map_err(db_err)?,
+                        })
+                    })
+                    .collect()
+                }
+
+                async fn record_audit(
+                    &self,
+                    user_id: Option<i64>,
+                    action: &str,
+                    subject: &str,
+                    detail: &str,
+                ) -> Result<(), StoreError> {
+                    ::sqlx::query::<Db>(
+                        "INSERT INTO audit_log (user_id, action, subject, detail, created_at) VALUES ($1, $2, $3, $4, $5)",
+                    )
+                    .bind(user_id)
+                    .bind(action.to_owned())
+                    .bind(subject.to_owned())
+                    .bind(detail.to_owned())
+                    .bind(whole_seconds(::time::OffsetDateTime::now_utc()))
+                    .execute(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                    Ok(())
+                }
+
+                async fn set_translation_group(&self, article_id: i64, group: &str) -> Result<(), StoreError> {
+                    ::sqlx::query::<Db>("UPDATE articles SET translation_group = $1 WHERE id = $2")
+                        .bind(group.to_owned())
+                        .bind(article_id)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                    Ok(())
+                }
+
+                async fn audit_entries(&self, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
+                    ::sqlx::query::<Db>(
+                        "SELECT l.id, l.action, l.subject, l.detail, l.created_at, u.display_name AS user_name \
+                         FROM audit_log l LEFT JOIN users u ON u.id = l.user_id ORDER BY l.id DESC LIMIT $1",
+                    )
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_err)?
+                    .iter()
+                    .map(|row| {
+                        Ok(AuditEntry {
+                            id: row.try_get("id").map_err(db_err)?,
+                            user_name: row.try_get("user_name").map_err(db_err)?,
+                            action: row.try_get("action").map_err(db_err)?,
+                            subject: row.try_get("subject").map_err(db_err)?,
+                            detail: row.try_get("detail").map_err(db_err)?,
+                            created_at: row.try_get("created_at").map_err(db_err)?,
+                        })
+                    })
+                    .collect()
                 }
 
                 async fn rename_article_slug(&self, id: i64, new_slug: &Slug) -> Result<(), StoreError> {

@@ -22,6 +22,9 @@ pub enum PageError {
     /// from another site). The page asks to reload and send again.
     #[error("form expired")]
     FormExpired,
+    /// 403: the logged-in account may not do this.
+    #[error("not allowed")]
+    NotAllowed,
     /// 400: the request itself is malformed; the message says how.
     #[error("bad request: {0}")]
     BadRequest(String),
@@ -37,16 +40,33 @@ pub enum PageError {
 #[derive(Debug, Clone)]
 pub struct ErrorPage {
     pub status: StatusCode,
+    pub reason: ErrorReason,
     /// Shown to the reader under the page title (400 only).
     pub detail: Option<String>,
 }
 
+/// Why a 403 was answered, to word the page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorReason {
+    FormExpired,
+    NotAllowed,
+    Other,
+}
+
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
+        let mut reason = ErrorReason::Other;
         let (status, detail) = match self {
             Self::NotFound => (StatusCode::NOT_FOUND, None),
             Self::Gone => (StatusCode::GONE, None),
-            Self::FormExpired => (StatusCode::FORBIDDEN, None),
+            Self::FormExpired => {
+                reason = ErrorReason::FormExpired;
+                (StatusCode::FORBIDDEN, None)
+            }
+            Self::NotAllowed => {
+                reason = ErrorReason::NotAllowed;
+                (StatusCode::FORBIDDEN, None)
+            }
             Self::BadRequest(message) => (StatusCode::BAD_REQUEST, Some(message)),
             Self::Store(cause) => {
                 tracing::error!(error = %cause, source = ?std::error::Error::source(&cause), "store error while rendering a page");
@@ -63,7 +83,7 @@ impl IntoResponse for PageError {
             }
         };
         let mut response = status.into_response();
-        response.extensions_mut().insert(ErrorPage { status, detail });
+        response.extensions_mut().insert(ErrorPage { status, reason, detail });
         response
     }
 }

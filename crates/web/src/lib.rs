@@ -14,7 +14,8 @@
 //! - [`error`] is the one error type of the page handlers; [`api`] has its
 //!   JSON twin.
 //! - [`i18n`] loads the Fluent files in `locales/`.
-//! - [`accounts`] registers, logs in and authenticates readers and staff.
+//! - [`accounts`] registers, logs in and authenticates readers and staff;
+//!   [`newsroom`] is where staff write, review and publish.
 
 pub mod accounts;
 pub mod api;
@@ -23,6 +24,7 @@ pub mod directory;
 pub mod error;
 pub mod i18n;
 pub mod markdown;
+pub mod newsroom;
 pub mod ops;
 pub mod page_cache;
 pub mod public;

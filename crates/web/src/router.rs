@@ -10,6 +10,7 @@
 //! | `/{edition}/media/{id}` | a photo's page in the media bank |
 //! | `/{edition}/login`, `logout`, `register`, `account`, `password/…` | accounts (`accounts/mod.rs`) |
 //! | `/{edition}/subscribe`, `chats` | coming soon |
+//! | `/newsroom`, `/newsroom/articles/…`, `/newsroom/audit` | the newsroom (`newsroom/mod.rs`) |
 //! | `/media/{*key}` | photo files |
 //! | `/static/{name}` | fingerprinted CSS, JS, icon |
 //! | `/api/v1/…` | JSON API; `/api/v1/openapi.json` describes it |
@@ -55,6 +56,7 @@ pub fn router(state: AppState) -> Router {
         .route("/media/{*key}", get(public::media_file))
         .route("/static/{name}", get(assets::serve_asset))
         .merge(crate::accounts::routes())
+        .merge(crate::newsroom::routes())
         .fallback(public::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), page_cache::serve_cached))
         .layer(axum::middleware::from_fn_with_state(state.clone(), public::error_pages));

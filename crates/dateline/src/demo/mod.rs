@@ -218,6 +218,9 @@ pub async fn load(store: &dyn Store, blobs: &dyn BlobStore, agency: &str) -> any
                     updated_at,
                     translation_group: group.clone(),
                     correction: text.correction.clone(),
+                    seo_title: String::new(),
+                    seo_description: String::new(),
+                    created_by: None,
                     tag_ids,
                     author_ids,
                 })

@@ -8,7 +8,7 @@ use reqwest::{Client, Response, StatusCode};
 use crate::support::{Backend, TestServer, command, visible_text};
 
 /// The CSRF token of the first form in a page.
-fn csrf_of(html: &str) -> String {
+pub fn csrf_of(html: &str) -> String {
     html.split("name=\"csrf\" value=\"")
         .nth(1)
         .and_then(|rest| rest.split('"').next())
@@ -16,16 +16,16 @@ fn csrf_of(html: &str) -> String {
         .to_owned()
 }
 
-async fn get(client: &Client, server: &TestServer, path: &str) -> Response {
+pub async fn get(client: &Client, server: &TestServer, path: &str) -> Response {
     client.get(server.url(path)).send().await.unwrap_or_else(|e| panic!("GET {path}: {e}"))
 }
 
-async fn post(client: &Client, server: &TestServer, path: &str, form: &[(&str, &str)]) -> Response {
+pub async fn post(client: &Client, server: &TestServer, path: &str, form: &[(&str, &str)]) -> Response {
     client.post(server.url(path)).form(form).send().await.unwrap_or_else(|e| panic!("POST {path}: {e}"))
 }
 
 /// GETs a form page and POSTs `fields` with its CSRF token.
-async fn submit(
+pub async fn submit(
     client: &Client,
     server: &TestServer,
     form_page: &str,
@@ -40,7 +40,7 @@ async fn submit(
     post(client, server, action, &form).await
 }
 
-fn location(response: &Response) -> String {
+pub fn location(response: &Response) -> String {
     response.headers()["location"].to_str().expect("location").to_owned()
 }
 
@@ -395,7 +395,7 @@ pub async fn password_reset_by_emailed_link(backend: Backend) {
     assert_eq!(new.status(), StatusCode::SEE_OTHER);
 }
 
-async fn cli(server: &TestServer, args: &[&str], stdin: &str) -> (bool, String, String) {
+pub async fn cli(server: &TestServer, args: &[&str], stdin: &str) -> (bool, String, String) {
     use tokio::io::AsyncWriteExt as _;
     let mut command = command(server.dir.path());
     command.args(args).args(server.store_args());

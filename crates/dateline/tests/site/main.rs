@@ -14,6 +14,7 @@ mod api;
 mod cli;
 mod http;
 mod i18n;
+mod newsroom;
 mod pages;
 mod security;
 
@@ -70,4 +71,7 @@ backend_tests!(
     accounts::failed_logins_are_slowed_down,
     accounts::password_reset_by_emailed_link,
     accounts::cli_users_and_api_tokens,
+    newsroom::editor_writes_publishes_updates_and_withdraws,
+    newsroom::permissions_by_role,
+    newsroom::mistakes_keep_the_typed_text,
 );

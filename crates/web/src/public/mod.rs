@@ -27,7 +27,7 @@ use time::OffsetDateTime;
 
 use crate::AppState;
 use crate::directory::SiteDirectory;
-use crate::error::{ErrorPage, PageError};
+use crate::error::{ErrorPage, ErrorReason, PageError};
 use crate::i18n::Locale;
 use crate::page_cache::Cacheable;
 use crate::view::{CardView, FeedItem, Frame, SIZES_CARD};
@@ -162,6 +162,7 @@ pub async fn error_pages(State(state): State<AppState>, request: Request, next: 
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_none_or(|ct| ct.starts_with("text/plain"));
+    let reason = marker.as_ref().map_or(ErrorReason::Other, |page| page.reason);
     let detail = match marker {
         Some(page) => page.detail,
         None if is_plain => {
@@ -186,6 +187,9 @@ pub async fn error_pages(State(state): State<AppState>, request: Request, next: 
     let (heading, text) = match status {
         StatusCode::NOT_FOUND => (t.get("not-found"), t.get("not-found-text")),
         StatusCode::GONE => (t.get("gone"), t.get("gone-text")),
+        StatusCode::FORBIDDEN if reason == ErrorReason::NotAllowed => {
+            (t.get("forbidden"), t.get("not-allowed-text"))
+        }
         StatusCode::FORBIDDEN => (t.get("forbidden"), t.get("form-expired")),
         s if s.is_client_error() => (t.get("bad-request"), std::borrow::Cow::Borrowed("")),
         _ => (t.get("server-error"), t.get("server-error-text")),

@@ -1,0 +1,349 @@
+//! The newsroom, as staff use it: write, review, publish, update, correct,
+//! withdraw; and what each role may not do.
+
+use reqwest::{Client, StatusCode};
+
+use crate::accounts::{cli, csrf_of, get, location, submit};
+use crate::support::{Backend, TestServer, article_links, visible_text};
+
+/// Creates an account with `role` from the CLI and logs it in.
+async fn staff(server: &TestServer, email: &str, role: &str, editions: &[&str]) -> Client {
+    let mut args = vec!["user", "add", "--email", email, "--role", role];
+    for edition in editions {
+        args.push("--edition");
+        args.push(edition);
+    }
+    let (ok, _, err) = cli(server, &args, "staff passphrase\n").await;
+    assert!(ok, "{err}");
+    let browser = server.browser();
+    let login = submit(
+        &browser,
+        server,
+        "/en/login",
+        "/en/login",
+        &[("email", email), ("password", "staff passphrase")],
+    )
+    .await;
+    assert_eq!(login.status(), StatusCode::SEE_OTHER, "{email} logs in");
+    browser
+}
+
+/// The `<option value>` of the first option whose label contains `label`.
+fn option_value(html: &str, label: &str) -> String {
+    html.split("<option value=\"")
+        .skip(1)
+        .find(|o| o.split("</option>").next().is_some_and(|o| o.contains(label)))
+        .and_then(|o| o.split('"').next())
+        .unwrap_or_else(|| panic!("an option labelled {label}"))
+        .to_owned()
+}
+
+struct Story<'a> {
+    headline: &'a str,
+    body: &'a str,
+    tags: &'a str,
+}
+
+/// Fills the new-article form for the English World section and posts it with `action`.
+async fn create(server: &TestServer, browser: &Client, story: &Story<'_>, action: &str) -> reqwest::Response {
+    let form = get(browser, server, "/newsroom/articles/new").await;
+    assert_eq!(form.status(), 200);
+    let html = form.text().await.expect("body");
+    let edition = option_value(&html, "English");
+    let section = option_value(&html, "en · World");
+    let author = option_value(&html, "en · Elena Varga");
+    let csrf = csrf_of(&html);
+    browser
+        .post(server.url("/newsroom/articles/new"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("action", action),
+            ("edition", &edition),
+            ("section", &section),
+            ("headline", story.headline),
+            ("slug", ""),
+            ("lead", "A lead written in the newsroom."),
+            ("place", "LISBON"),
+            ("agency", "Meridian"),
+            ("body", story.body),
+            ("caption", ""),
+            ("credit", ""),
+            ("tags", story.tags),
+            ("authors", &author),
+            ("translation_of", ""),
+            ("seo_title", ""),
+            ("seo_description", ""),
+            ("correction", ""),
+        ])
+        .send()
+        .await
+        .expect("POST")
+}
+
+/// Undoes the HTML escaping of attribute values and text.
+fn unescape(text: &str) -> String {
+    text.replace("&#60;", "<")
+        .replace("&#62;", ">")
+        .replace("&#34;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#38;", "&")
+        .replace("&amp;", "&")
+}
+
+/// Posts the editor form of article `path` back with some fields changed.
+async fn resubmit(
+    server: &TestServer,
+    browser: &Client,
+    path: &str,
+    action: &str,
+    changes: &[(&str, &str)],
+) -> reqwest::Response {
+    let html = get(browser, server, path).await.text().await.expect("editor");
+    let value = |name: &str| -> String {
+        if let Some((_, v)) = changes.iter().find(|(k, _)| *k == name) {
+            return (*v).to_owned();
+        }
+        let marker = format!("name=\"{name}\"");
+        let Some(rest) = html.split(&marker).nth(1) else { return String::new() };
+        if html.contains(&format!("<textarea id=\"{name}\"")) {
+            let content = rest.split_once('>').map_or("", |(_, content)| content);
+            return unescape(content.split("</textarea>").next().unwrap_or(""));
+        }
+        unescape(rest.split("value=\"").nth(1).and_then(|v| v.split('"').next()).unwrap_or(""))
+    };
+    let selected = |name: &str| -> Vec<String> {
+        let marker = format!("name=\"{name}\"");
+        html.split(&marker)
+            .nth(1)
+            .and_then(|r| r.split("</select>").next())
+            .map(|select| {
+                select
+                    .split("<option value=\"")
+                    .skip(1)
+                    .filter(|o| o.split('>').next().is_some_and(|tag| tag.contains("selected")))
+                    .filter_map(|o| o.split('"').next().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut form: Vec<(String, String)> =
+        vec![("csrf".into(), csrf_of(&html)), ("action".into(), action.into())];
+    for name in ["edition", "section"] {
+        form.push((name.into(), selected(name).into_iter().next().unwrap_or_default()));
+    }
+    for name in [
+        "headline",
+        "slug",
+        "lead",
+        "place",
+        "agency",
+        "body",
+        "caption",
+        "credit",
+        "tags",
+        "translation_of",
+        "seo_title",
+        "seo_description",
+        "correction",
+    ] {
+        form.push((name.into(), value(name)));
+    }
+    for author in selected("authors") {
+        form.push(("authors".into(), author));
+    }
+    browser.post(server.url(path)).form(&form).send().await.expect("POST")
+}
+
+pub async fn editor_writes_publishes_updates_and_withdraws(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let editor = staff(&server, "ed@example.com", "editor", &[]).await;
+    let story = Story {
+        headline: "Lisbon opens a new tram line to the airport <b>today</b>",
+        body: "The line opened at dawn.\n\nA second paragraph.",
+        tags: "Transport, Lisbon",
+    };
+    let created = create(&server, &editor, &story, "save").await;
+    assert_eq!(created.status(), StatusCode::SEE_OTHER);
+    let path = location(&created);
+    assert!(path.starts_with("/newsroom/articles/") && path.ends_with("?done=save"), "{path}");
+    let path = path.split('?').next().expect("path").to_owned();
+
+    let editor_page = get(&editor, &server, &path).await.text().await.expect("body");
+    assert!(visible_text(&editor_page).contains("Status: Draft"));
+    assert!(
+        !visible_text(&server.page("/en/latest").await).contains("Lisbon opens"),
+        "drafts are not public"
+    );
+
+    let list = get(&editor, &server, "/newsroom?q=tram").await.text().await.expect("list");
+    assert!(list.contains(&format!("href=\"{path}\"")), "the list finds it by headline");
+    let empty = get(&editor, &server, "/newsroom?q=no+such+words").await.text().await.expect("list");
+    assert!(!empty.contains(&format!("href=\"{path}\"")));
+    let drafts = get(&editor, &server, "/newsroom?status=draft&mine=1").await.text().await.expect("list");
+    assert!(drafts.contains(&format!("href=\"{path}\"")));
+
+    let published = resubmit(&server, &editor, &path, "publish", &[]).await;
+    assert_eq!(published.status(), StatusCode::SEE_OTHER);
+    assert!(location(&published).ends_with("?done=publish"));
+
+    let latest = server.page("/en/latest").await;
+    let public = article_links(&latest, "en")
+        .into_iter()
+        .find(|p| p.contains("lisbon-opens"))
+        .expect("published story listed");
+    let html = server.page(&public).await;
+    assert!(
+        html.contains("airport &#60;b&#62;today") || html.contains("airport &lt;b&gt;today"),
+        "markup in a headline is shown as text"
+    );
+    assert!(!html.contains("<b>today</b>"));
+    assert!(html.contains("<span class=\"dateline\">LISBON, "), "dateline");
+    assert!(visible_text(&html).contains("By Elena Varga"));
+    assert!(!visible_text(&html).contains("Updated"));
+    assert!(server.page("/en/world").await.contains(&public), "on the section page too");
+    assert!(server.page("/en/tag/transport").await.contains(&public), "tags were created");
+
+    // An update with a correction: the page says so.
+    let updated = resubmit(
+        &server,
+        &editor,
+        &path,
+        "publish",
+        &[("correction", "An earlier version gave the wrong opening date.")],
+    )
+    .await;
+    assert_eq!(updated.status(), StatusCode::SEE_OTHER);
+    assert!(location(&updated).ends_with("?done=update"));
+    let html = server.page(&public).await;
+    assert!(visible_text(&html).contains("Correction: An earlier version gave the wrong opening date."));
+
+    // Revisions and the audit log record each step.
+    let editor_page = get(&editor, &server, &path).await.text().await.expect("body");
+    let revisions = editor_page.split("id=\"revisions-title\"").nth(1).expect("revisions");
+    assert!(revisions.matches("<li>").count() >= 3, "{revisions}");
+    let audit = get(&editor, &server, "/newsroom/audit").await.text().await.expect("audit");
+    for action in ["article.save", "article.publish", "article.update"] {
+        assert!(audit.contains(action), "audit log has {action}");
+    }
+
+    // Withdrawn: the page answers 410.
+    let gone = resubmit(&server, &editor, &path, "unpublish", &[]).await;
+    assert_eq!(gone.status(), StatusCode::SEE_OTHER);
+    assert_eq!(server.get(&public).await.status(), 410);
+    assert!(!server.page("/en/latest").await.contains(&public));
+}
+
+pub async fn permissions_by_role(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    // Anonymous: to the login page, coming back afterwards.
+    let anonymous = server.get("/newsroom").await;
+    assert_eq!(anonymous.status(), StatusCode::SEE_OTHER);
+    assert!(location(&anonymous).starts_with("/en/login?next=%2Fnewsroom"));
+    let anonymous_post = server
+        .client
+        .post(server.url("/newsroom/articles/new"))
+        .form(&[("headline", "x")])
+        .send()
+        .await
+        .expect("POST");
+    assert!(
+        anonymous_post.status() == StatusCode::SEE_OTHER || anonymous_post.status() == StatusCode::FORBIDDEN
+    );
+
+    // A reader: no newsroom.
+    let reader = staff(&server, "reader@example.com", "reader", &[]).await;
+    assert_eq!(get(&reader, &server, "/newsroom").await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(get(&reader, &server, "/newsroom/articles/new").await.status(), StatusCode::FORBIDDEN);
+
+    // A contributor writes and submits, but cannot publish.
+    let contributor = staff(&server, "writer@example.com", "contributor", &[]).await;
+    let story = Story { headline: "Contributor draft about ferries", body: "Text.", tags: "" };
+    assert_eq!(create(&server, &contributor, &story, "publish").await.status(), StatusCode::FORBIDDEN);
+    let created = create(&server, &contributor, &story, "save").await;
+    assert_eq!(created.status(), StatusCode::SEE_OTHER);
+    let path = location(&created).split('?').next().expect("path").to_owned();
+    let html = get(&contributor, &server, &path).await.text().await.expect("editor");
+    assert!(!html.contains("value=\"publish\""), "no publish button for contributors");
+    assert_eq!(resubmit(&server, &contributor, &path, "publish", &[]).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(resubmit(&server, &contributor, &path, "submit", &[]).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(get(&contributor, &server, "/newsroom/audit").await.status(), StatusCode::FORBIDDEN);
+
+    // Another contributor cannot touch it; an editor of another edition neither.
+    let other = staff(&server, "other@example.com", "contributor", &[]).await;
+    assert_eq!(get(&other, &server, &path).await.status(), StatusCode::FORBIDDEN);
+    let ru_editor = staff(&server, "ru@example.com", "editor", &["ru"]).await;
+    assert_eq!(get(&ru_editor, &server, &path).await.status(), StatusCode::FORBIDDEN);
+    let list = get(&ru_editor, &server, "/newsroom").await.text().await.expect("list");
+    assert!(!list.contains(&format!("href=\"{path}\"")), "the list shows only the editor's editions");
+
+    // The English editor publishes it; the contributor then may no longer edit it.
+    let editor = staff(&server, "ed@example.com", "editor", &["en"]).await;
+    assert_eq!(resubmit(&server, &editor, &path, "publish", &[]).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(get(&contributor, &server, &path).await.status(), StatusCode::FORBIDDEN);
+
+    // A stale or missing CSRF token is refused.
+    let forged = editor
+        .post(server.url(&path))
+        .form(&[("csrf", "dlc_forged"), ("action", "unpublish")])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+}
+
+pub async fn mistakes_keep_the_typed_text(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let editor = staff(&server, "ed@example.com", "editor", &[]).await;
+    let story = Story { headline: "", body: "Body text that must survive the mistake.", tags: "" };
+    let response = create(&server, &editor, &story, "save").await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = response.text().await.expect("body");
+    assert!(visible_text(&html).contains("A headline is needed."));
+    assert!(html.contains("Body text that must survive the mistake."), "typed text kept");
+
+    let long = "x".repeat(201);
+    let response = create(&server, &editor, &Story { headline: &long, body: "b", tags: "" }, "save").await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(visible_text(&response.text().await.expect("body")).contains("At most 200 characters."));
+
+    // The same address twice in one edition.
+    let first =
+        create(&server, &editor, &Story { headline: "Same headline twice", body: "b", tags: "" }, "save")
+            .await;
+    assert_eq!(first.status(), StatusCode::SEE_OTHER);
+    let second =
+        create(&server, &editor, &Story { headline: "Same headline twice", body: "b", tags: "" }, "save")
+            .await;
+    assert_eq!(second.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(visible_text(&second.text().await.expect("body")).contains("already has this address"));
+
+    // A section of another edition, an unknown one, a malformed number.
+    let form = get(&editor, &server, "/newsroom/articles/new").await.text().await.expect("form");
+    let english = option_value(&form, "English");
+    let russian_section = option_value(&form, "ru · ");
+    for section in [russian_section.as_str(), "999999", "abc"] {
+        let response = editor
+            .post(server.url("/newsroom/articles/new"))
+            .form(&[
+                ("csrf", csrf_of(&form).as_str()),
+                ("action", "save"),
+                ("edition", &english),
+                ("section", section),
+                ("headline", "Valid headline"),
+            ])
+            .send()
+            .await
+            .expect("POST");
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "section {section}");
+        assert!(
+            visible_text(&response.text().await.expect("body"))
+                .contains("Choose a section of the chosen edition.")
+        );
+    }
+    assert_eq!(get(&editor, &server, "/newsroom/articles/999999").await.status(), 404);
+    assert_eq!(get(&editor, &server, "/newsroom/articles/abc").await.status(), 404);
+    assert_eq!(get(&editor, &server, "/newsroom?status=bogus").await.status(), 400);
+}

@@ -1,0 +1,629 @@
+//! The article editor: `GET/POST /newsroom/articles/new` and
+//! `GET/POST /newsroom/articles/{id}`.
+//!
+//! One form holds every field; its buttons name the workflow action:
+//! `save` (keep the status; a published article becomes "updated"),
+//! `submit` (draft → in review), `publish` (→ published, or an update when
+//! already published), `unpublish` (→ 410 for readers) and `draft` (back to
+//! draft). A mistake re-renders the form with the typed text and a message
+//! next to each field; nothing typed is lost.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::{CookieJar, Form};
+use dateline_core::{ArticleStatus, Slug, slugify};
+use dateline_store::{Article, NewArticle, StoreError, User};
+use time::OffsetDateTime;
+
+use super::list::Choice;
+use super::{NewsroomFrame, Staff, locale, no_store_page, permissions};
+use crate::AppState;
+use crate::accounts::csrf;
+use crate::error::PageError;
+use crate::i18n::Locale;
+use crate::view::{article_path, iso};
+
+/// The editor's fields, exactly as typed.
+#[derive(Debug, Default, Clone, serde::Deserialize, serde::Serialize)]
+pub struct ArticleForm {
+    #[serde(default, skip_serializing)]
+    csrf: String,
+    #[serde(default, skip_serializing)]
+    action: String,
+    #[serde(default)]
+    edition: String,
+    #[serde(default)]
+    section: String,
+    #[serde(default)]
+    headline: String,
+    #[serde(default)]
+    slug: String,
+    #[serde(default)]
+    lead: String,
+    #[serde(default)]
+    place: String,
+    #[serde(default)]
+    agency: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    caption: String,
+    #[serde(default)]
+    credit: String,
+    #[serde(default)]
+    tags: String,
+    #[serde(default)]
+    authors: Vec<String>,
+    #[serde(default)]
+    breaking: Option<String>,
+    #[serde(default)]
+    translation_of: String,
+    #[serde(default)]
+    seo_title: String,
+    #[serde(default)]
+    seo_description: String,
+    #[serde(default)]
+    correction: String,
+}
+
+impl ArticleForm {
+    fn from_article(article: &Article, state: &AppState) -> Self {
+        let directory = state.directory();
+        let translation_of = match &article.translation_group {
+            Some(group) => group.strip_prefix("article-").unwrap_or_default().to_owned(),
+            None => String::new(),
+        };
+        Self {
+            edition: article.card.edition_id.to_string(),
+            section: article.card.section_id.to_string(),
+            headline: article.card.headline.clone(),
+            slug: article.card.slug.to_string(),
+            lead: article.card.lead.clone(),
+            place: article.dateline_place.clone(),
+            agency: article.dateline_agency.clone(),
+            body: article.body.clone(),
+            caption: article.image_caption.clone(),
+            credit: article.image_credit.clone(),
+            tags: article.tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(", "),
+            authors: article.authors.iter().map(|a| a.id.to_string()).collect(),
+            breaking: article.card.breaking.then(|| "on".to_owned()),
+            translation_of: if directory.edition_by_id(article.card.edition_id).is_some() {
+                translation_of
+            } else {
+                String::new()
+            },
+            seo_title: article.seo_title.clone(),
+            seo_description: article.seo_description.clone(),
+            correction: article.correction.clone().unwrap_or_default(),
+            ..Self::default()
+        }
+    }
+}
+
+/// Field name → message, for the fields that need fixing.
+#[derive(Debug, Default)]
+pub struct FieldErrors(Vec<(&'static str, String)>);
+
+impl FieldErrors {
+    fn add(&mut self, field: &'static str, message: String) {
+        self.0.push((field, message));
+    }
+
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+#[derive(Debug)]
+pub struct RevisionLine {
+    pub time_iso: String,
+    pub time_label: String,
+    pub who: String,
+    pub status_label: String,
+}
+
+#[derive(Template)]
+#[template(path = "newsroom/editor.html")]
+struct EditorTemplate<'a> {
+    frame: NewsroomFrame<'a>,
+    heading: String,
+    action_href: String,
+    form: ArticleForm,
+    errors: FieldErrors,
+    editions: Vec<Choice>,
+    sections: Vec<Choice>,
+    authors: Vec<Choice>,
+    status_label: String,
+    public_href: Option<String>,
+    can_publish: bool,
+    is_published: bool,
+    is_draft: bool,
+    is_in_review: bool,
+    message: Option<String>,
+    revisions: Vec<RevisionLine>,
+}
+
+impl EditorTemplate<'_> {
+    fn error(&self, field: &str) -> Option<&str> {
+        self.errors.get(field)
+    }
+
+    fn breaking_checked(&self) -> bool {
+        self.form.breaking.is_some()
+    }
+
+    fn author_selected(&self, id: &str) -> bool {
+        self.form.authors.iter().any(|a| a == id)
+    }
+}
+
+struct EditorContext<'a> {
+    state: &'a AppState,
+    t: &'a Locale,
+    user: &'a User,
+    jar: CookieJar,
+}
+
+async fn render_editor(
+    cx: EditorContext<'_>,
+    status: StatusCode,
+    article: Option<&Article>,
+    form: ArticleForm,
+    errors: FieldErrors,
+    message: Option<String>,
+) -> Result<Response, PageError> {
+    let EditorContext { state, t, user, jar } = cx;
+    let directory = state.directory();
+    let edition_id: Option<i64> = form.edition.parse().ok();
+    let section_id: Option<i64> = form.section.parse().ok();
+    let editions = directory
+        .editions()
+        .iter()
+        .filter(|e| permissions::in_edition(user, e.id))
+        .map(|e| Choice {
+            value: e.id.to_string(),
+            label: e.name.clone(),
+            selected: edition_id == Some(e.id),
+        })
+        .collect();
+    let sections = directory
+        .editions()
+        .iter()
+        .filter(|e| permissions::in_edition(user, e.id))
+        .flat_map(|e| {
+            directory.sections_of(e.id).iter().map(move |s| Choice {
+                value: s.id.to_string(),
+                label: format!("{} · {}", e.code, s.name),
+                selected: section_id == Some(s.id),
+            })
+        })
+        .collect();
+    let authors = state
+        .store
+        .authors()
+        .await?
+        .into_iter()
+        .filter(|a| permissions::in_edition(user, a.edition_id))
+        .map(|a| {
+            let code = directory.edition_by_id(a.edition_id).map(|e| e.code.to_string()).unwrap_or_default();
+            Choice { value: a.id.to_string(), label: format!("{} · {}", code, a.name), selected: false }
+        })
+        .collect();
+    let (status_value, public_href, revisions) = match article {
+        Some(article) => {
+            let public = directory
+                .edition_by_id(article.card.edition_id)
+                .filter(|_| article.status == ArticleStatus::Published)
+                .map(|e| article_path(e, article.card.published_at, article.card.slug.as_str()));
+            let revisions = state
+                .store
+                .revisions(article.card.id)
+                .await?
+                .into_iter()
+                .map(|r| RevisionLine {
+                    time_iso: iso(r.created_at),
+                    time_label: t.date_time(r.created_at),
+                    who: r.user_name.unwrap_or_else(|| "—".into()),
+                    status_label: t.get(&format!("status-{}", r.status.as_str())).into_owned(),
+                })
+                .collect();
+            (article.status, public, revisions)
+        }
+        None => (ArticleStatus::Draft, None, Vec::new()),
+    };
+    let (jar, token) = csrf::form_token(jar, state.config.public_url.starts_with("https://"));
+    let heading = match article {
+        Some(_) => t.get("edit-article").into_owned(),
+        None => t.get("new-article").into_owned(),
+    };
+    let template = EditorTemplate {
+        frame: NewsroomFrame::new(state, t, user, &heading, token),
+        heading,
+        action_href: match article {
+            Some(a) => format!("/newsroom/articles/{}", a.card.id),
+            None => "/newsroom/articles/new".to_owned(),
+        },
+        can_publish: edition_id.is_some_and(|e| permissions::can_publish(user, e)),
+        is_published: status_value == ArticleStatus::Published,
+        is_draft: status_value == ArticleStatus::Draft,
+        is_in_review: status_value == ArticleStatus::InReview,
+        status_label: t.get(&format!("status-{}", status_value.as_str())).into_owned(),
+        public_href,
+        form,
+        errors,
+        editions,
+        sections,
+        authors,
+        message,
+        revisions,
+    };
+    Ok(no_store_page(status, jar, template.render()?))
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct NewQuery {
+    edition: Option<String>,
+}
+
+/// `GET /newsroom/articles/new`.
+pub async fn new_form(
+    State(state): State<AppState>,
+    Staff(user): Staff,
+    headers: HeaderMap,
+    jar: CookieJar,
+    Query(query): Query<NewQuery>,
+) -> Result<Response, PageError> {
+    let t = locale(&state, &headers);
+    let directory = state.directory();
+    let edition = query
+        .edition
+        .and_then(|e| e.parse::<i64>().ok())
+        .filter(|id| directory.edition_by_id(*id).is_some())
+        .or_else(|| directory.editions().iter().find(|e| permissions::in_edition(&user, e.id)).map(|e| e.id));
+    let form = ArticleForm {
+        edition: edition.map(|e| e.to_string()).unwrap_or_default(),
+        agency: state.config.agency.clone(),
+        ..ArticleForm::default()
+    };
+    render_editor(
+        EditorContext { state: &state, t, user: &user, jar },
+        StatusCode::OK,
+        None,
+        form,
+        FieldErrors::default(),
+        None,
+    )
+    .await
+}
+
+/// `GET /newsroom/articles/{id}`.
+pub async fn edit_form(
+    State(state): State<AppState>,
+    Staff(user): Staff,
+    headers: HeaderMap,
+    jar: CookieJar,
+    Path(id): Path<String>,
+    Query(flash): Query<FlashQuery>,
+) -> Result<Response, PageError> {
+    let t = locale(&state, &headers);
+    let id: i64 = id.parse().map_err(|_| PageError::NotFound)?;
+    let article = state.store.article_by_id(id).await?.ok_or(PageError::NotFound)?;
+    if !permissions::can_edit(&user, article.card.edition_id, article.status, article.created_by) {
+        return Err(PageError::NotAllowed);
+    }
+    let message = flash
+        .done
+        .map(|action| t.get(&format!("done-{action}")).into_owned())
+        .filter(|m| !m.starts_with("done-"));
+    let form = ArticleForm::from_article(&article, &state);
+    render_editor(
+        EditorContext { state: &state, t, user: &user, jar },
+        StatusCode::OK,
+        Some(&article),
+        form,
+        FieldErrors::default(),
+        message,
+    )
+    .await
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct FlashQuery {
+    done: Option<String>,
+}
+
+/// What a valid form becomes.
+struct Checked {
+    edition_id: i64,
+    section_id: i64,
+    slug: Slug,
+    tag_names: Vec<String>,
+    author_ids: Vec<i64>,
+    translation_of: Option<i64>,
+}
+
+fn too_long(t: &Locale, max: usize) -> String {
+    t.arg("error-too-long", "max", &max.to_string())
+}
+
+async fn check(
+    state: &AppState,
+    t: &Locale,
+    user: &User,
+    form: &ArticleForm,
+) -> Result<Result<Checked, FieldErrors>, StoreError> {
+    let directory = state.directory();
+    let mut errors = FieldErrors::default();
+    let edition = form.edition.parse::<i64>().ok().and_then(|id| directory.edition_by_id(id).cloned());
+    let edition = match edition {
+        Some(e) if permissions::can_create(user, e.id) => Some(e),
+        _ => {
+            errors.add("edition", t.get("error-edition").into_owned());
+            None
+        }
+    };
+    let section = form
+        .section
+        .parse::<i64>()
+        .ok()
+        .and_then(|id| directory.section_by_id(id).cloned())
+        .filter(|s| edition.as_ref().is_some_and(|e| e.id == s.edition_id));
+    if section.is_none() {
+        errors.add("section", t.get("error-section").into_owned());
+    }
+    let headline = form.headline.trim();
+    if headline.is_empty() {
+        errors.add("headline", t.get("error-headline").into_owned());
+    } else if headline.chars().count() > 200 {
+        errors.add("headline", too_long(t, 200));
+    }
+    let slug =
+        if form.slug.trim().is_empty() { Ok(slugify(headline)) } else { Slug::parse(form.slug.trim()) };
+    let slug = match slug {
+        Ok(slug) => Some(slug),
+        Err(_) => {
+            errors.add("slug", t.get("error-slug").into_owned());
+            None
+        }
+    };
+    for (field, value, max) in [
+        ("lead", &form.lead, 600),
+        ("place", &form.place, 80),
+        ("agency", &form.agency, 80),
+        ("body", &form.body, 200_000),
+        ("caption", &form.caption, 1000),
+        ("credit", &form.credit, 200),
+        ("seo_title", &form.seo_title, 120),
+        ("seo_description", &form.seo_description, 320),
+        ("correction", &form.correction, 2000),
+    ] {
+        if value.chars().count() > max {
+            errors.add(field, too_long(t, max));
+        }
+    }
+    let mut tag_names: Vec<String> = Vec::new();
+    for name in form.tags.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        if name.chars().count() > 60 {
+            errors.add("tags", t.get("error-tags").into_owned());
+            break;
+        }
+        if !tag_names.iter().any(|n| n.eq_ignore_ascii_case(name)) {
+            tag_names.push(name.to_owned());
+        }
+    }
+    if tag_names.len() > 10 {
+        errors.add("tags", t.get("error-tags").into_owned());
+    }
+    let all_authors = state.store.authors().await?;
+    let mut author_ids = Vec::new();
+    for raw in &form.authors {
+        match raw.parse::<i64>().ok().and_then(|id| all_authors.iter().find(|a| a.id == id)) {
+            Some(a) if edition.as_ref().is_some_and(|e| e.id == a.edition_id) => author_ids.push(a.id),
+            _ => {
+                errors.add("authors", t.get("error-authors").into_owned());
+                break;
+            }
+        }
+    }
+    let translation_of = match form.translation_of.trim() {
+        "" => None,
+        raw => match raw.parse::<i64>() {
+            Ok(id) if state.store.article_by_id(id).await?.is_some() => Some(id),
+            _ => {
+                errors.add("translation_of", t.get("error-translation").into_owned());
+                None
+            }
+        },
+    };
+    Ok(match (edition, section, slug) {
+        (Some(edition), Some(section), Some(slug)) if errors.is_empty() => Ok(Checked {
+            edition_id: edition.id,
+            section_id: section.id,
+            slug,
+            tag_names,
+            author_ids,
+            translation_of,
+        }),
+        _ => Err(errors),
+    })
+}
+
+/// `POST /newsroom/articles/new`.
+pub async fn create(
+    State(state): State<AppState>,
+    Staff(user): Staff,
+    headers: HeaderMap,
+    jar: CookieJar,
+    Form(form): Form<ArticleForm>,
+) -> Result<Response, PageError> {
+    csrf::check(&jar, &form.csrf)?;
+    apply(state, user, headers, jar, None, form).await
+}
+
+/// `POST /newsroom/articles/{id}`.
+pub async fn save(
+    State(state): State<AppState>,
+    Staff(user): Staff,
+    headers: HeaderMap,
+    jar: CookieJar,
+    Path(id): Path<String>,
+    Form(form): Form<ArticleForm>,
+) -> Result<Response, PageError> {
+    csrf::check(&jar, &form.csrf)?;
+    let id: i64 = id.parse().map_err(|_| PageError::NotFound)?;
+    let article = state.store.article_by_id(id).await?.ok_or(PageError::NotFound)?;
+    if !permissions::can_edit(&user, article.card.edition_id, article.status, article.created_by) {
+        return Err(PageError::NotAllowed);
+    }
+    apply(state, user, headers, jar, Some(article), form).await
+}
+
+async fn apply(
+    state: AppState,
+    user: User,
+    headers: HeaderMap,
+    jar: CookieJar,
+    article: Option<Article>,
+    form: ArticleForm,
+) -> Result<Response, PageError> {
+    let t = locale(&state, &headers);
+    let cx = || EditorContext { state: &state, t, user: &user, jar: jar.clone() };
+    let checked = match check(&state, t, &user, &form).await? {
+        Ok(checked) => checked,
+        Err(errors) => {
+            let message = Some(t.get("form-has-errors").into_owned());
+            return render_editor(
+                cx(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                article.as_ref(),
+                form,
+                errors,
+                message,
+            )
+            .await;
+        }
+    };
+    let current = article.as_ref().map_or(ArticleStatus::Draft, |a| a.status);
+    let publish_allowed = permissions::can_publish(&user, checked.edition_id);
+    let action = if form.action.is_empty() { "save" } else { form.action.as_str() };
+    let now = OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    let (status, published_at, updated_at) = match (action, current) {
+        ("save", ArticleStatus::Published) if publish_allowed => {
+            (ArticleStatus::Published, article.as_ref().map_or(now, |a| a.card.published_at), now)
+        }
+        ("save", status) if status != ArticleStatus::Published => {
+            (status, article.as_ref().map_or(now, |a| a.card.published_at), now)
+        }
+        ("submit", ArticleStatus::Draft) => {
+            (ArticleStatus::InReview, article.as_ref().map_or(now, |a| a.card.published_at), now)
+        }
+        ("draft", ArticleStatus::InReview) => {
+            (ArticleStatus::Draft, article.as_ref().map_or(now, |a| a.card.published_at), now)
+        }
+        ("publish", ArticleStatus::Published | ArticleStatus::Unpublished) if publish_allowed => {
+            (ArticleStatus::Published, article.as_ref().map_or(now, |a| a.card.published_at), now)
+        }
+        ("publish", _) if publish_allowed => (ArticleStatus::Published, now, now),
+        ("unpublish", ArticleStatus::Published) if publish_allowed => {
+            (ArticleStatus::Unpublished, article.as_ref().map_or(now, |a| a.card.published_at), now)
+        }
+        _ => return Err(PageError::NotAllowed),
+    };
+    let mut tag_ids = Vec::new();
+    for name in &checked.tag_names {
+        tag_ids.push(state.store.ensure_tag(checked.edition_id, &slugify(name), name).await?.id);
+    }
+    let translation_group = match checked.translation_of {
+        Some(other) => {
+            let group = match state.store.article_by_id(other).await?.and_then(|a| a.translation_group) {
+                Some(group) => group,
+                None => {
+                    let group = format!("article-{other}");
+                    state.store.set_translation_group(other, &group).await?;
+                    group
+                }
+            };
+            Some(group)
+        }
+        None => article.as_ref().and_then(|a| a.translation_group.clone()),
+    };
+    let correction = form.correction.trim();
+    let new = NewArticle {
+        edition_id: checked.edition_id,
+        section_id: checked.section_id,
+        slug: checked.slug,
+        headline: form.headline.trim().to_owned(),
+        lead: form.lead.trim().to_owned(),
+        dateline_place: form.place.trim().to_owned(),
+        dateline_agency: form.agency.trim().to_owned(),
+        body: form.body.replace("\r\n", "\n"),
+        main_media_id: article.as_ref().and_then(|a| a.card.image.as_ref().map(|i| i.media_id)),
+        image_caption: form.caption.trim().to_owned(),
+        image_credit: form.credit.trim().to_owned(),
+        breaking: form.breaking.is_some(),
+        status,
+        published_at,
+        updated_at,
+        translation_group,
+        correction: (!correction.is_empty()).then(|| correction.to_owned()),
+        seo_title: form.seo_title.trim().to_owned(),
+        seo_description: form.seo_description.trim().to_owned(),
+        created_by: Some(user.id),
+        tag_ids,
+        author_ids: checked.author_ids,
+    };
+    let saved = match &article {
+        Some(a) => state.store.update_article(a.card.id, &new).await.map(|()| a.card.id),
+        None => state.store.create_article(&new).await,
+    };
+    let id = match saved {
+        Ok(id) => id,
+        Err(StoreError::Conflict(_)) => {
+            let mut errors = FieldErrors::default();
+            errors.add("slug", t.get("error-slug-taken").into_owned());
+            let message = Some(t.get("form-has-errors").into_owned());
+            return render_editor(
+                cx(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                article.as_ref(),
+                form,
+                errors,
+                message,
+            )
+            .await;
+        }
+        Err(other) => return Err(other.into()),
+    };
+    let snapshot = serde_json::to_string(&form).unwrap_or_default();
+    state.store.add_revision(id, Some(user.id), status, &snapshot).await?;
+    let verb = match (action, current) {
+        ("publish", ArticleStatus::Published) | ("save", ArticleStatus::Published) => "update",
+        (action, _) => action,
+    };
+    state
+        .store
+        .record_audit(
+            Some(user.id),
+            &format!("article.{verb}"),
+            &format!("article {id}"),
+            new.headline.as_str(),
+        )
+        .await?;
+    tracing::info!(article = id, user = user.id, action = verb, status = status.as_str(), "article saved");
+    state.content_changed().await?;
+    Ok((
+        StatusCode::SEE_OTHER,
+        jar,
+        [
+            (header::LOCATION, format!("/newsroom/articles/{id}?done={verb}")),
+            (header::CACHE_CONTROL, "no-store".into()),
+        ],
+    )
+        .into_response())
+}

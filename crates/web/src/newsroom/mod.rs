@@ -1,0 +1,129 @@
+//! The newsroom at `/newsroom`: where staff write, review and publish.
+//!
+//! - [`permissions`]: who may do what (pure functions, unit-tested);
+//! - [`list`]: the article list with filters and headline search;
+//! - [`editor`]: the article editor and its workflow actions (save, submit
+//!   for review, publish or update, unpublish, back to draft); every save
+//!   is a revision, every action an audit-log entry, and the public pages
+//!   are refreshed at once;
+//! - [`audit`]: the audit log.
+//!
+//! The newsroom speaks the staff member's language (English or Russian, by
+//! `Accept-Language`). Pages are never cached.
+
+pub mod audit;
+pub mod editor;
+pub mod list;
+pub mod permissions;
+
+use axum::Router;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use dateline_store::User;
+
+use crate::AppState;
+use crate::accounts::session::CurrentUser;
+use crate::i18n::Locale;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/newsroom", get(list::article_list))
+        .route("/newsroom/articles/new", get(editor::new_form).post(editor::create))
+        .route("/newsroom/articles/{id}", get(editor::edit_form).post(editor::save))
+        .route("/newsroom/audit", get(audit::audit_log))
+        .layer(tower_http::csrf::CsrfLayer::new())
+}
+
+/// A logged-in member of staff (contributor, editor or admin).
+#[derive(Debug, Clone)]
+pub struct Staff(pub User);
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let current =
+            CurrentUser::from_request_parts(parts, state).await.map_err(IntoResponse::into_response)?;
+        match current.user {
+            Some(user) if user.role.is_staff() => Ok(Self(user)),
+            Some(_) => Err(crate::error::PageError::NotAllowed.into_response()),
+            None => {
+                let edition =
+                    state.directory().default_edition().map(|e| e.code.to_string()).unwrap_or_default();
+                let next = parts.uri.path().replace('/', "%2F");
+                let to = format!("/{edition}/login?next={next}");
+                Err((
+                    StatusCode::SEE_OTHER,
+                    [(header::LOCATION, to), (header::CACHE_CONTROL, "no-store".into())],
+                )
+                    .into_response())
+            }
+        }
+    }
+}
+
+/// The staff member's interface language, from `Accept-Language`.
+pub fn locale<'a>(state: &'a AppState, headers: &axum::http::HeaderMap) -> &'a Locale {
+    let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let requested = fluent_langneg::accepted_languages::parse(accept);
+    let available: Vec<unic_langid::LanguageIdentifier> =
+        crate::i18n::LOCALE_SOURCES.iter().filter_map(|(lang, _)| lang.parse().ok()).collect();
+    let chosen = fluent_langneg::negotiate_languages(
+        &requested,
+        &available,
+        None,
+        fluent_langneg::NegotiationStrategy::Lookup,
+    );
+    let language =
+        chosen.first().map_or_else(|| crate::i18n::FALLBACK_LANGUAGE.to_owned(), |l| l.to_string());
+    state.locales.for_language(&language)
+}
+
+/// What every newsroom page shows around its content.
+#[derive(Debug)]
+pub struct NewsroomFrame<'a> {
+    pub t: &'a Locale,
+    pub lang: String,
+    pub title: String,
+    pub css_href: String,
+    pub user_name: String,
+    pub role_label: String,
+    pub site_name: String,
+    pub home_href: String,
+    pub csrf: String,
+}
+
+impl<'a> NewsroomFrame<'a> {
+    pub fn new(state: &'a AppState, t: &'a Locale, user: &User, title: &str, csrf: String) -> Self {
+        let home = state
+            .directory()
+            .default_edition()
+            .map(|e| format!("/{}/", e.code))
+            .unwrap_or_else(|| "/".into());
+        Self {
+            lang: t.language().to_owned(),
+            title: format!("{title} — {}", t.get("newsroom")),
+            css_href: crate::assets::Assets::href(&state.assets.css),
+            user_name: user.display_name.clone(),
+            role_label: t.get(&format!("role-{}", user.role.as_str())).into_owned(),
+            site_name: state.config.site_name.clone(),
+            home_href: home,
+            csrf,
+            t,
+        }
+    }
+}
+
+/// An HTML answer nobody caches.
+pub fn no_store_page(status: StatusCode, jar: axum_extra::extract::CookieJar, body: String) -> Response {
+    (
+        status,
+        jar,
+        [(header::CACHE_CONTROL, "no-store"), (header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        body,
+    )
+        .into_response()
+}
