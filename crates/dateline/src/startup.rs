@@ -95,6 +95,8 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     let mailer = Arc::new(OutboxMailer::new(settings.data_dir.join("outbox"), config.mail_from.clone()));
     let metrics = telemetry::init_metrics();
     let state = AppState::new(Arc::clone(&store), Arc::new(blobs), config, mailer, metrics).await?;
+    let worker = format!("{}-{}", std::process::id(), &uuid::Uuid::now_v7().simple().to_string()[20..]);
+    tokio::spawn(dateline_web::jobs::run(state.clone(), worker));
     let app = dateline_web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     tracing::info!(backend = store.backend(), address = %bound, "Dateline is serving");
     // Tests and scripts read this line to learn the port when --listen has port 0.

@@ -102,6 +102,32 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// Puts an article into a translation group (linking it to its other languages).
     async fn set_translation_group(&self, article_id: i64, group: &str) -> Result<(), StoreError>;
 
+    /// Bumps the shared content version (after any write readers can see).
+    async fn bump_content_version(&self) -> Result<i64, StoreError>;
+    /// The shared content version, which other nodes' writes bump too.
+    async fn content_version(&self) -> Result<i64, StoreError>;
+
+    // ----- background jobs -----
+
+    async fn enqueue_job(&self, kind: &str, payload: &str, run_at: OffsetDateTime)
+    -> Result<i64, StoreError>;
+    /// Drops pending (not yet done) jobs of this kind and payload.
+    async fn cancel_jobs(&self, kind: &str, payload: &str) -> Result<(), StoreError>;
+    /// Claims the most overdue job whose lease is free, leasing it to
+    /// `worker` until `lease_until`. Safe with several nodes on one database.
+    async fn claim_job(
+        &self,
+        worker: &str,
+        now: OffsetDateTime,
+        lease_until: OffsetDateTime,
+    ) -> Result<Option<Job>, StoreError>;
+    async fn complete_job(&self, id: i64, now: OffsetDateTime) -> Result<(), StoreError>;
+    /// Releases a failed job to run again at `retry_at`.
+    async fn fail_job(&self, id: i64, error: &str, retry_at: OffsetDateTime) -> Result<(), StoreError>;
+    /// Publishes an article that is still scheduled; false when it is not
+    /// (published by hand, moved back to draft) so the job does nothing.
+    async fn publish_scheduled_article(&self, id: i64, now: OffsetDateTime) -> Result<bool, StoreError>;
+
     // ----- accounts -----
 
     /// `Conflict` when the address is taken.

@@ -336,3 +336,13 @@ pub struct AuditEntry {
     pub detail: String,
     pub created_at: OffsetDateTime,
 }
+
+/// A background job claimed by this node.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub id: i64,
+    pub kind: String,
+    pub payload: String,
+    /// How many times it was claimed, this time included.
+    pub attempts: i32,
+}

@@ -20,7 +20,7 @@ macro_rules! sql_store_impl {
             use ::sqlx::Row as _;
             use $crate::{
                 ApiToken, Article, ArticleCard, ArticleQuery, AuditEntry, Author, Edition, EmailTokenPurpose,
-                ImageRef, MediaItem, NewArticle, NewAuthor, NewEdition, NewMedia, NewSection, NewUser, NewsroomQuery,
+                ImageRef, Job, MediaItem, NewArticle, NewAuthor, NewEdition, NewMedia, NewSection, NewUser, NewsroomQuery,
                 NewsroomRow, Rendition, RevisionInfo, Section, StoreError, Tag, TranslationLink, User,
                 UserCredentials,
             };
@@ -751,6 +751,122 @@ macro_rules! sql_store_impl {
                     .await
                     .map_err(db_err)?;
                     Ok(())
+                }
+
+                async fn bump_content_version(&self) -> Result<i64, StoreError> {
+                    let row = ::sqlx::query::<Db>(
+                        "UPDATE content_version SET version = version + 1 WHERE id = 1 RETURNING version",
+                    )
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                    row.try_get("version").map_err(db_err)
+                }
+
+                async fn content_version(&self) -> Result<i64, StoreError> {
+                    let row = ::sqlx::query::<Db>("SELECT version FROM content_version WHERE id = 1")
+                        .fetch_one(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                    row.try_get("version").map_err(db_err)
+                }
+
+                async fn enqueue_job(
+                    &self,
+                    kind: &str,
+                    payload: &str,
+                    run_at: ::time::OffsetDateTime,
+                ) -> Result<i64, StoreError> {
+                    let row = ::sqlx::query::<Db>(
+                        "INSERT INTO jobs (kind, payload, run_at, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+                    )
+                    .bind(kind.to_owned())
+                    .bind(payload.to_owned())
+                    .bind(whole_seconds(run_at))
+                    .bind(whole_seconds(::time::OffsetDateTime::now_utc()))
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                    row.try_get("id").map_err(db_err)
+                }
+
+                async fn cancel_jobs(&self, kind: &str, payload: &str) -> Result<(), StoreError> {
+                    ::sqlx::query::<Db>("DELETE FROM jobs WHERE kind = $1 AND payload = $2 AND done_at IS NULL")
+                        .bind(kind.to_owned())
+                        .bind(payload.to_owned())
+                        .execute(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                    Ok(())
+                }
+
+                async fn claim_job(
+                    &self,
+                    worker: &str,
+                    now: ::time::OffsetDateTime,
+                    lease_until: ::time::OffsetDateTime,
+                ) -> Result<Option<Job>, StoreError> {
+                    // The outer WHERE repeats the lease check: on PostgreSQL a
+                    // second node racing for the same row re-reads it after the
+                    // first commits and then finds it taken.
+                    let row = ::sqlx::query::<Db>(
+                        "UPDATE jobs SET locked_until = $1, locked_by = $2, attempts = attempts + 1 \
+                         WHERE id = (SELECT id FROM jobs WHERE done_at IS NULL AND run_at <= $3 \
+                         AND (locked_until IS NULL OR locked_until < $3) ORDER BY run_at, id LIMIT 1) \
+                         AND done_at IS NULL AND (locked_until IS NULL OR locked_until < $3) \
+                         RETURNING id, kind, payload, attempts",
+                    )
+                    .bind(whole_seconds(lease_until))
+                    .bind(worker.to_owned())
+                    .bind(whole_seconds(now))
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                    row.map(|row| {
+                        Ok(Job {
+                            id: row.try_get("id").map_err(db_err)?,
+                            kind: row.try_get("kind").map_err(db_err)?,
+                            payload: row.try_get("payload").map_err(db_err)?,
+                            attempts: row.try_get("attempts").map_err(db_err)?,
+                        })
+                    })
+                    .transpose()
+                }
+
+                async fn complete_job(&self, id: i64, now: ::time::OffsetDateTime) -> Result<(), StoreError> {
+                    ::sqlx::query::<Db>("UPDATE jobs SET done_at = $1, locked_until = NULL WHERE id = $2")
+                        .bind(whole_seconds(now))
+                        .bind(id)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                    Ok(())
+                }
+
+                async fn fail_job(&self, id: i64, error: &str, retry_at: ::time::OffsetDateTime) -> Result<(), StoreError> {
+                    ::sqlx::query::<Db>(
+                        "UPDATE jobs SET last_error = $1, run_at = $2, locked_until = NULL, locked_by = NULL WHERE id = $3",
+                    )
+                    .bind(error.to_owned())
+                    .bind(whole_seconds(retry_at))
+                    .bind(id)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                    Ok(())
+                }
+
+                async fn publish_scheduled_article(&self, id: i64, now: ::time::OffsetDateTime) -> Result<bool, StoreError> {
+                    let done = ::sqlx::query::<Db>(
+                        "UPDATE articles SET status = 'published', updated_at = published_at \
+                         WHERE id = $1 AND status = 'scheduled' AND published_at <= $2",
+                    )
+                    .bind(id)
+                    .bind(whole_seconds(now))
+                    .execute(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                    Ok(done.rows_affected() > 0)
                 }
 
                 async fn set_translation_group(&self, article_id: i64, group: &str) -> Result<(), StoreError> {

@@ -15,7 +15,8 @@
 //!   JSON twin.
 //! - [`i18n`] loads the Fluent files in `locales/`.
 //! - [`accounts`] registers, logs in and authenticates readers and staff;
-//!   [`newsroom`] is where staff write, review and publish.
+//!   [`newsroom`] is where staff write, review and publish; [`jobs`] runs
+//!   scheduled work (publishing at a set time) from a table with leases.
 
 pub mod accounts;
 pub mod api;
@@ -23,6 +24,7 @@ pub mod assets;
 pub mod directory;
 pub mod error;
 pub mod i18n;
+pub mod jobs;
 pub mod markdown;
 pub mod newsroom;
 pub mod ops;

@@ -57,6 +57,8 @@ pub struct Inner {
     pub cache: PageCache,
     pub metrics: Option<PrometheusHandle>,
     pub mailer: Arc<dyn Mailer>,
+    /// The content version this node's cache reflects.
+    known_version: std::sync::atomic::AtomicI64,
     /// `Cache-Control` of public pages, from `page_max_age`.
     pub page_cache_control: axum::http::HeaderValue,
     directory: RwLock<Arc<SiteDirectory>>,
@@ -80,6 +82,7 @@ impl AppState {
     ) -> Result<Self, StateError> {
         let locales = Locales::load()?;
         let directory = SiteDirectory::load(store.as_ref()).await?;
+        let known_version = std::sync::atomic::AtomicI64::new(store.content_version().await?);
         for edition in directory.editions() {
             if !locales.has(&edition.language) {
                 tracing::warn!(edition = %edition.code, language = %edition.language,
@@ -102,6 +105,7 @@ impl AppState {
             cache,
             metrics,
             mailer,
+            known_version,
             page_cache_control,
             directory: RwLock::new(Arc::new(directory)),
         })))
@@ -115,8 +119,28 @@ impl AppState {
         }
     }
 
-    /// Call after any write: reloads the site map and drops cached pages.
+    /// Call after any write readers can see: tells every node (through the
+    /// shared content version) and refreshes this one at once.
     pub async fn content_changed(&self) -> Result<(), StoreError> {
+        let version = self.0.store.bump_content_version().await?;
+        self.0.known_version.store(version, std::sync::atomic::Ordering::Release);
+        self.refresh().await
+    }
+
+    /// Refreshes this node when another node changed the content; the job
+    /// runner calls it every second.
+    pub async fn follow_other_nodes(&self) -> Result<(), StoreError> {
+        let version = self.0.store.content_version().await?;
+        let known = self.0.known_version.swap(version, std::sync::atomic::Ordering::AcqRel);
+        if known != version {
+            tracing::debug!(version, "content changed on another node; refreshing");
+            self.refresh().await?;
+        }
+        Ok(())
+    }
+
+    /// Reloads the site map and drops cached pages.
+    async fn refresh(&self) -> Result<(), StoreError> {
         let directory = Arc::new(SiteDirectory::load(self.0.store.as_ref()).await?);
         match self.0.directory.write() {
             Ok(mut guard) => *guard = directory,

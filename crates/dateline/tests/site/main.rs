@@ -74,4 +74,5 @@ backend_tests!(
     newsroom::editor_writes_publishes_updates_and_withdraws,
     newsroom::permissions_by_role,
     newsroom::mistakes_keep_the_typed_text,
+    newsroom::scheduled_publishing_fires_once,
 );

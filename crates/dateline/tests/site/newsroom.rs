@@ -148,6 +148,7 @@ async fn resubmit(
         "seo_title",
         "seo_description",
         "correction",
+        "publish_at",
     ] {
         form.push((name.into(), value(name)));
     }
@@ -346,4 +347,87 @@ pub async fn mistakes_keep_the_typed_text(backend: Backend) {
     assert_eq!(get(&editor, &server, "/newsroom/articles/999999").await.status(), 404);
     assert_eq!(get(&editor, &server, "/newsroom/articles/abc").await.status(), 404);
     assert_eq!(get(&editor, &server, "/newsroom?status=bogus").await.status(), 400);
+}
+
+/// The article's public path once it is listed on /en/latest, polling up to `seconds`.
+async fn wait_until_listed(server: &TestServer, needle: &str, seconds: u64) -> Option<String> {
+    for _ in 0..seconds * 4 {
+        let latest = server.page("/en/latest").await;
+        if let Some(path) = article_links(&latest, "en").into_iter().find(|p| p.contains(needle)) {
+            return Some(path);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    None
+}
+
+fn utc_in(seconds: i64) -> String {
+    let at = time::OffsetDateTime::now_utc() + time::Duration::seconds(seconds);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+        at.year(),
+        u8::from(at.month()),
+        at.day(),
+        at.hour(),
+        at.minute(),
+        at.second()
+    )
+}
+
+pub async fn scheduled_publishing_fires_once(backend: Backend) {
+    let mut server = TestServer::start(backend).await;
+    let editor = staff(&server, "ed@example.com", "editor", &[]).await;
+
+    // A time in the past is refused, with the typed text kept.
+    let story = Story { headline: "Embargoed report on river levels", body: "Under embargo.", tags: "" };
+    let created = create(&server, &editor, &story, "save").await;
+    let path = location(&created).split('?').next().expect("path").to_owned();
+    let past = resubmit(&server, &editor, &path, "schedule", &[("publish_at", "2020-01-01T00:00")]).await;
+    assert_eq!(past.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(visible_text(&past.text().await.expect("body")).contains("Choose a date and time in the future"));
+
+    // Scheduled three seconds ahead: hidden until then, then public by itself.
+    let scheduled = resubmit(&server, &editor, &path, "schedule", &[("publish_at", &utc_in(3))]).await;
+    let status = scheduled.status();
+    assert_eq!(
+        status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        visible_text(&scheduled.text().await.unwrap_or_default())
+    );
+    assert!(!server.page("/en/latest").await.contains("embargoed-report"), "hidden before its time");
+    let public =
+        wait_until_listed(&server, "embargoed-report", 10).await.expect("published within 5 s of its time");
+    assert_eq!(server.get(&public).await.status(), 200);
+
+    // Survives a crash: scheduled, server killed, the time passes, a new process publishes it.
+    let story = Story { headline: "Report published after a restart", body: "Text.", tags: "" };
+    let created = create(&server, &editor, &story, "save").await;
+    let path = location(&created).split('?').next().expect("path").to_owned();
+    let scheduled = resubmit(&server, &editor, &path, "schedule", &[("publish_at", &utc_in(2))]).await;
+    assert_eq!(scheduled.status(), StatusCode::SEE_OTHER);
+    server.restart().await;
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    assert!(
+        wait_until_listed(&server, "published-after-a-restart", 10).await.is_some(),
+        "the job survived the restart"
+    );
+
+    // Two processes on one store: the story is published once.
+    let (_second_base, _second) = server.second_node().await;
+    let editor = staff(&server, "ed2@example.com", "editor", &[]).await;
+    let story = Story { headline: "Two nodes publish this only once", body: "Text.", tags: "" };
+    let created = create(&server, &editor, &story, "save").await;
+    let path = location(&created).split('?').next().expect("path").to_owned();
+    let id = path.rsplit('/').next().expect("id").to_owned();
+    resubmit(&server, &editor, &path, "schedule", &[("publish_at", &utc_in(2))]).await;
+    assert!(wait_until_listed(&server, "two-nodes-publish", 10).await.is_some());
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    let audit = get(&editor, &server, "/newsroom/audit").await.text().await.expect("audit");
+    let subject = format!("<td>article {id}</td>");
+    let fired = audit
+        .split("<tr>")
+        .filter(|row| row.contains("article.publish.scheduled") && row.contains(&subject))
+        .count();
+    assert_eq!(fired, 1, "published exactly once by the two nodes");
 }

@@ -207,15 +207,44 @@ impl TestServer {
     }
 
     async fn spawn(dir: TempDir, database: Option<String>, flags: &[&str]) -> Self {
-        let log = std::fs::File::create(dir.path().join("server.log")).expect("log file");
-        let mut command = command(dir.path());
+        let (base, child) = launch(dir.path(), database.as_deref(), flags, "server.log").await;
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(30))
+            .build()
+            .expect("http client");
+        Self { base, client, dir, database, child: Some(child) }
+    }
+
+    /// Stops the server abruptly (as a crash would) and starts it again
+    /// over the same store; the address changes.
+    pub async fn restart(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill().await;
+        }
+        let (base, child) =
+            launch(self.dir.path(), self.database.as_deref(), &[], "server-restarted.log").await;
+        self.base = base;
+        self.child = Some(child);
+    }
+
+    /// A second server process over the same store (another "node").
+    pub async fn second_node(&self) -> (String, Child) {
+        launch(self.dir.path(), self.database.as_deref(), &[], "server-second.log").await
+    }
+}
+
+async fn launch(dir: &Path, database: Option<&str>, flags: &[&str], log_name: &str) -> (String, Child) {
+    {
+        let log = std::fs::File::create(dir.join(log_name)).expect("log file");
+        let mut command = command(dir);
         command
             .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
-            .arg(dir.path())
+            .arg(dir)
             .args(flags)
             .stdout(Stdio::piped())
             .stderr(log);
-        if let Some(name) = &database {
+        if let Some(name) = database {
             command.arg("--database-url").arg(postgres_url_for(name));
         }
         let mut child = command.spawn().expect("start dateline");
@@ -233,19 +262,16 @@ impl TestServer {
         .ok()
         .flatten()
         .unwrap_or_else(|| {
-            let log = std::fs::read_to_string(dir.path().join("server.log")).unwrap_or_default();
+            let log = std::fs::read_to_string(dir.join(log_name)).unwrap_or_default();
             panic!("dateline did not start; its log:\n{log}")
         });
         // Keep draining stdout so the child never blocks on a full pipe.
         tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(Duration::from_secs(30))
-            .build()
-            .expect("http client");
-        Self { base, client, dir, database, child: Some(child) }
+        (base, child)
     }
+}
 
+impl TestServer {
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }

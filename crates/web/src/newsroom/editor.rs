@@ -66,6 +66,9 @@ pub struct ArticleForm {
     seo_description: String,
     #[serde(default)]
     correction: String,
+    /// When to publish, for the `schedule` action: `YYYY-MM-DDTHH:MM[:SS]`, UTC.
+    #[serde(default)]
+    publish_at: String,
 }
 
 impl ArticleForm {
@@ -97,9 +100,37 @@ impl ArticleForm {
             seo_title: article.seo_title.clone(),
             seo_description: article.seo_description.clone(),
             correction: article.correction.clone().unwrap_or_default(),
+            publish_at: if article.status == ArticleStatus::Scheduled {
+                format_local(article.card.published_at)
+            } else {
+                String::new()
+            },
             ..Self::default()
         }
     }
+}
+
+/// `2026-11-29T14:05` (what a `datetime-local` input shows), in UTC.
+fn format_local(at: OffsetDateTime) -> String {
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}",
+        at.year(),
+        u8::from(at.month()),
+        at.day(),
+        at.hour(),
+        at.minute()
+    )
+}
+
+/// Reads a `datetime-local` value (minutes or seconds) as UTC.
+fn parse_local(raw: &str) -> Option<OffsetDateTime> {
+    let raw = raw.trim();
+    let with_seconds = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
+    let minutes = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
+    time::PrimitiveDateTime::parse(raw, with_seconds)
+        .or_else(|_| time::PrimitiveDateTime::parse(raw, minutes))
+        .ok()
+        .map(time::PrimitiveDateTime::assume_utc)
 }
 
 /// Field name → message, for the fields that need fixing.
@@ -145,6 +176,7 @@ struct EditorTemplate<'a> {
     is_published: bool,
     is_draft: bool,
     is_in_review: bool,
+    is_scheduled: bool,
     message: Option<String>,
     revisions: Vec<RevisionLine>,
 }
@@ -253,6 +285,7 @@ async fn render_editor(
         is_published: status_value == ArticleStatus::Published,
         is_draft: status_value == ArticleStatus::Draft,
         is_in_review: status_value == ArticleStatus::InReview,
+        is_scheduled: status_value == ArticleStatus::Scheduled,
         status_label: t.get(&format!("status-{}", status_value.as_str())).into_owned(),
         public_href,
         form,
@@ -513,6 +546,21 @@ async fn apply(
     let publish_allowed = permissions::can_publish(&user, checked.edition_id);
     let action = if form.action.is_empty() { "save" } else { form.action.as_str() };
     let now = OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    let publish_at = parse_local(&form.publish_at);
+    if action == "schedule" && publish_allowed && publish_at.is_none_or(|at| at <= now) {
+        let mut errors = FieldErrors::default();
+        errors.add("publish_at", t.get("error-publish-at").into_owned());
+        let message = Some(t.get("form-has-errors").into_owned());
+        return render_editor(
+            cx(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            article.as_ref(),
+            form,
+            errors,
+            message,
+        )
+        .await;
+    }
     let (status, published_at, updated_at) = match (action, current) {
         ("save", ArticleStatus::Published) if publish_allowed => {
             (ArticleStatus::Published, article.as_ref().map_or(now, |a| a.card.published_at), now)
@@ -523,8 +571,14 @@ async fn apply(
         ("submit", ArticleStatus::Draft) => {
             (ArticleStatus::InReview, article.as_ref().map_or(now, |a| a.card.published_at), now)
         }
-        ("draft", ArticleStatus::InReview) => {
+        ("draft", ArticleStatus::InReview | ArticleStatus::Scheduled) => {
             (ArticleStatus::Draft, article.as_ref().map_or(now, |a| a.card.published_at), now)
+        }
+        ("schedule", ArticleStatus::Draft | ArticleStatus::InReview | ArticleStatus::Scheduled)
+            if publish_allowed =>
+        {
+            let at = publish_at.unwrap_or(now);
+            (ArticleStatus::Scheduled, at, at)
         }
         ("publish", ArticleStatus::Published | ArticleStatus::Unpublished) if publish_allowed => {
             (ArticleStatus::Published, article.as_ref().map_or(now, |a| a.card.published_at), now)
@@ -600,6 +654,12 @@ async fn apply(
         }
         Err(other) => return Err(other.into()),
     };
+    // Exactly one pending publication job for a scheduled article, none otherwise.
+    let job_payload = id.to_string();
+    state.store.cancel_jobs(crate::jobs::PUBLISH_ARTICLE, &job_payload).await?;
+    if status == ArticleStatus::Scheduled {
+        state.store.enqueue_job(crate::jobs::PUBLISH_ARTICLE, &job_payload, published_at).await?;
+    }
     let snapshot = serde_json::to_string(&form).unwrap_or_default();
     state.store.add_revision(id, Some(user.id), status, &snapshot).await?;
     let verb = match (action, current) {

@@ -1,0 +1,88 @@
+//! The background job runner: every node runs one, and the jobs table's
+//! leases make sure each job runs once even with several nodes on one
+//! database. A job whose node died mid-run is picked up again when its
+//! lease (60 s) runs out; a failed job is retried with a growing delay.
+//!
+//! Kinds so far: [`PUBLISH_ARTICLE`] (scheduled publishing and embargoes).
+//!
+//! Each tick also checks the shared content version, so a node drops its
+//! cached pages within about a second of another node's change.
+
+use std::time::Duration;
+
+use time::OffsetDateTime;
+
+use crate::AppState;
+
+/// Payload: the article id. Publishes the article if it is still scheduled.
+pub const PUBLISH_ARTICLE: &str = "publish_article";
+
+/// How often the runner looks for due jobs: scheduled stories appear
+/// within about this long of their time.
+const POLL: Duration = Duration::from_secs(1);
+const LEASE: time::Duration = time::Duration::seconds(60);
+
+/// Runs forever (until the runtime shuts down), claiming and running due jobs.
+pub async fn run(state: AppState, worker: String) {
+    tracing::info!(worker, "background job runner started");
+    let mut ticker = tokio::time::interval(POLL);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticker.tick().await;
+        if let Err(error) = state.follow_other_nodes().await {
+            tracing::warn!(%error, "could not read the shared content version");
+        }
+        loop {
+            let now = OffsetDateTime::now_utc();
+            let job = match state.store.claim_job(&worker, now, now + LEASE).await {
+                Ok(Some(job)) => job,
+                Ok(None) => break,
+                Err(error) => {
+                    tracing::warn!(%error, "could not claim a job");
+                    break;
+                }
+            };
+            let outcome = match job.kind.as_str() {
+                PUBLISH_ARTICLE => publish_article(&state, &job.payload).await,
+                other => Err(format!("unknown job kind {other:?}")),
+            };
+            let now = OffsetDateTime::now_utc();
+            let recorded = match outcome {
+                Ok(()) => state.store.complete_job(job.id, now).await,
+                Err(error) => {
+                    tracing::error!(
+                        job = job.id,
+                        kind = job.kind,
+                        attempt = job.attempts,
+                        error,
+                        "job failed"
+                    );
+                    let backoff = time::Duration::seconds(5 << job.attempts.clamp(0, 10));
+                    state.store.fail_job(job.id, &error, now + backoff).await
+                }
+            };
+            if let Err(error) = recorded {
+                tracing::warn!(%error, job = job.id, "could not record a job's outcome");
+            }
+        }
+    }
+}
+
+async fn publish_article(state: &AppState, payload: &str) -> Result<(), String> {
+    let id: i64 = payload.parse().map_err(|_| format!("bad article id {payload:?}"))?;
+    let published = state
+        .store
+        .publish_scheduled_article(id, OffsetDateTime::now_utc())
+        .await
+        .map_err(|e| e.to_string())?;
+    if published {
+        tracing::info!(article = id, "scheduled article published");
+        state
+            .store
+            .record_audit(None, "article.publish.scheduled", &format!("article {id}"), "")
+            .await
+            .map_err(|e| e.to_string())?;
+        state.content_changed().await.map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
