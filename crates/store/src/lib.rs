@@ -91,6 +91,12 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         snapshot: &str,
     ) -> Result<i64, StoreError>;
     async fn revisions(&self, article_id: i64) -> Result<Vec<RevisionInfo>, StoreError>;
+    /// One revision of an article with its snapshot (the editor's fields as JSON).
+    async fn revision(
+        &self,
+        article_id: i64,
+        revision_id: i64,
+    ) -> Result<Option<(RevisionInfo, String)>, StoreError>;
     async fn record_audit(
         &self,
         user_id: Option<i64>,

@@ -732,6 +732,33 @@ macro_rules! sql_store_impl {
                     .collect()
                 }
 
+                async fn revision(
+                    &self,
+                    article_id: i64,
+                    revision_id: i64,
+                ) -> Result<Option<(RevisionInfo, String)>, StoreError> {
+                    let row = ::sqlx::query::<Db>(
+                        "SELECT r.id, r.status, r.created_at, r.snapshot, u.display_name AS user_name \
+                         FROM article_revisions r LEFT JOIN users u ON u.id = r.user_id \
+                         WHERE r.article_id = $1 AND r.id = $2",
+                    )
+                    .bind(article_id)
+                    .bind(revision_id)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                    let Some(row) = row else { return Ok(None) };
+                    let status: String = row.try_get("status").map_err(db_err)?;
+                    let info = RevisionInfo {
+                        id: row.try_get("id").map_err(db_err)?,
+                        user_name: row.try_get("user_name").map_err(db_err)?,
+                        status: ArticleStatus::from_stored(&status)
+                            .ok_or_else(|| StoreError::Invalid(format!("revision status {status:?}")))?,
+                        created_at: row.try_get("created_at").map_err(db_err)?,
+                    };
+                    Ok(Some((info, row.try_get("snapshot").map_err(db_err)?)))
+                }
+
                 async fn record_audit(
                     &self,
                     user_id: Option<i64>,

@@ -224,11 +224,35 @@ pub async fn editor_writes_publishes_updates_and_withdraws(backend: Backend) {
     // Revisions and the audit log record each step.
     let editor_page = get(&editor, &server, &path).await.text().await.expect("body");
     let revisions = editor_page.split("id=\"revisions-title\"").nth(1).expect("revisions");
-    assert!(revisions.matches("<li>").count() >= 3, "{revisions}");
+    assert!(revisions.matches("name=\"to\"").count() >= 3, "{revisions}");
     let audit = get(&editor, &server, "/newsroom/audit").await.text().await.expect("audit");
     for action in ["article.save", "article.publish", "article.update"] {
         assert!(audit.contains(action), "audit log has {action}");
     }
+
+    // Compare the first and the latest revision: the correction was added.
+    let ids: Vec<String> = editor_page
+        .split("name=\"to\" value=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next().map(str::to_owned))
+        .collect();
+    let (newest, oldest) = (ids.first().expect("a revision"), ids.last().expect("a revision"));
+    let compare = get(&editor, &server, &format!("{path}/compare?from={oldest}&to={newest}")).await;
+    assert_eq!(compare.status(), 200);
+    let html = compare.text().await.expect("compare");
+    assert!(html.contains("<ins>+ An earlier version gave the wrong opening date.</ins>"), "{html}");
+    assert_eq!(get(&editor, &server, &format!("{path}/compare?from=x&to={newest}")).await.status(), 400);
+    assert_eq!(get(&editor, &server, &format!("{path}/compare?from=999999&to={newest}")).await.status(), 404);
+
+    // Loading the first revision fills the editor without saving anything.
+    let restored =
+        get(&editor, &server, &format!("{path}/revisions/{oldest}")).await.text().await.expect("editor");
+    assert!(visible_text(&restored).contains("is loaded below"));
+    assert!(
+        !restored.contains("An earlier version gave the wrong opening date."),
+        "the old text, without the correction"
+    );
+    assert!(visible_text(&server.page(&public).await).contains("Correction:"), "nothing changed until saved");
 
     // Withdrawn: the page answers 410.
     let gone = resubmit(&server, &editor, &path, "unpublish", &[]).await;

@@ -29,46 +29,46 @@ use crate::view::{article_path, iso};
 #[derive(Debug, Default, Clone, serde::Deserialize, serde::Serialize)]
 pub struct ArticleForm {
     #[serde(default, skip_serializing)]
-    csrf: String,
+    pub(crate) csrf: String,
     #[serde(default, skip_serializing)]
-    action: String,
+    pub(crate) action: String,
     #[serde(default)]
-    edition: String,
+    pub(crate) edition: String,
     #[serde(default)]
-    section: String,
+    pub(crate) section: String,
     #[serde(default)]
-    headline: String,
+    pub(crate) headline: String,
     #[serde(default)]
-    slug: String,
+    pub(crate) slug: String,
     #[serde(default)]
-    lead: String,
+    pub(crate) lead: String,
     #[serde(default)]
-    place: String,
+    pub(crate) place: String,
     #[serde(default)]
-    agency: String,
+    pub(crate) agency: String,
     #[serde(default)]
-    body: String,
+    pub(crate) body: String,
     #[serde(default)]
-    caption: String,
+    pub(crate) caption: String,
     #[serde(default)]
-    credit: String,
+    pub(crate) credit: String,
     #[serde(default)]
-    tags: String,
+    pub(crate) tags: String,
     #[serde(default)]
-    authors: Vec<String>,
+    pub(crate) authors: Vec<String>,
     #[serde(default)]
-    breaking: Option<String>,
+    pub(crate) breaking: Option<String>,
     #[serde(default)]
-    translation_of: String,
+    pub(crate) translation_of: String,
     #[serde(default)]
-    seo_title: String,
+    pub(crate) seo_title: String,
     #[serde(default)]
-    seo_description: String,
+    pub(crate) seo_description: String,
     #[serde(default)]
-    correction: String,
+    pub(crate) correction: String,
     /// When to publish, for the `schedule` action: `YYYY-MM-DDTHH:MM[:SS]`, UTC.
     #[serde(default)]
-    publish_at: String,
+    pub(crate) publish_at: String,
 }
 
 impl ArticleForm {
@@ -153,6 +153,7 @@ impl FieldErrors {
 
 #[derive(Debug)]
 pub struct RevisionLine {
+    pub id: i64,
     pub time_iso: String,
     pub time_label: String,
     pub who: String,
@@ -179,6 +180,7 @@ struct EditorTemplate<'a> {
     is_scheduled: bool,
     message: Option<String>,
     revisions: Vec<RevisionLine>,
+    article_id: Option<i64>,
 }
 
 impl EditorTemplate<'_> {
@@ -259,6 +261,7 @@ async fn render_editor(
                 .await?
                 .into_iter()
                 .map(|r| RevisionLine {
+                    id: r.id,
                     time_iso: iso(r.created_at),
                     time_label: t.date_time(r.created_at),
                     who: r.user_name.unwrap_or_else(|| "—".into()),
@@ -295,6 +298,7 @@ async fn render_editor(
         authors,
         message,
         revisions,
+        article_id: article.map(|a| a.card.id),
     };
     Ok(no_store_page(status, jar, template.render()?))
 }
@@ -333,6 +337,25 @@ pub async fn new_form(
         None,
     )
     .await
+}
+
+/// Renders the editor for an existing article with `form` (used by restore).
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the editor needs all of it; a struct would only rename the list"
+)]
+pub async fn open_editor(
+    state: &AppState,
+    t: &Locale,
+    user: &User,
+    jar: CookieJar,
+    article: &Article,
+    form: ArticleForm,
+    errors: FieldErrors,
+    message: Option<String>,
+) -> Result<Response, PageError> {
+    render_editor(EditorContext { state, t, user, jar }, StatusCode::OK, Some(article), form, errors, message)
+        .await
 }
 
 /// `GET /newsroom/articles/{id}`.

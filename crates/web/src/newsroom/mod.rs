@@ -6,6 +6,7 @@
 //!   for review, publish or update, unpublish, back to draft); every save
 //!   is a revision, every action an audit-log entry, and the public pages
 //!   are refreshed at once;
+//! - [`revisions`]: compare any two revisions, load an old one back;
 //! - [`audit`]: the audit log.
 //!
 //! The newsroom speaks the staff member's language (English or Russian, by
@@ -15,6 +16,7 @@ pub mod audit;
 pub mod editor;
 pub mod list;
 pub mod permissions;
+pub mod revisions;
 
 use axum::Router;
 use axum::extract::FromRequestParts;
@@ -33,6 +35,8 @@ pub fn routes() -> Router<AppState> {
         .route("/newsroom", get(list::article_list))
         .route("/newsroom/articles/new", get(editor::new_form).post(editor::create))
         .route("/newsroom/articles/{id}", get(editor::edit_form).post(editor::save))
+        .route("/newsroom/articles/{id}/compare", get(revisions::compare))
+        .route("/newsroom/articles/{id}/revisions/{revision}", get(revisions::restore))
         .route("/newsroom/audit", get(audit::audit_log))
         .layer(tower_http::csrf::CsrfLayer::new())
 }
