@@ -6,6 +6,7 @@
 //!   for review, publish or update, unpublish, back to draft); every save
 //!   is a revision, every action an audit-log entry, and the public pages
 //!   are refreshed at once;
+//! - [`workflow`]: validation and workflow actions, shared with the JSON API;
 //! - [`revisions`]: compare any two revisions, load an old one back;
 //! - [`audit`]: the audit log.
 //!
@@ -17,6 +18,7 @@ pub mod editor;
 pub mod list;
 pub mod permissions;
 pub mod revisions;
+pub mod workflow;
 
 use axum::Router;
 use axum::extract::FromRequestParts;

@@ -13,7 +13,8 @@ use axum::response::Response;
 use axum_extra::extract::CookieJar;
 use similar::{ChangeTag, TextDiff};
 
-use super::editor::{ArticleForm, FieldErrors, open_editor};
+use super::editor::{ArticleForm, open_editor};
+use super::workflow::FieldErrors;
 use super::{NewsroomFrame, Staff, locale, no_store_page, permissions};
 use crate::AppState;
 use crate::error::PageError;
