@@ -83,6 +83,8 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// Replaces an article's editable fields, tags and authors.
     /// `Conflict` when the slug is taken in the edition.
     async fn update_article(&self, id: i64, article: &NewArticle) -> Result<(), StoreError>;
+    /// Deletes an article with its tags, authors, old slugs and revisions.
+    async fn delete_article(&self, id: i64) -> Result<(), StoreError>;
     async fn add_revision(
         &self,
         article_id: i64,

@@ -732,6 +732,15 @@ macro_rules! sql_store_impl {
                     .collect()
                 }
 
+                async fn delete_article(&self, id: i64) -> Result<(), StoreError> {
+                    ::sqlx::query::<Db>("DELETE FROM articles WHERE id = $1")
+                        .bind(id)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                    Ok(())
+                }
+
                 async fn revision(
                     &self,
                     article_id: i64,

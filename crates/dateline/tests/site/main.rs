@@ -11,6 +11,7 @@ mod support;
 
 mod accounts;
 mod api;
+mod api_write;
 mod cli;
 mod http;
 mod i18n;
@@ -75,4 +76,5 @@ backend_tests!(
     newsroom::permissions_by_role,
     newsroom::mistakes_keep_the_typed_text,
     newsroom::scheduled_publishing_fires_once,
+    api_write::tokens_write_and_publish_articles,
 );

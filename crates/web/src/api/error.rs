@@ -14,6 +14,15 @@ pub enum ApiError {
     /// not said).
     #[error("a valid bearer token is required")]
     Unauthorized,
+    /// 403 `forbidden`: the token's account may not do this.
+    #[error("this account may not do that")]
+    Forbidden,
+    /// 409 `conflict`: the request clashes with the article's state.
+    #[error("{0}")]
+    Conflict(String),
+    /// 422 `invalid`: some fields need fixing; `fields` says which and how.
+    #[error("some fields are invalid")]
+    Invalid(Vec<(String, String)>),
     /// 404 `not_found`.
     #[error("{0}")]
     NotFound(String),
@@ -24,10 +33,14 @@ pub enum ApiError {
 
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {
-    /// A stable machine-readable code: `bad_request`, `unauthorized`, `not_found`, `unavailable`.
+    /// A stable machine-readable code: `bad_request`, `unauthorized`, `forbidden`, `not_found`,
+    /// `conflict`, `invalid`, `unavailable`.
     pub error: &'static str,
     /// What went wrong, for people.
     pub message: String,
+    /// For `invalid`: field name → what is wrong with it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<std::collections::BTreeMap<String, String>>,
 }
 
 impl IntoResponse for ApiError {
@@ -35,8 +48,18 @@ impl IntoResponse for ApiError {
         let (status, code) = match &self {
             Self::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             Self::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            Self::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
+            Self::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            Self::Invalid(fields) => {
+                let body = ErrorBody {
+                    error: "invalid",
+                    message: "some fields are invalid".into(),
+                    fields: Some(fields.iter().cloned().collect()),
+                };
+                return (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response();
+            }
             Self::Unauthorized => {
-                let body = ErrorBody { error: "unauthorized", message: self.to_string() };
+                let body = ErrorBody { error: "unauthorized", message: self.to_string(), fields: None };
                 return (
                     StatusCode::UNAUTHORIZED,
                     [(header::WWW_AUTHENTICATE, "Bearer realm=\"dateline\"")],
@@ -49,6 +72,6 @@ impl IntoResponse for ApiError {
                 (StatusCode::SERVICE_UNAVAILABLE, "unavailable")
             }
         };
-        (status, Json(ErrorBody { error: code, message: self.to_string() })).into_response()
+        (status, Json(ErrorBody { error: code, message: self.to_string(), fields: None })).into_response()
     }
 }

@@ -1,4 +1,5 @@
-//! The JSON API, version 1 (read side). Every route is declared with
+//! The JSON API, version 1: reading editions, sections and articles, and
+//! (with a staff account's bearer token) writing and publishing articles. Every route is declared with
 //! `#[utoipa::path]` and registered through `utoipa_axum::routes!`, so the
 //! router and the OpenAPI document (`/api/v1/openapi.json`) cannot drift.
 
@@ -7,6 +8,7 @@ pub mod auth;
 mod editions;
 mod error;
 mod me;
+mod write;
 
 pub use error::ApiError;
 
@@ -25,7 +27,8 @@ use crate::AppState;
     ),
     tags(
         (name = "content", description = "Editions, sections and articles"),
-        (name = "accounts", description = "The account behind a bearer token")
+        (name = "accounts", description = "The account behind a bearer token"),
+        (name = "newsroom", description = "Write and publish articles (bearer token of a staff account)")
     ),
     modifiers(&BearerScheme)
 )]
@@ -50,8 +53,9 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(editions::list_editions))
         .routes(routes!(editions::list_sections))
-        .routes(routes!(articles::list_articles))
-        .routes(routes!(articles::get_article))
+        .routes(routes!(articles::list_articles, write::create_article))
+        .routes(routes!(articles::get_article, write::update_article, write::delete_article))
+        .routes(routes!(write::transition_article))
         .routes(routes!(me::me))
         .split_for_parts()
 }

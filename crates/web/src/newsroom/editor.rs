@@ -73,7 +73,7 @@ pub struct ArticleForm {
 }
 
 impl ArticleForm {
-    fn from_article(article: &Article, state: &AppState) -> Self {
+    pub fn from_article(article: &Article, state: &AppState) -> Self {
         let directory = state.directory();
         let translation_of = match &article.translation_group {
             Some(group) => group.strip_prefix("article-").unwrap_or_default().to_owned(),
