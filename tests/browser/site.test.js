@@ -193,6 +193,45 @@ test("an editor writes and publishes a story that readers then see", async () =>
   await context.close();
 });
 
+test("an expired session does not lose the editor's typed text", async () => {
+  execFileSync(binary, ["user", "add", "--email", "writer@example.com", "--role", "contributor", "--data-dir", dataDir], {
+    input: "writer passphrase\n",
+    env: { ...process.env, DATELINE_LOG: "warn" },
+  });
+  const context = await browser.newContext();
+  const { page, problems } = await openPage(context, "/en/login?next=%2Fnewsroom%2Farticles%2Fnew");
+  const logIn = async () => {
+    await page.getByLabel("Email address").fill("writer@example.com");
+    await page.getByLabel("Password").fill("writer passphrase");
+    await page.getByRole("button", { name: "Log in" }).click();
+  };
+  await logIn();
+  await page.waitForURL(base + "/newsroom/articles/new");
+  await page.getByLabel("Section").selectOption({ label: "en · Sport" });
+  await page.getByLabel("Headline").fill("Draft typed while the session ran out");
+  await page.getByLabel("Body (Markdown)").fill("Three paragraphs of careful reporting.");
+  await page.waitForTimeout(600);
+  await context.clearCookies(); // the session expires
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.waitForURL(/\/en\/login\?next=/);
+  await logIn();
+  await page.waitForURL(base + "/newsroom/articles/new");
+  await page.getByRole("button", { name: "Restore it" }).click();
+  assert.equal(await page.getByLabel("Headline").inputValue(), "Draft typed while the session ran out");
+  assert.equal(await page.getByLabel("Body (Markdown)").inputValue(), "Three paragraphs of careful reporting.");
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByText("Saved.").waitFor();
+  // Saved: the backup is gone, so a fresh editor offers nothing.
+  await page.goto(base + "/newsroom/articles/new");
+  assert.equal(await page.getByRole("button", { name: "Restore it" }).count(), 0);
+  // A contributor sees no publish button.
+  await page.goto(base + "/newsroom");
+  await page.getByRole("link", { name: "Draft typed while the session ran out" }).click();
+  assert.equal(await page.getByRole("button", { name: "Publish", exact: true }).count(), 0);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test("pages fit a phone screen and have no serious accessibility problems", async () => {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, bypassCSP: true });
   const { page } = await openPage(context, "/en/");

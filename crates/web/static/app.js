@@ -7,6 +7,9 @@
 // 2. Newsfeed: counts items new since the reader's last visit (kept in
 //    localStorage per edition) and refreshes the list every minute from the
 //    JSON API.
+// 3. Newsroom editor: keeps a copy of the typed text in localStorage while
+//    typing, so nothing is lost when a session expires or the browser
+//    closes; a later visit offers to restore it. A successful save clears it.
 (function () {
   "use strict";
 
@@ -170,9 +173,118 @@
     }
   }
 
+  function editorValues(form) {
+    var values = {};
+    var fields = form.querySelectorAll("input[name], textarea[name], select[name]");
+    Array.prototype.forEach.call(fields, function (field) {
+      if (field.type === "hidden" || field.type === "submit") return;
+      if (field.type === "checkbox") {
+        values[field.name] = field.checked;
+      } else if (field.multiple) {
+        values[field.name] = Array.prototype.filter
+          .call(field.options, function (o) { return o.selected; })
+          .map(function (o) { return o.value; });
+      } else {
+        values[field.name] = field.value;
+      }
+    });
+    return values;
+  }
+
+  function fillEditor(form, values) {
+    Object.keys(values).forEach(function (name) {
+      var field = form.elements.namedItem(name);
+      if (!field) return;
+      if (field.type === "checkbox") {
+        field.checked = !!values[name];
+      } else if (field.multiple) {
+        Array.prototype.forEach.call(field.options, function (o) {
+          o.selected = values[name].indexOf(o.value) >= 0;
+        });
+      } else {
+        field.value = values[name];
+      }
+    });
+  }
+
+  function setUpEditorBackup() {
+    var form = document.querySelector("form.editor__form");
+    if (!form) return;
+    var key = "dateline:editor:" + form.getAttribute("action");
+    var pendingKey = "dateline:editor:pending";
+    var storage;
+    try {
+      storage = window.localStorage;
+      if (new URLSearchParams(window.location.search).has("done")) {
+        var pending = window.sessionStorage.getItem(pendingKey);
+        if (pending) storage.removeItem(pending);
+        window.sessionStorage.removeItem(pendingKey);
+      }
+    } catch (e) {
+      return;
+    }
+    var saved = null;
+    try {
+      saved = JSON.parse(storage.getItem(key) || "null");
+    } catch (e) {
+      saved = null;
+    }
+    if (saved && saved.values && JSON.stringify(saved.values) !== JSON.stringify(editorValues(form))) {
+      var banner = document.createElement("div");
+      banner.className = "form-message backup-banner";
+      banner.setAttribute("role", "alert");
+      var text = document.createElement("p");
+      text.textContent = form.dataset.backupText + " " + new Date(saved.at).toLocaleString(document.documentElement.lang);
+      var restore = document.createElement("button");
+      restore.type = "button";
+      restore.className = "button";
+      restore.textContent = form.dataset.backupRestore;
+      restore.addEventListener("click", function () {
+        fillEditor(form, saved.values);
+        banner.remove();
+      });
+      var discard = document.createElement("button");
+      discard.type = "button";
+      discard.className = "button button--quiet";
+      discard.textContent = form.dataset.backupDiscard;
+      discard.addEventListener("click", function () {
+        storage.removeItem(key);
+        banner.remove();
+      });
+      banner.appendChild(text);
+      banner.appendChild(restore);
+      banner.appendChild(document.createTextNode(" "));
+      banner.appendChild(discard);
+      form.parentNode.insertBefore(banner, form);
+    }
+    var timer = null;
+    var save = function () {
+      try {
+        storage.setItem(key, JSON.stringify({ at: Date.now(), values: editorValues(form) }));
+      } catch (e) {
+        /* storage full or blocked: the server-side save still works */
+      }
+    };
+    var later = function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(save, 400);
+    };
+    form.addEventListener("input", later);
+    form.addEventListener("change", later);
+    form.addEventListener("submit", function () {
+      save();
+      try {
+        window.sessionStorage.setItem(pendingKey, key);
+      } catch (e) {
+        /* nothing to clean up later then */
+      }
+    });
+  }
+
   function start() {
     setUpInfiniteScroll();
     setUpNewsfeed();
+    setUpEditorBackup();
   }
 
   if (document.readyState === "loading") {

@@ -235,3 +235,6 @@ restore = Load into the editor
 revision-loaded = Revision { $revision } is loaded below. Save it to make it the current version.
 no-differences = These revisions do not differ.
 back-to-editor = Back to the editor
+backup-found = Unsaved text from an earlier visit was found, typed at
+backup-restore = Restore it
+backup-discard = Discard it
