@@ -144,6 +144,25 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     async fn user_credentials(&self, email: &str) -> Result<Option<UserCredentials>, StoreError>;
     async fn set_password_hash(&self, user_id: i64, password_hash: &str) -> Result<(), StoreError>;
     async fn set_email_verified(&self, user_id: i64) -> Result<(), StoreError>;
+    /// Turns two-factor authentication on (with a secret) or off (`None`).
+    async fn set_totp_secret(&self, user_id: i64, secret: Option<&str>) -> Result<(), StoreError>;
+    /// Records that the code of 30-second `step` was used; false when that
+    /// step (or a later one) was already used, so no code works twice.
+    async fn accept_totp_step(&self, user_id: i64, step: i64) -> Result<bool, StoreError>;
+    async fn create_login_challenge(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        next: &str,
+        expires_at: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+    /// The user and destination of an unexpired challenge.
+    async fn login_challenge(
+        &self,
+        token_hash: &str,
+        now: OffsetDateTime,
+    ) -> Result<Option<(i64, String)>, StoreError>;
+    async fn delete_login_challenge(&self, token_hash: &str) -> Result<(), StoreError>;
 
     async fn create_session(
         &self,

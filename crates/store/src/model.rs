@@ -252,6 +252,8 @@ pub struct UserCredentials {
     pub user: User,
     /// PHC string (`$argon2id$…`).
     pub password_hash: String,
+    /// Base32 TOTP secret when two-factor authentication is on.
+    pub totp_secret: Option<String>,
 }
 
 #[derive(Debug, Clone)]

@@ -1097,7 +1097,7 @@ macro_rules! sql_store_impl {
 
                 async fn user_credentials(&self, email: &str) -> Result<Option<UserCredentials>, StoreError> {
                     let row = ::sqlx::query::<Db>(&format!(
-                        "SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE u.email = $1"
+                        "SELECT {USER_COLUMNS}, u.password_hash, u.totp_secret FROM users u WHERE u.email = $1"
                     ))
                     .bind(email.to_owned())
                     .fetch_optional(&self.pool)
@@ -1105,8 +1105,9 @@ macro_rules! sql_store_impl {
                     .map_err(db_err)?;
                     let Some(row) = row else { return Ok(None) };
                     let password_hash: String = row.try_get("password_hash").map_err(db_err)?;
+                    let totp_secret: Option<String> = row.try_get("totp_secret").map_err(db_err)?;
                     let user = self.with_editions(user_from_row(&row)?).await?;
-                    Ok(Some(UserCredentials { user, password_hash }))
+                    Ok(Some(UserCredentials { user, password_hash, totp_secret }))
                 }
 
                 async fn set_password_hash(&self, user_id: i64, password_hash: &str) -> Result<(), StoreError> {
@@ -1123,6 +1124,75 @@ macro_rules! sql_store_impl {
                     ::sqlx::query::<Db>("UPDATE users SET email_verified = $1 WHERE id = $2")
                         .bind(true)
                         .bind(user_id)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                    Ok(())
+                }
+
+                async fn set_totp_secret(&self, user_id: i64, secret: Option<&str>) -> Result<(), StoreError> {
+                    ::sqlx::query::<Db>("UPDATE users SET totp_secret = $1, totp_last_step = NULL WHERE id = $2")
+                        .bind(secret.map(str::to_owned))
+                        .bind(user_id)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                    Ok(())
+                }
+
+                async fn accept_totp_step(&self, user_id: i64, step: i64) -> Result<bool, StoreError> {
+                    let done = ::sqlx::query::<Db>(
+                        "UPDATE users SET totp_last_step = $1 WHERE id = $2 \
+                         AND (totp_last_step IS NULL OR totp_last_step < $1)",
+                    )
+                    .bind(step)
+                    .bind(user_id)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                    Ok(done.rows_affected() > 0)
+                }
+
+                async fn create_login_challenge(
+                    &self,
+                    token_hash: &str,
+                    user_id: i64,
+                    next: &str,
+                    expires_at: ::time::OffsetDateTime,
+                ) -> Result<(), StoreError> {
+                    ::sqlx::query::<Db>(
+                        "INSERT INTO login_challenges (token_hash, user_id, next, expires_at) VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(token_hash.to_owned())
+                    .bind(user_id)
+                    .bind(next.to_owned())
+                    .bind(whole_seconds(expires_at))
+                    .execute(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                    Ok(())
+                }
+
+                async fn login_challenge(
+                    &self,
+                    token_hash: &str,
+                    now: ::time::OffsetDateTime,
+                ) -> Result<Option<(i64, String)>, StoreError> {
+                    let row = ::sqlx::query::<Db>(
+                        "SELECT user_id, next FROM login_challenges WHERE token_hash = $1 AND expires_at > $2",
+                    )
+                    .bind(token_hash.to_owned())
+                    .bind(whole_seconds(now))
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                    row.map(|r| Ok((r.try_get("user_id").map_err(db_err)?, r.try_get("next").map_err(db_err)?)))
+                        .transpose()
+                }
+
+                async fn delete_login_challenge(&self, token_hash: &str) -> Result<(), StoreError> {
+                    ::sqlx::query::<Db>("DELETE FROM login_challenges WHERE token_hash = $1")
+                        .bind(token_hash.to_owned())
                         .execute(&self.pool)
                         .await
                         .map_err(db_err)?;

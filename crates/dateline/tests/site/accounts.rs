@@ -501,3 +501,110 @@ pub async fn cli_users_and_api_tokens(backend: Backend) {
     let account = get(&browser, &server, "/en/account").await.text().await.expect("body");
     assert!(visible_text(&account).contains("Editor"));
 }
+
+/// The code an authenticator app would show, `offset` 30-second steps from now.
+fn totp_code(secret: &str, offset: i64) -> String {
+    let totp = totp_rs::Builder::new()
+        .with_secret(totp_rs::Secret::try_from_base32(secret).expect("base32 secret"))
+        .build()
+        .expect("totp");
+    let at = time::OffsetDateTime::now_utc().unix_timestamp() + offset * 30;
+    totp.generate(at as u64).to_string()
+}
+
+pub async fn two_factor_codes_after_the_password(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let browser = server.browser();
+    register(&browser, &server, "Ana", "ana@example.com", "correct horse battery").await;
+
+    let setup = get(&browser, &server, "/en/account/two-factor").await.text().await.expect("setup");
+    assert!(setup.contains("<svg"), "a QR code is shown");
+    let secret = setup
+        .split("<code class=\"totp-secret\">")
+        .nth(1)
+        .and_then(|s| s.split('<').next())
+        .expect("the secret is shown")
+        .to_owned();
+    let wrong = submit(
+        &browser,
+        &server,
+        "/en/account/two-factor",
+        "/en/account/two-factor",
+        &[("action", "enable"), ("secret", &secret), ("code", "000000")],
+    )
+    .await;
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let on = submit(
+        &browser,
+        &server,
+        "/en/account/two-factor",
+        "/en/account/two-factor",
+        &[("action", "enable"), ("secret", &secret), ("code", &totp_code(&secret, -1))],
+    )
+    .await;
+    assert_eq!(on.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&on), "/en/account?status=two-factor-on");
+
+    // The password alone no longer logs in.
+    submit(&browser, &server, "/en/account", "/en/logout", &[]).await;
+    let password = submit(
+        &browser,
+        &server,
+        "/en/login",
+        "/en/login",
+        &[("email", "ana@example.com"), ("password", "correct horse battery"), ("next", "/en/world")],
+    )
+    .await;
+    assert_eq!(password.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&password), "/en/login/code");
+    assert_eq!(
+        get(&browser, &server, "/en/account").await.status(),
+        StatusCode::SEE_OTHER,
+        "not logged in yet"
+    );
+    let bad = submit(&browser, &server, "/en/login/code", "/en/login/code", &[("code", "123456")]).await;
+    assert_eq!(bad.status(), StatusCode::UNAUTHORIZED);
+    let code = totp_code(&secret, 0);
+    let good = submit(&browser, &server, "/en/login/code", "/en/login/code", &[("code", &code)]).await;
+    assert_eq!(good.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&good), "/en/world");
+    assert_eq!(get(&browser, &server, "/en/account").await.status(), 200);
+
+    // The same code does not work twice.
+    submit(&browser, &server, "/en/account", "/en/logout", &[]).await;
+    submit(
+        &browser,
+        &server,
+        "/en/login",
+        "/en/login",
+        &[("email", "ana@example.com"), ("password", "correct horse battery")],
+    )
+    .await;
+    let replay = submit(&browser, &server, "/en/login/code", "/en/login/code", &[("code", &code)]).await;
+    assert_eq!(replay.status(), StatusCode::UNAUTHORIZED, "a replayed code is refused");
+    // Without the challenge cookie the code page sends back to the password.
+    let stranger = server.browser();
+    assert_eq!(location(&get(&stranger, &server, "/en/login/code").await), "/en/login");
+
+    // Turning it off needs a fresh code.
+    let next_code = totp_code(&secret, 1);
+    let logged = submit(&browser, &server, "/en/login/code", "/en/login/code", &[("code", &next_code)]).await;
+    assert_eq!(logged.status(), StatusCode::SEE_OTHER);
+    let off = submit(
+        &browser,
+        &server,
+        "/en/account/two-factor",
+        "/en/account/two-factor",
+        &[("action", "disable"), ("code", &next_code)],
+    )
+    .await;
+    assert_eq!(off.status(), StatusCode::UNPROCESSABLE_ENTITY, "the used code cannot switch it off");
+    assert!(
+        get(&browser, &server, "/en/account/two-factor")
+            .await
+            .text()
+            .await
+            .expect("page")
+            .contains("Two-factor authentication is on")
+    );
+}

@@ -72,6 +72,7 @@ backend_tests!(
     accounts::failed_logins_are_slowed_down,
     accounts::password_reset_by_emailed_link,
     accounts::cli_users_and_api_tokens,
+    accounts::two_factor_codes_after_the_password,
     newsroom::editor_writes_publishes_updates_and_withdraws,
     newsroom::permissions_by_role,
     newsroom::mistakes_keep_the_typed_text,

@@ -9,6 +9,7 @@
 //! - [`passwords`]: Argon2id hashing off the async threads;
 //! - [`throttle`]: growing delays after failed logins, per account and per
 //!   client address, kept in the database so every node sees them;
+//! - [`two_factor`]: optional TOTP codes after the password;
 //! - [`mail`]: outgoing mail (an `.eml` outbox by default);
 //! - [`pages`]: the handlers and their forms.
 
@@ -19,6 +20,7 @@ pub mod passwords;
 pub mod secrets;
 pub mod session;
 pub mod throttle;
+pub mod two_factor;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -29,6 +31,8 @@ use crate::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/{edition}/login", get(pages::login_form).post(pages::login))
+        .route("/{edition}/login/code", get(two_factor::code_form).post(two_factor::submit_code))
+        .route("/{edition}/account/two-factor", get(two_factor::setup).post(two_factor::change))
         .route("/{edition}/logout", post(pages::logout))
         .route("/{edition}/register", get(pages::register_form).post(pages::register))
         .route("/{edition}/account", get(pages::account))

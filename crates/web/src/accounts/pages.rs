@@ -270,6 +270,11 @@ pub async fn login(
         return login_page(&state, jar, &edition, StatusCode::UNAUTHORIZED, next, form.email, message);
     };
     state.store.clear_login_failures(&subjects[0].0).await?;
+    if credentials.totp_secret.is_some() {
+        let (jar, to) =
+            super::two_factor::start_challenge(&state, jar, &edition, credentials.user.id, &next).await?;
+        return Ok(see_other(jar, &to));
+    }
     let token = new_secret("dls_");
     state.store.create_session(&secret_hash(&token), credentials.user.id, now + SESSION_LIFETIME).await?;
     tracing::info!(user = credentials.user.id, "logged in");
@@ -463,6 +468,8 @@ pub async fn account(
         ),
         Some("verified") => Some(t.get("verify-done").into_owned()),
         Some("verification-sent") => Some(t.arg("verification-sent", "email", &user.email)),
+        Some("two-factor-on") => Some(t.get("two-factor-on").into_owned()),
+        Some("two-factor-off") => Some(t.get("two-factor-off").into_owned()),
         _ => None,
     };
     let (jar, csrf) = csrf::form_token(jar, secure(&state));
