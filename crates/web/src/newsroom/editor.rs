@@ -17,7 +17,7 @@ use dateline_core::ArticleStatus;
 use dateline_store::{Article, User};
 use time::OffsetDateTime;
 
-use super::list::Choice;
+use super::list::{Choice, edition_choices, section_choices};
 use super::workflow::{FieldErrors, WorkflowError, save_article};
 use super::{NewsroomFrame, Staff, locale, no_store_page, permissions};
 use crate::AppState;
@@ -188,28 +188,8 @@ async fn render_editor(
     let directory = state.directory();
     let edition_id: Option<i64> = form.edition.parse().ok();
     let section_id: Option<i64> = form.section.parse().ok();
-    let editions = directory
-        .editions()
-        .iter()
-        .filter(|e| permissions::in_edition(user, e.id))
-        .map(|e| Choice {
-            value: e.id.to_string(),
-            label: e.name.clone(),
-            selected: edition_id == Some(e.id),
-        })
-        .collect();
-    let sections = directory
-        .editions()
-        .iter()
-        .filter(|e| permissions::in_edition(user, e.id))
-        .flat_map(|e| {
-            directory.sections_of(e.id).iter().map(move |s| Choice {
-                value: s.id.to_string(),
-                label: format!("{} · {}", e.code, s.name),
-                selected: section_id == Some(s.id),
-            })
-        })
-        .collect();
+    let editions = edition_choices(&directory, user, edition_id);
+    let sections = section_choices(&directory, user, section_id);
     let authors = state
         .store
         .authors()

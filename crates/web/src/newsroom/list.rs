@@ -7,11 +7,12 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum_extra::extract::CookieJar;
 use dateline_core::ArticleStatus;
-use dateline_store::NewsroomQuery;
+use dateline_store::{NewsroomQuery, User};
 
 use super::{NewsroomFrame, Staff, locale, no_store_page, permissions};
 use crate::AppState;
 use crate::accounts::csrf;
+use crate::directory::SiteDirectory;
 use crate::error::PageError;
 use crate::view::{Link, iso};
 
@@ -66,6 +67,32 @@ struct ListTemplate<'a> {
     next_page: Option<String>,
     can_audit: bool,
     new_links: Vec<Link>,
+}
+
+/// The editions the account works in, as `<option>`s.
+pub fn edition_choices(directory: &SiteDirectory, user: &User, selected: Option<i64>) -> Vec<Choice> {
+    directory
+        .editions()
+        .iter()
+        .filter(|e| permissions::in_edition(user, e.id))
+        .map(|e| Choice { value: e.id.to_string(), label: e.name.clone(), selected: selected == Some(e.id) })
+        .collect()
+}
+
+/// The sections of those editions, labelled `en · World`.
+pub fn section_choices(directory: &SiteDirectory, user: &User, selected: Option<i64>) -> Vec<Choice> {
+    directory
+        .editions()
+        .iter()
+        .filter(|e| permissions::in_edition(user, e.id))
+        .flat_map(|e| {
+            directory.sections_of(e.id).iter().map(move |s| Choice {
+                value: s.id.to_string(),
+                label: format!("{} · {}", e.code, s.name),
+                selected: selected == Some(s.id),
+            })
+        })
+        .collect()
 }
 
 pub const STATUSES: [ArticleStatus; 5] = [
@@ -138,28 +165,8 @@ pub async fn article_list(
             selected: status == Some(*s),
         })
         .collect();
-    let editions: Vec<Choice> = directory
-        .editions()
-        .iter()
-        .filter(|e| permissions::in_edition(&user, e.id))
-        .map(|e| Choice {
-            value: e.id.to_string(),
-            label: e.name.clone(),
-            selected: edition_id == Some(e.id),
-        })
-        .collect();
-    let sections = directory
-        .editions()
-        .iter()
-        .filter(|e| permissions::in_edition(&user, e.id))
-        .flat_map(|e| {
-            directory.sections_of(e.id).iter().map(move |s| Choice {
-                value: s.id.to_string(),
-                label: format!("{} · {}", e.code, s.name),
-                selected: section_id == Some(s.id),
-            })
-        })
-        .collect();
+    let editions = edition_choices(&directory, &user, edition_id);
+    let sections = section_choices(&directory, &user, section_id);
     let mut next_filters = Vec::new();
     for (key, value) in [
         ("status", &filters.status),
