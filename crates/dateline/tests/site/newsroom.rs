@@ -329,6 +329,23 @@ pub async fn mistakes_keep_the_typed_text(backend: Backend) {
     assert!(visible_text(&html).contains("A headline is needed."));
     assert!(html.contains("Body text that must survive the mistake."), "typed text kept");
 
+    // Preview: the body as readers will see it, dateline first; nothing saved.
+    let preview = create(
+        &server,
+        &editor,
+        &Story { headline: "Preview only", body: "**Bold** start.\n\n<script>alert(1)</script>", tags: "" },
+        "preview",
+    )
+    .await;
+    assert_eq!(preview.status(), 200);
+    let html = preview.text().await.expect("body");
+    let shown = html.split("id=\"preview-title\"").nth(1).expect("a preview section");
+    assert!(shown.contains("<span class=\"dateline\">LISBON, "), "{shown}");
+    assert!(shown.contains("<strong>Bold</strong> start."));
+    assert!(!shown.contains("<script>alert"), "sanitised");
+    let list = get(&editor, &server, "/newsroom?q=preview+only").await.text().await.expect("list");
+    assert!(!list.contains("Preview only"), "a preview saves nothing");
+
     let long = "x".repeat(201);
     let response = create(&server, &editor, &Story { headline: &long, body: "b", tags: "" }, "save").await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);

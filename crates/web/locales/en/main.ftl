@@ -251,3 +251,5 @@ two-factor-secret = Secret:
 two-factor-enable = Turn it on
 two-factor-on = Two-factor authentication is on.
 two-factor-off = Two-factor authentication is off.
+action-preview = Preview
+preview = Preview (not saved)

@@ -251,3 +251,5 @@ two-factor-secret = Секрет:
 two-factor-enable = Включить
 two-factor-on = Двухфакторная аутентификация включена.
 two-factor-off = Двухфакторная аутентификация выключена.
+action-preview = Предпросмотр
+preview = Предпросмотр (не сохранено)

@@ -153,6 +153,7 @@ struct EditorTemplate<'a> {
     message: Option<String>,
     revisions: Vec<RevisionLine>,
     article_id: Option<i64>,
+    preview: Option<String>,
 }
 
 impl EditorTemplate<'_> {
@@ -174,6 +175,8 @@ struct EditorContext<'a> {
     t: &'a Locale,
     user: &'a User,
     jar: CookieJar,
+    /// The body rendered as readers will see it, for the `preview` action.
+    preview: Option<String>,
 }
 
 async fn render_editor(
@@ -184,7 +187,7 @@ async fn render_editor(
     errors: FieldErrors,
     message: Option<String>,
 ) -> Result<Response, PageError> {
-    let EditorContext { state, t, user, jar } = cx;
+    let EditorContext { state, t, user, jar, preview } = cx;
     let directory = state.directory();
     let edition_id: Option<i64> = form.edition.parse().ok();
     let section_id: Option<i64> = form.section.parse().ok();
@@ -251,6 +254,7 @@ async fn render_editor(
         message,
         revisions,
         article_id: article.map(|a| a.card.id),
+        preview,
     };
     Ok(no_store_page(status, jar, template.render()?))
 }
@@ -281,7 +285,7 @@ pub async fn new_form(
         ..ArticleForm::default()
     };
     render_editor(
-        EditorContext { state: &state, t, user: &user, jar },
+        EditorContext { state: &state, t, user: &user, jar, preview: None },
         StatusCode::OK,
         None,
         form,
@@ -306,8 +310,15 @@ pub async fn open_editor(
     errors: FieldErrors,
     message: Option<String>,
 ) -> Result<Response, PageError> {
-    render_editor(EditorContext { state, t, user, jar }, StatusCode::OK, Some(article), form, errors, message)
-        .await
+    render_editor(
+        EditorContext { state, t, user, jar, preview: None },
+        StatusCode::OK,
+        Some(article),
+        form,
+        errors,
+        message,
+    )
+    .await
 }
 
 /// `GET /newsroom/articles/{id}`.
@@ -331,7 +342,7 @@ pub async fn edit_form(
         .filter(|m| !m.starts_with("done-"));
     let form = ArticleForm::from_article(&article, &state);
     render_editor(
-        EditorContext { state: &state, t, user: &user, jar },
+        EditorContext { state: &state, t, user: &user, jar, preview: None },
         StatusCode::OK,
         Some(&article),
         form,
@@ -356,6 +367,19 @@ async fn apply(
 ) -> Result<Response, PageError> {
     let t = locale(&state, &headers);
     let action = if form.action.is_empty() { "save".to_owned() } else { form.action.clone() };
+    if action == "preview" {
+        // Nothing is saved: the body is shown as readers would see it.
+        let agency =
+            if form.agency.trim().is_empty() { state.config.agency.as_str() } else { form.agency.trim() };
+        let dateline = if form.place.trim().is_empty() {
+            String::new()
+        } else {
+            t.dateline(form.place.trim(), agency, time::OffsetDateTime::now_utc())
+        };
+        let preview = Some(crate::markdown::render_body(&form.body, &dateline));
+        let cx = EditorContext { state: &state, t, user: &user, jar, preview };
+        return render_editor(cx, StatusCode::OK, article.as_ref(), form, FieldErrors::default(), None).await;
+    }
     match save_article(&state, t, &user, article.as_ref(), &form, &action).await {
         Ok(saved) => Ok((
             StatusCode::SEE_OTHER,
@@ -368,7 +392,7 @@ async fn apply(
             .into_response()),
         Err(WorkflowError::Invalid(errors)) => {
             let message = Some(t.get("form-has-errors").into_owned());
-            let cx = EditorContext { state: &state, t, user: &user, jar };
+            let cx = EditorContext { state: &state, t, user: &user, jar, preview: None };
             render_editor(cx, StatusCode::UNPROCESSABLE_ENTITY, article.as_ref(), form, errors, message).await
         }
         Err(WorkflowError::NotAllowed) => Err(PageError::NotAllowed),
