@@ -141,6 +141,15 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// `Conflict` when the address is taken.
     async fn create_user(&self, new: &NewUser) -> Result<User, StoreError>;
     async fn user_by_id(&self, id: i64) -> Result<Option<User>, StoreError>;
+    /// Every account, staff first, then by name.
+    async fn users(&self) -> Result<Vec<User>, StoreError>;
+    /// Sets an account's role and the editions it is limited to.
+    async fn set_user_role(
+        &self,
+        id: i64,
+        role: dateline_core::Role,
+        edition_ids: &[i64],
+    ) -> Result<(), StoreError>;
     async fn user_credentials(&self, email: &str) -> Result<Option<UserCredentials>, StoreError>;
     async fn set_password_hash(&self, user_id: i64, password_hash: &str) -> Result<(), StoreError>;
     async fn set_email_verified(&self, user_id: i64) -> Result<(), StoreError>;

@@ -1095,6 +1095,50 @@ macro_rules! sql_store_impl {
                     }
                 }
 
+                async fn users(&self) -> Result<Vec<User>, StoreError> {
+                    let rows = ::sqlx::query::<Db>(&format!(
+                        "SELECT {USER_COLUMNS} FROM users u ORDER BY CASE u.role WHEN 'admin' THEN 0 \
+                         WHEN 'editor' THEN 1 WHEN 'contributor' THEN 2 ELSE 3 END, u.display_name, u.id"
+                    ))
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                    let mut users = Vec::with_capacity(rows.len());
+                    for row in &rows {
+                        users.push(self.with_editions(user_from_row(row)?).await?);
+                    }
+                    Ok(users)
+                }
+
+                async fn set_user_role(
+                    &self,
+                    id: i64,
+                    role: ::dateline_core::Role,
+                    edition_ids: &[i64],
+                ) -> Result<(), StoreError> {
+                    let mut tx = self.pool.begin().await.map_err(db_err)?;
+                    ::sqlx::query::<Db>("UPDATE users SET role = $1 WHERE id = $2")
+                        .bind(role.as_str())
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                    ::sqlx::query::<Db>("DELETE FROM user_editions WHERE user_id = $1")
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                    for edition_id in edition_ids {
+                        ::sqlx::query::<Db>("INSERT INTO user_editions (user_id, edition_id) VALUES ($1, $2)")
+                            .bind(id)
+                            .bind(*edition_id)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(db_err)?;
+                    }
+                    tx.commit().await.map_err(db_err)
+                }
+
                 async fn user_credentials(&self, email: &str) -> Result<Option<UserCredentials>, StoreError> {
                     let row = ::sqlx::query::<Db>(&format!(
                         "SELECT {USER_COLUMNS}, u.password_hash, u.totp_secret FROM users u WHERE u.email = $1"

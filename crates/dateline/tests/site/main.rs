@@ -77,5 +77,6 @@ backend_tests!(
     newsroom::permissions_by_role,
     newsroom::mistakes_keep_the_typed_text,
     newsroom::scheduled_publishing_fires_once,
+    newsroom::admins_set_roles,
     api_write::tokens_write_and_publish_articles,
 );

@@ -472,3 +472,70 @@ pub async fn scheduled_publishing_fires_once(backend: Backend) {
         .count();
     assert_eq!(fired, 1, "published exactly once by the two nodes");
 }
+
+pub async fn admins_set_roles(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let admin = staff(&server, "admin@example.com", "admin", &[]).await;
+    let reader = staff(&server, "reader@example.com", "reader", &[]).await;
+    assert_eq!(get(&reader, &server, "/newsroom").await.status(), StatusCode::FORBIDDEN);
+    let editor = staff(&server, "ed@example.com", "editor", &[]).await;
+    assert_eq!(
+        get(&editor, &server, "/newsroom/users").await.status(),
+        StatusCode::FORBIDDEN,
+        "editors do not manage users"
+    );
+
+    let page = get(&admin, &server, "/newsroom/users").await.text().await.expect("users");
+    let row_of = |email: &str| -> String {
+        page.split("<tr>")
+            .find(|row| row.contains(email))
+            .unwrap_or_else(|| panic!("a row for {email}"))
+            .to_owned()
+    };
+    let reader_id = row_of("reader@example.com")
+        .split("name=\"user\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the reader's role form")
+        .to_owned();
+    assert!(!row_of("admin@example.com").contains("name=\"user\""), "no form to change one's own role");
+    let english = option_value(
+        &get(&admin, &server, "/newsroom/articles/new").await.text().await.expect("form"),
+        "English",
+    );
+    let csrf = csrf_of(&page);
+    let promoted = admin
+        .post(server.url("/newsroom/users"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("user", &reader_id),
+            ("role", "contributor"),
+            ("editions", &english),
+        ])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(promoted.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        get(&reader, &server, "/newsroom").await.status(),
+        200,
+        "the promoted reader works in the newsroom now"
+    );
+    let audit = get(&admin, &server, "/newsroom/audit").await.text().await.expect("audit");
+    assert!(audit.contains("user.role") && audit.contains("reader → contributor"), "{audit}");
+
+    let bad = admin
+        .post(server.url("/newsroom/users"))
+        .form(&[("csrf", csrf.as_str()), ("user", &reader_id), ("role", "overlord")])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    let editor_forged = editor
+        .post(server.url("/newsroom/users"))
+        .form(&[("csrf", "dlc_x"), ("user", &reader_id), ("role", "admin")])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(editor_forged.status(), StatusCode::FORBIDDEN);
+}

@@ -253,3 +253,6 @@ two-factor-on = Two-factor authentication is on.
 two-factor-off = Two-factor authentication is off.
 action-preview = Preview
 preview = Preview (not saved)
+users = Users and roles
+limit-editions = Limited to editions (none: all)
+done-role = The role is saved.

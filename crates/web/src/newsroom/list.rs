@@ -66,6 +66,7 @@ struct ListTemplate<'a> {
     mine: bool,
     next_page: Option<String>,
     can_audit: bool,
+    is_admin: bool,
     new_links: Vec<Link>,
 }
 
@@ -203,6 +204,7 @@ pub async fn article_list(
         mine: !filters.mine.is_empty(),
         next_page: has_more.then(|| format!("/newsroom?{}", next_filters.join("&"))),
         can_audit: user.role >= dateline_core::Role::Editor,
+        is_admin: user.role == dateline_core::Role::Admin,
         new_links,
     };
     Ok(no_store_page(StatusCode::OK, jar, template.render()?))

@@ -8,7 +8,8 @@
 //!   are refreshed at once;
 //! - [`workflow`]: validation and workflow actions, shared with the JSON API;
 //! - [`revisions`]: compare any two revisions, load an old one back;
-//! - [`audit`]: the audit log.
+//! - [`audit`]: the audit log;
+//! - [`users`]: administrators set roles and edition limits.
 //!
 //! The newsroom speaks the staff member's language (English or Russian, by
 //! `Accept-Language`). Pages are never cached.
@@ -18,6 +19,7 @@ pub mod editor;
 pub mod list;
 pub mod permissions;
 pub mod revisions;
+pub mod users;
 pub mod workflow;
 
 use axum::Router;
@@ -40,6 +42,7 @@ pub fn routes() -> Router<AppState> {
         .route("/newsroom/articles/{id}/compare", get(revisions::compare))
         .route("/newsroom/articles/{id}/revisions/{revision}", get(revisions::restore))
         .route("/newsroom/audit", get(audit::audit_log))
+        .route("/newsroom/users", get(users::users).post(users::set_role))
         .layer(tower_http::csrf::CsrfLayer::new())
 }
 
