@@ -44,6 +44,13 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     async fn sections(&self) -> Result<Vec<Section>, StoreError>;
     async fn create_edition(&self, new: &NewEdition) -> Result<Edition, StoreError>;
     async fn create_section(&self, new: &NewSection) -> Result<Section, StoreError>;
+    async fn update_section(
+        &self,
+        id: i64,
+        name: &str,
+        description: &str,
+        position: i32,
+    ) -> Result<(), StoreError>;
 
     async fn create_author(&self, new: &NewAuthor) -> Result<Author, StoreError>;
     async fn author_by_slug(&self, edition_id: i64, slug: &Slug) -> Result<Option<Author>, StoreError>;

@@ -401,6 +401,24 @@ macro_rules! sql_store_impl {
                     section_from_row(&row)
                 }
 
+                async fn update_section(
+                    &self,
+                    id: i64,
+                    name: &str,
+                    description: &str,
+                    position: i32,
+                ) -> Result<(), StoreError> {
+                    ::sqlx::query::<Db>("UPDATE sections SET name = $1, description = $2, position = $3 WHERE id = $4")
+                        .bind(name.to_owned())
+                        .bind(description.to_owned())
+                        .bind(position)
+                        .bind(id)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                    Ok(())
+                }
+
                 async fn create_author(&self, new: &NewAuthor) -> Result<Author, StoreError> {
                     let row = ::sqlx::query::<Db>(
                         "INSERT INTO authors (edition_id, slug, name, bio) VALUES ($1, $2, $3, $4) \

@@ -78,5 +78,6 @@ backend_tests!(
     newsroom::mistakes_keep_the_typed_text,
     newsroom::scheduled_publishing_fires_once,
     newsroom::admins_set_roles,
+    newsroom::admins_manage_sections,
     api_write::tokens_write_and_publish_articles,
 );

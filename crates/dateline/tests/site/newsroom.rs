@@ -539,3 +539,72 @@ pub async fn admins_set_roles(backend: Backend) {
         .expect("POST");
     assert_eq!(editor_forged.status(), StatusCode::FORBIDDEN);
 }
+
+pub async fn admins_manage_sections(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let admin = staff(&server, "admin@example.com", "admin", &[]).await;
+    let editor = staff(&server, "ed@example.com", "editor", &[]).await;
+    assert_eq!(get(&editor, &server, "/newsroom/sections").await.status(), StatusCode::FORBIDDEN);
+    let page = get(&admin, &server, "/newsroom/sections").await.text().await.expect("sections");
+    let english = option_value(&page, "English");
+    let csrf = csrf_of(&page);
+    let add = |slug: &'static str, name: &'static str| {
+        let (csrf, english) = (csrf.clone(), english.clone());
+        let admin = admin.clone();
+        let url = server.url("/newsroom/sections");
+        async move {
+            admin
+                .post(url)
+                .form(&[
+                    ("csrf", csrf.as_str()),
+                    ("id", ""),
+                    ("edition", english.as_str()),
+                    ("slug", slug),
+                    ("name", name),
+                    ("description", "Medicine, public health and well-being."),
+                    ("position", "7"),
+                ])
+                .send()
+                .await
+                .expect("POST")
+        }
+    };
+    let added = add("health", "Health").await;
+    assert_eq!(added.status(), StatusCode::SEE_OTHER);
+    let section = server.page("/en/health").await;
+    assert!(
+        section.contains("<h1>Health</h1>") && section.contains("Medicine, public health and well-being.")
+    );
+    assert!(
+        server.page("/en/").await.contains(">Health</a>"),
+        "the navigation shows the new section at once"
+    );
+    assert_eq!(add("health", "Health again").await.status(), StatusCode::UNPROCESSABLE_ENTITY, "slug taken");
+    assert_eq!(add("latest", "Latest").await.status(), StatusCode::UNPROCESSABLE_ENTITY, "reserved slug");
+    assert_eq!(add("Bad Slug", "Bad").await.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(add("empty-name", "").await.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    let page = get(&admin, &server, "/newsroom/sections").await.text().await.expect("sections");
+    let row = page.split("<tr>").find(|row| row.contains("<code>health</code>")).expect("the new row");
+    let id = row.split("name=\"id\" value=\"").nth(1).and_then(|r| r.split('"').next()).expect("id");
+    let renamed = admin
+        .post(server.url("/newsroom/sections"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("id", id),
+            ("name", "Health & Medicine"),
+            ("description", "Renamed."),
+            ("position", "7"),
+        ])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(renamed.status(), StatusCode::SEE_OTHER);
+    let section = server.page("/en/health").await;
+    assert!(
+        section.contains("Health &amp; Medicine") || section.contains("Health &#38; Medicine"),
+        "{section}"
+    );
+    let audit = get(&admin, &server, "/newsroom/audit").await.text().await.expect("audit");
+    assert!(audit.contains("section.create") && audit.contains("section.update"));
+}

@@ -9,7 +9,8 @@
 //! - [`workflow`]: validation and workflow actions, shared with the JSON API;
 //! - [`revisions`]: compare any two revisions, load an old one back;
 //! - [`audit`]: the audit log;
-//! - [`users`]: administrators set roles and edition limits.
+//! - [`users`]: administrators set roles and edition limits;
+//! - [`sections`]: administrators add and edit sections.
 //!
 //! The newsroom speaks the staff member's language (English or Russian, by
 //! `Accept-Language`). Pages are never cached.
@@ -19,6 +20,7 @@ pub mod editor;
 pub mod list;
 pub mod permissions;
 pub mod revisions;
+pub mod sections;
 pub mod users;
 pub mod workflow;
 
@@ -43,6 +45,7 @@ pub fn routes() -> Router<AppState> {
         .route("/newsroom/articles/{id}/revisions/{revision}", get(revisions::restore))
         .route("/newsroom/audit", get(audit::audit_log))
         .route("/newsroom/users", get(users::users).post(users::set_role))
+        .route("/newsroom/sections", get(sections::sections).post(sections::save_section))
         .layer(tower_http::csrf::CsrfLayer::new())
 }
 
