@@ -158,6 +158,33 @@ macro_rules! sql_store_impl {
                 })
             }
 
+            type DbQuery<'q> = ::sqlx::query::Query<'q, Db, <Db as ::sqlx::Database>::Arguments<'q>>;
+
+            /// Binds an article's fields as `$1`…`$19`, in the column order
+            /// that both the INSERT and the UPDATE of articles use.
+            fn bind_article_fields<'q>(query: DbQuery<'q>, new: &NewArticle) -> DbQuery<'q> {
+                query
+                    .bind(new.edition_id)
+                    .bind(new.section_id)
+                    .bind(new.slug.as_str().to_owned())
+                    .bind(new.headline.clone())
+                    .bind(new.lead.clone())
+                    .bind(new.dateline_place.clone())
+                    .bind(new.dateline_agency.clone())
+                    .bind(new.body.clone())
+                    .bind(new.main_media_id)
+                    .bind(new.image_caption.clone())
+                    .bind(new.image_credit.clone())
+                    .bind(new.breaking)
+                    .bind(new.status.as_str())
+                    .bind(new.seo_title.clone())
+                    .bind(new.seo_description.clone())
+                    .bind(new.translation_group.clone())
+                    .bind(new.correction.clone())
+                    .bind(whole_seconds(new.published_at))
+                    .bind(whole_seconds(new.updated_at))
+            }
+
             fn whole_seconds(at: ::time::OffsetDateTime) -> ::time::OffsetDateTime {
                 at.to_offset(::time::UtcOffset::UTC).replace_nanosecond(0).unwrap_or(at)
             }
@@ -190,6 +217,14 @@ macro_rules! sql_store_impl {
                         .map_err(db_err)?;
                     }
                     Ok(())
+                }
+
+                /// The user of a row that may be missing, with its edition limits.
+                async fn user_from_optional_row(&self, row: Option<DbRow>) -> Result<Option<User>, StoreError> {
+                    match row {
+                        Some(row) => Ok(Some(self.with_editions(user_from_row(&row)?).await?)),
+                        None => Ok(None),
+                    }
                 }
 
                 /// Completes a user row with its edition limits.
@@ -549,33 +584,15 @@ macro_rules! sql_store_impl {
                 async fn create_article(&self, new: &NewArticle) -> Result<i64, StoreError> {
                     let mut tx = self.pool.begin().await.map_err(db_err)?;
                     let now = ::time::OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or(::time::OffsetDateTime::UNIX_EPOCH);
-                    let row = ::sqlx::query::<Db>(
+                    let query = ::sqlx::query::<Db>(
                         "INSERT INTO articles (edition_id, section_id, slug, headline, lead, dateline_place, \
                          dateline_agency, body, main_media_id, image_caption, image_credit, breaking, status, \
                          seo_title, seo_description, translation_group, correction, published_at, updated_at, created_at, \
                          created_by) \
                          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) \
                          RETURNING id",
-                    )
-                    .bind(new.edition_id)
-                    .bind(new.section_id)
-                    .bind(new.slug.as_str().to_owned())
-                    .bind(new.headline.clone())
-                    .bind(new.lead.clone())
-                    .bind(new.dateline_place.clone())
-                    .bind(new.dateline_agency.clone())
-                    .bind(new.body.clone())
-                    .bind(new.main_media_id)
-                    .bind(new.image_caption.clone())
-                    .bind(new.image_credit.clone())
-                    .bind(new.breaking)
-                    .bind(new.status.as_str())
-                    .bind(new.seo_title.clone())
-                    .bind(new.seo_description.clone())
-                    .bind(new.translation_group.clone())
-                    .bind(new.correction.clone())
-                    .bind(whole_seconds(new.published_at))
-                    .bind(whole_seconds(new.updated_at))
+                    );
+                    let row = bind_article_fields(query, new)
                     .bind(now)
                     .bind(new.created_by)
                     .fetch_one(&mut *tx)
@@ -597,31 +614,13 @@ macro_rules! sql_store_impl {
                         .ok_or_else(|| StoreError::Invalid(format!("no article {id}")))?;
                     let old_edition: i64 = old.try_get("edition_id").map_err(db_err)?;
                     let old_slug: String = old.try_get("slug").map_err(db_err)?;
-                    ::sqlx::query::<Db>(
+                    let query = ::sqlx::query::<Db>(
                         "UPDATE articles SET edition_id = $1, section_id = $2, slug = $3, headline = $4, lead = $5, \
                          dateline_place = $6, dateline_agency = $7, body = $8, main_media_id = $9, image_caption = $10, \
                          image_credit = $11, breaking = $12, status = $13, seo_title = $14, seo_description = $15, \
                          translation_group = $16, correction = $17, published_at = $18, updated_at = $19 WHERE id = $20",
-                    )
-                    .bind(new.edition_id)
-                    .bind(new.section_id)
-                    .bind(new.slug.as_str().to_owned())
-                    .bind(new.headline.clone())
-                    .bind(new.lead.clone())
-                    .bind(new.dateline_place.clone())
-                    .bind(new.dateline_agency.clone())
-                    .bind(new.body.clone())
-                    .bind(new.main_media_id)
-                    .bind(new.image_caption.clone())
-                    .bind(new.image_credit.clone())
-                    .bind(new.breaking)
-                    .bind(new.status.as_str())
-                    .bind(new.seo_title.clone())
-                    .bind(new.seo_description.clone())
-                    .bind(new.translation_group.clone())
-                    .bind(new.correction.clone())
-                    .bind(whole_seconds(new.published_at))
-                    .bind(whole_seconds(new.updated_at))
+                    );
+                    bind_article_fields(query, new)
                     .bind(id)
                     .execute(&mut *tx)
                     .await
@@ -1107,10 +1106,7 @@ macro_rules! sql_store_impl {
                         .fetch_optional(&self.pool)
                         .await
                         .map_err(db_err)?;
-                    match row {
-                        Some(row) => Ok(Some(self.with_editions(user_from_row(&row)?).await?)),
-                        None => Ok(None),
-                    }
+                    self.user_from_optional_row(row).await
                 }
 
                 async fn users(&self) -> Result<Vec<User>, StoreError> {
@@ -1294,10 +1290,7 @@ macro_rules! sql_store_impl {
                     .fetch_optional(&self.pool)
                     .await
                     .map_err(db_err)?;
-                    match row {
-                        Some(row) => Ok(Some(self.with_editions(user_from_row(&row)?).await?)),
-                        None => Ok(None),
-                    }
+                    self.user_from_optional_row(row).await
                 }
 
                 async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
@@ -1356,10 +1349,7 @@ macro_rules! sql_store_impl {
                     .fetch_optional(&self.pool)
                     .await
                     .map_err(db_err)?;
-                    match row {
-                        Some(row) => Ok(Some(self.with_editions(user_from_row(&row)?).await?)),
-                        None => Ok(None),
-                    }
+                    self.user_from_optional_row(row).await
                 }
 
                 async fn api_tokens_of(&self, user_id: i64) -> Result<Vec<ApiToken>, StoreError> {

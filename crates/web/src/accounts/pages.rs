@@ -68,7 +68,7 @@ fn page(status: StatusCode, jar: CookieJar, template: &impl Template) -> Result<
 }
 
 /// 303 See Other, the answer to a successful POST.
-fn see_other(jar: CookieJar, to: &str) -> Response {
+pub(crate) fn see_other(jar: CookieJar, to: &str) -> Response {
     (
         StatusCode::SEE_OTHER,
         jar,

@@ -10,8 +10,8 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use axum_extra::extract::{CookieJar, Form};
 use dateline_core::ArticleStatus;
 use dateline_store::{Article, User};
@@ -22,6 +22,7 @@ use super::workflow::{FieldErrors, WorkflowError, save_article};
 use super::{NewsroomFrame, Staff, locale, no_store_page, permissions};
 use crate::AppState;
 use crate::accounts::csrf;
+use crate::accounts::pages::see_other;
 use crate::error::PageError;
 use crate::i18n::Locale;
 use crate::view::{article_path, iso};
@@ -381,15 +382,7 @@ async fn apply(
         return render_editor(cx, StatusCode::OK, article.as_ref(), form, FieldErrors::default(), None).await;
     }
     match save_article(&state, t, &user, article.as_ref(), &form, &action).await {
-        Ok(saved) => Ok((
-            StatusCode::SEE_OTHER,
-            jar,
-            [
-                (header::LOCATION, format!("/newsroom/articles/{}?done={}", saved.id, saved.verb)),
-                (header::CACHE_CONTROL, "no-store".into()),
-            ],
-        )
-            .into_response()),
+        Ok(saved) => Ok(see_other(jar, &format!("/newsroom/articles/{}?done={}", saved.id, saved.verb))),
         Err(WorkflowError::Invalid(errors)) => {
             let message = Some(t.get("form-has-errors").into_owned());
             let cx = EditorContext { state: &state, t, user: &user, jar, preview: None };

@@ -4,8 +4,8 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use axum_extra::extract::{CookieJar, Form};
 use dateline_core::{RESERVED_SECTION_SLUGS, Role, Slug};
 use dateline_store::{NewSection, StoreError};
@@ -14,6 +14,7 @@ use super::list::Choice;
 use super::{NewsroomFrame, Staff, locale, no_store_page};
 use crate::AppState;
 use crate::accounts::csrf;
+use crate::accounts::pages::see_other;
 use crate::error::PageError;
 
 #[derive(Debug)]
@@ -179,13 +180,5 @@ pub async fn save_section(
     };
     state.store.record_audit(Some(admin.id), action, &subject, name).await?;
     state.content_changed().await?;
-    Ok((
-        StatusCode::SEE_OTHER,
-        jar,
-        [
-            (header::LOCATION, "/newsroom/sections?done=section".to_owned()),
-            (header::CACHE_CONTROL, "no-store".into()),
-        ],
-    )
-        .into_response())
+    Ok(see_other(jar, "/newsroom/sections?done=section"))
 }

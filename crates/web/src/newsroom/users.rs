@@ -5,8 +5,8 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use axum_extra::extract::{CookieJar, Form};
 use dateline_core::Role;
 
@@ -14,6 +14,7 @@ use super::list::Choice;
 use super::{NewsroomFrame, Staff, locale, no_store_page};
 use crate::AppState;
 use crate::accounts::csrf;
+use crate::accounts::pages::see_other;
 use crate::error::PageError;
 
 #[derive(Debug)]
@@ -133,13 +134,5 @@ pub async fn set_role(
     let detail = format!("{} → {}", user.role, role);
     state.store.record_audit(Some(admin.id), "user.role", &format!("user {}", user.id), &detail).await?;
     tracing::info!(admin = admin.id, user = user.id, role = role.as_str(), "role changed");
-    Ok((
-        StatusCode::SEE_OTHER,
-        jar,
-        [
-            (header::LOCATION, "/newsroom/users?done=role".to_owned()),
-            (header::CACHE_CONTROL, "no-store".into()),
-        ],
-    )
-        .into_response())
+    Ok(see_other(jar, "/newsroom/users?done=role"))
 }
