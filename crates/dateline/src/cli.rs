@@ -121,6 +121,14 @@ pub struct ServeArgs {
     /// The outlet's name shown on every page.
     #[arg(long, env = "DATELINE_SITE_NAME", value_name = "NAME")]
     pub site_name: Option<String>,
+    /// Outgoing mail server (`smtp://…`, `smtps://…`) [default: write
+    /// mail to <data dir>/outbox].
+    #[arg(long, env = "DATELINE_SMTP_URL", value_name = "URL")]
+    pub smtp_url: Option<String>,
+    /// Reverse proxies whose X-Forwarded-For is believed (addresses or
+    /// networks, comma-separated).
+    #[arg(long, env = "DATELINE_TRUSTED_PROXIES", value_name = "NETS", value_delimiter = ',')]
+    pub trusted_proxies: Option<Vec<String>>,
     /// Print the effective settings (secrets redacted) and exit.
     #[arg(long)]
     pub print_config: bool,

@@ -42,6 +42,12 @@ pub struct Settings {
     pub page_cache_ttl_secs: u64,
     /// Sender of account e-mails; empty means `<site_name> <no-reply@localhost>`.
     pub mail_from: String,
+    /// Outgoing mail server, e.g. `smtp://user:pass@mail.example.com:587?tls=required`
+    /// or `smtps://user:pass@mail.example.com`; empty writes mail to `<data_dir>/outbox`.
+    pub smtp_url: String,
+    /// Reverse proxies (addresses or networks) whose `X-Forwarded-For` is
+    /// believed when throttling logins; empty trusts no header.
+    pub trusted_proxies: Vec<String>,
     /// Log filter (`info`, `dateline=debug,info` …).
     pub log: String,
     pub log_format: LogFormat,
@@ -60,6 +66,8 @@ impl Default for Settings {
             page_max_age_secs: 60,
             page_cache_ttl_secs: 30,
             mail_from: String::new(),
+            smtp_url: String::new(),
+            trusted_proxies: Vec::new(),
             log: "info".into(),
             log_format: LogFormat::Text,
         }
@@ -76,6 +84,8 @@ impl std::fmt::Debug for Settings {
             .field("public_url", &self.public_url)
             .field("site_name", &self.site_name)
             .field("demo", &self.demo)
+            .field("smtp_url", &redact_url(&self.smtp_url))
+            .field("trusted_proxies", &self.trusted_proxies)
             .finish_non_exhaustive()
     }
 }
@@ -127,6 +137,12 @@ impl Settings {
             if let Some(name) = &serve.site_name {
                 settings.site_name = name.clone();
             }
+            if let Some(url) = &serve.smtp_url {
+                settings.smtp_url = url.clone();
+            }
+            if let Some(proxies) = &serve.trusted_proxies {
+                settings.trusted_proxies = proxies.clone();
+            }
         }
         Ok(settings)
     }
@@ -171,6 +187,19 @@ impl Settings {
         }
     }
 
+    /// The parsed `trusted_proxies`; an entry that is not an address or a
+    /// network stops the start with its name.
+    pub fn trusted_proxy_networks(&self) -> anyhow::Result<Vec<ipnet::IpNet>> {
+        self.trusted_proxies
+            .iter()
+            .filter(|entry| !entry.trim().is_empty())
+            .map(|entry| {
+                dateline_web::client_addr::parse_trusted_proxy(entry)
+                    .map_err(|e| anyhow::anyhow!("trusted_proxies: {e}"))
+            })
+            .collect()
+    }
+
     pub fn page_max_age(&self) -> Duration {
         Duration::from_secs(self.page_max_age_secs)
     }
@@ -183,6 +212,7 @@ impl Settings {
     pub fn to_printable_toml(&self) -> String {
         let mut shown = self.clone();
         shown.database_url = redact_url(&self.effective_database_url());
+        shown.smtp_url = redact_url(&self.smtp_url);
         toml::to_string_pretty(&shown).unwrap_or_else(|e| format!("# could not print settings: {e}\n"))
     }
 }
@@ -196,7 +226,11 @@ mod tests {
         assert_eq!(redact_url("postgres://app:s3cret@db:5432/news"), "postgres://app:***@db:5432/news");
         assert_eq!(redact_url("postgres://app@db/news"), "postgres://app@db/news");
         assert_eq!(redact_url("sqlite:data/dateline.db"), "sqlite:data/dateline.db");
-        let settings = Settings { database_url: "postgres://u:pw@h/d".into(), ..Settings::default() };
+        let settings = Settings {
+            database_url: "postgres://u:pw@h/d".into(),
+            smtp_url: "smtps://mailer:pw@mail.example.com".into(),
+            ..Settings::default()
+        };
         assert!(!format!("{settings:?}").contains("pw"));
         assert!(!settings.to_printable_toml().contains("pw"));
     }

@@ -6,7 +6,7 @@ use anyhow::{Context as _, bail};
 use dateline_store::{LocalBlobStore, Store};
 use dateline_store_postgres::PostgresStore;
 use dateline_store_sqlite::SqliteStore;
-use dateline_web::accounts::mail::OutboxMailer;
+use dateline_web::accounts::mail::{Mailer, OutboxMailer, SmtpMailer};
 use dateline_web::{AppState, WebConfig};
 
 use crate::cli::{Cli, Command};
@@ -91,8 +91,15 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         page_max_age: settings.page_max_age(),
         page_cache_ttl: settings.page_cache_ttl(),
         mail_from: settings.effective_mail_from(),
+        trusted_proxies: settings.trusted_proxy_networks()?,
     };
-    let mailer = Arc::new(OutboxMailer::new(settings.data_dir.join("outbox"), config.mail_from.clone()));
+    let mailer: Arc<dyn Mailer> = if settings.smtp_url.is_empty() {
+        Arc::new(OutboxMailer::new(settings.data_dir.join("outbox"), config.mail_from.clone()))
+    } else {
+        Arc::new(SmtpMailer::from_url(&settings.smtp_url, &config.mail_from).with_context(|| {
+            format!("could not set up mail delivery to {}", redact_url(&settings.smtp_url))
+        })?)
+    };
     let metrics = telemetry::init_metrics();
     let state = AppState::new(Arc::clone(&store), Arc::new(blobs), config, mailer, metrics).await?;
     let worker = format!("{}-{}", std::process::id(), &uuid::Uuid::now_v7().simple().to_string()[20..]);

@@ -137,6 +137,8 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         lease_until: OffsetDateTime,
     ) -> Result<Option<Job>, StoreError>;
     async fn complete_job(&self, id: i64, now: OffsetDateTime) -> Result<(), StoreError>;
+    /// Blanks a job's payload (a sent mail's text, which held a secret link).
+    async fn clear_job_payload(&self, id: i64) -> Result<(), StoreError>;
     /// Releases a failed job to run again at `retry_at`.
     async fn fail_job(&self, id: i64, error: &str, retry_at: OffsetDateTime) -> Result<(), StoreError>;
     /// Publishes an article that is still scheduled; false when it is not

@@ -896,6 +896,15 @@ macro_rules! sql_store_impl {
                     Ok(())
                 }
 
+                async fn clear_job_payload(&self, id: i64) -> Result<(), StoreError> {
+                    ::sqlx::query::<Db>("UPDATE jobs SET payload = '' WHERE id = $1")
+                        .bind(id)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                    Ok(())
+                }
+
                 async fn fail_job(&self, id: i64, error: &str, retry_at: ::time::OffsetDateTime) -> Result<(), StoreError> {
                     ::sqlx::query::<Db>(
                         "UPDATE jobs SET last_error = $1, run_at = $2, locked_until = NULL, locked_by = NULL WHERE id = $3",

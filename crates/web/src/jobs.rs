@@ -3,7 +3,9 @@
 //! database. A job whose node died mid-run is picked up again when its
 //! lease (60 s) runs out; a failed job is retried with a growing delay.
 //!
-//! Kinds so far: [`PUBLISH_ARTICLE`] (scheduled publishing and embargoes).
+//! Kinds so far: [`PUBLISH_ARTICLE`] (scheduled publishing and embargoes)
+//! and [`SEND_MAIL`] (account e-mails; a permanent refusal by the mail
+//! server ends the job, anything else is retried).
 //!
 //! Each tick also checks the shared content version, so a node drops its
 //! cached pages within about a second of another node's change.
@@ -13,6 +15,7 @@ use std::time::Duration;
 use time::OffsetDateTime;
 
 use crate::AppState;
+use crate::accounts::mail::{OutgoingMail, SEND_MAIL};
 
 /// Payload: the article id. Publishes the article if it is still scheduled.
 pub const PUBLISH_ARTICLE: &str = "publish_article";
@@ -44,6 +47,7 @@ pub async fn run(state: AppState, worker: String) {
             };
             let outcome = match job.kind.as_str() {
                 PUBLISH_ARTICLE => publish_article(&state, &job.payload).await,
+                SEND_MAIL => send_mail(&state, job.id, &job.payload).await,
                 other => Err(format!("unknown job kind {other:?}")),
             };
             let now = OffsetDateTime::now_utc();
@@ -85,4 +89,18 @@ async fn publish_article(state: &AppState, payload: &str) -> Result<(), String> 
         state.content_changed().await.map_err(|e| e.to_string())?;
     }
     Ok(())
+}
+
+async fn send_mail(state: &AppState, job: i64, payload: &str) -> Result<(), String> {
+    let mail: OutgoingMail = serde_json::from_str(payload).map_err(|e| format!("bad mail payload: {e}"))?;
+    let to = mail.to.clone();
+    match state.mailer.send(mail).await {
+        Ok(()) => {}
+        Err(error) if error.is_permanent() => {
+            tracing::error!(%error, %to, job, "mail refused for good; not retrying");
+        }
+        Err(error) => return Err(error.to_string()),
+    }
+    // The message held a sign-in or reset link: keep no copy of it.
+    state.store.clear_job_payload(job).await.map_err(|e| e.to_string())
 }

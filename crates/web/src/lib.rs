@@ -21,6 +21,7 @@
 pub mod accounts;
 pub mod api;
 pub mod assets;
+pub mod client_addr;
 pub mod directory;
 pub mod error;
 pub mod i18n;

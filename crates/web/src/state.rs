@@ -29,6 +29,8 @@ pub struct WebConfig {
     pub page_cache_ttl: Duration,
     /// The sender of account e-mails (`Name <address>`).
     pub mail_from: String,
+    /// Proxies whose `X-Forwarded-For` names the client (`client_addr.rs`).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Default for WebConfig {
@@ -40,6 +42,7 @@ impl Default for WebConfig {
             page_max_age: Duration::from_secs(60),
             page_cache_ttl: Duration::from_secs(30),
             mail_from: "Meridian <no-reply@localhost>".into(),
+            trusted_proxies: Vec::new(),
         }
     }
 }

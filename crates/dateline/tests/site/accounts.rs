@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use reqwest::{Client, Response, StatusCode};
 
-use crate::support::{Backend, TestServer, command, visible_text};
+use crate::support::{Backend, SmtpSink, TestServer, command, free_port, python_with, visible_text};
 
 /// The CSRF token of the first form in a page.
 pub fn csrf_of(html: &str) -> String {
@@ -44,45 +44,66 @@ pub fn location(response: &Response) -> String {
     response.headers()["location"].to_str().expect("location").to_owned()
 }
 
-/// The decoded text of the newest `.eml` in the outbox sent to `to`.
-fn last_mail_to(server: &TestServer, to: &str) -> Option<String> {
+/// The decoded text of the newest `.eml` in the outbox sent to `to` with
+/// `subject`, waiting up to 10 s for the job runner to write it.
+pub async fn last_mail_to(server: &TestServer, to: &str, subject: &str) -> Option<String> {
     let outbox = server.dir.path().join("outbox");
-    let mut files: Vec<_> =
-        std::fs::read_dir(outbox).ok()?.filter_map(Result::ok).map(|e| e.path()).collect();
+    for _ in 0..100 {
+        let found = newest_mail_to(&outbox, to).filter(|m| m.contains(&format!("Subject: {subject}")));
+        if found.is_some() {
+            return found;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    None
+}
+
+/// The newest message to `to` among the files of `dir`, decoded.
+pub fn newest_mail_to(dir: &std::path::Path, to: &str) -> Option<String> {
+    let mut files: Vec<_> = std::fs::read_dir(dir).ok()?.filter_map(Result::ok).map(|e| e.path()).collect();
     files.sort();
     files
         .iter()
         .rev()
-        .map(|p| std::fs::read_to_string(p).expect("eml"))
+        .filter_map(|p| std::fs::read_to_string(p).ok())
         .find(|m| m.contains(&format!("To: {to}")))
-        .map(|raw| {
-            // Undo quoted-printable soft breaks and escapes.
-            let joined = raw.replace("=\r\n", "").replace("=\n", "");
-            let mut out = String::new();
-            let mut chars = joined.chars().peekable();
-            while let Some(c) = chars.next() {
-                if c == '=' {
-                    let hex: String = chars.clone().take(2).collect();
-                    if let Ok(byte) = u8::from_str_radix(&hex, 16) {
-                        out.push(char::from(byte));
-                        chars.next();
-                        chars.next();
-                        continue;
-                    }
-                }
-                out.push(c);
-            }
-            out
-        })
+        .map(|raw| decode_mail(&raw))
 }
 
-fn link_in(mail: &str, server: &TestServer) -> String {
+/// A message's text with quoted-printable soft breaks and escapes undone.
+pub fn decode_mail(raw: &str) -> String {
+    // Undo quoted-printable soft breaks and escapes.
+    let joined = raw.replace("=\r\n", "").replace("=\n", "");
+    let mut out = String::new();
+    let mut chars = joined.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '=' {
+            let hex: String = chars.clone().take(2).collect();
+            if let Ok(byte) = u8::from_str_radix(&hex, 16) {
+                out.push(char::from(byte));
+                chars.next();
+                chars.next();
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
+pub fn link_in(mail: &str, server: &TestServer) -> String {
     let start = mail.find(&server.base).expect("a link to this site");
     let link: String = mail[start..].chars().take_while(|c| !c.is_whitespace()).collect();
     link.strip_prefix(&server.base).expect("site path").to_owned()
 }
 
-async fn register(client: &Client, server: &TestServer, name: &str, email: &str, password: &str) -> Response {
+pub async fn register(
+    client: &Client,
+    server: &TestServer,
+    name: &str,
+    email: &str,
+    password: &str,
+) -> Response {
     submit(
         client,
         server,
@@ -91,6 +112,42 @@ async fn register(client: &Client, server: &TestServer, name: &str, email: &str,
         &[("name", name), ("email", email), ("password", password)],
     )
     .await
+}
+
+/// With `--smtp-url`, account mail goes through a real SMTP server, and
+/// mail queued while that server is down arrives once it is back.
+pub async fn mail_goes_through_smtp_and_survives_an_outage(backend: Backend) {
+    let test = "mail_goes_through_smtp_and_survives_an_outage";
+    let Some(python) = python_with("aiosmtpd", test) else { return };
+    let port = free_port();
+    let url = format!("smtp://127.0.0.1:{port}");
+    let server = TestServer::start_with(backend, &["--smtp-url", &url]).await;
+    let browser = server.browser();
+    let response = register(&browser, &server, "Ana Lima", "ana@example.com", "correct horse battery").await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER, "registration does not wait on the mail server");
+
+    server.wait_for_log("job failed").await;
+    let sink = SmtpSink::start(&python, port).await;
+    let mut received = None;
+    for _ in 0..300 {
+        received = sink.messages().into_iter().find(|m| m.contains("ana@example.com"));
+        if received.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let mail = decode_mail(&received.expect("the queued mail is delivered once the server is back"));
+    assert!(mail.contains("To: ana@example.com"), "{mail}");
+    assert!(mail.contains("From: Meridian <no-reply@localhost>"), "{mail}");
+    assert!(mail.contains("Subject: Confirm your email address"), "{mail}");
+    assert!(mail.contains("Message-ID: <") && mail.contains("Date: "), "{mail}");
+    let link = link_in(&mail, &server);
+    let confirmed = get(&browser, &server, &link).await;
+    assert_eq!(confirmed.status(), StatusCode::SEE_OTHER);
+    let page = get(&browser, &server, &location(&confirmed)).await.text().await.expect("body");
+    assert!(visible_text(&page).contains("your email address is confirmed"));
+    assert_eq!(sink.messages().len(), 1, "sent once");
+    assert!(!server.dir.path().join("outbox").exists(), "nothing went to the outbox");
 }
 
 pub async fn register_confirm_log_out_and_in(backend: Backend) {
@@ -134,7 +191,9 @@ pub async fn register_confirm_log_out_and_in(backend: Backend) {
     assert!(visible_text(&html).contains("ana@example.com"));
     assert!(visible_text(&html).contains("not confirmed yet"));
 
-    let mail = last_mail_to(&server, "ana@example.com").expect("a confirmation e-mail in the outbox");
+    let mail = last_mail_to(&server, "ana@example.com", "Confirm your email address")
+        .await
+        .expect("a confirmation e-mail in the outbox");
     assert!(mail.contains("Subject: Confirm your email address"), "{mail}");
     let link = link_in(&mail, &server);
     assert!(link.starts_with("/en/account/verify?token=dle_"), "{link}");
@@ -295,6 +354,33 @@ pub async fn failed_logins_are_slowed_down(backend: Backend) {
     assert_eq!(other.status(), StatusCode::SEE_OTHER);
 }
 
+/// Behind a trusted proxy each client is throttled by the address the
+/// proxy names in `X-Forwarded-For`, not by the proxy's own address.
+pub async fn throttling_reads_the_client_behind_a_trusted_proxy(backend: Backend) {
+    let server = TestServer::start_with(backend, &["--trusted-proxies", "127.0.0.0/8,::1"]).await;
+    let browser = server.browser();
+    let page = get(&browser, &server, "/en/login").await.text().await.expect("body");
+    let csrf = csrf_of(&page);
+    let attempt = |client_ip: &'static str, n: usize| {
+        let email = format!("nobody{n}@example.com");
+        let form = [("csrf", csrf.clone()), ("email", email), ("password", "not the password".to_owned())];
+        browser.post(server.url("/en/login")).header("x-forwarded-for", client_ip).form(&form).send()
+    };
+    // Different accounts each time, so only the per-address limit counts.
+    for n in 0..20 {
+        let response = attempt("203.0.113.7", n).await.expect("login");
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "attempt {n}");
+    }
+    let blocked = attempt("203.0.113.7", 99).await.expect("login");
+    assert_eq!(blocked.status(), StatusCode::TOO_MANY_REQUESTS, "this client has used its free attempts");
+    let neighbour = attempt("198.51.100.4", 100).await.expect("login");
+    assert_eq!(
+        neighbour.status(),
+        StatusCode::UNAUTHORIZED,
+        "another client behind the same proxy is not blocked"
+    );
+}
+
 pub async fn password_reset_by_emailed_link(backend: Backend) {
     let server = TestServer::start(backend).await;
     let browser = server.browser();
@@ -321,7 +407,6 @@ pub async fn password_reset_by_emailed_link(backend: Backend) {
     .await;
     assert_eq!(unknown.status(), 200);
     let unknown_text = visible_text(&unknown.text().await.expect("body"));
-    assert!(last_mail_to(&server, "nobody@example.com").is_none());
 
     let known = submit(
         &stranger,
@@ -332,7 +417,9 @@ pub async fn password_reset_by_emailed_link(backend: Backend) {
     )
     .await;
     assert_eq!(visible_text(&known.text().await.expect("body")), unknown_text, "the answer reveals nothing");
-    let mail = last_mail_to(&server, "ana@example.com").expect("reset mail");
+    let mail = last_mail_to(&server, "ana@example.com", "Choose a new password").await.expect("reset mail");
+    let outbox = server.dir.path().join("outbox");
+    assert!(newest_mail_to(&outbox, "nobody@example.com").is_none(), "no mail to an unknown address");
     assert!(mail.contains("Subject: Choose a new password"));
     let link = link_in(&mail, &server);
     assert!(link.starts_with("/en/password/reset?token=dle_"), "{link}");

@@ -146,6 +146,8 @@ pub struct TestServer {
     pub dir: TempDir,
     database: Option<String>,
     child: Option<Child>,
+    /// Extra `serve` flags, kept for restarts and second nodes.
+    flags: Vec<String>,
 }
 
 impl TestServer {
@@ -172,6 +174,11 @@ impl TestServer {
 
     /// A server over a copy of the demo store.
     pub async fn start(backend: Backend) -> Self {
+        Self::start_with(backend, &[]).await
+    }
+
+    /// A server over a copy of the demo store, with extra `serve` flags.
+    pub async fn start_with(backend: Backend, flags: &[&str]) -> Self {
         let template = tokio::task::spawn_blocking(move || template(backend)).await.expect("template");
         let dir = TempDir::new().expect("temp dir");
         copy_dir(&template.dir, dir.path());
@@ -188,7 +195,7 @@ impl TestServer {
             }
             None => None,
         };
-        Self::spawn(dir, database, &[]).await
+        Self::spawn(dir, database, flags).await
     }
 
     /// A server over an empty store, with extra `serve` flags.
@@ -213,7 +220,8 @@ impl TestServer {
             .timeout(Duration::from_secs(30))
             .build()
             .expect("http client");
-        Self { base, client, dir, database, child: Some(child) }
+        let flags = flags.iter().map(|f| (*f).to_owned()).collect();
+        Self { base, client, dir, database, child: Some(child), flags }
     }
 
     /// Stops the server abruptly (as a crash would) and starts it again
@@ -222,15 +230,17 @@ impl TestServer {
         if let Some(mut child) = self.child.take() {
             let _ = child.kill().await;
         }
+        let flags: Vec<&str> = self.flags.iter().map(String::as_str).collect();
         let (base, child) =
-            launch(self.dir.path(), self.database.as_deref(), &[], "server-restarted.log").await;
+            launch(self.dir.path(), self.database.as_deref(), &flags, "server-restarted.log").await;
         self.base = base;
         self.child = Some(child);
     }
 
     /// A second server process over the same store (another "node").
     pub async fn second_node(&self) -> (String, Child) {
-        launch(self.dir.path(), self.database.as_deref(), &[], "server-second.log").await
+        let flags: Vec<&str> = self.flags.iter().map(String::as_str).collect();
+        launch(self.dir.path(), self.database.as_deref(), &flags, "server-second.log").await
     }
 }
 
@@ -287,6 +297,18 @@ impl TestServer {
         let body = response.text().await.expect("body");
         assert_eq!(status, 200, "GET {path} answered {status}:\n{}", &body[..body.len().min(2000)]);
         body
+    }
+
+    /// Waits (up to 30 s) until the server's log mentions `text`.
+    pub async fn wait_for_log(&self, text: &str) {
+        let log = self.dir.path().join("server.log");
+        for _ in 0..300 {
+            if std::fs::read_to_string(&log).is_ok_and(|l| l.contains(text)) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the server never logged {text:?}");
     }
 
     pub fn take_child(&mut self) -> Child {
@@ -380,4 +402,93 @@ pub fn visible_text(html: &str) -> String {
 pub fn testdata() -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/testdata");
     dir.is_dir().then_some(dir)
+}
+
+/// A Python that can import `module` (the test tools of
+/// `tests/python/requirements.txt`, which `scripts/test` installs into
+/// `target/test-venv`). When there is none the test is skipped and says so,
+/// unless `DATELINE_TEST_REQUIRE_TOOLS=1` (set by `scripts/test`, so CI
+/// never passes a skipped test): then it fails.
+pub fn python_with(module: &str, test: &str) -> Option<PathBuf> {
+    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/test-venv/bin/python");
+    let candidates =
+        [std::env::var_os("DATELINE_TEST_PYTHON").map(PathBuf::from), Some(venv), Some("python3".into())];
+    for python in candidates.into_iter().flatten() {
+        let imports = std::process::Command::new(&python)
+            .args(["-c", &format!("import {module}")])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|status| status.success());
+        if imports {
+            return Some(python);
+        }
+    }
+    assert!(
+        std::env::var("DATELINE_TEST_REQUIRE_TOOLS").as_deref() != Ok("1"),
+        "{test}: the Python module {module} is missing (pip install -r tests/python/requirements.txt)"
+    );
+    eprintln!("SKIPPED {test}: the Python module {module} is missing; ./scripts/test installs it");
+    None
+}
+
+/// A port nothing listens on right now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("free port").port()
+}
+
+/// Waits until something accepts connections on the port.
+pub async fn wait_for_port(port: u16, what: &str) {
+    for _ in 0..300 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{what} did not start listening on port {port}");
+}
+
+/// A real SMTP server (aiosmtpd) on loopback that keeps every message it
+/// accepts in a maildir.
+pub struct SmtpSink {
+    pub dir: TempDir,
+    child: Child,
+}
+
+impl SmtpSink {
+    pub async fn start(python: &Path, port: u16) -> Self {
+        let dir = TempDir::new().expect("temp dir");
+        let maildir = dir.path().join("mail");
+        let child = Command::new(python)
+            .args([
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                &format!("127.0.0.1:{port}"),
+                "-c",
+                "aiosmtpd.handlers.Mailbox",
+            ])
+            .arg(&maildir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("start aiosmtpd");
+        wait_for_port(port, "aiosmtpd").await;
+        Self { dir, child }
+    }
+
+    /// The raw text of every message received so far.
+    pub fn messages(&self) -> Vec<String> {
+        let new = self.dir.path().join("mail/new");
+        let Ok(entries) = std::fs::read_dir(new) else { return Vec::new() };
+        entries.filter_map(Result::ok).filter_map(|e| std::fs::read_to_string(e.path()).ok()).collect()
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.start_kill();
+    }
 }

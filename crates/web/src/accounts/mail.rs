@@ -1,14 +1,26 @@
-//! Outgoing mail. By default every message is written as an `.eml` file
-//! (RFC 5322, built by `lettre`) to the data directory's `outbox/`, so
-//! nothing needs a network; SMTP delivery comes with the newsletter work.
+//! Outgoing mail. Handlers never send directly: [`queue_mail`] puts the
+//! message in the jobs table and the job runner delivers it with retries
+//! (so an SMTP outage delays mail but loses none, and a request never waits
+//! on a mail server). Delivery goes through SMTP when `smtp_url` is set;
+//! otherwise each message is written as an `.eml` file (RFC 5322, built by
+//! `lettre`) to the data directory's `outbox/`, so nothing needs a network.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use async_trait::async_trait;
-use lettre::Message;
+use lettre::message::Mailbox;
 use lettre::message::header::ContentType;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
 
-#[derive(Debug, Clone)]
+use crate::AppState;
+
+/// Job kind: payload is an [`OutgoingMail`] as JSON; cleared once sent.
+pub const SEND_MAIL: &str = "send_mail";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct OutgoingMail {
     pub to: String,
     pub subject: String,
@@ -23,11 +35,46 @@ pub enum MailError {
     Build(String),
     #[error("could not write the message: {0}")]
     Io(#[from] std::io::Error),
+    #[error("invalid SMTP URL: {0}")]
+    Url(String),
+    /// `permanent` when the server refused for good (a 5xx reply, such as
+    /// an unknown mailbox): retrying would not help.
+    #[error("SMTP delivery failed: {message}")]
+    Smtp { permanent: bool, message: String },
+}
+
+impl MailError {
+    /// True when a retry cannot succeed.
+    pub fn is_permanent(&self) -> bool {
+        matches!(self, Self::Address(_) | Self::Build(_) | Self::Smtp { permanent: true, .. })
+    }
 }
 
 #[async_trait]
 pub trait Mailer: Send + Sync + std::fmt::Debug + 'static {
     async fn send(&self, mail: OutgoingMail) -> Result<(), MailError>;
+}
+
+/// Puts a message in the queue; the job runner sends it within about a second.
+pub async fn queue_mail(state: &AppState, mail: &OutgoingMail) -> Result<(), dateline_store::StoreError> {
+    let payload = serde_json::to_string(mail).unwrap_or_default();
+    state.store.enqueue_job(SEND_MAIL, &payload, OffsetDateTime::now_utc()).await?;
+    Ok(())
+}
+
+fn mailbox(address: &str) -> Result<Mailbox, MailError> {
+    address.parse().map_err(|e| MailError::Address(format!("{address}: {e}")))
+}
+
+fn build(from: &Mailbox, mail: OutgoingMail) -> Result<Message, MailError> {
+    Message::builder()
+        .from(from.clone())
+        .message_id(None)
+        .to(mailbox(&mail.to)?)
+        .subject(mail.subject)
+        .header(ContentType::TEXT_PLAIN)
+        .body(mail.text)
+        .map_err(|e| MailError::Build(e.to_string()))
 }
 
 /// Writes each message to `<dir>/<time>-<random>.eml`.
@@ -46,21 +93,57 @@ impl OutboxMailer {
 #[async_trait]
 impl Mailer for OutboxMailer {
     async fn send(&self, mail: OutgoingMail) -> Result<(), MailError> {
-        let message = Message::builder()
-            .from(self.from.parse().map_err(|e| MailError::Address(format!("{}: {e}", self.from)))?)
-            .to(mail.to.parse().map_err(|e| MailError::Address(format!("{}: {e}", mail.to)))?)
-            .subject(mail.subject)
-            .header(ContentType::TEXT_PLAIN)
-            .body(mail.text)
-            .map_err(|e| MailError::Build(e.to_string()))?;
-        let bytes = message.formatted();
+        let to = mail.to.clone();
+        let bytes = build(&mailbox(&self.from)?, mail)?.formatted();
         tokio::fs::create_dir_all(&self.dir).await?;
-        let stamp = time::OffsetDateTime::now_utc().unix_timestamp_nanos();
+        let stamp = OffsetDateTime::now_utc().unix_timestamp_nanos();
         let name = format!("{stamp}-{}.eml", &super::secrets::new_secret("")[..8]);
         let partial = self.dir.join(format!("{name}.partial"));
         tokio::fs::write(&partial, bytes).await?;
         tokio::fs::rename(&partial, self.dir.join(&name)).await?;
-        tracing::info!(to = %mail.to, file = %name, "mail written to the outbox");
+        tracing::info!(%to, file = %name, "mail written to the outbox");
         Ok(())
+    }
+}
+
+/// Delivers through an SMTP server named by a URL, as `lettre` reads them:
+/// `smtp://host:25` (plain), `smtp://user:pass@host:587?tls=required`
+/// (STARTTLS), `smtps://user:pass@host:465` (TLS from the start). TLS uses
+/// rustls with the system's root certificates.
+#[derive(Clone)]
+pub struct SmtpMailer {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+}
+
+impl std::fmt::Debug for SmtpMailer {
+    /// The URL may hold a password; show neither.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpMailer").field("from", &self.from.to_string()).finish_non_exhaustive()
+    }
+}
+
+impl SmtpMailer {
+    pub fn from_url(url: &str, from: &str) -> Result<Self, MailError> {
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+            .map_err(|e| MailError::Url(e.to_string()))?
+            .timeout(Some(Duration::from_secs(30)))
+            .build();
+        Ok(Self { transport, from: mailbox(from)? })
+    }
+}
+
+#[async_trait]
+impl Mailer for SmtpMailer {
+    async fn send(&self, mail: OutgoingMail) -> Result<(), MailError> {
+        let to = mail.to.clone();
+        let message = build(&self.from, mail)?;
+        match self.transport.send(message).await {
+            Ok(response) => {
+                tracing::info!(%to, code = %response.code(), "mail handed to the SMTP server");
+                Ok(())
+            }
+            Err(e) => Err(MailError::Smtp { permanent: e.is_permanent(), message: e.to_string() }),
+        }
     }
 }

@@ -2,11 +2,9 @@
 //! reader's input and a message next to the field on a mistake; every POST
 //! checks the CSRF token; nothing here is cached.
 
-use std::net::SocketAddr;
-
 use askama::Template;
 use axum::Form;
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::CookieJar;
@@ -16,11 +14,12 @@ use fluent_bundle::FluentArgs;
 use serde::Deserialize;
 use time::{Duration, OffsetDateTime};
 
-use super::mail::OutgoingMail;
+use super::mail::{OutgoingMail, queue_mail};
 use super::secrets::{new_secret, secret_hash};
 use super::session::{CurrentUser, SESSION_LIFETIME, removal_cookie, session_cookie};
 use super::{csrf, passwords, throttle};
 use crate::AppState;
+use crate::client_addr::ClientAddr;
 use crate::error::PageError;
 use crate::i18n::Locale;
 use crate::public::{MessageTemplate, edition_from};
@@ -138,10 +137,7 @@ async fn send_link(
         subject: t.get(subject).into_owned(),
         text: t.format(body, Some(&args(&[("name", &user.display_name), ("link", &link)]))).into_owned(),
     };
-    if let Err(error) = state.mailer.send(mail).await {
-        tracing::error!(%error, user = user.id, "could not send an account e-mail");
-    }
-    Ok(())
+    queue_mail(state, &mail).await
 }
 
 // ----- log in, log out -----
@@ -224,7 +220,7 @@ pub struct LoginForm {
 pub async fn login(
     State(state): State<AppState>,
     Path(code): Path<String>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(client): ClientAddr,
     jar: CookieJar,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, PageError> {
@@ -236,7 +232,7 @@ pub async fn login(
     let now = OffsetDateTime::now_utc();
     let subjects = [
         (throttle::account_subject(&email), throttle::FREE_ACCOUNT_FAILURES),
-        (throttle::address_subject(peer.ip()), throttle::FREE_ADDRESS_FAILURES),
+        (throttle::address_subject(client), throttle::FREE_ADDRESS_FAILURES),
     ];
     if let Some(wait) = throttle::wait_needed(state.store.as_ref(), &subjects, now).await? {
         let message =
@@ -265,7 +261,7 @@ pub async fn login(
         for (subject, _) in &subjects {
             state.store.record_login_failure(subject, now).await?;
         }
-        tracing::info!(address = %peer.ip(), "failed login");
+        tracing::info!(address = %client, "failed login");
         let message = Some(t.get("login-failed").into_owned());
         return login_page(&state, jar, &edition, StatusCode::UNAUTHORIZED, next, form.email, message);
     };
