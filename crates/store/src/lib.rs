@@ -42,7 +42,9 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
 
     async fn editions(&self) -> Result<Vec<Edition>, StoreError>;
     async fn sections(&self) -> Result<Vec<Section>, StoreError>;
+    /// `Conflict` when the code is taken.
     async fn create_edition(&self, new: &NewEdition) -> Result<Edition, StoreError>;
+    async fn update_edition(&self, id: i64, changes: &EditionChanges) -> Result<(), StoreError>;
     async fn create_section(&self, new: &NewSection) -> Result<Section, StoreError>;
     async fn update_section(
         &self,

@@ -29,6 +29,18 @@ pub struct NewEdition {
     pub position: i32,
 }
 
+/// What an administrator may change about an existing edition (its code
+/// is part of every URL and stays).
+#[derive(Debug, Clone)]
+pub struct EditionChanges {
+    pub language: String,
+    pub name: String,
+    pub direction: TextDirection,
+    pub position: i32,
+    /// Makes this the default edition (the previous one stops being it).
+    pub make_default: bool,
+}
+
 /// A section of one edition ("World", "Sport"), with the one-line
 /// description shown under its name.
 #[derive(Debug, Clone, serde::Serialize)]

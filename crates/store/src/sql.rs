@@ -20,7 +20,7 @@ macro_rules! sql_store_impl {
             use ::sqlx::Row as _;
             use $crate::{
                 ApiToken, Article, ArticleCard, ArticleQuery, AuditEntry, Author, Edition, EmailTokenPurpose,
-                ImageRef, Job, MediaItem, NewArticle, NewAuthor, NewEdition, NewMedia, NewSection, NewUser, NewsroomQuery,
+                ImageRef, Job, MediaItem, NewArticle, NewAuthor, NewEdition, EditionChanges, NewMedia, NewSection, NewUser, NewsroomQuery,
                 NewsroomRow, Rendition, RevisionInfo, Section, StoreError, Tag, TranslationLink, User,
                 UserCredentials,
             };
@@ -417,6 +417,38 @@ macro_rules! sql_store_impl {
                     .await
                     .map_err(db_err)?;
                     edition_from_row(&row)
+                }
+
+                async fn update_edition(&self, id: i64, changes: &EditionChanges) -> Result<(), StoreError> {
+                    let mut tx = self.pool.begin().await.map_err(db_err)?;
+                    if changes.make_default {
+                        // One default at a time (a partial unique index says so).
+                        ::sqlx::query::<Db>("UPDATE editions SET is_default = $1 WHERE id <> $2 AND is_default = $3")
+                            .bind(false)
+                            .bind(id)
+                            .bind(true)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(db_err)?;
+                        ::sqlx::query::<Db>("UPDATE editions SET is_default = $1 WHERE id = $2")
+                            .bind(true)
+                            .bind(id)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(db_err)?;
+                    }
+                    ::sqlx::query::<Db>(
+                        "UPDATE editions SET language = $1, name = $2, direction = $3, position = $4 WHERE id = $5",
+                    )
+                    .bind(changes.language.clone())
+                    .bind(changes.name.clone())
+                    .bind(changes.direction.as_str())
+                    .bind(changes.position)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                    tx.commit().await.map_err(db_err)
                 }
 
                 async fn create_section(&self, new: &NewSection) -> Result<Section, StoreError> {

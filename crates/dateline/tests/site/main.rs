@@ -81,5 +81,6 @@ backend_tests!(
     newsroom::scheduled_publishing_fires_once,
     newsroom::admins_set_roles,
     newsroom::admins_manage_sections,
+    newsroom::admins_manage_editions,
     api_write::tokens_write_and_publish_articles,
 );

@@ -608,3 +608,72 @@ pub async fn admins_manage_sections(backend: Backend) {
     let audit = get(&admin, &server, "/newsroom/audit").await.text().await.expect("audit");
     assert!(audit.contains("section.create") && audit.contains("section.update"));
 }
+
+pub async fn admins_manage_editions(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let admin = staff(&server, "admin@example.com", "admin", &[]).await;
+    let editor = staff(&server, "ed@example.com", "editor", &[]).await;
+    assert_eq!(get(&editor, &server, "/newsroom/editions").await.status(), StatusCode::FORBIDDEN);
+    let page = get(&admin, &server, "/newsroom/editions").await.text().await.expect("editions");
+    assert!(page.contains("href=\"/newsroom/editions\""), "admins see the link in the bar");
+    let csrf = csrf_of(&page);
+    let post = |fields: Vec<(&'static str, String)>| {
+        let mut form = vec![("csrf", csrf.clone())];
+        form.extend(fields);
+        let request = admin.post(server.url("/newsroom/editions")).form(&form);
+        async move { request.send().await.expect("POST") }
+    };
+    let add = |code: &'static str, language: &'static str, name: &'static str| {
+        post(vec![
+            ("id", String::new()),
+            ("code", code.into()),
+            ("language", language.into()),
+            ("name", name.into()),
+            ("direction", "ltr".into()),
+            ("position", "30".into()),
+        ])
+    };
+
+    let bad = add("Deutsch", "de", "Deutsch").await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = bad.text().await.expect("body");
+    assert!(visible_text(&html).contains("An edition code is a language code"), "{}", visible_text(&html));
+    assert!(html.contains("value=\"Deutsch\""), "typed input is kept");
+    assert_eq!(add("de", "not a language!", "Deutsch").await.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(add("de", "de", "").await.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let taken = add("en", "en", "English again").await;
+    assert_eq!(taken.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(visible_text(&taken.text().await.expect("body")).contains("already exists"));
+
+    let added = add("de", "de-de", "Deutsch").await;
+    assert_eq!(added.status(), StatusCode::SEE_OTHER);
+    let front = server.page("/de/").await;
+    assert!(front.contains("lang=\"de-DE\""), "the language tag is stored in canonical form");
+    let page = get(&admin, &server, "/newsroom/editions").await.text().await.expect("editions");
+    assert!(visible_text(&page).contains("No interface translation exists for this language yet"));
+
+    // Make it the default edition: the root now sends unknown languages there.
+    let row = page.split("<tr>").find(|row| row.contains("<code>/de/</code>")).expect("the new row");
+    let id = row.split("name=\"id\" value=\"").nth(1).and_then(|r| r.split('"').next()).expect("id");
+    let changed = post(vec![
+        ("id", id.to_owned()),
+        ("language", "de".into()),
+        ("name", "Deutsche Ausgabe".into()),
+        ("direction", "ltr".into()),
+        ("position", "5".into()),
+        ("make_default", "1".into()),
+    ])
+    .await;
+    assert_eq!(changed.status(), StatusCode::SEE_OTHER);
+    let root =
+        server.client.get(server.url("/")).header("accept-language", "ja").send().await.expect("GET /");
+    assert_eq!(root.headers()["location"], "/de/", "the new default edition");
+    let page = get(&admin, &server, "/newsroom/editions").await.text().await.expect("editions");
+    assert_eq!(page.matches("· default").count(), 1, "one default edition");
+    assert!(
+        server.page("/en/").await.contains("Deutsche Ausgabe"),
+        "the edition switcher shows the new name"
+    );
+    let audit = get(&admin, &server, "/newsroom/audit").await.text().await.expect("audit");
+    assert!(audit.contains("edition.create") && audit.contains("edition.update"));
+}

@@ -10,12 +10,14 @@
 //! - [`revisions`]: compare any two revisions, load an old one back;
 //! - [`audit`]: the audit log;
 //! - [`users`]: administrators set roles and edition limits;
-//! - [`sections`]: administrators add and edit sections.
+//! - [`sections`]: administrators add and edit sections;
+//! - [`editions`]: administrators add and edit language editions.
 //!
 //! The newsroom speaks the staff member's language (English or Russian, by
 //! `Accept-Language`). Pages are never cached.
 
 pub mod audit;
+pub mod editions;
 pub mod editor;
 pub mod list;
 pub mod permissions;
@@ -46,6 +48,7 @@ pub fn routes() -> Router<AppState> {
         .route("/newsroom/audit", get(audit::audit_log))
         .route("/newsroom/users", get(users::users).post(users::set_role))
         .route("/newsroom/sections", get(sections::sections).post(sections::save_section))
+        .route("/newsroom/editions", get(editions::editions).post(editions::save_edition))
         .layer(tower_http::csrf::CsrfLayer::new())
 }
 
@@ -107,6 +110,10 @@ pub struct NewsroomFrame<'a> {
     pub site_name: String,
     pub home_href: String,
     pub csrf: String,
+    /// Shows the administration links.
+    pub is_admin: bool,
+    /// Shows the audit-log link (editors and admins).
+    pub sees_audit: bool,
 }
 
 impl<'a> NewsroomFrame<'a> {
@@ -126,6 +133,8 @@ impl<'a> NewsroomFrame<'a> {
             site_name: state.config.site_name.clone(),
             home_href: home,
             csrf,
+            is_admin: user.role == dateline_core::Role::Admin,
+            sees_audit: user.role >= dateline_core::Role::Editor,
             t,
         }
     }

@@ -39,7 +39,7 @@ struct SectionsTemplate<'a> {
 
 #[derive(Debug, serde::Deserialize)]
 pub struct DoneQuery {
-    done: Option<String>,
+    pub done: Option<String>,
 }
 
 async fn render(
