@@ -232,6 +232,37 @@ test("an expired session does not lose the editor's typed text", async () => {
   await context.close();
 });
 
+test("the editor autosaves to the server, so another computer gets the text back", async () => {
+  execFileSync(binary, ["user", "add", "--email", "desk@example.com", "--role", "editor", "--data-dir", dataDir], {
+    input: "desk passphrase\n",
+    env: { ...process.env, DATELINE_LOG: "warn" },
+  });
+  const logIn = async (page) => {
+    await page.getByLabel("Email address").fill("desk@example.com");
+    await page.getByLabel("Password").fill("desk passphrase");
+    await page.getByRole("button", { name: "Log in" }).click();
+    await page.waitForURL(base + "/newsroom/articles/new");
+  };
+  const office = await browser.newContext();
+  const first = await openPage(office, "/en/login?next=%2Fnewsroom%2Farticles%2Fnew");
+  await logIn(first.page);
+  await first.page.getByLabel("Headline").fill("Storm closes the northern pass");
+  await first.page.getByLabel("Body (Markdown)").fill("Snowploughs wait for the wind to drop.");
+  await first.page.getByText("Draft autosaved at").waitFor({ timeout: 15000 });
+  await office.close(); // the laptop is closed without saving
+
+  const home = await browser.newContext();
+  const second = await openPage(home, "/en/login?next=%2Fnewsroom%2Farticles%2Fnew");
+  await logIn(second.page);
+  await second.page.getByText("An autosaved version of this form").waitFor();
+  await second.page.getByRole("link", { name: "Restore it" }).click();
+  assert.equal(await second.page.getByLabel("Headline").inputValue(), "Storm closes the northern pass");
+  assert.equal(await second.page.getByLabel("Body (Markdown)").inputValue(), "Snowploughs wait for the wind to drop.");
+  assert.deepEqual(second.problems, []);
+  assert.deepEqual(first.problems, []);
+  await home.close();
+});
+
 test("pages fit a phone screen and have no serious accessibility problems", async () => {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, bypassCSP: true });
   const { page } = await openPage(context, "/en/");

@@ -124,6 +124,25 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// The shared content version, which other nodes' writes bump too.
     async fn content_version(&self) -> Result<i64, StoreError>;
 
+    // ----- editor autosave -----
+
+    /// Keeps what `user_id` typed into the form `article_key` (an article
+    /// id, or `new`), replacing the previous copy.
+    async fn save_autosave(
+        &self,
+        user_id: i64,
+        article_key: &str,
+        fields: &str,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+    /// The kept copy and when it was made.
+    async fn autosave(
+        &self,
+        user_id: i64,
+        article_key: &str,
+    ) -> Result<Option<(String, OffsetDateTime)>, StoreError>;
+    async fn delete_autosave(&self, user_id: i64, article_key: &str) -> Result<(), StoreError>;
+
     // ----- background jobs -----
 
     async fn enqueue_job(&self, kind: &str, payload: &str, run_at: OffsetDateTime)

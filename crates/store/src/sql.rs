@@ -856,6 +856,54 @@ macro_rules! sql_store_impl {
                     row.try_get("version").map_err(db_err)
                 }
 
+                async fn save_autosave(
+                    &self,
+                    user_id: i64,
+                    article_key: &str,
+                    fields: &str,
+                    at: ::time::OffsetDateTime,
+                ) -> Result<(), StoreError> {
+                    ::sqlx::query::<Db>(
+                        "INSERT INTO autosaves (user_id, article_key, fields, saved_at) VALUES ($1, $2, $3, $4) \
+                         ON CONFLICT (user_id, article_key) DO UPDATE SET fields = excluded.fields, saved_at = excluded.saved_at",
+                    )
+                    .bind(user_id)
+                    .bind(article_key.to_owned())
+                    .bind(fields.to_owned())
+                    .bind(whole_seconds(at))
+                    .execute(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                    Ok(())
+                }
+
+                async fn autosave(
+                    &self,
+                    user_id: i64,
+                    article_key: &str,
+                ) -> Result<Option<(String, ::time::OffsetDateTime)>, StoreError> {
+                    let row = ::sqlx::query::<Db>(
+                        "SELECT fields, saved_at FROM autosaves WHERE user_id = $1 AND article_key = $2",
+                    )
+                    .bind(user_id)
+                    .bind(article_key.to_owned())
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                    row.map(|row| Ok((row.try_get("fields").map_err(db_err)?, row.try_get("saved_at").map_err(db_err)?)))
+                        .transpose()
+                }
+
+                async fn delete_autosave(&self, user_id: i64, article_key: &str) -> Result<(), StoreError> {
+                    ::sqlx::query::<Db>("DELETE FROM autosaves WHERE user_id = $1 AND article_key = $2")
+                        .bind(user_id)
+                        .bind(article_key.to_owned())
+                        .execute(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                    Ok(())
+                }
+
                 async fn enqueue_job(
                     &self,
                     kind: &str,

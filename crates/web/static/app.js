@@ -10,6 +10,8 @@
 // 3. Newsroom editor: keeps a copy of the typed text in localStorage while
 //    typing, so nothing is lost when a session expires or the browser
 //    closes; a later visit offers to restore it. A successful save clears it.
+//    It also autosaves to the server (the form posted with action=autosave)
+//    a few seconds after typing stops, and says so in a status line.
 (function () {
   "use strict";
 
@@ -271,6 +273,7 @@
     };
     form.addEventListener("input", later);
     form.addEventListener("change", later);
+    setUpServerAutosave(form);
     form.addEventListener("submit", function () {
       save();
       try {
@@ -278,6 +281,59 @@
       } catch (e) {
         /* nothing to clean up later then */
       }
+    });
+  }
+
+  function setUpServerAutosave(form) {
+    var status = form.querySelector(".autosave-status");
+    if (!status || !window.fetch || !window.FormData) return;
+    var timer = null;
+    var inFlight = false;
+    var again = false;
+    var send = function () {
+      if (inFlight) {
+        again = true;
+        return;
+      }
+      inFlight = true;
+      var data = new FormData(form);
+      data.set("action", "autosave");
+      window
+        .fetch(form.getAttribute("action"), {
+          method: "POST",
+          body: new URLSearchParams(data),
+          credentials: "same-origin",
+          redirect: "manual"
+        })
+        .then(function (response) {
+          if (response.status === 204) {
+            var now = new Date().toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit" });
+            status.textContent = form.dataset.autosaveSaved + " " + now;
+            status.classList.remove("autosave-status--failed");
+          } else {
+            throw new Error("autosave answered " + response.status);
+          }
+        })
+        .catch(function () {
+          status.textContent = form.dataset.autosaveFailed;
+          status.classList.add("autosave-status--failed");
+        })
+        .then(function () {
+          inFlight = false;
+          if (again) {
+            again = false;
+            send();
+          }
+        });
+    };
+    var later = function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(send, 3000);
+    };
+    form.addEventListener("input", later);
+    form.addEventListener("change", later);
+    form.addEventListener("submit", function () {
+      window.clearTimeout(timer);
     });
   }
 

@@ -82,5 +82,6 @@ backend_tests!(
     newsroom::admins_set_roles,
     newsroom::admins_manage_sections,
     newsroom::admins_manage_editions,
+    newsroom::autosave_keeps_typed_text_apart,
     api_write::tokens_write_and_publish_articles,
 );

@@ -677,3 +677,77 @@ pub async fn admins_manage_editions(backend: Backend) {
     let audit = get(&admin, &server, "/newsroom/audit").await.text().await.expect("audit");
     assert!(audit.contains("edition.create") && audit.contains("edition.update"));
 }
+
+/// Autosave keeps what was typed apart from the article: no revision, no
+/// public change; the editor offers it back (without JavaScript too), and a
+/// real save or "discard" ends it.
+pub async fn autosave_keeps_typed_text_apart(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let editor = staff(&server, "ed@example.com", "editor", &["en"]).await;
+    let story = Story { headline: "Harbour talks resume", body: "Talks resumed at dawn.", tags: "ports" };
+    let created = create(&server, &editor, &story, "save").await;
+    assert_eq!(created.status(), StatusCode::SEE_OTHER);
+    let path = location(&created).split('?').next().expect("path").to_owned();
+    let before = get(&editor, &server, &path).await.text().await.expect("editor");
+    let revisions = before.matches("/revisions/").count();
+    assert!(!before.contains("An autosaved version"));
+
+    let typed = "Harbour talks resume after a night of calls";
+    let autosaved = resubmit(&server, &editor, &path, "autosave", &[("headline", typed)]).await;
+    assert_eq!(autosaved.status(), StatusCode::NO_CONTENT);
+    let page = get(&editor, &server, &path).await.text().await.expect("editor");
+    assert!(visible_text(&page).contains("An autosaved version of this form"), "the editor offers it");
+    assert!(page.contains("value=\"Harbour talks resume\""), "the form still shows the stored article");
+    assert_eq!(page.matches("/revisions/").count(), revisions, "an autosave is not a revision");
+
+    let restored =
+        get(&editor, &server, &format!("{path}?restore=autosave")).await.text().await.expect("editor");
+    assert!(restored.contains(&format!("value=\"{typed}\"")), "restore fills the form");
+    assert!(visible_text(&restored).contains("The autosaved text is back in the form"));
+
+    let discard = editor
+        .post(server.url(&path))
+        .form(&[("csrf", csrf_of(&page).as_str()), ("action", "discard_autosave")])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(discard.status(), StatusCode::SEE_OTHER);
+    assert!(
+        !get(&editor, &server, &path).await.text().await.expect("editor").contains("An autosaved version")
+    );
+
+    resubmit(&server, &editor, &path, "autosave", &[("headline", typed)]).await;
+    let saved = resubmit(&server, &editor, &path, "save", &[("headline", "Harbour talks go on")]).await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let page = get(&editor, &server, &path).await.text().await.expect("editor");
+    assert!(!page.contains("An autosaved version"), "a real save ends the autosave");
+
+    // A new, never-saved article is kept too, for its author only.
+    let new_form = get(&editor, &server, "/newsroom/articles/new").await.text().await.expect("new");
+    let kept = editor
+        .post(server.url("/newsroom/articles/new"))
+        .form(&[("csrf", csrf_of(&new_form).as_str()), ("action", "autosave"), ("headline", "Unsaved scoop")])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(kept.status(), StatusCode::NO_CONTENT);
+    let new_form = get(&editor, &server, "/newsroom/articles/new").await.text().await.expect("new");
+    assert!(visible_text(&new_form).contains("An autosaved version"));
+    let restored =
+        get(&editor, &server, "/newsroom/articles/new?restore=autosave").await.text().await.expect("new");
+    assert!(restored.contains("value=\"Unsaved scoop\""));
+    let colleague = staff(&server, "other@example.com", "editor", &["en"]).await;
+    let theirs = get(&colleague, &server, "/newsroom/articles/new").await.text().await.expect("new");
+    assert!(!theirs.contains("An autosaved version"), "autosaves are per person");
+
+    // Autosave is still an edit: the same permission rules apply.
+    let contributor = staff(&server, "c@example.com", "contributor", &[]).await;
+    let page = get(&contributor, &server, "/newsroom/articles/new").await.text().await.expect("new");
+    let refused = contributor
+        .post(server.url(&path))
+        .form(&[("csrf", csrf_of(&page).as_str()), ("action", "autosave"), ("headline", "Hijack")])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+}

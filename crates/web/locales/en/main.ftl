@@ -282,3 +282,7 @@ error-edition-code = An edition code is a language code such as en, ru or pt-br 
 error-edition-taken = An edition with this code already exists.
 error-edition-language = Enter a language tag such as en, ru, pt-BR or ar.
 error-edition-name = An edition name has 1 to 80 characters.
+autosave-found = An autosaved version of this form, newer than what is stored, was kept from
+autosave-restored = The autosaved text is back in the form. Save to keep it.
+autosave-saved = Draft autosaved at
+autosave-failed = Not autosaved to the server (is the session still open?). Your text is kept in this browser.

@@ -7,11 +7,19 @@
 //! already published), `unpublish` (→ 410 for readers) and `draft` (back to
 //! draft). A mistake re-renders the form with the typed text and a message
 //! next to each field; nothing typed is lost.
+//!
+//! Autosave: while someone types, the page's script posts the form with
+//! `action=autosave` every few seconds; the text is kept per person and
+//! form in `autosaves` (never in the article or its revisions) and a real
+//! save deletes it. Opening the editor when a kept copy differs from the
+//! stored article offers to restore it (`?restore=autosave`) or discard it;
+//! both work without JavaScript. The browser also keeps its own copy in
+//! localStorage, for when the server cannot be reached at all.
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse as _, Response};
 use axum_extra::extract::{CookieJar, Form};
 use dateline_core::ArticleStatus;
 use dateline_store::{Article, User};
@@ -155,6 +163,30 @@ struct EditorTemplate<'a> {
     revisions: Vec<RevisionLine>,
     article_id: Option<i64>,
     preview: Option<String>,
+    /// A kept autosave that differs from what the form shows.
+    autosave: Option<AutosaveNotice>,
+}
+
+#[derive(Debug)]
+pub struct AutosaveNotice {
+    pub time_iso: String,
+    pub time_label: String,
+    pub restore_href: String,
+}
+
+/// The autosave key of an editor form: the article id, or `new`.
+fn autosave_key(article: Option<&Article>) -> String {
+    article.map_or_else(|| "new".to_owned(), |a| a.card.id.to_string())
+}
+
+/// The kept autosave of this form, if it parses.
+async fn kept_autosave(
+    state: &AppState,
+    user: &User,
+    article: Option<&Article>,
+) -> Result<Option<(ArticleForm, OffsetDateTime)>, PageError> {
+    let kept = state.store.autosave(user.id, &autosave_key(article)).await?;
+    Ok(kept.and_then(|(fields, at)| serde_json::from_str::<ArticleForm>(&fields).ok().map(|form| (form, at))))
 }
 
 impl EditorTemplate<'_> {
@@ -178,6 +210,8 @@ struct EditorContext<'a> {
     jar: CookieJar,
     /// The body rendered as readers will see it, for the `preview` action.
     preview: Option<String>,
+    /// Offer a kept autosave (on a fresh GET, not after a failed save).
+    offer_autosave: bool,
 }
 
 async fn render_editor(
@@ -188,7 +222,23 @@ async fn render_editor(
     errors: FieldErrors,
     message: Option<String>,
 ) -> Result<Response, PageError> {
-    let EditorContext { state, t, user, jar, preview } = cx;
+    let EditorContext { state, t, user, jar, preview, offer_autosave } = cx;
+    let autosave = match kept_autosave(state, user, article).await? {
+        Some((kept, at))
+            if offer_autosave && serde_json::to_string(&kept).ok() != serde_json::to_string(&form).ok() =>
+        {
+            let base = article.map_or_else(
+                || "/newsroom/articles/new".to_owned(),
+                |a| format!("/newsroom/articles/{}", a.card.id),
+            );
+            Some(AutosaveNotice {
+                time_iso: iso(at),
+                time_label: t.date_time(at),
+                restore_href: format!("{base}?restore=autosave"),
+            })
+        }
+        _ => None,
+    };
     let directory = state.directory();
     let edition_id: Option<i64> = form.edition.parse().ok();
     let section_id: Option<i64> = form.section.parse().ok();
@@ -256,6 +306,7 @@ async fn render_editor(
         revisions,
         article_id: article.map(|a| a.card.id),
         preview,
+        autosave,
     };
     Ok(no_store_page(status, jar, template.render()?))
 }
@@ -263,6 +314,8 @@ async fn render_editor(
 #[derive(Debug, serde::Deserialize)]
 pub struct NewQuery {
     edition: Option<String>,
+    /// `autosave` fills the form from the kept autosave.
+    restore: Option<String>,
 }
 
 /// `GET /newsroom/articles/new`.
@@ -280,18 +333,32 @@ pub async fn new_form(
         .and_then(|e| e.parse::<i64>().ok())
         .filter(|id| directory.edition_by_id(*id).is_some())
         .or_else(|| directory.editions().iter().find(|e| permissions::in_edition(&user, e.id)).map(|e| e.id));
-    let form = ArticleForm {
+    let mut form = ArticleForm {
         edition: edition.map(|e| e.to_string()).unwrap_or_default(),
         agency: state.config.agency.clone(),
         ..ArticleForm::default()
     };
+    let mut message = None;
+    if query.restore.as_deref() == Some("autosave")
+        && let Some((kept, _)) = kept_autosave(&state, &user, None).await?
+    {
+        form = kept;
+        message = Some(t.get("autosave-restored").into_owned());
+    }
     render_editor(
-        EditorContext { state: &state, t, user: &user, jar, preview: None },
+        EditorContext {
+            state: &state,
+            t,
+            user: &user,
+            jar,
+            preview: None,
+            offer_autosave: message.is_none(),
+        },
         StatusCode::OK,
         None,
         form,
         FieldErrors::default(),
-        None,
+        message,
     )
     .await
 }
@@ -312,7 +379,7 @@ pub async fn open_editor(
     message: Option<String>,
 ) -> Result<Response, PageError> {
     render_editor(
-        EditorContext { state, t, user, jar, preview: None },
+        EditorContext { state, t, user, jar, preview: None, offer_autosave: false },
         StatusCode::OK,
         Some(article),
         form,
@@ -337,13 +404,21 @@ pub async fn edit_form(
     if !permissions::can_edit(&user, article.card.edition_id, article.status, article.created_by) {
         return Err(PageError::NotAllowed);
     }
-    let message = flash
+    let mut message = flash
         .done
         .map(|action| t.get(&format!("done-{action}")).into_owned())
         .filter(|m| !m.starts_with("done-"));
-    let form = ArticleForm::from_article(&article, &state);
+    let mut form = ArticleForm::from_article(&article, &state);
+    let mut offer_autosave = true;
+    if flash.restore.as_deref() == Some("autosave")
+        && let Some((kept, _)) = kept_autosave(&state, &user, Some(&article)).await?
+    {
+        form = kept;
+        message = Some(t.get("autosave-restored").into_owned());
+        offer_autosave = false;
+    }
     render_editor(
-        EditorContext { state: &state, t, user: &user, jar, preview: None },
+        EditorContext { state: &state, t, user: &user, jar, preview: None, offer_autosave },
         StatusCode::OK,
         Some(&article),
         form,
@@ -356,6 +431,8 @@ pub async fn edit_form(
 #[derive(Debug, serde::Deserialize)]
 pub struct FlashQuery {
     done: Option<String>,
+    /// `autosave` fills the form from the kept autosave.
+    restore: Option<String>,
 }
 
 async fn apply(
@@ -368,6 +445,22 @@ async fn apply(
 ) -> Result<Response, PageError> {
     let t = locale(&state, &headers);
     let action = if form.action.is_empty() { "save".to_owned() } else { form.action.clone() };
+    let key = autosave_key(article.as_ref());
+    let editor_href = article
+        .as_ref()
+        .map_or_else(|| "/newsroom/articles/new".to_owned(), |a| format!("/newsroom/articles/{}", a.card.id));
+    if action == "autosave" {
+        // Keeps the typed text only: no validation, no revision, no audit entry.
+        let fields = serde_json::to_string(&form).map_err(|e| PageError::BadRequest(e.to_string()))?;
+        state.store.save_autosave(user.id, &key, &fields, OffsetDateTime::now_utc()).await?;
+        return Ok(
+            (StatusCode::NO_CONTENT, jar, [(axum::http::header::CACHE_CONTROL, "no-store")]).into_response()
+        );
+    }
+    if action == "discard_autosave" {
+        state.store.delete_autosave(user.id, &key).await?;
+        return Ok(see_other(jar, &editor_href));
+    }
     if action == "preview" {
         // Nothing is saved: the body is shown as readers would see it.
         let agency =
@@ -378,14 +471,18 @@ async fn apply(
             t.dateline(form.place.trim(), agency, time::OffsetDateTime::now_utc())
         };
         let preview = Some(crate::markdown::render_body(&form.body, &dateline));
-        let cx = EditorContext { state: &state, t, user: &user, jar, preview };
+        let cx = EditorContext { state: &state, t, user: &user, jar, preview, offer_autosave: false };
         return render_editor(cx, StatusCode::OK, article.as_ref(), form, FieldErrors::default(), None).await;
     }
     match save_article(&state, t, &user, article.as_ref(), &form, &action).await {
-        Ok(saved) => Ok(see_other(jar, &format!("/newsroom/articles/{}?done={}", saved.id, saved.verb))),
+        Ok(saved) => {
+            state.store.delete_autosave(user.id, &key).await?;
+            Ok(see_other(jar, &format!("/newsroom/articles/{}?done={}", saved.id, saved.verb)))
+        }
         Err(WorkflowError::Invalid(errors)) => {
             let message = Some(t.get("form-has-errors").into_owned());
-            let cx = EditorContext { state: &state, t, user: &user, jar, preview: None };
+            let cx =
+                EditorContext { state: &state, t, user: &user, jar, preview: None, offer_autosave: false };
             render_editor(cx, StatusCode::UNPROCESSABLE_ENTITY, article.as_ref(), form, errors, message).await
         }
         Err(WorkflowError::NotAllowed) => Err(PageError::NotAllowed),
