@@ -15,6 +15,7 @@ mod api_write;
 mod cli;
 mod http;
 mod i18n;
+mod matrix;
 mod newsroom;
 mod pages;
 mod security;
@@ -83,5 +84,6 @@ backend_tests!(
     newsroom::admins_manage_sections,
     newsroom::admins_manage_editions,
     newsroom::autosave_keeps_typed_text_apart,
+    matrix::every_state_changing_route_by_role,
     api_write::tokens_write_and_publish_articles,
 );

@@ -7,7 +7,7 @@ use crate::accounts::{cli, csrf_of, get, location, submit};
 use crate::support::{Backend, TestServer, article_links, visible_text};
 
 /// Creates an account with `role` from the CLI and logs it in.
-async fn staff(server: &TestServer, email: &str, role: &str, editions: &[&str]) -> Client {
+pub async fn staff(server: &TestServer, email: &str, role: &str, editions: &[&str]) -> Client {
     let mut args = vec!["user", "add", "--email", email, "--role", role];
     for edition in editions {
         args.push("--edition");
@@ -29,7 +29,7 @@ async fn staff(server: &TestServer, email: &str, role: &str, editions: &[&str]) 
 }
 
 /// The `<option value>` of the first option whose label contains `label`.
-fn option_value(html: &str, label: &str) -> String {
+pub fn option_value(html: &str, label: &str) -> String {
     html.split("<option value=\"")
         .skip(1)
         .find(|o| o.split("</option>").next().is_some_and(|o| o.contains(label)))
@@ -94,7 +94,7 @@ fn unescape(text: &str) -> String {
 }
 
 /// Posts the editor form of article `path` back with some fields changed.
-async fn resubmit(
+pub async fn resubmit(
     server: &TestServer,
     browser: &Client,
     path: &str,
@@ -102,6 +102,15 @@ async fn resubmit(
     changes: &[(&str, &str)],
 ) -> reqwest::Response {
     let html = get(browser, server, path).await.text().await.expect("editor");
+    let mut form: Vec<(String, String)> =
+        vec![("csrf".into(), csrf_of(&html)), ("action".into(), action.into())];
+    form.extend(editor_fields(&html, changes));
+    browser.post(server.url(path)).form(&form).send().await.expect("POST")
+}
+
+/// The article fields of an editor page as its form would post them, with
+/// some changed (no `csrf` or `action`).
+pub fn editor_fields(html: &str, changes: &[(&str, &str)]) -> Vec<(String, String)> {
     let value = |name: &str| -> String {
         if let Some((_, v)) = changes.iter().find(|(k, _)| *k == name) {
             return (*v).to_owned();
@@ -129,8 +138,7 @@ async fn resubmit(
             })
             .unwrap_or_default()
     };
-    let mut form: Vec<(String, String)> =
-        vec![("csrf".into(), csrf_of(&html)), ("action".into(), action.into())];
+    let mut form: Vec<(String, String)> = Vec::new();
     for name in ["edition", "section"] {
         form.push((name.into(), selected(name).into_iter().next().unwrap_or_default()));
     }
@@ -155,7 +163,7 @@ async fn resubmit(
     for author in selected("authors") {
         form.push(("authors".into(), author));
     }
-    browser.post(server.url(path)).form(&form).send().await.expect("POST")
+    form
 }
 
 pub async fn editor_writes_publishes_updates_and_withdraws(backend: Backend) {

@@ -1,0 +1,559 @@
+//! Every state-changing route × {anonymous, reader, contributor, editor,
+//! admin}: allowed or denied, as `newsroom/permissions.rs` and the account
+//! pages say. Each request carries the actor's own valid CSRF token (or
+//! bearer token), so a refusal is the role's and not a forged form's.
+//!
+//! The rows are checked against the routes themselves: every `post(…)` in
+//! the page routers and every non-GET operation in the OpenAPI document must
+//! have a row here, so a new route without one fails this test.
+
+use std::collections::BTreeSet;
+
+use reqwest::{Client, Method, Response, StatusCode};
+use serde_json::{Value, json};
+
+use crate::accounts::{cli, csrf_of, get};
+use crate::newsroom::{editor_fields, option_value, staff};
+use crate::support::{Backend, TestServer};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Who {
+    Anonymous,
+    Reader,
+    Contributor,
+    Editor,
+    Admin,
+}
+
+use Who::{Admin, Anonymous, Contributor, Editor, Reader};
+
+const EVERYONE: &[Who] = &[Anonymous, Reader, Contributor, Editor, Admin];
+const SIGNED_IN: &[Who] = &[Reader, Contributor, Editor, Admin];
+const WRITERS: &[Who] = &[Contributor, Editor, Admin];
+const PUBLISHERS: &[Who] = &[Editor, Admin];
+const ADMINS: &[Who] = &[Admin];
+
+impl Who {
+    fn name(self) -> &'static str {
+        match self {
+            Anonymous => "anonymous",
+            Reader => "reader",
+            Contributor => "contributor",
+            Editor => "editor",
+            Admin => "admin",
+        }
+    }
+
+    /// Two letters for codes and slugs that must differ per actor.
+    fn tag(self) -> &'static str {
+        match self {
+            Anonymous => "an",
+            Reader => "re",
+            Contributor => "co",
+            Editor => "ed",
+            Admin => "ad",
+        }
+    }
+}
+
+/// What a row checks.
+#[derive(Debug, Clone, Copy)]
+enum Gate {
+    /// Only these may: the others get 401/403 or are sent to log in.
+    Only(&'static [Who]),
+    /// Open to anyone with a valid form token: nobody gets 403.
+    Public,
+}
+
+/// One state-changing route, with the case that exercises it.
+struct Row {
+    method: &'static str,
+    route: &'static str,
+    case: &'static str,
+    gate: Gate,
+}
+
+const ROWS: &[Row] = &[
+    Row {
+        method: "POST",
+        route: "/newsroom/articles/new",
+        case: "create a draft",
+        gate: Gate::Only(WRITERS),
+    },
+    Row {
+        method: "POST",
+        route: "/newsroom/articles/new",
+        case: "create and publish",
+        gate: Gate::Only(PUBLISHERS),
+    },
+    Row {
+        method: "POST",
+        route: "/newsroom/articles/{id}",
+        case: "save the contributor's draft",
+        gate: Gate::Only(WRITERS),
+    },
+    Row {
+        method: "POST",
+        route: "/newsroom/articles/{id}",
+        case: "submit the contributor's draft",
+        gate: Gate::Only(WRITERS),
+    },
+    Row {
+        method: "POST",
+        route: "/newsroom/articles/{id}",
+        case: "publish the contributor's draft",
+        gate: Gate::Only(PUBLISHERS),
+    },
+    Row {
+        method: "POST",
+        route: "/newsroom/articles/{id}",
+        case: "schedule the contributor's draft",
+        gate: Gate::Only(PUBLISHERS),
+    },
+    Row {
+        method: "POST",
+        route: "/newsroom/articles/{id}",
+        case: "update a published story",
+        gate: Gate::Only(PUBLISHERS),
+    },
+    Row {
+        method: "POST",
+        route: "/newsroom/articles/{id}",
+        case: "unpublish a published story",
+        gate: Gate::Only(PUBLISHERS),
+    },
+    Row {
+        method: "POST",
+        route: "/newsroom/articles/{id}",
+        case: "autosave a published story",
+        gate: Gate::Only(PUBLISHERS),
+    },
+    Row { method: "POST", route: "/newsroom/users", case: "set a role", gate: Gate::Only(ADMINS) },
+    Row { method: "POST", route: "/newsroom/sections", case: "add a section", gate: Gate::Only(ADMINS) },
+    Row { method: "POST", route: "/newsroom/editions", case: "add an edition", gate: Gate::Only(ADMINS) },
+    Row { method: "POST", route: "/api/v1/articles", case: "API: create a draft", gate: Gate::Only(WRITERS) },
+    Row {
+        method: "PUT",
+        route: "/api/v1/articles/{id}",
+        case: "API: update the contributor's draft",
+        gate: Gate::Only(WRITERS),
+    },
+    Row {
+        method: "PUT",
+        route: "/api/v1/articles/{id}",
+        case: "API: update a published story",
+        gate: Gate::Only(PUBLISHERS),
+    },
+    Row {
+        method: "POST",
+        route: "/api/v1/articles/{id}/transitions",
+        case: "API: publish the contributor's draft",
+        gate: Gate::Only(PUBLISHERS),
+    },
+    Row {
+        method: "DELETE",
+        route: "/api/v1/articles/{id}",
+        case: "API: delete the contributor's draft",
+        gate: Gate::Only(WRITERS),
+    },
+    Row {
+        method: "POST",
+        route: "/{edition}/account/two-factor",
+        case: "set up two-factor",
+        gate: Gate::Only(SIGNED_IN),
+    },
+    Row {
+        method: "POST",
+        route: "/{edition}/account/verification",
+        case: "resend the confirmation mail",
+        gate: Gate::Only(SIGNED_IN),
+    },
+    Row { method: "POST", route: "/{edition}/register", case: "register", gate: Gate::Public },
+    Row { method: "POST", route: "/{edition}/login", case: "log in", gate: Gate::Public },
+    Row {
+        method: "POST",
+        route: "/{edition}/login/code",
+        case: "enter a two-factor code",
+        gate: Gate::Public,
+    },
+    Row {
+        method: "POST",
+        route: "/{edition}/password/forgot",
+        case: "ask for a reset link",
+        gate: Gate::Public,
+    },
+    Row {
+        method: "POST",
+        route: "/{edition}/password/reset",
+        case: "reset the password",
+        gate: Gate::Public,
+    },
+    // Last: it ends the actor's session.
+    Row { method: "POST", route: "/{edition}/logout", case: "log out", gate: Gate::Public },
+];
+
+/// One actor: a cookie-keeping client with its form token, and a bearer
+/// token for the API (none for the anonymous visitor).
+struct Actor {
+    who: Who,
+    client: Client,
+    csrf: String,
+    token: Option<String>,
+}
+
+/// What every case needs: ids of the form's choices and tokens to make
+/// fresh articles with.
+struct Fixtures {
+    edition: String,
+    section: String,
+    author: String,
+    contributor_token: String,
+    admin_token: String,
+    admin: Client,
+    target_user: String,
+}
+
+async fn api(
+    server: &TestServer,
+    method: Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> Response {
+    let mut request = server.client.request(method, server.url(path));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    request.send().await.unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn story(headline: &str) -> Value {
+    json!({
+        "edition": "en", "section": "world", "headline": headline, "lead": "A lead.",
+        "dateline_place": "OSLO", "body": "Body text.", "authors": ["elena-varga"]
+    })
+}
+
+/// A fresh draft written by the contributor; returns its id.
+async fn contributor_draft(server: &TestServer, fx: &Fixtures, label: &str) -> i64 {
+    let response =
+        api(server, Method::POST, "/api/v1/articles", Some(&fx.contributor_token), Some(story(label))).await;
+    assert_eq!(response.status(), StatusCode::CREATED, "fixture draft");
+    response.json::<Value>().await.expect("json")["id"].as_i64().expect("id")
+}
+
+/// A fresh published story; returns its id.
+async fn published(server: &TestServer, fx: &Fixtures, label: &str) -> i64 {
+    let response =
+        api(server, Method::POST, "/api/v1/articles", Some(&fx.admin_token), Some(story(label))).await;
+    assert_eq!(response.status(), StatusCode::CREATED, "fixture story");
+    let id = response.json::<Value>().await.expect("json")["id"].as_i64().expect("id");
+    let path = format!("/api/v1/articles/{id}/transitions");
+    let publish =
+        api(server, Method::POST, &path, Some(&fx.admin_token), Some(json!({"action": "publish"}))).await;
+    assert_eq!(publish.status(), StatusCode::OK, "fixture publish");
+    id
+}
+
+/// Posts the editor form of article `id` (as the admin sees it) with the
+/// actor's own form token.
+async fn editor_post(server: &TestServer, fx: &Fixtures, actor: &Actor, id: i64, action: &str) -> Response {
+    let path = format!("/newsroom/articles/{id}");
+    let html = get(&fx.admin, server, &path).await.text().await.expect("editor");
+    let mut form = vec![("csrf".to_owned(), actor.csrf.clone()), ("action".to_owned(), action.to_owned())];
+    form.extend(editor_fields(&html, &[("publish_at", "2031-01-01T09:00")]));
+    actor.client.post(server.url(&path)).form(&form).send().await.expect("POST")
+}
+
+fn new_article_form(fx: &Fixtures, actor: &Actor, action: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("csrf", actor.csrf.clone()),
+        ("action", action.to_owned()),
+        ("edition", fx.edition.clone()),
+        ("section", fx.section.clone()),
+        ("headline", format!("Matrix story by the {}", actor.who.name())),
+        ("lead", "A lead.".into()),
+        ("place", "OSLO".into()),
+        ("body", "Body text.".into()),
+        ("authors", fx.author.clone()),
+    ]
+}
+
+async fn perform(server: &TestServer, fx: &Fixtures, actor: &Actor, case: &str) -> Response {
+    let post_form = |path: &str, form: Vec<(&'static str, String)>| {
+        let request = actor.client.post(server.url(path)).form(&form);
+        let path = path.to_owned();
+        async move { request.send().await.unwrap_or_else(|e| panic!("POST {path}: {e}")) }
+    };
+    let token = actor.token.as_deref();
+    let label = format!("{case} ({})", actor.who.name());
+    match case {
+        "create a draft" => post_form("/newsroom/articles/new", new_article_form(fx, actor, "save")).await,
+        "create and publish" => {
+            post_form("/newsroom/articles/new", new_article_form(fx, actor, "publish")).await
+        }
+        "save the contributor's draft" => {
+            editor_post(server, fx, actor, contributor_draft(server, fx, &label).await, "save").await
+        }
+        "submit the contributor's draft" => {
+            editor_post(server, fx, actor, contributor_draft(server, fx, &label).await, "submit").await
+        }
+        "publish the contributor's draft" => {
+            editor_post(server, fx, actor, contributor_draft(server, fx, &label).await, "publish").await
+        }
+        "schedule the contributor's draft" => {
+            editor_post(server, fx, actor, contributor_draft(server, fx, &label).await, "schedule").await
+        }
+        "update a published story" => {
+            editor_post(server, fx, actor, published(server, fx, &label).await, "publish").await
+        }
+        "unpublish a published story" => {
+            editor_post(server, fx, actor, published(server, fx, &label).await, "unpublish").await
+        }
+        "autosave a published story" => {
+            editor_post(server, fx, actor, published(server, fx, &label).await, "autosave").await
+        }
+        "set a role" => {
+            let form = vec![
+                ("csrf", actor.csrf.clone()),
+                ("user", fx.target_user.clone()),
+                ("role", "contributor".to_owned()),
+            ];
+            post_form("/newsroom/users", form).await
+        }
+        "add a section" => {
+            let form = vec![
+                ("csrf", actor.csrf.clone()),
+                ("edition", fx.edition.clone()),
+                ("slug", format!("matrix-{}", actor.who.tag())),
+                ("name", format!("Matrix {}", actor.who.name())),
+                ("position", "50".to_owned()),
+            ];
+            post_form("/newsroom/sections", form).await
+        }
+        "add an edition" => {
+            let form = vec![
+                ("csrf", actor.csrf.clone()),
+                ("code", format!("mx{}", actor.who.tag())),
+                ("language", "de".to_owned()),
+                ("name", format!("Matrix {}", actor.who.name())),
+                ("direction", "ltr".to_owned()),
+            ];
+            post_form("/newsroom/editions", form).await
+        }
+        "API: create a draft" => {
+            api(server, Method::POST, "/api/v1/articles", token, Some(story(&label))).await
+        }
+        "API: update the contributor's draft" => {
+            let id = contributor_draft(server, fx, &label).await;
+            api(server, Method::PUT, &format!("/api/v1/articles/{id}"), token, Some(story(&label))).await
+        }
+        "API: update a published story" => {
+            let id = published(server, fx, &label).await;
+            api(server, Method::PUT, &format!("/api/v1/articles/{id}"), token, Some(story(&label))).await
+        }
+        "API: publish the contributor's draft" => {
+            let id = contributor_draft(server, fx, &label).await;
+            let path = format!("/api/v1/articles/{id}/transitions");
+            api(server, Method::POST, &path, token, Some(json!({"action": "publish"}))).await
+        }
+        "API: delete the contributor's draft" => {
+            let id = contributor_draft(server, fx, &label).await;
+            api(server, Method::DELETE, &format!("/api/v1/articles/{id}"), token, None).await
+        }
+        "set up two-factor" => {
+            let form = vec![
+                ("csrf", actor.csrf.clone()),
+                ("action", "enable".to_owned()),
+                ("secret", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP".to_owned()),
+                ("code", "000000".to_owned()),
+            ];
+            post_form("/en/account/two-factor", form).await
+        }
+        "resend the confirmation mail" => {
+            post_form("/en/account/verification", vec![("csrf", actor.csrf.clone())]).await
+        }
+        "register" => {
+            // Invalid on purpose: the form answers, and no session changes hands.
+            let form = vec![
+                ("csrf", actor.csrf.clone()),
+                ("name", String::new()),
+                ("email", "not-an-address".to_owned()),
+                ("password", "short".to_owned()),
+            ];
+            post_form("/en/register", form).await
+        }
+        "log in" => {
+            let form = vec![
+                ("csrf", actor.csrf.clone()),
+                ("email", "nobody@example.com".to_owned()),
+                ("password", "not the password".to_owned()),
+            ];
+            post_form("/en/login", form).await
+        }
+        "enter a two-factor code" => {
+            post_form("/en/login/code", vec![("csrf", actor.csrf.clone()), ("code", "000000".to_owned())])
+                .await
+        }
+        "ask for a reset link" => {
+            let form = vec![("csrf", actor.csrf.clone()), ("email", "nobody@example.com".to_owned())];
+            post_form("/en/password/forgot", form).await
+        }
+        "reset the password" => {
+            let form = vec![
+                ("csrf", actor.csrf.clone()),
+                ("token", "dle_not-a-real-token".to_owned()),
+                ("password", "a long new password".to_owned()),
+            ];
+            post_form("/en/password/reset", form).await
+        }
+        "log out" => post_form("/en/logout", vec![("csrf", actor.csrf.clone())]).await,
+        other => panic!("no case {other:?}"),
+    }
+}
+
+/// Refused for who the actor is: 401 or 403, or sent to the login page.
+fn refused(response: &Response) -> bool {
+    let to_login = response.status() == StatusCode::SEE_OTHER
+        && response
+            .headers()
+            .get("location")
+            .and_then(|l| l.to_str().ok())
+            .is_some_and(|l| l.contains("/login"));
+    matches!(response.status(), StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) || to_login
+}
+
+async fn actor(server: &TestServer, who: Who) -> Actor {
+    let email = format!("{}@matrix.example.com", who.name());
+    let client = if who == Anonymous {
+        server.browser()
+    } else {
+        let client = staff(server, &email, who.name(), &[]).await;
+        assert_eq!(
+            get(&client, server, "/en/account").await.status(),
+            StatusCode::OK,
+            "{email} is signed in"
+        );
+        client
+    };
+    let page = get(&client, server, "/en/password/forgot").await.text().await.expect("form page");
+    let csrf = csrf_of(&page);
+    let token = if who == Anonymous {
+        None
+    } else {
+        let (ok, token, err) = cli(server, &["token", "create", "--email", &email], "").await;
+        assert!(ok, "{err}");
+        Some(token.trim().to_owned())
+    };
+    Actor { who, client, csrf, token }
+}
+
+/// `(METHOD, route)` of every state-changing route the application has.
+async fn routes_in_the_application(server: &TestServer) -> BTreeSet<(String, String)> {
+    let mut routes = BTreeSet::new();
+    let sources = concat!(env!("CARGO_MANIFEST_DIR"), "/../web/src");
+    for file in ["accounts/mod.rs", "newsroom/mod.rs", "router.rs"] {
+        let text = std::fs::read_to_string(format!("{sources}/{file}")).expect("router source");
+        for line in text.lines().filter(|l| l.contains(".route(\"")) {
+            let path = line.split(".route(\"").nth(1).and_then(|r| r.split('"').next()).expect("route path");
+            for (method, call) in
+                [("POST", "post("), ("PUT", "put("), ("DELETE", "delete("), ("PATCH", "patch(")]
+            {
+                if line.contains(call) {
+                    routes.insert((method.to_owned(), path.to_owned()));
+                }
+            }
+        }
+    }
+    let openapi: Value = server.get("/api/v1/openapi.json").await.json().await.expect("openapi");
+    for (path, operations) in openapi["paths"].as_object().expect("paths") {
+        for method in operations.as_object().expect("operations").keys() {
+            if method != "get" {
+                routes.insert((method.to_uppercase(), path.clone()));
+            }
+        }
+    }
+    routes
+}
+
+pub async fn every_state_changing_route_by_role(backend: Backend) {
+    let server = TestServer::start(backend).await;
+
+    let covered: BTreeSet<(String, String)> =
+        ROWS.iter().map(|r| (r.method.to_owned(), r.route.to_owned())).collect();
+    let existing = routes_in_the_application(&server).await;
+    let missing: Vec<_> = existing.difference(&covered).collect();
+    let stale: Vec<_> = covered.difference(&existing).collect();
+    assert!(missing.is_empty(), "state-changing routes without a row in the matrix: {missing:?}");
+    assert!(stale.is_empty(), "matrix rows for routes that no longer exist: {stale:?}");
+
+    let mut actors = Vec::new();
+    for who in [Anonymous, Reader, Contributor, Editor, Admin] {
+        actors.push(actor(&server, who).await);
+    }
+    // Someone whose role the "set a role" row changes (not an actor).
+    let (ok, _, err) = cli(
+        &server,
+        &["user", "add", "--email", "target@matrix.example.com", "--role", "reader"],
+        "a passphrase\n",
+    )
+    .await;
+    assert!(ok, "{err}");
+    let admin = actors.iter().find(|a| a.who == Admin).expect("admin");
+    let page = get(&admin.client, &server, "/newsroom/articles/new").await.text().await.expect("editor");
+    let users = get(&admin.client, &server, "/newsroom/users").await.text().await.expect("users");
+    let target_row =
+        users.split("<tr>").find(|row| row.contains("target@matrix.example.com")).expect("the target's row");
+    let target_user = target_row
+        .split("name=\"user\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("user id")
+        .to_owned();
+    let fixtures = Fixtures {
+        edition: option_value(&page, "English"),
+        section: option_value(&page, "en · World"),
+        author: option_value(&page, "en · Elena Varga"),
+        contributor_token: actors[2].token.clone().expect("token"),
+        admin_token: admin.token.clone().expect("token"),
+        admin: admin.client.clone(),
+        target_user,
+    };
+
+    let mut wrong = Vec::new();
+    for row in ROWS {
+        for actor in &actors {
+            let response = perform(&server, &fixtures, actor, row.case).await;
+            let status = response.status();
+            let verdict = match row.gate {
+                Gate::Only(allowed) => {
+                    let expected_allowed = allowed.contains(&actor.who);
+                    let was_refused = refused(&response);
+                    let ok = if expected_allowed {
+                        !was_refused && !status.is_server_error()
+                    } else {
+                        was_refused
+                    };
+                    ok.then_some(()).ok_or(if expected_allowed { "allowed" } else { "denied" })
+                }
+                Gate::Public => (status != StatusCode::FORBIDDEN && !status.is_server_error())
+                    .then_some(())
+                    .ok_or("open to all"),
+            };
+            if let Err(expected) = verdict {
+                wrong.push(format!(
+                    "{} {} [{}] as {}: expected {expected}, got {status}",
+                    row.method,
+                    row.route,
+                    row.case,
+                    actor.who.name()
+                ));
+            }
+        }
+    }
+    let everyone_ran = ROWS.len() * EVERYONE.len();
+    assert!(wrong.is_empty(), "{} of {everyone_ran} checks failed:\n{}", wrong.len(), wrong.join("\n"));
+}
