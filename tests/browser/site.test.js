@@ -180,6 +180,16 @@ test("an editor writes and publishes a story that readers then see", async () =>
   await page.getByLabel("Dateline place").fill("OSLO");
   await page.getByLabel("Body (Markdown)").fill("First paragraph of the story.\n\nSecond paragraph.");
   await page.getByLabel("Tags").fill("Testing");
+  // A photo straight from the editor: any picture file will do, here one of the demo's.
+  const front = await page.request.get(base + "/en/");
+  const src = (await front.text()).match(/src="(\/media\/[^"]+\.jpg)"/)[1];
+  const photo = await (await page.request.get(base + src)).body();
+  await page.getByLabel("Or upload a new photo").setInputFiles({ name: "harbour.jpg", mimeType: "image/jpeg", buffer: photo });
+  await page.getByText(/Uploaded: #\d+/).waitFor();
+  const mediaId = await page.getByLabel("Photo number in the media bank").inputValue();
+  assert.match(mediaId, /^\d+$/);
+  await page.getByLabel("Caption").fill("Boats in the harbour at dawn.");
+  await page.getByLabel("Credit").fill("Meridian/Browser Test");
   await page.getByRole("button", { name: "Save" }).click();
   await page.getByText("Saved.").waitFor();
   await page.getByRole("button", { name: "Publish", exact: true }).click();
@@ -187,6 +197,12 @@ test("an editor writes and publishes a story that readers then see", async () =>
   await page.getByRole("link", { name: "View on the site" }).click();
   await page.getByRole("heading", { level: 1, name: "Browser-tested story reaches the front page" }).waitFor();
   assert.match(await page.locator(".article__body p").first().textContent(), /^OSLO, .* \(Meridian\) - First paragraph/);
+  const storyUrl = page.url();
+  // The credit under the photo leads to the photo's page in the media bank.
+  await page.getByRole("link", { name: "© Meridian/Browser Test" }).click();
+  await page.waitForURL(base + "/en/media/" + mediaId);
+  await page.getByRole("link", { name: "Browser-tested story reaches the front page" }).waitFor();
+  await page.goto(storyUrl);
   await page.goto(base + "/en/science");
   await page.getByRole("link", { name: "Browser-tested story reaches the front page" }).first().waitFor();
   assert.deepEqual(problems, []);

@@ -48,6 +48,10 @@ pub struct Settings {
     /// Reverse proxies (addresses or networks) whose `X-Forwarded-For` is
     /// believed when throttling logins; empty trusts no header.
     pub trusted_proxies: Vec<String>,
+    /// Largest photo upload, in megabytes.
+    pub upload_max_mb: usize,
+    /// Largest photo upload, in megapixels (stops decompression bombs).
+    pub upload_max_megapixels: u64,
     /// Log filter (`info`, `dateline=debug,info` …).
     pub log: String,
     pub log_format: LogFormat,
@@ -68,6 +72,8 @@ impl Default for Settings {
             mail_from: String::new(),
             smtp_url: String::new(),
             trusted_proxies: Vec::new(),
+            upload_max_mb: 25,
+            upload_max_megapixels: 60,
             log: "info".into(),
             log_format: LogFormat::Text,
         }
@@ -198,6 +204,13 @@ impl Settings {
                     .map_err(|e| anyhow::anyhow!("trusted_proxies: {e}"))
             })
             .collect()
+    }
+
+    pub fn upload_limits(&self) -> dateline_web::media::ingest::UploadLimits {
+        dateline_web::media::ingest::UploadLimits {
+            max_bytes: self.upload_max_mb.clamp(1, 1024) * 1024 * 1024,
+            max_pixels: self.upload_max_megapixels.clamp(1, 1000) * 1_000_000,
+        }
     }
 
     pub fn page_max_age(&self) -> Duration {

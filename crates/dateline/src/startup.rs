@@ -92,6 +92,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         page_cache_ttl: settings.page_cache_ttl(),
         mail_from: settings.effective_mail_from(),
         trusted_proxies: settings.trusted_proxy_networks()?,
+        upload: settings.upload_limits(),
     };
     let mailer: Arc<dyn Mailer> = if settings.smtp_url.is_empty() {
         Arc::new(OutboxMailer::new(settings.data_dir.join("outbox"), config.mail_from.clone()))

@@ -12,6 +12,8 @@ pub trait BlobStore: Send + Sync + std::fmt::Debug + 'static {
     async fn put(&self, key: &str, bytes: Bytes) -> std::io::Result<()>;
     /// `Ok(None)` when no object has this key.
     async fn get(&self, key: &str) -> std::io::Result<Option<Bytes>>;
+    /// Removes an object; removing a missing one is not an error.
+    async fn delete(&self, key: &str) -> std::io::Result<()>;
 }
 
 /// Files under one directory (by default `<data dir>/media`).
@@ -56,6 +58,14 @@ impl BlobStore for LocalBlobStore {
             Ok(bytes) => Ok(Some(Bytes::from(bytes))),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(e),
+        }
+    }
+
+    async fn delete(&self, key: &str) -> std::io::Result<()> {
+        let path = self.path_of(key).ok_or_else(|| bad_key(key))?;
+        match tokio::fs::remove_file(&path).await {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
         }
     }
 }

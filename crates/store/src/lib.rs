@@ -63,6 +63,15 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
 
     async fn create_media(&self, new: &NewMedia) -> Result<MediaItem, StoreError>;
     async fn media_by_id(&self, id: i64) -> Result<Option<MediaItem>, StoreError>;
+    async fn update_media(&self, id: i64, changes: &MediaChanges) -> Result<(), StoreError>;
+    /// Replaces a photo's renditions (the rendition job's result).
+    async fn set_renditions(&self, id: i64, renditions: &[Rendition]) -> Result<(), StoreError>;
+    /// The bank, newest first, optionally filtered by words.
+    async fn media_list(&self, query: &MediaQuery) -> Result<Vec<MediaItem>, StoreError>;
+    /// How many articles, in any status, use this photo.
+    async fn media_usage(&self, id: i64) -> Result<i64, StoreError>;
+    /// Deletes a photo no article uses; false when one does (or it is gone).
+    async fn delete_unused_media(&self, id: i64) -> Result<bool, StoreError>;
 
     async fn create_article(&self, new: &NewArticle) -> Result<i64, StoreError>;
     /// Gives an article a new slug and remembers the old one, so its old URL

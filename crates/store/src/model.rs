@@ -103,9 +103,37 @@ pub struct MediaItem {
     pub credit: String,
     pub copyright: String,
     pub alt_text: String,
+    /// Licence and usage terms, shown on the photo's page.
+    pub licence: String,
+    /// Comma-separated keywords, searched with caption and credit.
+    pub keywords: String,
+    /// The uploaded file's name, for the newsroom only.
+    pub original_name: String,
+    pub uploaded_by: Option<i64>,
     pub created_at: OffsetDateTime,
     /// Narrowest first.
     pub renditions: Vec<Rendition>,
+}
+
+/// What a photo editor may change about a photo.
+#[derive(Debug, Clone, Default)]
+pub struct MediaChanges {
+    pub caption: String,
+    pub credit: String,
+    pub copyright: String,
+    pub alt_text: String,
+    pub licence: String,
+    pub keywords: String,
+}
+
+/// A page of the media bank, newest first.
+#[derive(Debug, Clone, Default)]
+pub struct MediaQuery {
+    /// Words to find in caption, credit, copyright or keywords.
+    pub text: Option<String>,
+    /// Only photos with a smaller id (the next page).
+    pub before_id: Option<i64>,
+    pub limit: i64,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -126,6 +154,10 @@ pub struct NewMedia {
     pub credit: String,
     pub copyright: String,
     pub alt_text: String,
+    pub licence: String,
+    pub keywords: String,
+    pub original_name: String,
+    pub uploaded_by: Option<i64>,
     pub renditions: Vec<Rendition>,
 }
 

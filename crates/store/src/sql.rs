@@ -20,7 +20,7 @@ macro_rules! sql_store_impl {
             use ::sqlx::Row as _;
             use $crate::{
                 ApiToken, Article, ArticleCard, ArticleQuery, AuditEntry, Author, Edition, EmailTokenPurpose,
-                ImageRef, Job, MediaItem, NewArticle, NewAuthor, NewEdition, EditionChanges, NewMedia, NewSection, NewUser, NewsroomQuery,
+                ImageRef, Job, MediaItem, NewArticle, NewAuthor, NewEdition, EditionChanges, NewMedia, MediaChanges, MediaQuery, NewSection, NewUser, NewsroomQuery,
                 NewsroomRow, Rendition, RevisionInfo, Section, StoreError, Tag, TranslationLink, User,
                 UserCredentials,
             };
@@ -183,6 +183,39 @@ macro_rules! sql_store_impl {
                     .bind(new.correction.clone())
                     .bind(whole_seconds(new.published_at))
                     .bind(whole_seconds(new.updated_at))
+            }
+
+            /// Write transactions take SQLite's write lock up front: a
+            /// deferred one that reads first fails at once (SQLITE_BUSY,
+            /// without waiting) when another writer committed meanwhile.
+            fn begin_write() -> &'static str {
+                if $backend == "sqlite" { "BEGIN IMMEDIATE" } else { "BEGIN" }
+            }
+
+            const MEDIA_COLUMNS: &str = "id, original_key, mime, width, height, caption, credit, copyright, alt_text, \
+                licence, keywords, original_name, uploaded_by, created_at";
+
+            fn media_from_row(
+                row: &<$db as ::sqlx::Database>::Row,
+                renditions: Vec<$crate::Rendition>,
+            ) -> Result<MediaItem, StoreError> {
+                Ok(MediaItem {
+                    id: row.try_get("id").map_err(db_err)?,
+                    original_key: row.try_get("original_key").map_err(db_err)?,
+                    mime: row.try_get("mime").map_err(db_err)?,
+                    width: row.try_get("width").map_err(db_err)?,
+                    height: row.try_get("height").map_err(db_err)?,
+                    caption: row.try_get("caption").map_err(db_err)?,
+                    credit: row.try_get("credit").map_err(db_err)?,
+                    copyright: row.try_get("copyright").map_err(db_err)?,
+                    alt_text: row.try_get("alt_text").map_err(db_err)?,
+                    licence: row.try_get("licence").map_err(db_err)?,
+                    keywords: row.try_get("keywords").map_err(db_err)?,
+                    original_name: row.try_get("original_name").map_err(db_err)?,
+                    uploaded_by: row.try_get("uploaded_by").map_err(db_err)?,
+                    created_at: row.try_get("created_at").map_err(db_err)?,
+                    renditions,
+                })
             }
 
             fn whole_seconds(at: ::time::OffsetDateTime) -> ::time::OffsetDateTime {
@@ -420,7 +453,7 @@ macro_rules! sql_store_impl {
                 }
 
                 async fn update_edition(&self, id: i64, changes: &EditionChanges) -> Result<(), StoreError> {
-                    let mut tx = self.pool.begin().await.map_err(db_err)?;
+                    let mut tx = self.pool.begin_with(begin_write()).await.map_err(db_err)?;
                     if changes.make_default {
                         // One default at a time (a partial unique index says so).
                         ::sqlx::query::<Db>("UPDATE editions SET is_default = $1 WHERE id <> $2 AND is_default = $3")
@@ -546,11 +579,12 @@ macro_rules! sql_store_impl {
                 }
 
                 async fn create_media(&self, new: &NewMedia) -> Result<MediaItem, StoreError> {
-                    let mut tx = self.pool.begin().await.map_err(db_err)?;
+                    let mut tx = self.pool.begin_with(begin_write()).await.map_err(db_err)?;
                     let created_at = ::time::OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or(::time::OffsetDateTime::UNIX_EPOCH);
                     let row = ::sqlx::query::<Db>(
-                        "INSERT INTO media (original_key, mime, width, height, caption, credit, copyright, alt_text, created_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                        "INSERT INTO media (original_key, mime, width, height, caption, credit, copyright, alt_text, created_at, \
+                         licence, keywords, original_name, uploaded_by) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
                     )
                     .bind(new.original_key.clone())
                     .bind(new.mime.clone())
@@ -561,6 +595,10 @@ macro_rules! sql_store_impl {
                     .bind(new.copyright.clone())
                     .bind(new.alt_text.clone())
                     .bind(created_at)
+                    .bind(new.licence.clone())
+                    .bind(new.keywords.clone())
+                    .bind(new.original_name.clone())
+                    .bind(new.uploaded_by)
                     .fetch_one(&mut *tx)
                     .await
                     .map_err(db_err)?;
@@ -586,35 +624,110 @@ macro_rules! sql_store_impl {
                 }
 
                 async fn media_by_id(&self, id: i64) -> Result<Option<MediaItem>, StoreError> {
-                    let Some(row) = ::sqlx::query::<Db>(
-                        "SELECT id, original_key, mime, width, height, caption, credit, copyright, alt_text, created_at \
-                         FROM media WHERE id = $1",
-                    )
-                    .bind(id)
-                    .fetch_optional(&self.pool)
-                    .await
-                    .map_err(db_err)?
+                    let sql = format!("SELECT {MEDIA_COLUMNS} FROM media WHERE id = $1");
+                    let Some(row) = ::sqlx::query::<Db>(&sql)
+                        .bind(id)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(db_err)?
                     else {
                         return Ok(None);
                     };
                     let renditions = self.renditions_of(&[id]).await?.remove(&id).unwrap_or_default();
-                    Ok(Some(MediaItem {
-                        id,
-                        original_key: row.try_get("original_key").map_err(db_err)?,
-                        mime: row.try_get("mime").map_err(db_err)?,
-                        width: row.try_get("width").map_err(db_err)?,
-                        height: row.try_get("height").map_err(db_err)?,
-                        caption: row.try_get("caption").map_err(db_err)?,
-                        credit: row.try_get("credit").map_err(db_err)?,
-                        copyright: row.try_get("copyright").map_err(db_err)?,
-                        alt_text: row.try_get("alt_text").map_err(db_err)?,
-                        created_at: row.try_get("created_at").map_err(db_err)?,
-                        renditions,
-                    }))
+                    media_from_row(&row, renditions).map(Some)
+                }
+
+                async fn update_media(&self, id: i64, changes: &MediaChanges) -> Result<(), StoreError> {
+                    ::sqlx::query::<Db>(
+                        "UPDATE media SET caption = $1, credit = $2, copyright = $3, alt_text = $4, licence = $5, \
+                         keywords = $6 WHERE id = $7",
+                    )
+                    .bind(changes.caption.clone())
+                    .bind(changes.credit.clone())
+                    .bind(changes.copyright.clone())
+                    .bind(changes.alt_text.clone())
+                    .bind(changes.licence.clone())
+                    .bind(changes.keywords.clone())
+                    .bind(id)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                    Ok(())
+                }
+
+                async fn set_renditions(&self, id: i64, renditions: &[Rendition]) -> Result<(), StoreError> {
+                    let mut tx = self.pool.begin_with(begin_write()).await.map_err(db_err)?;
+                    ::sqlx::query::<Db>("DELETE FROM media_renditions WHERE media_id = $1")
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                    for r in renditions {
+                        ::sqlx::query::<Db>(
+                            "INSERT INTO media_renditions (media_id, width, height, mime, storage_key) \
+                             VALUES ($1, $2, $3, $4, $5)",
+                        )
+                        .bind(id)
+                        .bind(r.width)
+                        .bind(r.height)
+                        .bind(r.mime.clone())
+                        .bind(r.key.clone())
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                    }
+                    tx.commit().await.map_err(db_err)
+                }
+
+                async fn media_list(&self, query: &MediaQuery) -> Result<Vec<MediaItem>, StoreError> {
+                    let pattern = query.text.as_deref().map(|text| {
+                        let escaped = text.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+                        format!("%{escaped}%")
+                    });
+                    let sql = format!(
+                        "SELECT {MEDIA_COLUMNS} FROM media WHERE ($1 IS NULL OR id < $1) AND ($2 IS NULL OR \
+                         lower(caption || ' ' || credit || ' ' || copyright || ' ' || keywords || ' ' || original_name) \
+                         LIKE $2 ESCAPE '\\') ORDER BY id DESC LIMIT $3"
+                    );
+                    let rows = ::sqlx::query::<Db>(&sql)
+                        .bind(query.before_id)
+                        .bind(pattern)
+                        .bind(query.limit)
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                    let ids: Vec<i64> = rows.iter().map(|r| r.try_get("id")).collect::<Result<_, _>>().map_err(db_err)?;
+                    let mut renditions = self.renditions_of(&ids).await?;
+                    rows.iter()
+                        .map(|row| {
+                            let id: i64 = row.try_get("id").map_err(db_err)?;
+                            media_from_row(row, renditions.remove(&id).unwrap_or_default())
+                        })
+                        .collect()
+                }
+
+                async fn media_usage(&self, id: i64) -> Result<i64, StoreError> {
+                    let row = ::sqlx::query::<Db>("SELECT COUNT(*) AS n FROM articles WHERE main_media_id = $1")
+                        .bind(id)
+                        .fetch_one(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                    row.try_get("n").map_err(db_err)
+                }
+
+                async fn delete_unused_media(&self, id: i64) -> Result<bool, StoreError> {
+                    let done = ::sqlx::query::<Db>(
+                        "DELETE FROM media WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM articles WHERE main_media_id = $1)",
+                    )
+                    .bind(id)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                    Ok(done.rows_affected() > 0)
                 }
 
                 async fn create_article(&self, new: &NewArticle) -> Result<i64, StoreError> {
-                    let mut tx = self.pool.begin().await.map_err(db_err)?;
+                    let mut tx = self.pool.begin_with(begin_write()).await.map_err(db_err)?;
                     let now = ::time::OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or(::time::OffsetDateTime::UNIX_EPOCH);
                     let query = ::sqlx::query::<Db>(
                         "INSERT INTO articles (edition_id, section_id, slug, headline, lead, dateline_place, \
@@ -637,7 +750,7 @@ macro_rules! sql_store_impl {
                 }
 
                 async fn update_article(&self, id: i64, new: &NewArticle) -> Result<(), StoreError> {
-                    let mut tx = self.pool.begin().await.map_err(db_err)?;
+                    let mut tx = self.pool.begin_with(begin_write()).await.map_err(db_err)?;
                     let old = ::sqlx::query::<Db>("SELECT edition_id, slug FROM articles WHERE id = $1")
                         .bind(id)
                         .fetch_optional(&mut *tx)
@@ -1045,7 +1158,7 @@ macro_rules! sql_store_impl {
                 }
 
                 async fn rename_article_slug(&self, id: i64, new_slug: &Slug) -> Result<(), StoreError> {
-                    let mut tx = self.pool.begin().await.map_err(db_err)?;
+                    let mut tx = self.pool.begin_with(begin_write()).await.map_err(db_err)?;
                     let row = ::sqlx::query::<Db>("SELECT edition_id, slug FROM articles WHERE id = $1")
                         .bind(id)
                         .fetch_optional(&mut *tx)
@@ -1159,7 +1272,7 @@ macro_rules! sql_store_impl {
                 }
 
                 async fn create_user(&self, new: &NewUser) -> Result<User, StoreError> {
-                    let mut tx = self.pool.begin().await.map_err(db_err)?;
+                    let mut tx = self.pool.begin_with(begin_write()).await.map_err(db_err)?;
                     let row = ::sqlx::query::<Db>(
                         "INSERT INTO users (email, display_name, password_hash, role, email_verified, created_at) \
                          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -1219,7 +1332,7 @@ macro_rules! sql_store_impl {
                     role: ::dateline_core::Role,
                     edition_ids: &[i64],
                 ) -> Result<(), StoreError> {
-                    let mut tx = self.pool.begin().await.map_err(db_err)?;
+                    let mut tx = self.pool.begin_with(begin_write()).await.map_err(db_err)?;
                     ::sqlx::query::<Db>("UPDATE users SET role = $1 WHERE id = $2")
                         .bind(role.as_str())
                         .bind(id)

@@ -4,8 +4,9 @@
 //! lease (60 s) runs out; a failed job is retried with a growing delay.
 //!
 //! Kinds so far: [`PUBLISH_ARTICLE`] (scheduled publishing and embargoes)
-//! and [`SEND_MAIL`] (account e-mails; a permanent refusal by the mail
-//! server ends the job, anything else is retried).
+//! [`SEND_MAIL`] (account e-mails; a permanent refusal by the mail
+//! server ends the job, anything else is retried) and
+//! [`crate::media::renditions::MAKE_RENDITIONS`] (photo sizes).
 //!
 //! Each tick also checks the shared content version, so a node drops its
 //! cached pages within about a second of another node's change.
@@ -48,6 +49,9 @@ pub async fn run(state: AppState, worker: String) {
             let outcome = match job.kind.as_str() {
                 PUBLISH_ARTICLE => publish_article(&state, &job.payload).await,
                 SEND_MAIL => send_mail(&state, job.id, &job.payload).await,
+                crate::media::renditions::MAKE_RENDITIONS => {
+                    crate::media::renditions::run_job(&state, &job.payload).await
+                }
                 other => Err(format!("unknown job kind {other:?}")),
             };
             let now = OffsetDateTime::now_utc();

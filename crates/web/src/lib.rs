@@ -27,6 +27,7 @@ pub mod error;
 pub mod i18n;
 pub mod jobs;
 pub mod markdown;
+pub mod media;
 pub mod newsroom;
 pub mod ops;
 pub mod page_cache;

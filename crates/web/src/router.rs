@@ -56,7 +56,7 @@ pub fn router(state: AppState) -> Router {
         .route("/media/{*key}", get(public::media_file))
         .route("/static/{name}", get(assets::serve_asset))
         .merge(crate::accounts::routes())
-        .merge(crate::newsroom::routes())
+        .merge(crate::newsroom::routes(state.config.upload))
         .fallback(public::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), page_cache::serve_cached))
         .layer(axum::middleware::from_fn_with_state(state.clone(), public::error_pages));

@@ -31,6 +31,8 @@ pub struct WebConfig {
     pub mail_from: String,
     /// Proxies whose `X-Forwarded-For` names the client (`client_addr.rs`).
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Largest photo upload, in bytes and in pixels.
+    pub upload: crate::media::ingest::UploadLimits,
 }
 
 impl Default for WebConfig {
@@ -43,6 +45,7 @@ impl Default for WebConfig {
             page_cache_ttl: Duration::from_secs(30),
             mail_from: "Meridian <no-reply@localhost>".into(),
             trusted_proxies: Vec::new(),
+            upload: crate::media::ingest::UploadLimits::default(),
         }
     }
 }

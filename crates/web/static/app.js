@@ -12,6 +12,9 @@
 //    closes; a later visit offers to restore it. A successful save clears it.
 //    It also autosaves to the server (the form posted with action=autosave)
 //    a few seconds after typing stops, and says so in a status line.
+// 4. Media bank: the upload form sends its files one at a time with a
+//    progress line each; the editor's "upload a new photo" sends one file
+//    and puts its bank number (and caption, credit when empty) in the form.
 (function () {
   "use strict";
 
@@ -337,10 +340,109 @@
     });
   }
 
+  function uploadFile(file, csrf, onProgress) {
+    return new Promise(function (resolve) {
+      var data = new FormData();
+      data.append("csrf", csrf);
+      data.append("files", file, file.name);
+      var request = new XMLHttpRequest();
+      request.open("POST", "/newsroom/media");
+      request.setRequestHeader("Accept", "application/json");
+      request.upload.addEventListener("progress", function (event) {
+        if (event.lengthComputable && onProgress) onProgress(Math.round((100 * event.loaded) / event.total));
+      });
+      request.addEventListener("load", function () {
+        var results = null;
+        try {
+          results = JSON.parse(request.responseText);
+        } catch (e) {
+          results = null;
+        }
+        var result = results && results[0];
+        resolve(result || { name: file.name, error: "HTTP " + request.status });
+      });
+      request.addEventListener("error", function () {
+        resolve({ name: file.name, error: "network error" });
+      });
+      request.send(data);
+    });
+  }
+
+  function setUpMediaUpload() {
+    var form = document.querySelector("form[data-upload-form]");
+    if (!form || !window.FormData || !window.Promise) return;
+    var list = form.querySelector(".upload-progress");
+    var input = form.querySelector("input[type=file]");
+    var csrf = form.querySelector("input[name=csrf]").value;
+    form.addEventListener("submit", function (event) {
+      if (!input.files.length) return;
+      event.preventDefault();
+      var files = Array.prototype.slice.call(input.files);
+      var chain = Promise.resolve();
+      files.forEach(function (file) {
+        var line = document.createElement("li");
+        line.textContent = file.name + " — " + form.dataset.uploading;
+        list.appendChild(line);
+        chain = chain.then(function () {
+          return uploadFile(file, csrf, function (percent) {
+            line.textContent = file.name + " — " + percent + "%";
+          }).then(function (result) {
+            line.textContent = "";
+            if (result.id) {
+              var link = document.createElement("a");
+              link.href = "/newsroom/media/" + result.id;
+              link.textContent = file.name + " (#" + result.id + ")";
+              line.appendChild(link);
+              line.className = "form-message form-message--ok";
+            } else {
+              line.textContent = file.name + ": " + result.error;
+              line.className = "form-message";
+            }
+          });
+        });
+      });
+      chain.then(function () {
+        input.value = "";
+      });
+    });
+  }
+
+  function setUpEditorPhotoUpload() {
+    var holder = document.querySelector("[data-photo-upload]");
+    var form = document.querySelector("form.editor__form");
+    if (!holder || !form || !window.FormData || !window.Promise) return;
+    holder.hidden = false;
+    var input = holder.querySelector("input[type=file]");
+    var status = holder.querySelector(".photo-upload__status");
+    input.addEventListener("change", function () {
+      var file = input.files[0];
+      if (!file) return;
+      status.textContent = input.dataset.uploading;
+      var csrf = form.querySelector("input[name=csrf]").value;
+      uploadFile(file, csrf, function (percent) {
+        status.textContent = input.dataset.uploading + " " + percent + "%";
+      }).then(function (result) {
+        if (!result.id) {
+          status.textContent = result.error;
+          return;
+        }
+        form.querySelector("input[name=main_media]").value = String(result.id);
+        var caption = form.querySelector("input[name=caption]");
+        var credit = form.querySelector("input[name=credit]");
+        if (caption && !caption.value) caption.value = result.caption || "";
+        if (credit && !credit.value) credit.value = result.credit || "";
+        status.textContent = input.dataset.done + " #" + result.id;
+        form.dispatchEvent(new Event("change"));
+      });
+    });
+  }
+
   function start() {
     setUpInfiniteScroll();
     setUpNewsfeed();
     setUpEditorBackup();
+    setUpMediaUpload();
+    setUpEditorPhotoUpload();
   }
 
   if (document.readyState === "loading") {

@@ -271,6 +271,10 @@ async fn add_photo(
             credit: story.photo_credit.clone(),
             copyright: format!("© {} Meridian", OffsetDateTime::now_utc().year()),
             alt_text: text.alt.clone(),
+            licence: "Demo photo painted by Dateline; free to use with this demo.".into(),
+            keywords: String::new(),
+            original_name: String::new(),
+            uploaded_by: None,
             renditions,
         })
         .await?;

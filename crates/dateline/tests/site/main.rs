@@ -16,6 +16,7 @@ mod cli;
 mod http;
 mod i18n;
 mod matrix;
+mod media;
 mod newsroom;
 mod pages;
 mod security;
@@ -85,5 +86,7 @@ backend_tests!(
     newsroom::admins_manage_editions,
     newsroom::autosave_keeps_typed_text_apart,
     matrix::every_state_changing_route_by_role,
+    media::upload_use_and_credit_a_photo,
+    media::bad_files_are_refused_and_leave_nothing,
     api_write::tokens_write_and_publish_articles,
 );

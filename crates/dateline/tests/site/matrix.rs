@@ -131,6 +131,19 @@ const ROWS: &[Row] = &[
     Row { method: "POST", route: "/newsroom/users", case: "set a role", gate: Gate::Only(ADMINS) },
     Row { method: "POST", route: "/newsroom/sections", case: "add a section", gate: Gate::Only(ADMINS) },
     Row { method: "POST", route: "/newsroom/editions", case: "add an edition", gate: Gate::Only(ADMINS) },
+    Row { method: "POST", route: "/newsroom/media", case: "upload a photo", gate: Gate::Only(WRITERS) },
+    Row {
+        method: "POST",
+        route: "/newsroom/media/{id}",
+        case: "edit a photo's record",
+        gate: Gate::Only(WRITERS),
+    },
+    Row {
+        method: "POST",
+        route: "/newsroom/media/{id}",
+        case: "delete an unused photo",
+        gate: Gate::Only(PUBLISHERS),
+    },
     Row { method: "POST", route: "/api/v1/articles", case: "API: create a draft", gate: Gate::Only(WRITERS) },
     Row {
         method: "PUT",
@@ -210,7 +223,37 @@ struct Fixtures {
     contributor_token: String,
     admin_token: String,
     admin: Client,
+    admin_csrf: String,
     target_user: String,
+}
+
+/// A small PNG, different for every call so each upload is its own file.
+fn tiny_png(seed: u8) -> Vec<u8> {
+    let mut png = Vec::new();
+    image::RgbImage::from_pixel(8, 8, image::Rgb([seed, 80, 160]))
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .expect("png");
+    png
+}
+
+async fn upload_as(server: &TestServer, client: &Client, csrf: &str, seed: u8) -> Response {
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", csrf.to_owned())
+        .part("files", reqwest::multipart::Part::bytes(tiny_png(seed)).file_name("m.png"));
+    client
+        .post(server.url("/newsroom/media"))
+        .header("accept", "application/json")
+        .multipart(form)
+        .send()
+        .await
+        .expect("upload")
+}
+
+/// A fresh photo in the bank, uploaded by the admin; returns its id.
+async fn bank_photo(server: &TestServer, fx: &Fixtures, seed: u8) -> i64 {
+    let response = upload_as(server, &fx.admin, &fx.admin_csrf, seed).await;
+    assert_eq!(response.status(), StatusCode::OK, "fixture photo");
+    response.json::<Value>().await.expect("json")[0]["id"].as_i64().expect("id")
 }
 
 async fn api(
@@ -343,6 +386,20 @@ async fn perform(server: &TestServer, fx: &Fixtures, actor: &Actor, case: &str) 
                 ("direction", "ltr".to_owned()),
             ];
             post_form("/newsroom/editions", form).await
+        }
+        "upload a photo" => {
+            upload_as(server, &actor.client, &actor.csrf, 100 + actor.who.tag().as_bytes()[0] % 50).await
+        }
+        "edit a photo's record" => {
+            let id = bank_photo(server, fx, 10 + actor.who.tag().as_bytes()[1] % 50).await;
+            let form =
+                vec![("csrf", actor.csrf.clone()), ("action", "save".to_owned()), ("caption", label.clone())];
+            post_form(&format!("/newsroom/media/{id}"), form).await
+        }
+        "delete an unused photo" => {
+            let id = bank_photo(server, fx, 200 + actor.who.tag().as_bytes()[1] % 50).await;
+            let form = vec![("csrf", actor.csrf.clone()), ("action", "delete".to_owned())];
+            post_form(&format!("/newsroom/media/{id}"), form).await
         }
         "API: create a draft" => {
             api(server, Method::POST, "/api/v1/articles", token, Some(story(&label))).await
@@ -520,6 +577,7 @@ pub async fn every_state_changing_route_by_role(backend: Backend) {
         contributor_token: actors[2].token.clone().expect("token"),
         admin_token: admin.token.clone().expect("token"),
         admin: admin.client.clone(),
+        admin_csrf: admin.csrf.clone(),
         target_user,
     };
 

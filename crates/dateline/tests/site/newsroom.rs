@@ -149,6 +149,7 @@ pub fn editor_fields(html: &str, changes: &[(&str, &str)]) -> Vec<(String, Strin
         "place",
         "agency",
         "body",
+        "main_media",
         "caption",
         "credit",
         "tags",

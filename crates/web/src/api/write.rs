@@ -77,6 +77,10 @@ pub struct ArticleInput {
     /// Id of the same story in another edition.
     #[serde(default)]
     pub translation_of: Option<i64>,
+    /// The main photo's media-bank id. Left out on update, the current
+    /// photo stays; `0` removes it.
+    #[serde(default)]
+    pub main_media: Option<i64>,
     #[serde(default)]
     pub seo_title: String,
     #[serde(default)]
@@ -139,6 +143,7 @@ async fn form_of(state: &AppState, input: ArticleInput) -> Result<ArticleForm, A
         place: input.dateline_place,
         agency: input.dateline_agency,
         body: input.body,
+        main_media: input.main_media.filter(|id| *id != 0).map(|id| id.to_string()).unwrap_or_default(),
         caption: input.image_caption,
         credit: input.image_credit,
         tags: input.tags.join(", "),
@@ -238,7 +243,11 @@ pub async fn update_article(
 ) -> Result<Json<SavedDto>, ApiError> {
     staff(&user)?;
     let article = editable(&state, &user, &id).await?;
+    let keep_photo = input.main_media.is_none();
     let mut form = form_of(&state, input).await?;
+    if keep_photo && let Some(image) = &article.card.image {
+        form.main_media = image.media_id.to_string();
+    }
     if form.slug.trim().is_empty() {
         // A published address does not move because a headline was edited.
         form.slug = article.card.slug.to_string();

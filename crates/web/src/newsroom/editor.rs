@@ -58,6 +58,9 @@ pub struct ArticleForm {
     pub(crate) agency: String,
     #[serde(default)]
     pub(crate) body: String,
+    /// The main photo's number in the media bank; empty for none.
+    #[serde(default)]
+    pub(crate) main_media: String,
     #[serde(default)]
     pub(crate) caption: String,
     #[serde(default)]
@@ -97,6 +100,7 @@ impl ArticleForm {
             place: article.dateline_place.clone(),
             agency: article.dateline_agency.clone(),
             body: article.body.clone(),
+            main_media: article.card.image.as_ref().map(|i| i.media_id.to_string()).unwrap_or_default(),
             caption: article.image_caption.clone(),
             credit: article.image_credit.clone(),
             tags: article.tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(", "),
@@ -165,6 +169,8 @@ struct EditorTemplate<'a> {
     preview: Option<String>,
     /// A kept autosave that differs from what the form shows.
     autosave: Option<AutosaveNotice>,
+    /// The chosen photo's thumbnail.
+    photo_thumb: Option<String>,
 }
 
 #[derive(Debug)]
@@ -239,6 +245,10 @@ async fn render_editor(
         }
         _ => None,
     };
+    let photo_thumb = match form.main_media.trim().parse::<i64>() {
+        Ok(id) => state.store.media_by_id(id).await?.map(|m| super::media::thumbnail_href(&m)),
+        Err(_) => None,
+    };
     let directory = state.directory();
     let edition_id: Option<i64> = form.edition.parse().ok();
     let section_id: Option<i64> = form.section.parse().ok();
@@ -307,6 +317,7 @@ async fn render_editor(
         article_id: article.map(|a| a.card.id),
         preview,
         autosave,
+        photo_thumb,
     };
     Ok(no_store_page(status, jar, template.render()?))
 }

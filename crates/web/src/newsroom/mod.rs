@@ -11,7 +11,8 @@
 //! - [`audit`]: the audit log;
 //! - [`users`]: administrators set roles and edition limits;
 //! - [`sections`]: administrators add and edit sections;
-//! - [`editions`]: administrators add and edit language editions.
+//! - [`editions`]: administrators add and edit language editions;
+//! - [`media`]: the media bank: upload, browse, search, edit, delete.
 //!
 //! The newsroom speaks the staff member's language (English or Russian, by
 //! `Accept-Language`). Pages are never cached.
@@ -20,6 +21,7 @@ pub mod audit;
 pub mod editions;
 pub mod editor;
 pub mod list;
+pub mod media;
 pub mod permissions;
 pub mod revisions;
 pub mod sections;
@@ -38,7 +40,12 @@ use crate::AppState;
 use crate::accounts::session::CurrentUser;
 use crate::i18n::Locale;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes(upload: crate::media::ingest::UploadLimits) -> Router<AppState> {
+    // Files are read one at a time, each cut off at the limit; the body
+    // may hold several.
+    let upload_limit = axum::extract::DefaultBodyLimit::max(
+        upload.max_bytes.saturating_mul(media::MAX_FILES_PER_POST).saturating_add(1024 * 1024),
+    );
     Router::new()
         .route("/newsroom", get(list::article_list))
         .route("/newsroom/articles/new", get(editor::new_form).post(editor::create))
@@ -49,6 +56,8 @@ pub fn routes() -> Router<AppState> {
         .route("/newsroom/users", get(users::users).post(users::set_role))
         .route("/newsroom/sections", get(sections::sections).post(sections::save_section))
         .route("/newsroom/editions", get(editions::editions).post(editions::save_edition))
+        .route("/newsroom/media", get(media::media_list).post(media::upload).layer(upload_limit))
+        .route("/newsroom/media/{id}", get(media::media_item).post(media::save_media))
         .layer(tower_http::csrf::CsrfLayer::new())
 }
 

@@ -76,6 +76,7 @@ struct Checked {
     tag_names: Vec<String>,
     author_ids: Vec<i64>,
     translation_of: Option<i64>,
+    main_media_id: Option<i64>,
 }
 
 fn too_long(t: &Locale, max: usize) -> String {
@@ -171,8 +172,19 @@ async fn check(
             }
         },
     };
+    let main_media_id = match form.main_media.trim() {
+        "" => None,
+        raw => match raw.parse::<i64>() {
+            Ok(id) if state.store.media_by_id(id).await?.is_some() => Some(id),
+            _ => {
+                errors.add("main_media", t.get("error-main-media").into_owned());
+                None
+            }
+        },
+    };
     Ok(match (edition, section, slug) {
         (Some(edition), Some(section), Some(slug)) if errors.is_empty() => Ok(Checked {
+            main_media_id,
             edition_id: edition.id,
             section_id: section.id,
             slug,
@@ -263,7 +275,7 @@ pub async fn save_article(
         dateline_place: form.place.trim().to_owned(),
         dateline_agency: form.agency.trim().to_owned(),
         body: form.body.replace("\r\n", "\n"),
-        main_media_id: article.as_ref().and_then(|a| a.card.image.as_ref().map(|i| i.media_id)),
+        main_media_id: checked.main_media_id,
         image_caption: form.caption.trim().to_owned(),
         image_credit: form.credit.trim().to_owned(),
         breaking: form.breaking.is_some(),

@@ -18,6 +18,8 @@ struct MediaTemplate<'a> {
     caption: String,
     credit: String,
     copyright: String,
+    /// The photo's own licence and usage terms; the site's default text when empty.
+    licence: String,
     size_label: String,
     image: Option<ImageView>,
     used_in: Vec<Link>,
@@ -80,6 +82,11 @@ pub async fn media_page(
         caption: media.caption.clone(),
         credit: media.credit.clone(),
         copyright: media.copyright.clone(),
+        licence: if media.licence.trim().is_empty() {
+            t.get("photo-usage-text").into_owned()
+        } else {
+            media.licence.clone()
+        },
         image,
         used_in,
         frame,

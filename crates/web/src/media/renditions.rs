@@ -1,0 +1,75 @@
+//! Renditions: the widths pages load through `srcset`, made from the
+//! cleaned original by a background job ([`MAKE_RENDITIONS`]) so an upload
+//! answers at once. Until the job has run, pages use the original.
+
+use std::io::Cursor;
+
+use bytes::Bytes;
+use dateline_store::Rendition;
+use image::imageops::FilterType;
+
+use crate::AppState;
+
+/// Job kind: payload is the media id.
+pub const MAKE_RENDITIONS: &str = "make_renditions";
+
+/// Widths made for every photo (narrower than the original only; the
+/// original's own width is always offered too).
+pub const WIDTHS: [u32; 5] = [320, 640, 960, 1280, 1920];
+
+/// JPEG renditions of `original`: `(width, height, bytes)`, narrowest first.
+/// CPU-bound: call it from `spawn_blocking`.
+pub fn make(original: &[u8]) -> Result<Vec<(u32, u32, Vec<u8>)>, String> {
+    let picture =
+        image::load_from_memory(original).map_err(|e| format!("cannot decode the original: {e}"))?;
+    let rgb = picture.to_rgb8();
+    let (width, height) = rgb.dimensions();
+    let mut out = Vec::new();
+    for target in WIDTHS.into_iter().filter(|w| *w < width) {
+        let target_height = ((u64::from(height) * u64::from(target)) / u64::from(width)).max(1) as u32;
+        let resized = image::imageops::resize(&rgb, target, target_height, FilterType::Lanczos3);
+        let mut bytes = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut Cursor::new(&mut bytes), 82)
+            .encode_image(&resized)
+            .map_err(|e| format!("cannot encode a rendition: {e}"))?;
+        out.push((target, target_height, bytes));
+    }
+    Ok(out)
+}
+
+/// The job: makes and stores the renditions of one photo.
+pub async fn run_job(state: &AppState, payload: &str) -> Result<(), String> {
+    let id: i64 = payload.parse().map_err(|_| format!("bad media id {payload:?}"))?;
+    let Some(media) = state.store.media_by_id(id).await.map_err(|e| e.to_string())? else {
+        return Ok(()); // deleted meanwhile
+    };
+    let original = state
+        .blobs
+        .get(&media.original_key)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("the original {} is missing", media.original_key))?;
+    let made = tokio::task::spawn_blocking(move || make(&original)).await.map_err(|e| e.to_string())??;
+    let prefix = media.original_key.rsplit_once('/').map_or("photos", |(prefix, _)| prefix).to_owned();
+    let mut renditions = Vec::new();
+    for (width, height, bytes) in made {
+        let key = format!("{prefix}/{width}.jpg");
+        state.blobs.put(&key, Bytes::from(bytes)).await.map_err(|e| e.to_string())?;
+        renditions.push(Rendition {
+            width: width as i32,
+            height: height as i32,
+            mime: "image/jpeg".into(),
+            key,
+        });
+    }
+    renditions.push(Rendition {
+        width: media.width,
+        height: media.height,
+        mime: media.mime.clone(),
+        key: media.original_key.clone(),
+    });
+    state.store.set_renditions(id, &renditions).await.map_err(|e| e.to_string())?;
+    state.content_changed().await.map_err(|e| e.to_string())?;
+    tracing::info!(media = id, count = renditions.len(), "renditions made");
+    Ok(())
+}

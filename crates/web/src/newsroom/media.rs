@@ -1,0 +1,552 @@
+//! The media bank in the newsroom: `/newsroom/media` lists photos newest
+//! first with thumbnails and a search over caption, credit, copyright and
+//! keywords, and takes uploads (several files at once; the page's script
+//! sends them one by one with a progress line each, and asks for JSON);
+//! `/newsroom/media/{id}` edits a photo's record, shows where it is used
+//! and deletes it when no article uses it.
+//!
+//! Every member of staff may upload and edit records; deleting is for
+//! editors and admins. An upload is checked and cleaned by
+//! [`crate::media::ingest`] before anything is stored; if storing the
+//! record fails, the stored file is removed again, so nothing is left
+//! half-stored.
+
+use askama::Template;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse as _, Response};
+use axum_extra::extract::{CookieJar, Form};
+use bytes::Bytes;
+use dateline_core::Role;
+use dateline_store::{MediaChanges, MediaItem, MediaQuery, NewMedia, Rendition, User};
+
+use super::{NewsroomFrame, Staff, locale, no_store_page};
+use crate::AppState;
+use crate::accounts::csrf;
+use crate::accounts::pages::see_other;
+use crate::error::PageError;
+use crate::media::ingest::{self, UploadError};
+use crate::media::renditions::MAKE_RENDITIONS;
+
+const PAGE_SIZE: i64 = 48;
+/// Most files one no-JavaScript form post may carry.
+pub const MAX_FILES_PER_POST: usize = 20;
+
+/// The smallest rendition's address, for thumbnails.
+pub fn thumbnail_href(media: &MediaItem) -> String {
+    let key = media.renditions.first().map_or(media.original_key.as_str(), |r| r.key.as_str());
+    format!("/media/{key}")
+}
+
+#[derive(Debug)]
+pub struct MediaTile {
+    pub id: i64,
+    pub thumb: String,
+    pub caption: String,
+    pub credit: String,
+    pub width: i32,
+    pub height: i32,
+}
+
+#[derive(Template)]
+#[template(path = "newsroom/media.html")]
+struct MediaListTemplate<'a> {
+    frame: NewsroomFrame<'a>,
+    tiles: Vec<MediaTile>,
+    query: String,
+    next_href: Option<String>,
+    results: Vec<UploadResult>,
+    max_mb: usize,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct UploadResult {
+    pub name: String,
+    pub id: Option<i64>,
+    pub error: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thumb: Option<String>,
+    pub caption: String,
+    pub credit: String,
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct ListQuery {
+    q: Option<String>,
+    before: Option<String>,
+}
+
+async fn render_list(
+    state: &AppState,
+    headers: &HeaderMap,
+    user: &User,
+    jar: CookieJar,
+    status: StatusCode,
+    query: ListQuery,
+    results: Vec<UploadResult>,
+) -> Result<Response, PageError> {
+    let t = locale(state, headers);
+    let text: String = query.q.unwrap_or_default().trim().chars().take(200).collect();
+    let before_id = match query.before.as_deref() {
+        None | Some("") => None,
+        Some(raw) => {
+            Some(raw.parse::<i64>().map_err(|_| PageError::BadRequest("`before` must be a number".into()))?)
+        }
+    };
+    let items = state
+        .store
+        .media_list(&MediaQuery {
+            text: (!text.is_empty()).then(|| text.clone()),
+            before_id,
+            limit: PAGE_SIZE,
+        })
+        .await?;
+    let next_href = (items.len() as i64 == PAGE_SIZE).then(|| {
+        let last = items.last().map_or(0, |m| m.id);
+        let q: String = url_encode(&text);
+        format!("/newsroom/media?q={q}&before={last}")
+    });
+    let tiles = items
+        .iter()
+        .map(|m| MediaTile {
+            id: m.id,
+            thumb: thumbnail_href(m),
+            caption: m.caption.clone(),
+            credit: m.credit.clone(),
+            width: m.width,
+            height: m.height,
+        })
+        .collect();
+    let (jar, token) = csrf::form_token(jar, state.config.public_url.starts_with("https://"));
+    let template = MediaListTemplate {
+        frame: NewsroomFrame::new(state, t, user, &t.get("media-bank"), token),
+        tiles,
+        query: text,
+        next_href,
+        results,
+        max_mb: state.config.upload.max_bytes / (1024 * 1024),
+    };
+    Ok(no_store_page(status, jar, template.render()?))
+}
+
+fn url_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => char::from(b).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// `GET /newsroom/media`.
+pub async fn media_list(
+    State(state): State<AppState>,
+    Staff(user): Staff,
+    headers: HeaderMap,
+    jar: CookieJar,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, PageError> {
+    render_list(&state, &headers, &user, jar, StatusCode::OK, query, Vec::new()).await
+}
+
+/// Checks, cleans and stores one uploaded file; queues its renditions.
+pub async fn store_upload(
+    state: &AppState,
+    user: &User,
+    name: &str,
+    bytes: Bytes,
+) -> Result<MediaItem, StoreUploadError> {
+    let limits = state.config.upload;
+    let cleaned = tokio::task::spawn_blocking(move || ingest::ingest(&bytes, &limits))
+        .await
+        .map_err(|e| StoreUploadError::Internal(e.to_string()))??;
+    // Content hash plus a random part: two uploads of the same picture are
+    // two records with their own files, so deleting one leaves the other.
+    let hash = blake3::hash(&cleaned.bytes).to_hex();
+    let unique = crate::accounts::secrets::new_secret("");
+    let original_key = format!("photos/{}-{}/original.{}", &hash[..16], &unique[..8], cleaned.extension);
+    state
+        .blobs
+        .put(&original_key, Bytes::from(cleaned.bytes))
+        .await
+        .map_err(|e| StoreUploadError::Internal(e.to_string()))?;
+    let found = cleaned.metadata;
+    let new = NewMedia {
+        original_key: original_key.clone(),
+        mime: cleaned.mime.to_owned(),
+        width: cleaned.width as i32,
+        height: cleaned.height as i32,
+        caption: found.caption.chars().take(2000).collect(),
+        credit: found.credit.chars().take(200).collect(),
+        copyright: found.copyright.chars().take(300).collect(),
+        alt_text: String::new(),
+        licence: String::new(),
+        keywords: found.keywords.join(", ").chars().take(1000).collect(),
+        original_name: name.chars().filter(|c| !c.is_control()).take(200).collect(),
+        uploaded_by: Some(user.id),
+        // Until the job has made the sizes, pages use the original.
+        renditions: vec![Rendition {
+            width: cleaned.width as i32,
+            height: cleaned.height as i32,
+            mime: cleaned.mime.to_owned(),
+            key: original_key.clone(),
+        }],
+    };
+    let media = match state.store.create_media(&new).await {
+        Ok(media) => media,
+        Err(error) => {
+            // Leave nothing half-stored.
+            if let Err(cleanup) = state.blobs.delete(&original_key).await {
+                tracing::warn!(%cleanup, key = original_key, "could not remove an orphaned upload");
+            }
+            return Err(StoreUploadError::Internal(error.to_string()));
+        }
+    };
+    let payload = media.id.to_string();
+    state
+        .store
+        .enqueue_job(MAKE_RENDITIONS, &payload, time::OffsetDateTime::now_utc())
+        .await
+        .map_err(|e| StoreUploadError::Internal(e.to_string()))?;
+    state
+        .store
+        .record_audit(Some(user.id), "media.upload", &format!("media {}", media.id), &new.original_name)
+        .await
+        .map_err(|e| StoreUploadError::Internal(e.to_string()))?;
+    Ok(media)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreUploadError {
+    /// 4xx: the file is not acceptable; the message says why.
+    #[error(transparent)]
+    Refused(#[from] UploadError),
+    /// 503: storage failed; logged.
+    #[error("storage failed: {0}")]
+    Internal(String),
+}
+
+fn wants_json(headers: &HeaderMap) -> bool {
+    headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("application/json"))
+}
+
+/// `POST /newsroom/media`: one or more files (`files`), after the `csrf` field.
+pub async fn upload(
+    State(state): State<AppState>,
+    Staff(user): Staff,
+    headers: HeaderMap,
+    jar: CookieJar,
+    mut multipart: Multipart,
+) -> Result<Response, PageError> {
+    let t = locale(&state, &headers);
+    let json = wants_json(&headers);
+    let mut checked_csrf = false;
+    let mut results = Vec::new();
+    let max_bytes = state.config.upload.max_bytes;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(error) => {
+                // An interrupted or malformed upload: nothing of it is kept.
+                return Err(PageError::BadRequest(format!(
+                    "the upload was interrupted or malformed: {error}"
+                )));
+            }
+        };
+        match field.name() {
+            Some("csrf") => {
+                let value = field.text().await.map_err(|e| PageError::BadRequest(e.to_string()))?;
+                csrf::check(&jar, &value)?;
+                checked_csrf = true;
+            }
+            Some("files" | "file") => {
+                if !checked_csrf {
+                    return Err(PageError::FormExpired);
+                }
+                if results.len() >= MAX_FILES_PER_POST {
+                    return Err(PageError::BadRequest(format!(
+                        "at most {MAX_FILES_PER_POST} files at once; send the rest in another upload"
+                    )));
+                }
+                let name = field.file_name().unwrap_or("").to_owned();
+                let mut field = field;
+                let mut bytes = Vec::new();
+                let mut too_large = false;
+                loop {
+                    match field.chunk().await {
+                        Ok(Some(chunk)) => {
+                            if bytes.len() + chunk.len() > max_bytes {
+                                too_large = true;
+                                // Keep reading to the end of this file, keeping nothing.
+                                bytes.clear();
+                                continue;
+                            }
+                            if !too_large {
+                                bytes.extend_from_slice(&chunk);
+                            }
+                        }
+                        Ok(None) => break,
+                        Err(error) => {
+                            return Err(PageError::BadRequest(format!(
+                                "the upload was interrupted or malformed: {error}"
+                            )));
+                        }
+                    }
+                }
+                if name.is_empty() && bytes.is_empty() && !too_large {
+                    continue; // an empty file input
+                }
+                let outcome = if too_large {
+                    Err(StoreUploadError::Refused(UploadError::TooLarge {
+                        max_mb: max_bytes / (1024 * 1024),
+                    }))
+                } else {
+                    store_upload(&state, &user, &name, Bytes::from(bytes)).await
+                };
+                results.push(match outcome {
+                    Ok(media) => UploadResult {
+                        name,
+                        id: Some(media.id),
+                        error: None,
+                        thumb: Some(thumbnail_href(&media)),
+                        caption: media.caption,
+                        credit: media.credit,
+                    },
+                    Err(StoreUploadError::Refused(refused)) => UploadResult {
+                        name,
+                        id: None,
+                        error: Some(refusal_message(t, &refused)),
+                        thumb: None,
+                        caption: String::new(),
+                        credit: String::new(),
+                    },
+                    Err(StoreUploadError::Internal(error)) => {
+                        tracing::error!(error, "could not store an upload");
+                        return Err(PageError::Store(dateline_store::StoreError::Blob(
+                            std::io::Error::other(error),
+                        )));
+                    }
+                });
+            }
+            _ => {}
+        }
+    }
+    if !checked_csrf {
+        return Err(PageError::FormExpired);
+    }
+    if results.is_empty() {
+        results.push(UploadResult {
+            name: String::new(),
+            id: None,
+            error: Some(t.get("upload-no-file").into_owned()),
+            thumb: None,
+            caption: String::new(),
+            credit: String::new(),
+        });
+    }
+    if results.iter().any(|r| r.id.is_some()) {
+        state.content_changed().await?;
+    }
+    let status = if results.iter().all(|r| r.id.is_some()) {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    if json {
+        return Ok((status, [(header::CACHE_CONTROL, "no-store")], axum::Json(results)).into_response());
+    }
+    render_list(&state, &headers, &user, jar, status, ListQuery { q: None, before: None }, results).await
+}
+
+/// The refusal in the staff member's language.
+fn refusal_message(t: &crate::i18n::Locale, refused: &UploadError) -> String {
+    match refused {
+        UploadError::Empty => t.get("upload-empty").into_owned(),
+        UploadError::TooLarge { max_mb } => t.arg("upload-too-large", "max", &max_mb.to_string()),
+        UploadError::Unsupported { found } => t.arg("upload-unsupported", "found", found),
+        UploadError::TooManyPixels { width, height, max_megapixels } => {
+            let mut args = fluent_bundle::FluentArgs::new();
+            args.set("width", width.to_string());
+            args.set("height", height.to_string());
+            args.set("max", max_megapixels.to_string());
+            t.format("upload-too-many-pixels", Some(&args)).into_owned()
+        }
+        UploadError::Corrupt { format } => t.arg("upload-corrupt", "format", format),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "newsroom/media_item.html")]
+struct MediaItemTemplate<'a> {
+    frame: NewsroomFrame<'a>,
+    media: MediaItem,
+    preview: String,
+    usage: i64,
+    uses: Vec<(String, String)>,
+    can_delete: bool,
+    message: Option<String>,
+    error: Option<String>,
+}
+
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the page needs all of it; a struct would only rename the list"
+)]
+async fn render_item(
+    state: &AppState,
+    headers: &HeaderMap,
+    user: &User,
+    jar: CookieJar,
+    status: StatusCode,
+    media: MediaItem,
+    message: Option<String>,
+    error: Option<String>,
+) -> Result<Response, PageError> {
+    let t = locale(state, headers);
+    let usage = state.store.media_usage(media.id).await?;
+    let directory = state.directory();
+    let uses = state
+        .store
+        .articles_using_media(media.id)
+        .await?
+        .into_iter()
+        .filter_map(|card| {
+            let edition = directory.edition_by_id(card.edition_id)?;
+            Some((crate::view::article_path(edition, card.published_at, card.slug.as_str()), card.headline))
+        })
+        .collect();
+    let preview = media
+        .renditions
+        .iter()
+        .find(|r| r.width >= 640)
+        .or(media.renditions.last())
+        .map_or_else(|| format!("/media/{}", media.original_key), |r| format!("/media/{}", r.key));
+    let (jar, token) = csrf::form_token(jar, state.config.public_url.starts_with("https://"));
+    let template = MediaItemTemplate {
+        frame: NewsroomFrame::new(state, t, user, &t.get("media-edit"), token),
+        preview,
+        usage,
+        uses,
+        can_delete: user.role >= Role::Editor,
+        media,
+        message,
+        error,
+    };
+    Ok(no_store_page(status, jar, template.render()?))
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct DoneQuery {
+    done: Option<String>,
+}
+
+fn media_id(raw: &str) -> Result<i64, PageError> {
+    raw.parse().map_err(|_| PageError::NotFound)
+}
+
+/// `GET /newsroom/media/{id}`.
+pub async fn media_item(
+    State(state): State<AppState>,
+    Staff(user): Staff,
+    headers: HeaderMap,
+    jar: CookieJar,
+    Path(id): Path<String>,
+    Query(query): Query<DoneQuery>,
+) -> Result<Response, PageError> {
+    let media = state.store.media_by_id(media_id(&id)?).await?.ok_or(PageError::NotFound)?;
+    let t = locale(&state, &headers);
+    let message = query.done.filter(|d| d == "saved").map(|_| t.get("done-save").into_owned());
+    render_item(&state, &headers, &user, jar, StatusCode::OK, media, message, None).await
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct MediaForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    caption: String,
+    #[serde(default)]
+    credit: String,
+    #[serde(default)]
+    copyright: String,
+    #[serde(default)]
+    alt_text: String,
+    #[serde(default)]
+    licence: String,
+    #[serde(default)]
+    keywords: String,
+}
+
+/// `POST /newsroom/media/{id}`: `action=save` or `action=delete`.
+pub async fn save_media(
+    State(state): State<AppState>,
+    Staff(user): Staff,
+    headers: HeaderMap,
+    jar: CookieJar,
+    Path(id): Path<String>,
+    Form(form): Form<MediaForm>,
+) -> Result<Response, PageError> {
+    csrf::check(&jar, &form.csrf)?;
+    let mut media = state.store.media_by_id(media_id(&id)?).await?.ok_or(PageError::NotFound)?;
+    let t = locale(&state, &headers);
+    if form.action == "delete" {
+        if user.role < Role::Editor {
+            return Err(PageError::NotAllowed);
+        }
+        if !state.store.delete_unused_media(media.id).await? {
+            let error = Some(t.get("media-in-use").into_owned());
+            return render_item(&state, &headers, &user, jar, StatusCode::CONFLICT, media, None, error).await;
+        }
+        for key in std::iter::once(&media.original_key).chain(media.renditions.iter().map(|r| &r.key)) {
+            if let Err(error) = state.blobs.delete(key).await {
+                tracing::warn!(%error, key, "could not remove a deleted photo's file");
+            }
+        }
+        state.store.record_audit(Some(user.id), "media.delete", &format!("media {}", media.id), "").await?;
+        state.content_changed().await?;
+        return Ok(see_other(jar, "/newsroom/media"));
+    }
+    let limits = [
+        (&form.caption, 2000),
+        (&form.credit, 200),
+        (&form.copyright, 300),
+        (&form.alt_text, 500),
+        (&form.licence, 2000),
+        (&form.keywords, 1000),
+    ];
+    if let Some((_, max)) = limits.iter().find(|(value, max)| value.chars().count() > *max) {
+        let error = Some(t.arg("error-too-long", "max", &max.to_string()));
+        media.caption = form.caption.clone();
+        media.credit = form.credit.clone();
+        media.copyright = form.copyright.clone();
+        media.alt_text = form.alt_text.clone();
+        media.licence = form.licence.clone();
+        media.keywords = form.keywords.clone();
+        return render_item(
+            &state,
+            &headers,
+            &user,
+            jar,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            media,
+            None,
+            error,
+        )
+        .await;
+    }
+    let changes = MediaChanges {
+        caption: form.caption.trim().to_owned(),
+        credit: form.credit.trim().to_owned(),
+        copyright: form.copyright.trim().to_owned(),
+        alt_text: form.alt_text.trim().to_owned(),
+        licence: form.licence.trim().to_owned(),
+        keywords: form.keywords.trim().to_owned(),
+    };
+    state.store.update_media(media.id, &changes).await?;
+    state.store.record_audit(Some(user.id), "media.update", &format!("media {}", media.id), "").await?;
+    state.content_changed().await?;
+    Ok(see_other(jar, &format!("/newsroom/media/{}?done=saved", media.id)))
+}
