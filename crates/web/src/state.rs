@@ -117,6 +117,11 @@ impl AppState {
         })))
     }
 
+    /// Whether cookies get the `Secure` flag: when the site is served over TLS.
+    pub fn secure_cookies(&self) -> bool {
+        self.config.public_url.starts_with("https://")
+    }
+
     /// The current site map (cheap: an `Arc` clone).
     pub fn directory(&self) -> Arc<SiteDirectory> {
         match self.0.directory.read() {

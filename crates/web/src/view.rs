@@ -268,15 +268,20 @@ pub fn json_for_script(value: &serde_json::Value) -> String {
     value.to_string().replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
 }
 
-/// Percent-encodes a query-string value.
+/// Everything but RFC 3986's unreserved characters is encoded.
+const QUERY_VALUE: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+
+/// The same, keeping `/`.
+const PATH_VALUE: &percent_encoding::AsciiSet = &QUERY_VALUE.remove(b'/');
+
+/// Percent-encodes a query-string value (a search, a share link's URL).
 pub fn url_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-                char::from(b).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
+    percent_encoding::utf8_percent_encode(text, QUERY_VALUE).to_string()
+}
+
+/// Percent-encodes a site path given as a query value (`next=/en/account`),
+/// keeping its slashes readable.
+pub fn url_encode_path(text: &str) -> String {
+    percent_encoding::utf8_percent_encode(text, PATH_VALUE).to_string()
 }

@@ -271,8 +271,7 @@ pub async fn bad_files_are_refused_and_leave_nothing(backend: Backend) {
         assert!(error.contains(message), "{name}: {error}");
     }
     // The bomb's size is named when its header is whole.
-    let oversized = UploadOversized::default();
-    let (status, results) = upload(&server, &editor, &csrf, "huge.png", oversized.0).await;
+    let (status, results) = upload(&server, &editor, &csrf, "huge.png", oversized_png()).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(results[0]["error"].as_str().unwrap_or_default().contains("megapixels"), "{results}");
 
@@ -318,36 +317,32 @@ pub async fn bad_files_are_refused_and_leave_nothing(backend: Backend) {
 }
 
 /// A whole, valid PNG claiming 200000 × 200000 pixels.
-struct UploadOversized(Vec<u8>);
-
-impl Default for UploadOversized {
-    fn default() -> Self {
-        let crc = |bytes: &[u8]| {
-            let mut crc = 0xffff_ffffu32;
-            for &byte in bytes {
-                crc ^= u32::from(byte);
-                for _ in 0..8 {
-                    crc = if crc & 1 == 1 { (crc >> 1) ^ 0xedb8_8320 } else { crc >> 1 };
-                }
+fn oversized_png() -> Vec<u8> {
+    let crc = |bytes: &[u8]| {
+        let mut crc = 0xffff_ffffu32;
+        for &byte in bytes {
+            crc ^= u32::from(byte);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 { (crc >> 1) ^ 0xedb8_8320 } else { crc >> 1 };
             }
-            !crc
-        };
-        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
-        let mut chunk = |kind: &[u8], data: &[u8]| {
-            png.extend_from_slice(&u32::try_from(data.len()).expect("short").to_be_bytes());
-            let mut body = kind.to_vec();
-            body.extend_from_slice(data);
-            png.extend_from_slice(&body);
-            png.extend_from_slice(&crc(&body).to_be_bytes());
-        };
-        let mut header = 200_000u32.to_be_bytes().to_vec();
-        header.extend_from_slice(&200_000u32.to_be_bytes());
-        header.extend_from_slice(&[8, 2, 0, 0, 0]);
-        chunk(b"IHDR", &header);
-        chunk(b"IDAT", b"\x78\x9c\x63\x00\x00\x00\x01\x00\x01");
-        chunk(b"IEND", b"");
-        Self(png)
-    }
+        }
+        !crc
+    };
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut chunk = |kind: &[u8], data: &[u8]| {
+        png.extend_from_slice(&u32::try_from(data.len()).expect("short").to_be_bytes());
+        let mut body = kind.to_vec();
+        body.extend_from_slice(data);
+        png.extend_from_slice(&body);
+        png.extend_from_slice(&crc(&body).to_be_bytes());
+    };
+    let mut header = 200_000u32.to_be_bytes().to_vec();
+    header.extend_from_slice(&200_000u32.to_be_bytes());
+    header.extend_from_slice(&[8, 2, 0, 0, 0]);
+    chunk(b"IHDR", &header);
+    chunk(b"IDAT", b"\x78\x9c\x63\x00\x00\x00\x01\x00\x01");
+    chunk(b"IEND", b"");
+    png
 }
 
 /// Logs in without a cookie store and returns the `Cookie` header value

@@ -57,7 +57,8 @@ pub trait Mailer: Send + Sync + std::fmt::Debug + 'static {
 
 /// Puts a message in the queue; the job runner sends it within about a second.
 pub async fn queue_mail(state: &AppState, mail: &OutgoingMail) -> Result<(), dateline_store::StoreError> {
-    let payload = serde_json::to_string(mail).unwrap_or_default();
+    let payload = serde_json::to_string(mail)
+        .map_err(|e| dateline_store::StoreError::Invalid(format!("cannot queue a mail: {e}")))?;
     state.store.enqueue_job(SEND_MAIL, &payload, OffsetDateTime::now_utc()).await?;
     Ok(())
 }

@@ -28,10 +28,6 @@ use crate::view::Frame;
 const VERIFY_LINK_LIFETIME: Duration = Duration::hours(48);
 const RESET_LINK_LIFETIME: Duration = Duration::hours(1);
 
-fn secure(state: &AppState) -> bool {
-    state.config.public_url.starts_with("https://")
-}
-
 /// Where to go after logging in: a path on this site, never another host.
 fn safe_next(next: &str, edition: &Edition) -> String {
     let ok = next.starts_with('/')
@@ -40,18 +36,6 @@ fn safe_next(next: &str, edition: &Edition) -> String {
         && next.len() < 2000
         && !next.chars().any(char::is_control);
     if ok { next.to_owned() } else { format!("/{}/", edition.code) }
-}
-
-fn percent_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
-                char::from(b).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 /// An HTML answer that no cache keeps, with the cookies in `jar`.
@@ -169,12 +153,12 @@ fn login_page(
     message: Option<String>,
 ) -> Result<Response, PageError> {
     let t = state.locales.for_language(&edition.language);
-    let (jar, csrf) = csrf::form_token(jar, secure(state));
+    let (jar, csrf) = csrf::form_token(jar, state.secure_cookies());
     let path = format!("/{}/login", edition.code);
     let template = LoginTemplate {
         frame: frame(state, edition, &t.get("log-in"), &path),
         csrf,
-        next_encoded: percent_encode(&next),
+        next_encoded: crate::view::url_encode_path(&next),
         next,
         email,
         message,
@@ -274,7 +258,8 @@ pub async fn login(
     let token = new_secret("dls_");
     state.store.create_session(&secret_hash(&token), credentials.user.id, now + SESSION_LIFETIME).await?;
     tracing::info!(user = credentials.user.id, "logged in");
-    let (jar, _) = csrf::rotate(jar.add(session_cookie(token, secure(&state))), secure(&state));
+    let (jar, _) =
+        csrf::rotate(jar.add(session_cookie(token, state.secure_cookies())), state.secure_cookies());
     Ok(see_other(jar, &next))
 }
 
@@ -297,7 +282,7 @@ pub async fn logout(
     if let Some(hash) = &current.session_hash {
         state.store.delete_session(hash).await?;
     }
-    let (jar, _) = csrf::rotate(jar.add(removal_cookie(secure(&state))), secure(&state));
+    let (jar, _) = csrf::rotate(jar.add(removal_cookie(state.secure_cookies())), state.secure_cookies());
     Ok(see_other(jar, &format!("/{}/login?status=logged-out", edition.code)))
 }
 
@@ -340,7 +325,7 @@ fn register_page(
     errors: [Option<String>; 3],
 ) -> Result<Response, PageError> {
     let t = state.locales.for_language(&edition.language);
-    let (jar, csrf) = csrf::form_token(jar, secure(state));
+    let (jar, csrf) = csrf::form_token(jar, state.secure_cookies());
     let path = format!("/{}/register", edition.code);
     let [name_error, email_error, password_error] = errors;
     let template = RegisterTemplate {
@@ -425,7 +410,8 @@ pub async fn register(
     let token = new_secret("dls_");
     let now = OffsetDateTime::now_utc();
     state.store.create_session(&secret_hash(&token), user.id, now + SESSION_LIFETIME).await?;
-    let (jar, _) = csrf::rotate(jar.add(session_cookie(token, secure(&state))), secure(&state));
+    let (jar, _) =
+        csrf::rotate(jar.add(session_cookie(token, state.secure_cookies())), state.secure_cookies());
     Ok(see_other(jar, &format!("/{}/account?status=welcome", edition.code)))
 }
 
@@ -453,7 +439,7 @@ pub async fn account(
 ) -> Result<Response, PageError> {
     let edition = edition_from(&state.directory(), &code)?;
     let Some(user) = current.user else {
-        let back = percent_encode(&format!("/{}/account", edition.code));
+        let back = crate::view::url_encode_path(&format!("/{}/account", edition.code));
         return Ok(see_other(jar, &format!("/{}/login?next={back}", edition.code)));
     };
     let t = state.locales.for_language(&edition.language);
@@ -468,7 +454,7 @@ pub async fn account(
         Some("two-factor-off") => Some(t.get("two-factor-off").into_owned()),
         _ => None,
     };
-    let (jar, csrf) = csrf::form_token(jar, secure(&state));
+    let (jar, csrf) = csrf::form_token(jar, state.secure_cookies());
     let path = format!("/{}/account", edition.code);
     let template = AccountTemplate {
         frame: frame(&state, &edition, &t.get("account-title"), &path),
@@ -552,7 +538,7 @@ fn forgot_page(
     message: Option<String>,
 ) -> Result<Response, PageError> {
     let t = state.locales.for_language(&edition.language);
-    let (jar, csrf) = csrf::form_token(jar, secure(state));
+    let (jar, csrf) = csrf::form_token(jar, state.secure_cookies());
     let path = format!("/{}/password/forgot", edition.code);
     let template =
         ForgotTemplate { frame: frame(state, edition, &t.get("forgot-title"), &path), csrf, email, message };
@@ -616,7 +602,7 @@ fn reset_page(
     password_error: Option<String>,
 ) -> Result<Response, PageError> {
     let t = state.locales.for_language(&edition.language);
-    let (jar, csrf) = csrf::form_token(jar, secure(state));
+    let (jar, csrf) = csrf::form_token(jar, state.secure_cookies());
     let path = format!("/{}/password/reset", edition.code);
     let template = ResetTemplate {
         frame: frame(state, edition, &t.get("reset-title"), &path),
@@ -685,6 +671,6 @@ pub async fn reset(
         state.store.set_email_verified(user.id).await?;
     }
     tracing::info!(user = user_id, "password reset");
-    let jar = jar.add(removal_cookie(secure(&state)));
+    let jar = jar.add(removal_cookie(state.secure_cookies()));
     Ok(see_other(jar, &format!("/{}/login?status=password-changed", edition.code)))
 }

@@ -50,10 +50,6 @@ pub fn check_code(secret: &str, code: &str) -> Option<i64> {
     totp.check(&code, now).and_then(|step| i64::try_from(step).ok())
 }
 
-fn secure(state: &AppState) -> bool {
-    state.config.public_url.starts_with("https://")
-}
-
 fn page(status: StatusCode, jar: CookieJar, body: String) -> Response {
     (
         status,
@@ -103,7 +99,7 @@ pub async fn start_challenge(
         .path("/")
         .http_only(true)
         .same_site(SameSite::Strict)
-        .secure(secure(state))
+        .secure(state.secure_cookies())
         .max_age(CHALLENGE_LIFETIME)
         .build();
     Ok((jar.add(cookie), format!("/{}/login/code", edition.code)))
@@ -117,7 +113,7 @@ fn code_page(
     message: Option<String>,
 ) -> Result<Response, PageError> {
     let t = state.locales.for_language(&edition.language);
-    let (jar, csrf) = csrf::form_token(jar, secure(state));
+    let (jar, csrf) = csrf::form_token(jar, state.secure_cookies());
     let path = format!("/{}/login/code", edition.code);
     let template =
         CodeTemplate { frame: frame(state, edition, &t.get("two-factor-code"), &path), csrf, message };
@@ -197,8 +193,8 @@ pub async fn submit_code(
     tracing::info!(user = user_id, "logged in with a second factor");
     let mut removal = Cookie::from(CHALLENGE_COOKIE);
     removal.set_path("/");
-    let jar = jar.remove(removal).add(session_cookie(session, secure(&state)));
-    let (jar, _) = csrf::rotate(jar, secure(&state));
+    let jar = jar.remove(removal).add(session_cookie(session, state.secure_cookies()));
+    let (jar, _) = csrf::rotate(jar, state.secure_cookies());
     Ok((StatusCode::SEE_OTHER, jar, [(header::LOCATION, next)]).into_response())
 }
 
@@ -241,7 +237,7 @@ fn setup_page(
             .map(|code| code.render::<svg::Color<'_>>().min_dimensions(200, 200).quiet_zone(true).build())
             .unwrap_or_default()
     };
-    let (jar, csrf) = csrf::form_token(jar, secure(state));
+    let (jar, csrf) = csrf::form_token(jar, state.secure_cookies());
     let path = format!("/{}/account/two-factor", edition.code);
     let template = TwoFactorTemplate {
         frame: frame(state, edition, &t.get("two-factor"), &path),

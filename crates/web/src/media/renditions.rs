@@ -68,7 +68,16 @@ pub async fn run_job(state: &AppState, payload: &str) -> Result<(), String> {
         mime: media.mime.clone(),
         key: media.original_key.clone(),
     });
-    state.store.set_renditions(id, &renditions).await.map_err(|e| e.to_string())?;
+    if let Err(error) = state.store.set_renditions(id, &renditions).await {
+        // Deleted while the sizes were being made: remove what this job wrote.
+        if state.store.media_by_id(id).await.map_err(|e| e.to_string())?.is_none() {
+            for rendition in renditions.iter().filter(|r| r.key != media.original_key) {
+                state.blobs.delete(&rendition.key).await.map_err(|e| e.to_string())?;
+            }
+            return Ok(());
+        }
+        return Err(error.to_string());
+    }
     state.content_changed().await.map_err(|e| e.to_string())?;
     tracing::info!(media = id, count = renditions.len(), "renditions made");
     Ok(())

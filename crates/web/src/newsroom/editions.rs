@@ -74,7 +74,7 @@ async fn render(
         Some((error, _)) => (Some(error), EditionForm::default()),
         None => (None, EditionForm::default()),
     };
-    let (jar, token) = csrf::form_token(jar, state.config.public_url.starts_with("https://"));
+    let (jar, token) = csrf::form_token(jar, state.secure_cookies());
     let template = EditionsTemplate {
         frame: NewsroomFrame::new(state, t, admin, &t.get("editions"), token),
         rows,

@@ -229,10 +229,9 @@ async fn render_editor(
     message: Option<String>,
 ) -> Result<Response, PageError> {
     let EditorContext { state, t, user, jar, preview, offer_autosave } = cx;
-    let autosave = match kept_autosave(state, user, article).await? {
-        Some((kept, at))
-            if offer_autosave && serde_json::to_string(&kept).ok() != serde_json::to_string(&form).ok() =>
-        {
+    let kept = if offer_autosave { kept_autosave(state, user, article).await? } else { None };
+    let autosave = match kept {
+        Some((kept, at)) if serde_json::to_string(&kept).ok() != serde_json::to_string(&form).ok() => {
             let base = article.map_or_else(
                 || "/newsroom/articles/new".to_owned(),
                 |a| format!("/newsroom/articles/{}", a.card.id),
@@ -288,7 +287,7 @@ async fn render_editor(
         }
         None => (ArticleStatus::Draft, None, Vec::new()),
     };
-    let (jar, token) = csrf::form_token(jar, state.config.public_url.starts_with("https://"));
+    let (jar, token) = csrf::form_token(jar, state.secure_cookies());
     let heading = match article {
         Some(_) => t.get("edit-article").into_owned(),
         None => t.get("new-article").into_owned(),

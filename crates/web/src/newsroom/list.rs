@@ -193,7 +193,7 @@ pub async fn article_list(
             current: false,
         })
         .collect();
-    let (jar, token) = csrf::form_token(jar, state.config.public_url.starts_with("https://"));
+    let (jar, token) = csrf::form_token(jar, state.secure_cookies());
     let template = ListTemplate {
         frame: NewsroomFrame::new(&state, t, &user, &t.get("articles"), token),
         rows,

@@ -70,6 +70,30 @@ pub struct UploadResult {
     pub credit: String,
 }
 
+impl UploadResult {
+    fn stored(name: String, media: MediaItem) -> Self {
+        Self {
+            name,
+            id: Some(media.id),
+            error: None,
+            thumb: Some(thumbnail_href(&media)),
+            caption: media.caption,
+            credit: media.credit,
+        }
+    }
+
+    fn refused(name: String, error: String) -> Self {
+        Self {
+            name,
+            id: None,
+            error: Some(error),
+            thumb: None,
+            caption: String::new(),
+            credit: String::new(),
+        }
+    }
+}
+
 #[derive(Debug, serde::Deserialize)]
 pub struct ListQuery {
     q: Option<String>,
@@ -103,7 +127,7 @@ async fn render_list(
         .await?;
     let next_href = (items.len() as i64 == PAGE_SIZE).then(|| {
         let last = items.last().map_or(0, |m| m.id);
-        let q: String = url_encode(&text);
+        let q = crate::view::url_encode(&text);
         format!("/newsroom/media?q={q}&before={last}")
     });
     let tiles = items
@@ -117,7 +141,7 @@ async fn render_list(
             height: m.height,
         })
         .collect();
-    let (jar, token) = csrf::form_token(jar, state.config.public_url.starts_with("https://"));
+    let (jar, token) = csrf::form_token(jar, state.secure_cookies());
     let template = MediaListTemplate {
         frame: NewsroomFrame::new(state, t, user, &t.get("media-bank"), token),
         tiles,
@@ -127,15 +151,6 @@ async fn render_list(
         max_mb: state.config.upload.max_bytes / (1024 * 1024),
     };
     Ok(no_store_page(status, jar, template.render()?))
-}
-
-fn url_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => char::from(b).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// `GET /newsroom/media`.
@@ -271,21 +286,21 @@ pub async fn upload(
                 }
                 let name = field.file_name().unwrap_or("").to_owned();
                 let mut field = field;
+                // Read chunk by chunk; past the limit, read on to the end
+                // of this file but keep nothing.
                 let mut bytes = Vec::new();
                 let mut too_large = false;
                 loop {
                     match field.chunk().await {
-                        Ok(Some(chunk)) => {
-                            if bytes.len() + chunk.len() > max_bytes {
-                                too_large = true;
-                                // Keep reading to the end of this file, keeping nothing.
-                                bytes.clear();
-                                continue;
-                            }
-                            if !too_large {
+                        Ok(Some(chunk)) if !too_large => {
+                            too_large = bytes.len() + chunk.len() > max_bytes;
+                            if too_large {
+                                bytes = Vec::new();
+                            } else {
                                 bytes.extend_from_slice(&chunk);
                             }
                         }
+                        Ok(Some(_)) => {}
                         Ok(None) => break,
                         Err(error) => {
                             return Err(PageError::BadRequest(format!(
@@ -305,22 +320,10 @@ pub async fn upload(
                     store_upload(&state, &user, &name, Bytes::from(bytes)).await
                 };
                 results.push(match outcome {
-                    Ok(media) => UploadResult {
-                        name,
-                        id: Some(media.id),
-                        error: None,
-                        thumb: Some(thumbnail_href(&media)),
-                        caption: media.caption,
-                        credit: media.credit,
-                    },
-                    Err(StoreUploadError::Refused(refused)) => UploadResult {
-                        name,
-                        id: None,
-                        error: Some(refusal_message(t, &refused)),
-                        thumb: None,
-                        caption: String::new(),
-                        credit: String::new(),
-                    },
+                    Ok(media) => UploadResult::stored(name, media),
+                    Err(StoreUploadError::Refused(refused)) => {
+                        UploadResult::refused(name, refusal_message(t, &refused))
+                    }
                     Err(StoreUploadError::Internal(error)) => {
                         tracing::error!(error, "could not store an upload");
                         return Err(PageError::Store(dateline_store::StoreError::Blob(
@@ -336,14 +339,7 @@ pub async fn upload(
         return Err(PageError::FormExpired);
     }
     if results.is_empty() {
-        results.push(UploadResult {
-            name: String::new(),
-            id: None,
-            error: Some(t.get("upload-no-file").into_owned()),
-            thumb: None,
-            caption: String::new(),
-            credit: String::new(),
-        });
+        results.push(UploadResult::refused(String::new(), t.get("upload-no-file").into_owned()));
     }
     if results.iter().any(|r| r.id.is_some()) {
         state.content_changed().await?;
@@ -422,7 +418,7 @@ async fn render_item(
         .find(|r| r.width >= 640)
         .or(media.renditions.last())
         .map_or_else(|| format!("/media/{}", media.original_key), |r| format!("/media/{}", r.key));
-    let (jar, token) = csrf::form_token(jar, state.config.public_url.starts_with("https://"));
+    let (jar, token) = csrf::form_token(jar, state.secure_cookies());
     let template = MediaItemTemplate {
         frame: NewsroomFrame::new(state, t, user, &t.get("media-edit"), token),
         preview,

@@ -72,7 +72,7 @@ async fn render(
         .iter()
         .map(|e| Choice { value: e.id.to_string(), label: e.name.clone(), selected: false })
         .collect();
-    let (jar, token) = csrf::form_token(jar, state.config.public_url.starts_with("https://"));
+    let (jar, token) = csrf::form_token(jar, state.secure_cookies());
     let template = SectionsTemplate {
         frame: NewsroomFrame::new(state, t, admin, &t.get("sections"), token),
         rows,

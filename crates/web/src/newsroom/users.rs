@@ -85,7 +85,7 @@ pub async fn users(
             email: user.email,
         })
         .collect();
-    let (jar, token) = csrf::form_token(jar, state.config.public_url.starts_with("https://"));
+    let (jar, token) = csrf::form_token(jar, state.secure_cookies());
     let message = query.done.filter(|d| d == "role").map(|_| t.get("done-role").into_owned());
     let template =
         UsersTemplate { frame: NewsroomFrame::new(&state, t, &admin, &t.get("users"), token), rows, message };

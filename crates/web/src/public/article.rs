@@ -61,18 +61,6 @@ struct ArticleTemplate<'a> {
     newsfeed: Vec<FeedItem>,
 }
 
-fn percent_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() * 3);
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 /// `GET /{edition}/{year}/{month}/{day}/{slug}`.
 ///
 /// A wrong date or an old slug answers 301 to the canonical URL; a withdrawn
@@ -155,8 +143,8 @@ async fn render(
     let updated = (card.updated_at > card.published_at + time::Duration::minutes(1))
         .then(|| (iso(card.updated_at), t.date_time(card.updated_at)));
 
-    let encoded_url = percent_encode(&absolute);
-    let encoded_title = percent_encode(&card.headline);
+    let encoded_url = crate::view::url_encode(&absolute);
+    let encoded_title = crate::view::url_encode(&card.headline);
     let share = vec![
         Link {
             href: format!("mailto:?subject={encoded_title}&body={encoded_url}"),
@@ -180,7 +168,7 @@ async fn render(
         },
     ];
 
-    let next = percent_encode(path);
+    let next = crate::view::url_encode(path);
     let view = ArticleView {
         headline: card.headline.clone(),
         lead: card.lead.clone(),
