@@ -42,6 +42,24 @@ pub struct GlobalArgs {
     /// Log format: `text` for people, `json` for log collectors.
     #[arg(long, global = true, env = "DATELINE_LOG_FORMAT", value_name = "FORMAT")]
     pub log_format: Option<crate::config::LogFormat>,
+    /// Keep media in this S3-compatible bucket [default: <data dir>/media].
+    #[arg(long, global = true, env = "DATELINE_S3_BUCKET", value_name = "BUCKET")]
+    pub s3_bucket: Option<String>,
+    /// The S3 server, e.g. http://127.0.0.1:9000 [default: AWS].
+    #[arg(long, global = true, env = "DATELINE_S3_ENDPOINT", value_name = "URL")]
+    pub s3_endpoint: Option<String>,
+    #[arg(long, global = true, env = "DATELINE_S3_REGION", value_name = "REGION")]
+    pub s3_region: Option<String>,
+    #[arg(long, global = true, env = "DATELINE_S3_ACCESS_KEY_ID", value_name = "ID", hide_env_values = true)]
+    pub s3_access_key_id: Option<String>,
+    #[arg(
+        long,
+        global = true,
+        env = "DATELINE_S3_SECRET_ACCESS_KEY",
+        value_name = "KEY",
+        hide_env_values = true
+    )]
+    pub s3_secret_access_key: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

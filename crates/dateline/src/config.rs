@@ -48,6 +48,14 @@ pub struct Settings {
     /// Reverse proxies (addresses or networks) whose `X-Forwarded-For` is
     /// believed when throttling logins; empty trusts no header.
     pub trusted_proxies: Vec<String>,
+    /// Keep media in this S3-compatible bucket instead of `<data_dir>/media`.
+    pub s3_bucket: String,
+    /// The S3 server (`http://127.0.0.1:9000` for MinIO); empty for AWS.
+    pub s3_endpoint: String,
+    pub s3_region: String,
+    /// Empty to use the standard `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`.
+    pub s3_access_key_id: String,
+    pub s3_secret_access_key: String,
     /// Largest photo upload, in megabytes.
     pub upload_max_mb: usize,
     /// Largest photo upload, in megapixels (stops decompression bombs).
@@ -72,6 +80,11 @@ impl Default for Settings {
             mail_from: String::new(),
             smtp_url: String::new(),
             trusted_proxies: Vec::new(),
+            s3_bucket: String::new(),
+            s3_endpoint: String::new(),
+            s3_region: "us-east-1".into(),
+            s3_access_key_id: String::new(),
+            s3_secret_access_key: String::new(),
             upload_max_mb: 25,
             upload_max_megapixels: 60,
             log: "info".into(),
@@ -92,6 +105,7 @@ impl std::fmt::Debug for Settings {
             .field("demo", &self.demo)
             .field("smtp_url", &redact_url(&self.smtp_url))
             .field("trusted_proxies", &self.trusted_proxies)
+            .field("s3", &self.s3_settings())
             .finish_non_exhaustive()
     }
 }
@@ -150,6 +164,18 @@ impl Settings {
                 settings.trusted_proxies = proxies.clone();
             }
         }
+        // Media storage is shared by `serve` and the admin commands.
+        for (flag, field) in [
+            (&global.s3_bucket, &mut settings.s3_bucket),
+            (&global.s3_endpoint, &mut settings.s3_endpoint),
+            (&global.s3_region, &mut settings.s3_region),
+            (&global.s3_access_key_id, &mut settings.s3_access_key_id),
+            (&global.s3_secret_access_key, &mut settings.s3_secret_access_key),
+        ] {
+            if let Some(value) = flag {
+                *field = value.clone();
+            }
+        }
         Ok(settings)
     }
 
@@ -206,6 +232,16 @@ impl Settings {
             .collect()
     }
 
+    pub fn s3_settings(&self) -> dateline_store::S3Settings {
+        dateline_store::S3Settings {
+            bucket: self.s3_bucket.clone(),
+            endpoint: self.s3_endpoint.clone(),
+            region: self.s3_region.clone(),
+            access_key_id: self.s3_access_key_id.clone(),
+            secret_access_key: self.s3_secret_access_key.clone(),
+        }
+    }
+
     pub fn upload_limits(&self) -> dateline_web::media::ingest::UploadLimits {
         dateline_web::media::ingest::UploadLimits {
             max_bytes: self.upload_max_mb.clamp(1, 1024) * 1024 * 1024,
@@ -226,6 +262,9 @@ impl Settings {
         let mut shown = self.clone();
         shown.database_url = redact_url(&self.effective_database_url());
         shown.smtp_url = redact_url(&self.smtp_url);
+        if !shown.s3_secret_access_key.is_empty() {
+            shown.s3_secret_access_key = "***".into();
+        }
         toml::to_string_pretty(&shown).unwrap_or_else(|e| format!("# could not print settings: {e}\n"))
     }
 }
@@ -242,6 +281,7 @@ mod tests {
         let settings = Settings {
             database_url: "postgres://u:pw@h/d".into(),
             smtp_url: "smtps://mailer:pw@mail.example.com".into(),
+            s3_secret_access_key: "pw".into(),
             ..Settings::default()
         };
         assert!(!format!("{settings:?}").contains("pw"));

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use anyhow::{Context as _, bail};
-use dateline_store::{LocalBlobStore, Store};
+use dateline_store::{ObjectBlobStore, Store};
 use dateline_store_postgres::PostgresStore;
 use dateline_store_sqlite::SqliteStore;
 use dateline_web::accounts::mail::{Mailer, OutboxMailer, SmtpMailer};
@@ -35,7 +35,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             if !store.is_empty().await? {
                 bail!("the store already has content; demo content only goes into an empty store");
             }
-            demo::load(store.as_ref(), &blobs(&settings), &settings.agency).await?;
+            demo::load(store.as_ref(), &blobs(&settings)?, &settings.agency).await?;
             Ok(())
         }
         Command::Serve(_) => serve(settings).await,
@@ -44,8 +44,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-fn blobs(settings: &Settings) -> LocalBlobStore {
-    LocalBlobStore::new(settings.data_dir.join("media"))
+/// The media store: `<data_dir>/media`, or the configured S3 bucket.
+fn blobs(settings: &Settings) -> anyhow::Result<ObjectBlobStore> {
+    if settings.s3_bucket.is_empty() {
+        let root = settings.data_dir.join("media");
+        ObjectBlobStore::local(&root)
+            .with_context(|| format!("could not open the media directory {}", root.display()))
+    } else {
+        ObjectBlobStore::s3(&settings.s3_settings())
+            .with_context(|| format!("could not set up the media bucket {}", settings.s3_bucket))
+    }
 }
 
 /// Opens the database the URL names and brings its schema up to date.
@@ -74,7 +82,7 @@ pub async fn open_store(settings: &Settings) -> anyhow::Result<Arc<dyn Store>> {
 
 async fn serve(settings: Settings) -> anyhow::Result<()> {
     let store = open_store(&settings).await?;
-    let blobs = blobs(&settings);
+    let blobs = blobs(&settings)?;
     if settings.demo && store.is_empty().await? {
         demo::load(store.as_ref(), &blobs, &settings.agency)
             .await

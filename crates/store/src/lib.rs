@@ -14,7 +14,7 @@ mod error;
 mod model;
 mod sql;
 
-pub use blob::{BlobStore, LocalBlobStore};
+pub use blob::{BlobStore, ObjectBlobStore, S3Settings};
 pub use error::StoreError;
 pub use model::*;
 

@@ -88,5 +88,7 @@ backend_tests!(
     matrix::every_state_changing_route_by_role,
     media::upload_use_and_credit_a_photo,
     media::bad_files_are_refused_and_leave_nothing,
+    media::upload_use_and_credit_a_photo_in_s3,
+    media::bad_files_leave_nothing_in_s3,
     api_write::tokens_write_and_publish_articles,
 );

@@ -13,7 +13,7 @@ use tokio::io::AsyncWriteExt as _;
 
 use crate::accounts::{csrf_of, get, location};
 use crate::newsroom::{resubmit, staff};
-use crate::support::{Backend, TestServer, testdata, visible_text};
+use crate::support::{Backend, S3Server, TestServer, python_with, testdata, visible_text};
 
 /// A JPEG with a photo desk's IPTC block (caption, credit, copyright) and
 /// an EXIF-like segment holding private data that must not survive.
@@ -69,9 +69,36 @@ async fn upload(
     (status, response.json().await.expect("json"))
 }
 
-/// Every file under `media/` in the data directory.
-fn stored_files(server: &TestServer) -> usize {
-    walk(&server.dir.path().join("media"))
+/// Where a test server keeps its media: the data directory, or a bucket.
+pub enum Storage {
+    Local,
+    Bucket(Box<S3Server>),
+}
+
+impl Storage {
+    /// Starts a server over the demo store with this storage; `None` when
+    /// the S3 server's tool is missing (the test then says it skipped).
+    async fn server(backend: Backend, s3: bool, test: &str) -> Option<(TestServer, Self)> {
+        if !s3 {
+            return Some((TestServer::start(backend).await, Self::Local));
+        }
+        let python = python_with("moto", test)?;
+        let bucket = S3Server::start(&python).await;
+        let flags = bucket.flags();
+        let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
+        // An empty store: the demo's photos go into the bucket at start.
+        let server = TestServer::start_empty(backend, &flags).await;
+        assert_eq!(std::fs::read_dir(server.dir.path().join("media")).map_or(0, Iterator::count), 0);
+        Some((server, Self::Bucket(Box::new(bucket))))
+    }
+
+    /// How many media files are stored.
+    async fn files(&self, server: &TestServer) -> usize {
+        match self {
+            Self::Local => walk(&server.dir.path().join("media")),
+            Self::Bucket(bucket) => bucket.object_count().await,
+        }
+    }
 }
 
 fn walk(dir: &std::path::Path) -> usize {
@@ -81,7 +108,28 @@ fn walk(dir: &std::path::Path) -> usize {
 }
 
 pub async fn upload_use_and_credit_a_photo(backend: Backend) {
-    let server = TestServer::start(backend).await;
+    upload_use_and_credit(backend, false).await;
+}
+
+/// The same flow with media in an S3-compatible bucket.
+pub async fn upload_use_and_credit_a_photo_in_s3(backend: Backend) {
+    upload_use_and_credit(backend, true).await;
+}
+
+pub async fn bad_files_are_refused_and_leave_nothing(backend: Backend) {
+    bad_files(backend, false).await;
+}
+
+/// The same refusals with media in an S3-compatible bucket.
+pub async fn bad_files_leave_nothing_in_s3(backend: Backend) {
+    bad_files(backend, true).await;
+}
+
+async fn upload_use_and_credit(backend: Backend, s3: bool) {
+    let Some((server, storage)) = Storage::server(backend, s3, "upload_use_and_credit_a_photo_in_s3").await
+    else {
+        return;
+    };
     let editor = staff(&server, "photo@example.com", "editor", &[]).await;
     let page = get(&editor, &server, "/newsroom/media").await.text().await.expect("bank");
     let csrf = csrf_of(&page);
@@ -209,7 +257,7 @@ pub async fn upload_use_and_credit_a_photo(backend: Backend) {
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
 
     // An unused photo is deleted with its files.
-    let before = stored_files(&server);
+    let before = storage.files(&server).await;
     let mut png = Vec::new();
     image::RgbaImage::from_pixel(50, 40, image::Rgba([10, 200, 10, 128]))
         .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
@@ -217,7 +265,7 @@ pub async fn upload_use_and_credit_a_photo(backend: Backend) {
     let (status, results) = upload(&server, &editor, &csrf, "mark.png", png).await;
     assert_eq!(status, StatusCode::OK, "{results}");
     let spare = results[0]["id"].as_i64().expect("id");
-    assert_eq!(stored_files(&server), before + 1);
+    assert_eq!(storage.files(&server).await, before + 1);
     let gone = editor
         .post(server.url(&format!("/newsroom/media/{spare}")))
         .form(&[("csrf", csrf.as_str()), ("action", "delete")])
@@ -229,15 +277,17 @@ pub async fn upload_use_and_credit_a_photo(backend: Backend) {
     assert_eq!(server.get(&format!("/en/media/{spare}")).await.status(), StatusCode::NOT_FOUND);
     // Its rendition job may still run once, finding nothing to do.
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    assert_eq!(stored_files(&server), before, "its files are gone");
+    assert_eq!(storage.files(&server).await, before, "its files are gone");
 }
 
-pub async fn bad_files_are_refused_and_leave_nothing(backend: Backend) {
-    let server = TestServer::start(backend).await;
+async fn bad_files(backend: Backend, s3: bool) {
+    let Some((server, storage)) = Storage::server(backend, s3, "bad_files_leave_nothing_in_s3").await else {
+        return;
+    };
     let editor = staff(&server, "photo@example.com", "editor", &[]).await;
     let page = get(&editor, &server, "/newsroom/media").await.text().await.expect("bank");
     let csrf = csrf_of(&page);
-    let files_before = stored_files(&server);
+    let files_before = storage.files(&server).await;
 
     let jpeg = credited_jpeg();
     let mut png_bomb = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
@@ -310,7 +360,7 @@ pub async fn bad_files_are_refused_and_leave_nothing(backend: Backend) {
     drop(stream); // the connection drops mid-upload
 
     tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(stored_files(&server), files_before, "nothing was stored");
+    assert_eq!(storage.files(&server).await, files_before, "nothing was stored");
     let bank = get(&editor, &server, "/newsroom/media").await.text().await.expect("bank");
     assert!(!bank.contains("a.jpg"), "no record was made");
     assert!(server.get("/healthz").await.status().is_success(), "the server is fine");

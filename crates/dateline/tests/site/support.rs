@@ -492,3 +492,77 @@ impl Drop for SmtpSink {
         let _ = self.child.start_kill();
     }
 }
+
+/// A real S3-compatible server (moto's server mode) on loopback, with one
+/// empty bucket.
+pub struct S3Server {
+    pub endpoint: String,
+    pub bucket: String,
+    child: Child,
+}
+
+impl S3Server {
+    pub async fn start(python: &Path) -> Self {
+        let port = free_port();
+        let child = Command::new(python)
+            .args(["-m", "moto.server", "-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("start moto");
+        wait_for_port(port, "moto").await;
+        let endpoint = format!("http://127.0.0.1:{port}");
+        let bucket = "dateline-media".to_owned();
+        // moto takes a path-style PUT as "create bucket".
+        let created =
+            reqwest::Client::new().put(format!("{endpoint}/{bucket}")).send().await.expect("create bucket");
+        assert!(created.status().is_success(), "create bucket: {}", created.status());
+        Self { endpoint, bucket, child }
+    }
+
+    /// The `serve` flags that put media in this bucket.
+    pub fn flags(&self) -> Vec<String> {
+        [
+            "--s3-bucket",
+            &self.bucket,
+            "--s3-endpoint",
+            &self.endpoint,
+            "--s3-access-key-id",
+            "testing",
+            "--s3-secret-access-key",
+            "testing",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect()
+    }
+
+    /// How many objects the bucket holds.
+    pub async fn object_count(&self) -> usize {
+        let mut count = 0;
+        let mut token: Option<String> = None;
+        loop {
+            let mut url = format!("{}/{}?list-type=2&max-keys=1000", self.endpoint, self.bucket);
+            if let Some(token) = &token {
+                url.push_str(&format!("&continuation-token={token}"));
+            }
+            let listing = reqwest::get(url).await.expect("list").text().await.expect("listing");
+            count += listing.matches("<Key>").count();
+            token = listing
+                .split("<NextContinuationToken>")
+                .nth(1)
+                .and_then(|r| r.split('<').next())
+                .map(|t| t.replace('+', "%2B").replace('/', "%2F").replace('=', "%3D"));
+            if token.is_none() {
+                return count;
+            }
+        }
+    }
+}
+
+impl Drop for S3Server {
+    fn drop(&mut self) {
+        let _ = self.child.start_kill();
+    }
+}
