@@ -133,6 +133,8 @@ pub struct MediaQuery {
     pub text: Option<String>,
     /// Only photos with a smaller id (the next page).
     pub before_id: Option<i64>,
+    /// Only photos a published article uses (the public bank).
+    pub published_only: bool,
     pub limit: i64,
 }
 

@@ -687,12 +687,15 @@ macro_rules! sql_store_impl {
                     let sql = format!(
                         "SELECT {MEDIA_COLUMNS} FROM media WHERE ($1 IS NULL OR id < $1) AND ($2 IS NULL OR \
                          lower(caption || ' ' || credit || ' ' || copyright || ' ' || keywords || ' ' || original_name) \
-                         LIKE $2 ESCAPE '\\') ORDER BY id DESC LIMIT $3"
+                         LIKE $2 ESCAPE '\\') \
+                         AND ($4 = 0 OR EXISTS (SELECT 1 FROM articles a WHERE a.main_media_id = media.id \
+                         AND a.status = 'published')) ORDER BY id DESC LIMIT $3"
                     );
                     let rows = ::sqlx::query::<Db>(&sql)
                         .bind(query.before_id)
                         .bind(pattern)
                         .bind(query.limit)
+                        .bind(i32::from(query.published_only))
                         .fetch_all(&self.pool)
                         .await
                         .map_err(db_err)?;

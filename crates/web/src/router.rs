@@ -7,7 +7,7 @@
 //! | `/{edition}/{section}` | section page (`?before=` pages back) |
 //! | `/{edition}/{yyyy}/{mm}/{dd}/{slug}` | article page |
 //! | `/{edition}/latest`, `/{edition}/tag/{tag}`, `/{edition}/author/{author}` | story lists |
-//! | `/{edition}/media/{id}` | a photo's page in the media bank |
+//! | `/{edition}/media`, `/{edition}/media/{id}` | the public media bank: index with search, one photo |
 //! | `/{edition}/login`, `logout`, `register`, `account`, `password/…` | accounts (`accounts/mod.rs`) |
 //! | `/{edition}/subscribe`, `chats` | coming soon |
 //! | `/newsroom`, `/newsroom/articles/…`, `/newsroom/audit` | the newsroom (`newsroom/mod.rs`) |
@@ -50,6 +50,7 @@ pub fn router(state: AppState) -> Router {
         .route("/{edition}/latest", get(public::latest_page))
         .route("/{edition}/tag/{tag}", get(public::tag_page))
         .route("/{edition}/author/{author}", get(public::author_page))
+        .route("/{edition}/media", get(public::media_index))
         .route("/{edition}/media/{id}", get(public::media_page))
         .route("/{edition}/subscribe", get(coming_soon_subscribe))
         .route("/{edition}/chats", get(coming_soon_chats))

@@ -180,7 +180,12 @@ impl ImageView {
     /// `preferred` is the width used for `src` (the fallback for browsers
     /// without `srcset`); the nearest rendition at least that wide is used.
     pub fn new(image: &ImageRef, sizes: &'static str, preferred: i32, lazy: bool) -> Option<Self> {
-        let jpeg: Vec<&Rendition> = image.renditions.iter().filter(|r| r.mime == "image/jpeg").collect();
+        // JPEG sizes when there are any; otherwise (a PNG just uploaded,
+        // before its sizes are made) whatever there is.
+        let mut jpeg: Vec<&Rendition> = image.renditions.iter().filter(|r| r.mime == "image/jpeg").collect();
+        if jpeg.is_empty() {
+            jpeg = image.renditions.iter().collect();
+        }
         let fallback = jpeg.iter().find(|r| r.width >= preferred).or(jpeg.last())?;
         Some(Self {
             src: rendition_url(fallback),

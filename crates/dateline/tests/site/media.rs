@@ -154,19 +154,9 @@ async fn upload_use_and_credit(backend: Backend, s3: bool) {
     assert!(!private(&bytes, b"CAMERA-SERIAL") && !private(&bytes, b"38.7071N"), "private EXIF is gone");
     assert!(!private(&bytes, b"Ribeira"), "the stored original is re-encoded without metadata");
 
-    // The renditions job makes the sizes pages choose from.
-    let mut photo_page = String::new();
-    for _ in 0..150 {
-        photo_page = server.page(&format!("/en/media/{id}")).await;
-        if photo_page.contains(" 320w") {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(
-        photo_page.contains(" 320w") && photo_page.contains(" 1280w"),
-        "renditions in srcset: {photo_page}"
-    );
+    // Not used by a published story yet: not public.
+    assert_eq!(server.get(&format!("/en/media/{id}")).await.status(), StatusCode::NOT_FOUND);
+    assert!(!server.page("/en/media").await.contains(&format!("href=\"/en/media/{id}\"")));
 
     // The editor corrects the record and gives a licence.
     let saved = editor
@@ -226,10 +216,31 @@ async fn upload_use_and_credit(backend: Backend, s3: bool) {
     let edition = public.split('/').nth(1).expect("edition");
     let bank_page = format!("/{edition}/media/{id}");
     assert!(story.contains(&format!("href=\"{bank_page}\"")), "the credit links to the bank: {public}");
-    let photo_page = server.page(&bank_page).await;
+    // The renditions job makes the sizes pages choose from.
+    let mut photo_page = String::new();
+    for _ in 0..150 {
+        photo_page = server.page(&bank_page).await;
+        if photo_page.contains(" 320w") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        photo_page.contains(" 320w") && photo_page.contains(" 1280w"),
+        "renditions in srcset: {photo_page}"
+    );
+
     let text = visible_text(&photo_page);
     assert!(text.contains("Editorial use only; not for advertising."), "{text}");
     assert!(photo_page.contains(&format!("href=\"{public}\"")), "the page lists the article using it");
+    let index = server.page(&format!("/{edition}/media?q=RIBEIRA")).await;
+    assert!(
+        index.contains(&format!("href=\"{bank_page}\"")),
+        "found in the public bank by a word of its caption"
+    );
+    let elsewhere = server.page(&format!("/{edition}/media?q=no-such-photo")).await;
+    assert!(!elsewhere.contains(&format!("href=\"{bank_page}\"")));
+    assert_eq!(server.get(&format!("/{edition}/media?before=x")).await.status(), StatusCode::BAD_REQUEST);
 
     // In use: it cannot be deleted. A contributor may not delete at all.
     let delete = |client: Client| {

@@ -313,3 +313,6 @@ upload-corrupt = The file could not be read as a { $format } picture; it may be 
 main-media = Photo number in the media bank
 main-media-hint = Leave empty for no photo. Find one in the media bank:
 main-media-upload = Or upload a new photo
+media-bank-intro = Every photo published with our stories, with its caption, credit and usage terms.
+media-search-button = Search
+media-more = More photos

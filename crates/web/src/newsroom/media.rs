@@ -122,6 +122,7 @@ async fn render_list(
         .media_list(&MediaQuery {
             text: (!text.is_empty()).then(|| text.clone()),
             before_id,
+            published_only: false,
             limit: PAGE_SIZE,
         })
         .await?;

@@ -1,7 +1,10 @@
-//! Photos: the public page of one photo in the media bank, and the files.
+//! Photos: the public media bank (an index with search, and one page per
+//! photo) and the files. A photo is public once a published article uses
+//! it; until then (an embargoed story's pictures, say) it exists only in
+//! the newsroom, and its public page answers 404.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
@@ -37,6 +40,9 @@ pub async fn media_page(
     let media = state.store.media_by_id(id).await?.ok_or(PageError::NotFound)?;
     let t = state.locales.for_language(&edition.language);
     let used = state.store.articles_using_media(id).await?;
+    if used.is_empty() {
+        return Err(PageError::NotFound);
+    }
     let used_in = used
         .iter()
         .filter_map(|card| {
@@ -92,6 +98,93 @@ pub async fn media_page(
         frame,
     };
     html(&template, media.created_at)
+}
+
+#[derive(Debug)]
+pub struct MediaTile {
+    pub href: String,
+    pub image: Option<ImageView>,
+    pub caption: String,
+    pub credit: String,
+}
+
+#[derive(Template)]
+#[template(path = "media_index.html")]
+struct MediaIndexTemplate<'a> {
+    frame: Frame<'a>,
+    tiles: Vec<MediaTile>,
+    query: String,
+    next_href: Option<String>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct MediaIndexQuery {
+    q: Option<String>,
+    before: Option<String>,
+}
+
+const INDEX_PAGE: i64 = 24;
+
+/// `GET /{edition}/media`: the public bank, newest first, searchable.
+pub async fn media_index(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Query(query): Query<MediaIndexQuery>,
+) -> Result<Response, PageError> {
+    let directory = state.directory();
+    let edition = edition_from(&directory, &code)?;
+    let t = state.locales.for_language(&edition.language);
+    let text: String = query.q.unwrap_or_default().trim().chars().take(200).collect();
+    let before_id = match query.before.as_deref() {
+        None | Some("") => None,
+        Some(raw) => Some(
+            raw.parse::<i64>()
+                .map_err(|_| PageError::BadRequest("`before` must be a photo number".into()))?,
+        ),
+    };
+    let items = state
+        .store
+        .media_list(&dateline_store::MediaQuery {
+            text: (!text.is_empty()).then(|| text.clone()),
+            before_id,
+            published_only: true,
+            limit: INDEX_PAGE,
+        })
+        .await?;
+    let path = format!("/{}/media", edition.code);
+    let next_href = (items.len() as i64 == INDEX_PAGE).then(|| {
+        let last = items.last().map_or(0, |m| m.id);
+        format!("{path}?q={}&before={last}", crate::view::url_encode(&text))
+    });
+    let newest = items.first().map_or(time::OffsetDateTime::UNIX_EPOCH, |m| m.created_at);
+    let tiles = items
+        .into_iter()
+        .map(|m| {
+            let image_ref = ImageRef {
+                media_id: m.id,
+                width: m.width,
+                height: m.height,
+                alt_text: m.alt_text.clone(),
+                renditions: m.renditions.clone(),
+            };
+            MediaTile {
+                href: format!("/{}/media/{}", edition.code, m.id),
+                image: ImageView::new(&image_ref, "(min-width: 60rem) 20rem, 50vw", 640, true),
+                caption: m.caption,
+                credit: m.credit,
+            }
+        })
+        .collect();
+    let frame = Frame::new(&state, &directory, &edition, None, &t.get("media-bank"), &path);
+    let searched = !text.is_empty();
+    let template = MediaIndexTemplate { frame, tiles, query: text, next_href };
+    let mut response = html(&template, newest)?;
+    if searched {
+        // The page cache keys on the path and `before` only: a search's
+        // results must not be kept, or the next search would get them.
+        response.extensions_mut().remove::<crate::page_cache::Cacheable>();
+    }
+    Ok(response)
 }
 
 /// `GET /media/{*key}`: a stored photo file. Keys name immutable content.
