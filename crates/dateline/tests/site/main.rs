@@ -90,5 +90,6 @@ backend_tests!(
     media::bad_files_are_refused_and_leave_nothing,
     media::upload_use_and_credit_a_photo_in_s3,
     media::bad_files_leave_nothing_in_s3,
+    media::api_uploads_edits_and_reads_photos,
     api_write::tokens_write_and_publish_articles,
 );

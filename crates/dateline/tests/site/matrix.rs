@@ -145,6 +145,13 @@ const ROWS: &[Row] = &[
         gate: Gate::Only(PUBLISHERS),
     },
     Row { method: "POST", route: "/api/v1/articles", case: "API: create a draft", gate: Gate::Only(WRITERS) },
+    Row { method: "POST", route: "/api/v1/media", case: "API: upload a photo", gate: Gate::Only(WRITERS) },
+    Row {
+        method: "PATCH",
+        route: "/api/v1/media/{id}",
+        case: "API: edit a photo's record",
+        gate: Gate::Only(WRITERS),
+    },
     Row {
         method: "PUT",
         route: "/api/v1/articles/{id}",
@@ -400,6 +407,18 @@ async fn perform(server: &TestServer, fx: &Fixtures, actor: &Actor, case: &str) 
             let id = bank_photo(server, fx, 200 + actor.who.tag().as_bytes()[1] % 50).await;
             let form = vec![("csrf", actor.csrf.clone()), ("action", "delete".to_owned())];
             post_form(&format!("/newsroom/media/{id}"), form).await
+        }
+        "API: upload a photo" => {
+            let mut request = server.client.post(server.url("/api/v1/media")).body(tiny_png(30));
+            if let Some(token) = token {
+                request = request.bearer_auth(token);
+            }
+            request.send().await.expect("upload")
+        }
+        "API: edit a photo's record" => {
+            let id = bank_photo(server, fx, 40 + actor.who.tag().as_bytes()[1] % 50).await;
+            api(server, Method::PATCH, &format!("/api/v1/media/{id}"), token, Some(json!({"caption": label})))
+                .await
         }
         "API: create a draft" => {
             api(server, Method::POST, "/api/v1/articles", token, Some(story(&label))).await

@@ -436,3 +436,103 @@ async fn raw_login(server: &TestServer, email: &str, password: &str) -> (String,
     let session = cookies.iter().find(|c| c.starts_with("dateline_session=")).expect("session").clone();
     (format!("{session}; dateline_csrf={csrf}"), csrf)
 }
+
+/// The media bank through the JSON API: uploads and edits with a staff
+/// token, public reads without one.
+pub async fn api_uploads_edits_and_reads_photos(backend: Backend) {
+    use serde_json::json;
+    let server = TestServer::start(backend).await;
+    let token = |email: &'static str, role: &'static str| {
+        let server = &server;
+        async move {
+            let (ok, _, err) = crate::accounts::cli(
+                server,
+                &["user", "add", "--email", email, "--role", role],
+                "a passphrase\n",
+            )
+            .await;
+            assert!(ok, "{err}");
+            let (ok, token, err) =
+                crate::accounts::cli(server, &["token", "create", "--email", email], "").await;
+            assert!(ok, "{err}");
+            token.trim().to_owned()
+        }
+    };
+    let editor = token("desk@example.com", "editor").await;
+    let reader = token("reader@example.com", "reader").await;
+    let post = |token: Option<&str>, bytes: Vec<u8>| {
+        let mut request = server.client.post(server.url("/api/v1/media?name=ribeira.jpg")).body(bytes);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send()
+    };
+
+    assert_eq!(post(None, credited_jpeg()).await.expect("POST").status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(post(Some(&reader), credited_jpeg()).await.expect("POST").status(), StatusCode::FORBIDDEN);
+    let refused = post(Some(&editor), b"<svg><script>alert(1)</script></svg>".to_vec()).await.expect("POST");
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = refused.json().await.expect("json");
+    assert!(body["fields"]["file"].as_str().unwrap_or_default().contains("SVG"), "{body}");
+    let huge = post(Some(&editor), vec![0u8; 26 * 1024 * 1024]).await.expect("POST");
+    assert_eq!(huge.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(huge.json::<Value>().await.expect("json")["error"], "too_large");
+
+    let created = post(Some(&editor), credited_jpeg()).await.expect("POST");
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let photo: Value = created.json().await.expect("json");
+    let id = photo["id"].as_i64().expect("id");
+    assert_eq!(photo["credit"], "Meridian/Ana Costa");
+    assert_eq!(photo["width"], 1400);
+    let path = format!("/api/v1/media/{id}");
+    assert_eq!(server.get(&path).await.status(), StatusCode::NOT_FOUND, "not public before a story uses it");
+
+    let patch = |body: Value| server.client.patch(server.url(&path)).bearer_auth(&editor).json(&body).send();
+    let changed = patch(json!({"licence": "Editorial use only.", "keywords": ["Porto", "harbour"]}))
+        .await
+        .expect("PATCH");
+    assert_eq!(changed.status(), StatusCode::OK);
+    let changed: Value = changed.json().await.expect("json");
+    assert_eq!(changed["licence"], "Editorial use only.");
+    assert_eq!(changed["keywords"], json!(["Porto", "harbour"]));
+    assert_eq!(changed["caption"], "Fishing boats return to Ribeira harbour at dawn", "absent fields stay");
+    assert_eq!(patch(json!({"colour": "red"})).await.expect("PATCH").status(), StatusCode::BAD_REQUEST);
+    let long = patch(json!({"credit": "x".repeat(201)})).await.expect("PATCH");
+    assert_eq!(long.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // A published story uses it: now it is public.
+    let story = json!({
+        "edition": "en", "section": "business", "headline": "Port traffic recovers",
+        "lead": "Filed through the API.", "dateline_place": "PORTO", "body": "Text.",
+        "authors": ["marcus-okafor"], "main_media": id,
+        "image_caption": "Boats at dawn.", "image_credit": "Meridian/Ana Costa"
+    });
+    let article: Value = server
+        .client
+        .post(server.url("/api/v1/articles"))
+        .bearer_auth(&editor)
+        .json(&story)
+        .send()
+        .await
+        .expect("create")
+        .json()
+        .await
+        .expect("json");
+    let transitions = format!("/api/v1/articles/{}/transitions", article["id"]);
+    let published = server
+        .client
+        .post(server.url(&transitions))
+        .bearer_auth(&editor)
+        .json(&json!({"action": "publish"}))
+        .send()
+        .await
+        .expect("publish");
+    assert_eq!(published.status(), StatusCode::OK);
+    let public: Value = server.get(&path).await.json().await.expect("json");
+    assert_eq!(public["licence"], "Editorial use only.");
+    assert!(public["page_url"].as_str().unwrap_or_default().ends_with(&format!("/en/media/{id}")));
+    let listed: Value = server.get("/api/v1/media?q=porto&limit=5").await.json().await.expect("json");
+    assert_eq!(listed["items"][0]["id"], id, "{listed}");
+    assert_eq!(server.get("/api/v1/media?limit=0").await.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(server.get("/api/v1/media/abc").await.status(), StatusCode::NOT_FOUND);
+}

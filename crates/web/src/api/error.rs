@@ -26,6 +26,9 @@ pub enum ApiError {
     /// 404 `not_found`.
     #[error("{0}")]
     NotFound(String),
+    /// 413 `too_large`: the body is over the upload limit.
+    #[error("{0}")]
+    TooLarge(String),
     /// 503 `unavailable`: the database did not answer (cause logged).
     #[error("the database is unavailable")]
     Store(#[from] StoreError),
@@ -34,7 +37,7 @@ pub enum ApiError {
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {
     /// A stable machine-readable code: `bad_request`, `unauthorized`, `forbidden`, `not_found`,
-    /// `conflict`, `invalid`, `unavailable`.
+    /// `conflict`, `invalid`, `too_large`, `unavailable`.
     pub error: &'static str,
     /// What went wrong, for people.
     pub message: String,
@@ -50,6 +53,7 @@ impl IntoResponse for ApiError {
             Self::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             Self::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
             Self::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            Self::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
             Self::Invalid(fields) => {
                 let body = ErrorBody {
                     error: "invalid",

@@ -8,6 +8,7 @@ pub mod auth;
 mod editions;
 mod error;
 mod me;
+mod media;
 mod write;
 
 pub use error::ApiError;
@@ -28,7 +29,8 @@ use crate::AppState;
     tags(
         (name = "content", description = "Editions, sections and articles"),
         (name = "accounts", description = "The account behind a bearer token"),
-        (name = "newsroom", description = "Write and publish articles (bearer token of a staff account)")
+        (name = "newsroom", description = "Write and publish articles (bearer token of a staff account)"),
+        (name = "media", description = "The media bank: public photos; uploads and edits with a staff token")
     ),
     modifiers(&BearerScheme)
 )]
@@ -57,5 +59,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(articles::get_article, write::update_article, write::delete_article))
         .routes(routes!(write::transition_article))
         .routes(routes!(me::me))
+        .routes(routes!(media::list_media, media::upload_media))
+        .routes(routes!(media::get_media, media::update_media))
         .split_for_parts()
 }
