@@ -72,6 +72,9 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     async fn media_usage(&self, id: i64) -> Result<i64, StoreError>;
     /// Deletes a photo no article uses; false when one does (or it is gone).
     async fn delete_unused_media(&self, id: i64) -> Result<bool, StoreError>;
+    /// Points every article that uses photo `old` at photo `new` instead;
+    /// returns how many changed.
+    async fn replace_media_in_articles(&self, old: i64, new: i64) -> Result<u64, StoreError>;
 
     async fn create_article(&self, new: &NewArticle) -> Result<i64, StoreError>;
     /// Gives an article a new slug and remembers the old one, so its old URL

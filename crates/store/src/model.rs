@@ -135,6 +135,10 @@ pub struct MediaQuery {
     pub before_id: Option<i64>,
     /// Only photos a published article uses (the public bank).
     pub published_only: bool,
+    /// Only photos added at or after this time.
+    pub added_from: Option<OffsetDateTime>,
+    /// Only photos added before this time.
+    pub added_before: Option<OffsetDateTime>,
     pub limit: i64,
 }
 

@@ -689,13 +689,17 @@ macro_rules! sql_store_impl {
                          lower(caption || ' ' || credit || ' ' || copyright || ' ' || keywords || ' ' || original_name) \
                          LIKE $2 ESCAPE '\\') \
                          AND ($4 = 0 OR EXISTS (SELECT 1 FROM articles a WHERE a.main_media_id = media.id \
-                         AND a.status = 'published')) ORDER BY id DESC LIMIT $3"
+                         AND a.status = 'published')) \
+                         AND ($5 IS NULL OR created_at >= $5) AND ($6 IS NULL OR created_at < $6) \
+                         ORDER BY id DESC LIMIT $3"
                     );
                     let rows = ::sqlx::query::<Db>(&sql)
                         .bind(query.before_id)
                         .bind(pattern)
                         .bind(query.limit)
                         .bind(i32::from(query.published_only))
+                        .bind(query.added_from.map(whole_seconds))
+                        .bind(query.added_before.map(whole_seconds))
                         .fetch_all(&self.pool)
                         .await
                         .map_err(db_err)?;
@@ -716,6 +720,16 @@ macro_rules! sql_store_impl {
                         .await
                         .map_err(db_err)?;
                     row.try_get("n").map_err(db_err)
+                }
+
+                async fn replace_media_in_articles(&self, old: i64, new: i64) -> Result<u64, StoreError> {
+                    let done = ::sqlx::query::<Db>("UPDATE articles SET main_media_id = $1 WHERE main_media_id = $2")
+                        .bind(new)
+                        .bind(old)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                    Ok(done.rows_affected())
                 }
 
                 async fn delete_unused_media(&self, id: i64) -> Result<bool, StoreError> {

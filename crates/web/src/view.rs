@@ -162,6 +162,8 @@ impl<'a> Frame<'a> {
 pub struct ImageView {
     pub src: String,
     pub srcset: String,
+    /// The WebP sizes, for a `<source type="image/webp">`; empty when none.
+    pub webp_srcset: String,
     pub sizes: &'static str,
     pub width: i32,
     pub height: i32,
@@ -187,8 +189,16 @@ impl ImageView {
             jpeg = image.renditions.iter().collect();
         }
         let fallback = jpeg.iter().find(|r| r.width >= preferred).or(jpeg.last())?;
+        let webp_srcset = image
+            .renditions
+            .iter()
+            .filter(|r| r.mime == "image/webp")
+            .map(|r| format!("{} {}w", rendition_url(r), r.width))
+            .collect::<Vec<_>>()
+            .join(", ");
         Some(Self {
             src: rendition_url(fallback),
+            webp_srcset,
             srcset: jpeg
                 .iter()
                 .map(|r| format!("{} {}w", rendition_url(r), r.width))

@@ -229,6 +229,14 @@ async fn upload_use_and_credit(backend: Backend, s3: bool) {
         photo_page.contains(" 320w") && photo_page.contains(" 1280w"),
         "renditions in srcset: {photo_page}"
     );
+    assert!(
+        photo_page.contains("type=\"image/webp\"") && photo_page.contains(".webp 640w"),
+        "WebP offered first"
+    );
+    let webp = photo_page.split("srcset=\"").nth(1).and_then(|r| r.split(' ').next()).expect("a webp file");
+    let file = server.get(webp).await;
+    assert_eq!(file.headers()["content-type"], "image/webp");
+    assert!(file.bytes().await.expect("webp").starts_with(b"RIFF"), "a real WebP file");
 
     let text = visible_text(&photo_page);
     assert!(text.contains("Editorial use only; not for advertising."), "{text}");
@@ -267,6 +275,14 @@ async fn upload_use_and_credit(backend: Backend, s3: bool) {
         .expect("POST");
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
 
+    // Filters by the day it was added.
+    let today = get(&editor, &server, "/newsroom/media").await.text().await.expect("bank");
+    assert!(today.contains(&format!("href=\"/newsroom/media/{id}\"")));
+    let long_ago = get(&editor, &server, "/newsroom/media?from=2001-01-01&to=2001-12-31").await;
+    assert!(!long_ago.text().await.expect("bank").contains(&format!("href=\"/newsroom/media/{id}\"")));
+    let bad_day = get(&editor, &server, "/newsroom/media?from=yesterday").await;
+    assert_eq!(bad_day.status(), StatusCode::BAD_REQUEST);
+
     // An unused photo is deleted with its files.
     let before = storage.files(&server).await;
     let mut png = Vec::new();
@@ -289,6 +305,30 @@ async fn upload_use_and_credit(backend: Backend, s3: bool) {
     // Its rendition job may still run once, finding nothing to do.
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(storage.files(&server).await, before, "its files are gone");
+
+    // A photo in use is replaced everywhere in one step, then deleted.
+    let (_, results) = upload(&server, &editor, &csrf, "better.jpg", credited_jpeg()).await;
+    let better = results[0]["id"].as_i64().expect("id");
+    let unknown = editor
+        .post(server.url(&format!("/newsroom/media/{id}")))
+        .form(&[("csrf", csrf.as_str()), ("action", "replace"), ("replacement", "999999")])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(unknown.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let replaced = editor
+        .post(server.url(&format!("/newsroom/media/{id}")))
+        .form(&[("csrf", csrf.as_str()), ("action", "replace"), ("replacement", &better.to_string())])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(replaced.status(), StatusCode::SEE_OTHER);
+    let story = server.page(&public).await;
+    assert!(
+        story.contains(&format!("href=\"/{edition}/media/{better}\"")),
+        "the article shows the replacement"
+    );
+    assert_eq!(get(&editor, &server, &format!("/newsroom/media/{id}")).await.status(), StatusCode::NOT_FOUND);
 }
 
 async fn bad_files(backend: Backend, s3: bool) {
@@ -460,8 +500,12 @@ pub async fn api_uploads_edits_and_reads_photos(backend: Backend) {
     };
     let editor = token("desk@example.com", "editor").await;
     let reader = token("reader@example.com", "reader").await;
+    // A refusal can come before the body is read, and the server then
+    // closes that connection: uploads use fresh connections, as a client
+    // that sees `Connection: close` would.
+    let uploader = reqwest::Client::builder().pool_max_idle_per_host(0).build().expect("client");
     let post = |token: Option<&str>, bytes: Vec<u8>| {
-        let mut request = server.client.post(server.url("/api/v1/media?name=ribeira.jpg")).body(bytes);
+        let mut request = uploader.post(server.url("/api/v1/media?name=ribeira.jpg")).body(bytes);
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }

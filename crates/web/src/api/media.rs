@@ -120,6 +120,8 @@ pub async fn list_media(
             text: (!text.is_empty()).then_some(text),
             before_id: number("before", &params.before)?,
             published_only: true,
+            added_from: None,
+            added_before: None,
             limit,
         })
         .await?;

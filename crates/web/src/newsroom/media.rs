@@ -54,6 +54,8 @@ struct MediaListTemplate<'a> {
     frame: NewsroomFrame<'a>,
     tiles: Vec<MediaTile>,
     query: String,
+    from: String,
+    to: String,
     next_href: Option<String>,
     results: Vec<UploadResult>,
     max_mb: usize,
@@ -98,6 +100,21 @@ impl UploadResult {
 pub struct ListQuery {
     q: Option<String>,
     before: Option<String>,
+    /// Added on or after this day (`YYYY-MM-DD`).
+    from: Option<String>,
+    /// Added on or before this day (`YYYY-MM-DD`).
+    to: Option<String>,
+}
+
+/// A `YYYY-MM-DD` day from a filter, or a 400 naming the field.
+fn day(raw: Option<&str>, name: &str) -> Result<Option<time::Date>, PageError> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    match raw.map(str::trim).filter(|r| !r.is_empty()) {
+        None => Ok(None),
+        Some(raw) => time::Date::parse(raw, format)
+            .map(Some)
+            .map_err(|_| PageError::BadRequest(format!("`{name}` must be a date such as 2026-11-29"))),
+    }
 }
 
 async fn render_list(
@@ -117,19 +134,25 @@ async fn render_list(
             Some(raw.parse::<i64>().map_err(|_| PageError::BadRequest("`before` must be a number".into()))?)
         }
     };
+    let from = day(query.from.as_deref(), "from")?;
+    let to = day(query.to.as_deref(), "to")?;
     let items = state
         .store
         .media_list(&MediaQuery {
             text: (!text.is_empty()).then(|| text.clone()),
             before_id,
             published_only: false,
+            added_from: from.map(|d| d.midnight().assume_utc()),
+            added_before: to.and_then(|d| d.next_day()).map(|d| d.midnight().assume_utc()),
             limit: PAGE_SIZE,
         })
         .await?;
+    let from_value = from.map(|d| d.to_string()).unwrap_or_default();
+    let to_value = to.map(|d| d.to_string()).unwrap_or_default();
     let next_href = (items.len() as i64 == PAGE_SIZE).then(|| {
         let last = items.last().map_or(0, |m| m.id);
         let q = crate::view::url_encode(&text);
-        format!("/newsroom/media?q={q}&before={last}")
+        format!("/newsroom/media?q={q}&from={from_value}&to={to_value}&before={last}")
     });
     let tiles = items
         .iter()
@@ -147,6 +170,8 @@ async fn render_list(
         frame: NewsroomFrame::new(state, t, user, &t.get("media-bank"), token),
         tiles,
         query: text,
+        from: from_value,
+        to: to_value,
         next_href,
         results,
         max_mb: state.config.upload.max_bytes / (1024 * 1024),
@@ -278,7 +303,11 @@ pub async fn upload(
             }
             Some("files" | "file") => {
                 if !checked_csrf {
-                    return Err(PageError::FormExpired);
+                    // No token first: refuse, but read the rest so the
+                    // browser gets the answer instead of a reset connection.
+                    let mut field = field;
+                    while let Ok(Some(_)) = field.chunk().await {}
+                    continue;
                 }
                 if results.len() >= MAX_FILES_PER_POST {
                     return Err(PageError::BadRequest(format!(
@@ -353,7 +382,16 @@ pub async fn upload(
     if json {
         return Ok((status, [(header::CACHE_CONTROL, "no-store")], axum::Json(results)).into_response());
     }
-    render_list(&state, &headers, &user, jar, status, ListQuery { q: None, before: None }, results).await
+    render_list(
+        &state,
+        &headers,
+        &user,
+        jar,
+        status,
+        ListQuery { q: None, before: None, from: None, to: None },
+        results,
+    )
+    .await
 }
 
 /// The refusal in the staff member's language.
@@ -475,6 +513,9 @@ pub struct MediaForm {
     licence: String,
     #[serde(default)]
     keywords: String,
+    /// For `replace`: the photo that takes this one's place in articles.
+    #[serde(default)]
+    replacement: String,
 }
 
 /// `POST /newsroom/media/{id}`: `action=save` or `action=delete`.
@@ -489,9 +530,36 @@ pub async fn save_media(
     csrf::check(&jar, &form.csrf)?;
     let mut media = state.store.media_by_id(media_id(&id)?).await?.ok_or(PageError::NotFound)?;
     let t = locale(&state, &headers);
-    if form.action == "delete" {
+    if form.action == "delete" || form.action == "replace" {
         if user.role < Role::Editor {
             return Err(PageError::NotAllowed);
+        }
+        if form.action == "replace" {
+            let replacement = form.replacement.trim().parse::<i64>().ok().filter(|r| *r != media.id);
+            let exists = match replacement {
+                Some(r) => state.store.media_by_id(r).await?.is_some(),
+                None => false,
+            };
+            let Some(replacement) = replacement.filter(|_| exists) else {
+                let error = Some(t.get("error-main-media").into_owned());
+                return render_item(
+                    &state,
+                    &headers,
+                    &user,
+                    jar,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    media,
+                    None,
+                    error,
+                )
+                .await;
+            };
+            let changed = state.store.replace_media_in_articles(media.id, replacement).await?;
+            let detail = format!("replaced by media {replacement} in {changed} articles");
+            state
+                .store
+                .record_audit(Some(user.id), "media.replace", &format!("media {}", media.id), &detail)
+                .await?;
         }
         if !state.store.delete_unused_media(media.id).await? {
             let error = Some(t.get("media-in-use").into_owned());

@@ -148,6 +148,8 @@ pub async fn media_index(
             text: (!text.is_empty()).then(|| text.clone()),
             before_id,
             published_only: true,
+            added_from: None,
+            added_before: None,
             limit: INDEX_PAGE,
         })
         .await?;
