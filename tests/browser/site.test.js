@@ -209,6 +209,40 @@ test("an editor writes and publishes a story that readers then see", async () =>
   await context.close();
 });
 
+test("a photo editor uploads several files to the bank and sees each one's outcome", async () => {
+  execFileSync(binary, ["user", "add", "--email", "photos@example.com", "--role", "editor", "--data-dir", dataDir], {
+    input: "photos passphrase\n",
+    env: { ...process.env, DATELINE_LOG: "warn" },
+  });
+  const context = await browser.newContext();
+  const { page, problems } = await openPage(context, "/en/login?next=%2Fnewsroom%2Fmedia");
+  await page.getByLabel("Email address").fill("photos@example.com");
+  await page.getByLabel("Password").fill("photos passphrase");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.waitForURL(base + "/newsroom/media");
+  const front = await page.request.get(base + "/en/");
+  const src = (await front.text()).match(/src="(\/media\/[^"]+\.jpg)"/)[1];
+  const photo = await (await page.request.get(base + src)).body();
+  await page.getByLabel("Photos to upload").setInputFiles([
+    { name: "quay.jpg", mimeType: "image/jpeg", buffer: photo },
+    { name: "logo.svg", mimeType: "image/svg+xml", buffer: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>') },
+  ]);
+  await page.getByRole("button", { name: "Upload", exact: true }).click();
+  const done = page.getByRole("link", { name: /^quay\.jpg \(#\d+\)$/ });
+  await done.waitFor();
+  await page.getByText("logo.svg: SVG files are not accepted").waitFor();
+  assert.equal(page.url(), base + "/newsroom/media", "the page stayed; files went one by one");
+  await done.click();
+  await page.getByLabel("Caption").fill("Cranes over the container quay.");
+  await page.getByLabel("Licence and usage terms").fill("Editorial use only.");
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByText("Saved.").waitFor();
+  assert.equal(await page.getByLabel("Caption").inputValue(), "Cranes over the container quay.");
+  // The SVG's refusal (422) is the one failed request expected.
+  assert.deepEqual(problems, [`422 ${base}/newsroom/media`]);
+  await context.close();
+});
+
 test("an expired session does not lose the editor's typed text", async () => {
   execFileSync(binary, ["user", "add", "--email", "writer@example.com", "--role", "contributor", "--data-dir", dataDir], {
     input: "writer passphrase\n",
