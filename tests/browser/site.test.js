@@ -235,9 +235,23 @@ test("a photo editor uploads several files to the bank and sees each one's outco
   await done.click();
   await page.getByLabel("Caption").fill("Cranes over the container quay.");
   await page.getByLabel("Licence and usage terms").fill("Editorial use only.");
+  // The subject is near the lower right: a click there sets the focal point.
+  const preview = page.locator("[data-focal-picker] img");
+  const box = await preview.boundingBox();
+  await preview.click({ position: { x: box.width * 0.8, y: box.height * 0.7 } });
+  assert.equal(await page.getByLabel("From the left (%)").inputValue(), "80");
+  assert.equal(await page.getByLabel("From the top (%)").inputValue(), "70");
+  assert.ok(await page.locator(".focal-picker__mark").isVisible(), "the point is marked");
   await page.getByRole("button", { name: "Save" }).click();
   await page.getByText("Saved.").waitFor();
   assert.equal(await page.getByLabel("Caption").inputValue(), "Cranes over the container quay.");
+  assert.equal(await page.getByLabel("From the left (%)").inputValue(), "80");
+  // The card thumbnail is cut again around the new point.
+  for (let i = 0; i < 100 && !(await page.locator('.media-crop img[src*="crop-800-700-"]').count()); i++) {
+    await page.waitForTimeout(200);
+    await page.reload();
+  }
+  assert.equal(await page.locator('.media-crop img[src*="crop-800-700-"]').count(), 1, "the new crop is shown");
   // The SVG's refusal (422) is the one failed request expected.
   assert.deepEqual(problems, [`422 ${base}/newsroom/media`]);
   await context.close();

@@ -111,7 +111,12 @@ pub struct MediaItem {
     pub original_name: String,
     pub uploaded_by: Option<i64>,
     pub created_at: OffsetDateTime,
-    /// Narrowest first.
+    /// The point thumbnails are cropped around, as fractions (0–1) of the
+    /// width and height from the top-left corner; the centre by default.
+    pub focal_x: f64,
+    pub focal_y: f64,
+    /// Narrowest first; full-frame sizes and thumbnail crops
+    /// ([`Rendition::crop`]) together.
     pub renditions: Vec<Rendition>,
 }
 
@@ -124,6 +129,9 @@ pub struct MediaChanges {
     pub alt_text: String,
     pub licence: String,
     pub keywords: String,
+    /// The focal point, each within 0–1 (see [`MediaItem::focal_x`]).
+    pub focal_x: f64,
+    pub focal_y: f64,
 }
 
 /// A page of the media bank, newest first.
@@ -148,6 +156,9 @@ pub struct Rendition {
     pub height: i32,
     pub mime: String,
     pub key: String,
+    /// A 3:2 thumbnail cut around the focal point, for cards; otherwise
+    /// the whole frame.
+    pub crop: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -96,6 +96,7 @@ macro_rules! sql_store_impl {
                         height: row.try_get("height").map_err(db_err)?,
                         mime: row.try_get("mime").map_err(db_err)?,
                         key: row.try_get("storage_key").map_err(db_err)?,
+                        crop: row.try_get("crop").map_err(db_err)?,
                     },
                 ))
             }
@@ -193,7 +194,7 @@ macro_rules! sql_store_impl {
             }
 
             const MEDIA_COLUMNS: &str = "id, original_key, mime, width, height, caption, credit, copyright, alt_text, \
-                licence, keywords, original_name, uploaded_by, created_at";
+                licence, keywords, original_name, uploaded_by, created_at, focal_x, focal_y";
 
             fn media_from_row(
                 row: &<$db as ::sqlx::Database>::Row,
@@ -214,6 +215,8 @@ macro_rules! sql_store_impl {
                     original_name: row.try_get("original_name").map_err(db_err)?,
                     uploaded_by: row.try_get("uploaded_by").map_err(db_err)?,
                     created_at: row.try_get("created_at").map_err(db_err)?,
+                    focal_x: row.try_get("focal_x").map_err(db_err)?,
+                    focal_y: row.try_get("focal_y").map_err(db_err)?,
                     renditions,
                 })
             }
@@ -223,6 +226,30 @@ macro_rules! sql_store_impl {
             }
 
             impl $store {
+                /// Writes a photo's renditions (after its old ones are gone).
+                async fn insert_renditions(
+                    tx: &mut ::sqlx::Transaction<'_, Db>,
+                    id: i64,
+                    renditions: &[Rendition],
+                ) -> Result<(), StoreError> {
+                    for r in renditions {
+                        ::sqlx::query::<Db>(
+                            "INSERT INTO media_renditions (media_id, width, height, mime, storage_key, crop) \
+                             VALUES ($1, $2, $3, $4, $5, $6)",
+                        )
+                        .bind(id)
+                        .bind(r.width)
+                        .bind(r.height)
+                        .bind(r.mime.clone())
+                        .bind(r.key.clone())
+                        .bind(r.crop)
+                        .execute(&mut **tx)
+                        .await
+                        .map_err(db_err)?;
+                    }
+                    Ok(())
+                }
+
                 /// Writes an article's tags and authors, in order.
                 async fn replace_article_links(
                     tx: &mut ::sqlx::Transaction<'_, Db>,
@@ -285,13 +312,13 @@ macro_rules! sql_store_impl {
                         return Ok(by_media);
                     }
                     let mut query = ::sqlx::QueryBuilder::<Db>::new(
-                        "SELECT media_id, width, height, mime, storage_key FROM media_renditions WHERE media_id IN (",
+                        "SELECT media_id, width, height, mime, storage_key, crop FROM media_renditions WHERE media_id IN (",
                     );
                     let mut list = query.separated(", ");
                     for id in media_ids {
                         list.push_bind(*id);
                     }
-                    query.push(") ORDER BY media_id, width");
+                    query.push(") ORDER BY media_id, crop, width, mime");
                     for row in query.build().fetch_all(&self.pool).await.map_err(db_err)? {
                         let (media_id, rendition) = rendition_from_row(&row)?;
                         by_media.entry(media_id).or_default().push(rendition);
@@ -603,20 +630,7 @@ macro_rules! sql_store_impl {
                     .await
                     .map_err(db_err)?;
                     let id: i64 = row.try_get("id").map_err(db_err)?;
-                    for r in &new.renditions {
-                        ::sqlx::query::<Db>(
-                            "INSERT INTO media_renditions (media_id, width, height, mime, storage_key) \
-                             VALUES ($1, $2, $3, $4, $5)",
-                        )
-                        .bind(id)
-                        .bind(r.width)
-                        .bind(r.height)
-                        .bind(r.mime.clone())
-                        .bind(r.key.clone())
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(db_err)?;
-                    }
+                    Self::insert_renditions(&mut tx, id, &new.renditions).await?;
                     tx.commit().await.map_err(db_err)?;
                     self.media_by_id(id)
                         .await?
@@ -640,7 +654,7 @@ macro_rules! sql_store_impl {
                 async fn update_media(&self, id: i64, changes: &MediaChanges) -> Result<(), StoreError> {
                     ::sqlx::query::<Db>(
                         "UPDATE media SET caption = $1, credit = $2, copyright = $3, alt_text = $4, licence = $5, \
-                         keywords = $6 WHERE id = $7",
+                         keywords = $6, focal_x = $7, focal_y = $8 WHERE id = $9",
                     )
                     .bind(changes.caption.clone())
                     .bind(changes.credit.clone())
@@ -648,6 +662,8 @@ macro_rules! sql_store_impl {
                     .bind(changes.alt_text.clone())
                     .bind(changes.licence.clone())
                     .bind(changes.keywords.clone())
+                    .bind(changes.focal_x.clamp(0.0, 1.0))
+                    .bind(changes.focal_y.clamp(0.0, 1.0))
                     .bind(id)
                     .execute(&self.pool)
                     .await
@@ -662,20 +678,7 @@ macro_rules! sql_store_impl {
                         .execute(&mut *tx)
                         .await
                         .map_err(db_err)?;
-                    for r in renditions {
-                        ::sqlx::query::<Db>(
-                            "INSERT INTO media_renditions (media_id, width, height, mime, storage_key) \
-                             VALUES ($1, $2, $3, $4, $5)",
-                        )
-                        .bind(id)
-                        .bind(r.width)
-                        .bind(r.height)
-                        .bind(r.mime.clone())
-                        .bind(r.key.clone())
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(db_err)?;
-                    }
+                    Self::insert_renditions(&mut tx, id, renditions).await?;
                     tx.commit().await.map_err(db_err)
                 }
 

@@ -52,7 +52,7 @@ fn main() {
     let mut count = 0;
     for _ in 0..rounds {
         let start = Instant::now();
-        let made = renditions::make(&cleaned.bytes).expect("renditions");
+        let made = renditions::make(&cleaned.bytes, (0.5, 0.5)).expect("renditions");
         times.push(start.elapsed().as_secs_f64());
         count = made.len();
     }

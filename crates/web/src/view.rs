@@ -179,18 +179,40 @@ pub const SIZES_CARD: &str = "(min-width: 70rem) 22rem, (min-width: 48rem) 45vw,
 pub const SIZES_TOP: &str = "(min-width: 70rem) 44rem, 100vw";
 
 impl ImageView {
-    /// `preferred` is the width used for `src` (the fallback for browsers
-    /// without `srcset`); the nearest rendition at least that wide is used.
+    /// The whole frame. `preferred` is the width used for `src` (the
+    /// fallback for browsers without `srcset`); the nearest rendition at
+    /// least that wide is used.
     pub fn new(image: &ImageRef, sizes: &'static str, preferred: i32, lazy: bool) -> Option<Self> {
+        Self::from_renditions(image, false, sizes, preferred, lazy)
+    }
+
+    /// A card's thumbnail: the 16:9 crops around the editor's focal point
+    /// once they are made, the whole frame (cropped by CSS) until then.
+    pub fn card(image: &ImageRef, sizes: &'static str, preferred: i32, lazy: bool) -> Option<Self> {
+        if image.renditions.iter().any(|r| r.crop) {
+            Self::from_renditions(image, true, sizes, preferred, lazy)
+        } else {
+            Self::new(image, sizes, preferred, lazy)
+        }
+    }
+
+    fn from_renditions(
+        image: &ImageRef,
+        crop: bool,
+        sizes: &'static str,
+        preferred: i32,
+        lazy: bool,
+    ) -> Option<Self> {
+        let renditions: Vec<&Rendition> = image.renditions.iter().filter(|r| r.crop == crop).collect();
         // JPEG sizes when there are any; otherwise (a PNG just uploaded,
         // before its sizes are made) whatever there is.
-        let mut jpeg: Vec<&Rendition> = image.renditions.iter().filter(|r| r.mime == "image/jpeg").collect();
+        let mut jpeg: Vec<&Rendition> =
+            renditions.iter().copied().filter(|r| r.mime == "image/jpeg").collect();
         if jpeg.is_empty() {
-            jpeg = image.renditions.iter().collect();
+            jpeg = renditions.clone();
         }
         let fallback = jpeg.iter().find(|r| r.width >= preferred).or(jpeg.last())?;
-        let webp_srcset = image
-            .renditions
+        let webp_srcset = renditions
             .iter()
             .filter(|r| r.mime == "image/webp")
             .map(|r| format!("{} {}w", rendition_url(r), r.width))
@@ -248,7 +270,7 @@ impl CardView {
             time_label: t.date_time(card.published_at),
             unix: card.published_at.unix_timestamp(),
             breaking: card.breaking,
-            image: card.image.as_ref().and_then(|i| ImageView::new(i, sizes, 960, lazy)),
+            image: card.image.as_ref().and_then(|i| ImageView::card(i, sizes, 960, lazy)),
         }
     }
 }

@@ -437,12 +437,43 @@
     });
   }
 
+  // The focal point on a photo's record: a click on the preview fills the
+  // two percent fields and moves the mark; typing in them moves it too.
+  // (Positions are set through the CSSOM, which the CSP allows.)
+  function setUpFocalPicker() {
+    var picker = document.querySelector("[data-focal-picker]");
+    var x = document.getElementById("focal_x");
+    var y = document.getElementById("focal_y");
+    if (!picker || !x || !y) return;
+    var mark = picker.querySelector(".focal-picker__mark");
+    var image = picker.querySelector("img");
+    function place() {
+      var px = Number(x.value), py = Number(y.value);
+      if (!isFinite(px) || !isFinite(py) || x.value === "" || y.value === "") return;
+      mark.style.left = Math.min(100, Math.max(0, px)) + "%";
+      mark.style.top = Math.min(100, Math.max(0, py)) + "%";
+      mark.hidden = false;
+    }
+    image.addEventListener("click", function (event) {
+      var box = image.getBoundingClientRect();
+      if (!box.width || !box.height) return;
+      x.value = String(Math.round(((event.clientX - box.left) / box.width) * 100));
+      y.value = String(Math.round(((event.clientY - box.top) / box.height) * 100));
+      place();
+    });
+    x.addEventListener("input", place);
+    y.addEventListener("input", place);
+    picker.classList.add("focal-picker--active");
+    place();
+  }
+
   function start() {
     setUpInfiniteScroll();
     setUpNewsfeed();
     setUpEditorBackup();
     setUpMediaUpload();
     setUpEditorPhotoUpload();
+    setUpFocalPicker();
   }
 
   if (document.readyState === "loading") {

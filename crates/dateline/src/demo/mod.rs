@@ -259,6 +259,8 @@ async fn add_photo(
             height: image.height as i32,
             mime: "image/jpeg".into(),
             key,
+            // Painted at the cards' 16:9 already: no crops needed.
+            crop: false,
         });
     }
     let media = store

@@ -91,5 +91,6 @@ backend_tests!(
     media::upload_use_and_credit_a_photo_in_s3,
     media::bad_files_leave_nothing_in_s3,
     media::api_uploads_edits_and_reads_photos,
+    media::focal_point_drives_card_crops,
     api_write::tokens_write_and_publish_articles,
 );

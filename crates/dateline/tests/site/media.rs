@@ -580,3 +580,151 @@ pub async fn api_uploads_edits_and_reads_photos(backend: Backend) {
     assert_eq!(server.get("/api/v1/media?limit=0").await.status(), StatusCode::BAD_REQUEST);
     assert_eq!(server.get("/api/v1/media/abc").await.status(), StatusCode::NOT_FOUND);
 }
+
+/// A 2400 × 800 panorama, dark on the left half and light on the right.
+fn panorama() -> Vec<u8> {
+    let img = image::GrayImage::from_fn(2400, 800, |x, _| image::Luma([if x < 1200 { 30 } else { 230 }]));
+    let mut png = Vec::new();
+    img.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png).expect("encode");
+    png
+}
+
+/// Waits for the photo's record page to show a card crop whose file name
+/// contains `marker`, and gives that crop's address.
+async fn crop_shown(server: &TestServer, editor: &Client, id: i64, marker: &str) -> String {
+    let mut record = String::new();
+    for _ in 0..300 {
+        record = get(editor, server, &format!("/newsroom/media/{id}")).await.text().await.expect("record");
+        if let Some(src) = record
+            .split("src=\"")
+            .filter_map(|r| r.split('"').next())
+            .find(|src| src.contains("/crop-") && src.contains(marker))
+        {
+            return src.to_owned();
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("no crop {marker} on the record: {}", visible_text(&record));
+}
+
+async fn mean_brightness(server: &TestServer, src: &str) -> f64 {
+    let response = server.get(src).await;
+    assert_eq!(response.status(), StatusCode::OK, "{src}");
+    let bytes = response.bytes().await.expect("crop");
+    let crop = image::load_from_memory(&bytes).expect("a crop decodes").to_luma8();
+    assert_eq!(crop.width() * 9, crop.height() * 16, "a 16:9 crop");
+    crop.pixels().map(|p| f64::from(p.0[0])).sum::<f64>() / f64::from(crop.width() * crop.height())
+}
+
+/// The focal point an editor sets decides where card thumbnails are cut,
+/// and the cards of the site use those crops.
+pub async fn focal_point_drives_card_crops(backend: Backend) {
+    use serde_json::json;
+    let server = TestServer::start(backend).await;
+    let editor = staff(&server, "photo@example.com", "editor", &[]).await;
+    let page = get(&editor, &server, "/newsroom/media").await.text().await.expect("bank");
+    let csrf = csrf_of(&page);
+    let (status, results) = upload(&server, &editor, &csrf, "panorama.png", panorama()).await;
+    assert_eq!(status, StatusCode::OK, "{results}");
+    let id = results[0]["id"].as_i64().expect("an id");
+
+    // By default the crop is centred: half dark, half light.
+    let centred = crop_shown(&server, &editor, id, "crop-500-500-320.jpg").await;
+    let brightness = mean_brightness(&server, &centred).await;
+    assert!((100.0..160.0).contains(&brightness), "a centred crop mixes both halves: {brightness}");
+
+    let save = |focal_x: &'static str, focal_y: &'static str| {
+        editor
+            .post(server.url(&format!("/newsroom/media/{id}")))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("action", "save"),
+                ("caption", "The harbour wall at noon"),
+                ("credit", "Meridian/Ana Costa"),
+                ("focal_x", focal_x),
+                ("focal_y", focal_y),
+            ])
+            .send()
+    };
+    // Outside the photo, or not a number: refused, nothing changed.
+    for (x, y) in [("150", "50"), ("-1", "50"), ("left", "50"), ("50", "NaN")] {
+        let refused = save(x, y).await.expect("save");
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY, "{x},{y}");
+        let text = visible_text(&refused.text().await.expect("page"));
+        assert!(text.contains("The focal point must be two numbers from 0 to 100"), "{text}");
+    }
+    let record = get(&editor, &server, &format!("/newsroom/media/{id}")).await.text().await.expect("record");
+    assert!(
+        record.contains("name=\"focal_x\" type=\"number\" min=\"0\" max=\"100\" step=\"1\" value=\"50\"")
+    );
+
+    // The subject is on the right: the crop moves there, and the old
+    // crop's files are removed.
+    assert_eq!(save("90", "50").await.expect("save").status(), StatusCode::SEE_OTHER);
+    let right = crop_shown(&server, &editor, id, "crop-900-500-320.jpg").await;
+    let brightness = mean_brightness(&server, &right).await;
+    assert!(brightness > 180.0, "the crop follows the focal point to the light half: {brightness}");
+    assert_eq!(server.get(&centred).await.status(), StatusCode::NOT_FOUND, "the old crop is gone");
+
+    // The API shows the point and the crops, and moves the point too.
+    let (ok, token, err) =
+        crate::accounts::cli(&server, &["token", "create", "--email", "photo@example.com"], "").await;
+    assert!(ok, "{err}");
+    let token = token.trim();
+    let path = format!("/api/v1/media/{id}");
+    let patch = |body: Value| server.client.patch(server.url(&path)).bearer_auth(token).json(&body).send();
+    let bad = patch(json!({"focal_point": {"x": 1.5, "y": 0.5}})).await.expect("PATCH");
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let moved: Value =
+        patch(json!({"focal_point": {"x": 0.1, "y": 0.5}})).await.expect("PATCH").json().await.expect("json");
+    assert_eq!(moved["focal_point"], json!({"x": 0.1, "y": 0.5}));
+    let left = crop_shown(&server, &editor, id, "crop-100-500-320.jpg").await;
+    let brightness = mean_brightness(&server, &left).await;
+    assert!(brightness < 80.0, "the crop follows the focal point to the dark half: {brightness}");
+
+    // A new story with the photo leads the front page, its card cut
+    // around the focal point (WebP first, JPEG as the fallback).
+    let story = json!({
+        "edition": "en", "section": "business", "headline": "The harbour wall is rebuilt",
+        "lead": "Filed through the API.", "dateline_place": "PORTO", "body": "Text.",
+        "authors": ["marcus-okafor"], "main_media": id,
+        "image_caption": "The harbour wall.", "image_credit": "Meridian/Ana Costa"
+    });
+    let created = server
+        .client
+        .post(server.url("/api/v1/articles"))
+        .bearer_auth(token)
+        .json(&story)
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let article: Value = created.json().await.expect("json");
+    let publish = server
+        .client
+        .post(server.url(&format!("/api/v1/articles/{}/transitions", article["id"])))
+        .bearer_auth(token)
+        .json(&json!({"action": "publish"}))
+        .send()
+        .await
+        .expect("publish");
+    assert_eq!(publish.status(), StatusCode::OK);
+    let mut front = String::new();
+    for _ in 0..50 {
+        front = server.page("/en/").await;
+        if front.contains("The harbour wall is rebuilt") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(front.contains("The harbour wall is rebuilt"), "the story is on the front page");
+    assert!(
+        front.contains("crop-100-500-320.jpg 320w") && front.contains("crop-100-500-640.jpg 640w"),
+        "the card uses the crops: {front}"
+    );
+    let api: Value =
+        server.client.get(server.url(&path)).send().await.expect("GET").json().await.expect("json");
+    let crops =
+        api["renditions"].as_array().expect("renditions").iter().filter(|r| r["crop"] == true).count();
+    assert_eq!(crops, 6, "three widths of crop in two formats: {api}");
+}

@@ -33,6 +33,21 @@ pub struct RenditionDto {
     pub height: i32,
     pub mime: String,
     pub url: String,
+    /// A 16:9 thumbnail cut around the photo's focal point (what cards
+    /// show); otherwise the whole frame.
+    pub crop: bool,
+}
+
+impl RenditionDto {
+    pub fn new(rendition: &dateline_store::Rendition, public_url: &str) -> Self {
+        Self {
+            width: rendition.width,
+            height: rendition.height,
+            mime: rendition.mime.clone(),
+            url: format!("{public_url}{}", rendition_url(rendition)),
+            crop: rendition.crop,
+        }
+    }
 }
 
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
@@ -109,16 +124,7 @@ fn image_dto(image: &ImageRef, page_url: String, public_url: &str) -> ImageDto {
         height: image.height,
         alt: image.alt_text.clone(),
         page_url,
-        renditions: image
-            .renditions
-            .iter()
-            .map(|r| RenditionDto {
-                width: r.width,
-                height: r.height,
-                mime: r.mime.clone(),
-                url: format!("{public_url}{}", rendition_url(r)),
-            })
-            .collect(),
+        renditions: image.renditions.iter().map(|r| RenditionDto::new(r, public_url)).collect(),
     }
 }
 

@@ -16,8 +16,8 @@ use super::error::ErrorBody;
 use super::write::ApiJson;
 use crate::AppState;
 use crate::media::ingest::UploadError;
-use crate::newsroom::media::{StoreUploadError, store_upload};
-use crate::view::{iso, rendition_url};
+use crate::newsroom::media::{StoreUploadError, save_changes, store_upload};
+use crate::view::iso;
 
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct MediaDto {
@@ -34,9 +34,20 @@ pub struct MediaDto {
     pub mime: String,
     /// The photo's public page (it answers 404 until a published article uses the photo).
     pub page_url: String,
-    /// Narrowest first; the original's own size is the last.
+    /// Whole-frame sizes narrowest first (the original's own size is the
+    /// last of them), then the card crops (`crop: true`).
     pub renditions: Vec<RenditionDto>,
+    /// The point card crops are cut around.
+    pub focal_point: FocalPoint,
     pub created_at: String,
+}
+
+/// A point on a photo, as fractions (0–1) of its width and height from the
+/// top-left corner.
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct FocalPoint {
+    pub x: f64,
+    pub y: f64,
 }
 
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
@@ -51,16 +62,8 @@ fn media_dto(state: &AppState, media: MediaItem) -> MediaDto {
     let edition = state.directory().default_edition().map(|e| e.code.to_string()).unwrap_or_default();
     MediaDto {
         page_url: format!("{public_url}/{edition}/media/{}", media.id),
-        renditions: media
-            .renditions
-            .iter()
-            .map(|r| RenditionDto {
-                width: r.width,
-                height: r.height,
-                mime: r.mime.clone(),
-                url: format!("{public_url}{}", rendition_url(r)),
-            })
-            .collect(),
+        renditions: media.renditions.iter().map(|r| RenditionDto::new(r, public_url)).collect(),
+        focal_point: FocalPoint { x: media.focal_x, y: media.focal_y },
         keywords: media
             .keywords
             .split(',')
@@ -237,6 +240,8 @@ pub struct MediaInput {
     pub licence: Option<String>,
     pub alt: Option<String>,
     pub keywords: Option<Vec<String>>,
+    /// Moving it has the card crops made again in the background.
+    pub focal_point: Option<FocalPoint>,
 }
 
 /// Changes a photo's record (any photo, public or not).
@@ -249,7 +254,7 @@ pub struct MediaInput {
         (status = 401, description = "No valid bearer token", body = ErrorBody),
         (status = 403, description = "The account may not edit photos", body = ErrorBody),
         (status = 404, description = "No such photo", body = ErrorBody),
-        (status = 422, description = "Some fields are too long", body = ErrorBody),
+        (status = 422, description = "Some fields are too long, or the focal point is outside the photo", body = ErrorBody),
     ))]
 pub async fn update_media(
     State(state): State<AppState>,
@@ -270,6 +275,8 @@ pub async fn update_media(
         alt_text: pick(input.alt, &media.alt_text),
         licence: pick(input.licence, &media.licence),
         keywords: pick(keywords, &media.keywords),
+        focal_x: input.focal_point.map_or(media.focal_x, |f| f.x),
+        focal_y: input.focal_point.map_or(media.focal_y, |f| f.y),
     };
     let limits = [
         ("caption", &changes.caption, 2000),
@@ -279,17 +286,19 @@ pub async fn update_media(
         ("licence", &changes.licence, 2000),
         ("keywords", &changes.keywords, 1000),
     ];
-    let errors: Vec<(String, String)> = limits
+    let mut errors: Vec<(String, String)> = limits
         .iter()
         .filter(|(_, value, max)| value.chars().count() > *max)
         .map(|(field, _, max)| ((*field).to_owned(), format!("at most {max} characters")))
         .collect();
+    if [changes.focal_x, changes.focal_y].iter().any(|at| !(0.0..=1.0).contains(at)) {
+        errors.push(("focal_point".into(), "x and y must each be from 0 to 1".into()));
+    }
     if !errors.is_empty() {
         return Err(ApiError::Invalid(errors));
     }
-    state.store.update_media(media_id, &changes).await?;
+    save_changes(&state, &media, &changes).await?;
     state.store.record_audit(Some(user.id), "media.update", &format!("media {media_id}"), "api").await?;
-    state.content_changed().await?;
     let media = state.store.media_by_id(media_id).await?.ok_or_else(not_found)?;
     Ok(Json(media_dto(&state, media)))
 }

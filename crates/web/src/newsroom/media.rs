@@ -32,9 +32,11 @@ const PAGE_SIZE: i64 = 48;
 /// Most files one no-JavaScript form post may carry.
 pub const MAX_FILES_PER_POST: usize = 20;
 
-/// The smallest rendition's address, for thumbnails.
+/// The smallest card crop's address, for thumbnails (the smallest
+/// whole-frame size until the crops are made).
 pub fn thumbnail_href(media: &MediaItem) -> String {
-    let key = media.renditions.first().map_or(media.original_key.as_str(), |r| r.key.as_str());
+    let smallest = media.renditions.iter().find(|r| r.crop).or(media.renditions.first());
+    let key = smallest.map_or(media.original_key.as_str(), |r| r.key.as_str());
     format!("/media/{key}")
 }
 
@@ -231,6 +233,7 @@ pub async fn store_upload(
             height: cleaned.height as i32,
             mime: cleaned.mime.to_owned(),
             key: original_key.clone(),
+            crop: false,
         }],
     };
     let media = match state.store.create_media(&new).await {
@@ -417,6 +420,10 @@ struct MediaItemTemplate<'a> {
     frame: NewsroomFrame<'a>,
     media: MediaItem,
     preview: String,
+    /// The card crop, once made.
+    crop_preview: Option<String>,
+    focal_x: u32,
+    focal_y: u32,
     usage: i64,
     uses: Vec<(String, String)>,
     can_delete: bool,
@@ -454,13 +461,18 @@ async fn render_item(
     let preview = media
         .renditions
         .iter()
-        .find(|r| r.width >= 640)
+        .find(|r| !r.crop && r.width >= 640)
         .or(media.renditions.last())
         .map_or_else(|| format!("/media/{}", media.original_key), |r| format!("/media/{}", r.key));
+    let crop_preview =
+        media.renditions.iter().find(|r| r.crop && r.width >= 320).map(|r| format!("/media/{}", r.key));
     let (jar, token) = csrf::form_token(jar, state.secure_cookies());
     let template = MediaItemTemplate {
         frame: NewsroomFrame::new(state, t, user, &t.get("media-edit"), token),
         preview,
+        crop_preview,
+        focal_x: percent(media.focal_x),
+        focal_y: percent(media.focal_y),
         usage,
         uses,
         can_delete: user.role >= Role::Editor,
@@ -474,6 +486,21 @@ async fn render_item(
 #[derive(Debug, serde::Deserialize)]
 pub struct DoneQuery {
     done: Option<String>,
+}
+
+/// A focal-point fraction as the whole percent the form shows.
+fn percent(fraction: f64) -> u32 {
+    (fraction.clamp(0.0, 1.0) * 100.0).round() as u32
+}
+
+/// A focal-point percent from the form (blank keeps the centre); `None`
+/// when it is not a number from 0 to 100.
+fn focal_fraction(raw: &str) -> Option<f64> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Some(0.5);
+    }
+    raw.parse::<f64>().ok().filter(|p| p.is_finite() && (0.0..=100.0).contains(p)).map(|p| p / 100.0)
 }
 
 fn media_id(raw: &str) -> Result<i64, PageError> {
@@ -513,6 +540,11 @@ pub struct MediaForm {
     licence: String,
     #[serde(default)]
     keywords: String,
+    /// The focal point, in percent of width and height.
+    #[serde(default)]
+    focal_x: String,
+    #[serde(default)]
+    focal_y: String,
     /// For `replace`: the photo that takes this one's place in articles.
     #[serde(default)]
     replacement: String,
@@ -582,8 +614,13 @@ pub async fn save_media(
         (&form.licence, 2000),
         (&form.keywords, 1000),
     ];
-    if let Some((_, max)) = limits.iter().find(|(value, max)| value.chars().count() > *max) {
-        let error = Some(t.arg("error-too-long", "max", &max.to_string()));
+    let focal = focal_fraction(&form.focal_x).zip(focal_fraction(&form.focal_y));
+    let too_long = limits.iter().find(|(value, max)| value.chars().count() > *max);
+    if too_long.is_some() || focal.is_none() {
+        let error = Some(match too_long {
+            Some((_, max)) => t.arg("error-too-long", "max", &max.to_string()),
+            None => t.get("error-focal-point").into_owned(),
+        });
         media.caption = form.caption.clone();
         media.credit = form.credit.clone();
         media.copyright = form.copyright.clone();
@@ -609,9 +646,29 @@ pub async fn save_media(
         alt_text: form.alt_text.trim().to_owned(),
         licence: form.licence.trim().to_owned(),
         keywords: form.keywords.trim().to_owned(),
+        focal_x: focal.map_or(0.5, |f| f.0),
+        focal_y: focal.map_or(0.5, |f| f.1),
     };
-    state.store.update_media(media.id, &changes).await?;
+    save_changes(&state, &media, &changes).await?;
     state.store.record_audit(Some(user.id), "media.update", &format!("media {}", media.id), "").await?;
-    state.content_changed().await?;
     Ok(see_other(jar, &format!("/newsroom/media/{}?done=saved", media.id)))
+}
+
+/// Saves a photo's record; a moved focal point has its card crops made
+/// again by the renditions job (pages keep the old ones meanwhile).
+pub async fn save_changes(
+    state: &AppState,
+    media: &MediaItem,
+    changes: &MediaChanges,
+) -> Result<(), dateline_store::StoreError> {
+    state.store.update_media(media.id, changes).await?;
+    let moved =
+        (changes.focal_x - media.focal_x).abs() > 0.0005 || (changes.focal_y - media.focal_y).abs() > 0.0005;
+    if moved {
+        state
+            .store
+            .enqueue_job(MAKE_RENDITIONS, &media.id.to_string(), time::OffsetDateTime::now_utc())
+            .await?;
+    }
+    state.content_changed().await
 }
