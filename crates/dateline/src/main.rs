@@ -13,6 +13,7 @@ mod admin;
 mod cli;
 mod config;
 mod demo;
+mod listener;
 mod startup;
 mod telemetry;
 

@@ -92,6 +92,8 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("could not listen on {}", settings.listen))?;
     let bound = listener.local_addr().context("could not read the bound address")?;
+    let open_files = crate::listener::raise_open_file_limit();
+    tracing::debug!(open_files, "open-file limit");
     let config = WebConfig {
         site_name: settings.site_name.clone(),
         agency: settings.agency.clone(),
@@ -113,12 +115,20 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     let state = AppState::new(Arc::clone(&store), Arc::new(blobs), config, mailer, metrics).await?;
     let worker = format!("{}-{}", std::process::id(), &uuid::Uuid::now_v7().simple().to_string()[20..]);
     tokio::spawn(dateline_web::jobs::run(state.clone(), worker));
-    let app = dateline_web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    tokio::spawn(std::sync::Arc::clone(&state.live).follow());
+    let live = std::sync::Arc::clone(&state.live);
+    let app = crate::listener::WithPeerAddress(dateline_web::router(state));
     tracing::info!(backend = store.backend(), address = %bound, "Dateline is serving");
     // Tests and scripts read this line to learn the port when --listen has port 0.
     println!("listening on http://{bound}");
+    let listener = crate::listener::TimeoutListener::new(listener, crate::listener::WRITE_TIMEOUT);
     axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            // Live streams never finish by themselves: end them, so the
+            // shutdown waits only for ordinary requests.
+            live.close_streams();
+        })
         .await
         .context("the server failed")?;
     tracing::info!("shut down cleanly");

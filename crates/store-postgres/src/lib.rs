@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use dateline_store::StoreError;
-use sqlx::postgres::PgPoolOptions;
+use sqlx::postgres::{PgListener, PgPoolOptions};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -28,6 +28,46 @@ impl PostgresStore {
             .await
             .map_err(|e| StoreError::Database(Box::new(e)))?;
         Ok(Self { pool })
+    }
+
+    /// Listens on the `dateline_live` channel, which every node's
+    /// [`dateline_store::Store::append_live_event`] notifies. Each
+    /// notification becomes a wake-up (coalesced while one is pending), as
+    /// does every reconnection after a lost connection, since notifications
+    /// sent meanwhile are lost: the reader then catches up from the log.
+    /// The listening task ends when the receiver is dropped.
+    async fn listen_live(&self) -> Result<Option<tokio::sync::mpsc::Receiver<()>>, StoreError> {
+        let mut listener =
+            PgListener::connect_with(&self.pool).await.map_err(|e| StoreError::Database(Box::new(e)))?;
+        listener.listen("dateline_live").await.map_err(|e| StoreError::Database(Box::new(e)))?;
+        let (sender, receiver) = tokio::sync::mpsc::channel(1);
+        tokio::spawn(async move {
+            loop {
+                let woken = match listener.try_recv().await {
+                    Ok(Some(_)) => true,
+                    Ok(None) => {
+                        tracing::warn!(
+                            "lost the database connection that listens for live events; reconnecting"
+                        );
+                        true
+                    }
+                    Err(error) => {
+                        tracing::warn!(%error, "could not listen for live events; retrying");
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                        false
+                    }
+                };
+                if woken {
+                    match sender.try_send(()) {
+                        Ok(()) | Err(tokio::sync::mpsc::error::TrySendError::Full(())) => {}
+                        Err(tokio::sync::mpsc::error::TrySendError::Closed(())) => break,
+                    }
+                } else if sender.is_closed() {
+                    break;
+                }
+            }
+        });
+        Ok(Some(receiver))
     }
 }
 

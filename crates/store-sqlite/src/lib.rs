@@ -38,6 +38,12 @@ impl SqliteStore {
             .map_err(|e| StoreError::Database(Box::new(e)))?;
         Ok(Self { pool })
     }
+
+    /// One process owns an SQLite file: there are no other nodes to hear.
+    #[expect(clippy::unused_async, reason = "the shared store code awaits every backend's version")]
+    async fn listen_live(&self) -> Result<Option<tokio::sync::mpsc::Receiver<()>>, StoreError> {
+        Ok(None)
+    }
 }
 
 dateline_store::sql_store_impl!(SqliteStore, sqlx::Sqlite, "sqlite");

@@ -409,3 +409,30 @@ pub struct Job {
     /// How many times it was claimed, this time included.
     pub attempts: i32,
 }
+
+/// One event of the live newsfeed, as kept in the event log.
+#[derive(Debug, Clone)]
+pub struct LiveEvent {
+    /// Increasing, and the same on every node: the Server-Sent Events id.
+    pub id: i64,
+    pub edition_id: i64,
+    /// `published`, `updated`, `removed`, …
+    pub kind: String,
+    pub section_id: Option<i64>,
+    pub article_id: Option<i64>,
+    pub breaking: bool,
+    /// The event's JSON, as sent to readers.
+    pub data: String,
+    pub created_at: OffsetDateTime,
+}
+
+/// An event to append to the log.
+#[derive(Debug, Clone)]
+pub struct NewLiveEvent {
+    pub edition_id: i64,
+    pub kind: String,
+    pub section_id: Option<i64>,
+    pub article_id: Option<i64>,
+    pub breaking: bool,
+    pub data: String,
+}

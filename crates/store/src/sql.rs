@@ -101,6 +101,19 @@ macro_rules! sql_store_impl {
                 ))
             }
 
+            fn live_event_from_row(row: &DbRow) -> Result<$crate::LiveEvent, StoreError> {
+                Ok($crate::LiveEvent {
+                    id: row.try_get("id").map_err(db_err)?,
+                    edition_id: row.try_get("edition_id").map_err(db_err)?,
+                    kind: row.try_get("kind").map_err(db_err)?,
+                    section_id: row.try_get("section_id").map_err(db_err)?,
+                    article_id: row.try_get("article_id").map_err(db_err)?,
+                    breaking: row.try_get("breaking").map_err(db_err)?,
+                    data: row.try_get("data").map_err(db_err)?,
+                    created_at: row.try_get("created_at").map_err(db_err)?,
+                })
+            }
+
             /// Columns of `articles a LEFT JOIN media m` that make a card.
             const CARD_COLUMNS: &str = "a.id, a.edition_id, a.section_id, a.slug, a.headline, a.lead, \
                 a.breaking, a.published_at, a.updated_at, a.main_media_id, \
@@ -1035,6 +1048,110 @@ macro_rules! sql_store_impl {
                         .await
                         .map_err(db_err)?;
                     Ok(())
+                }
+
+                async fn append_live_event(
+                    &self,
+                    new: &$crate::NewLiveEvent,
+                    now: ::time::OffsetDateTime,
+                ) -> Result<$crate::LiveEvent, StoreError> {
+                    let mut tx = self.pool.begin_with(begin_write()).await.map_err(db_err)?;
+                    if $backend == "postgres" {
+                        // One appender at a time: ids then commit in order,
+                        // so readers that follow "id > last seen" miss none.
+                        ::sqlx::query::<Db>("SELECT pg_advisory_xact_lock(7261001)")
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(db_err)?;
+                    }
+                    let row = ::sqlx::query::<Db>(
+                        "INSERT INTO live_events (edition_id, kind, section_id, article_id, breaking, data, created_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                    )
+                    .bind(new.edition_id)
+                    .bind(new.kind.clone())
+                    .bind(new.section_id)
+                    .bind(new.article_id)
+                    .bind(new.breaking)
+                    .bind(new.data.clone())
+                    .bind(whole_seconds(now))
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                    let id: i64 = row.try_get("id").map_err(db_err)?;
+                    if $backend == "postgres" {
+                        ::sqlx::query::<Db>("SELECT pg_notify('dateline_live', $1)")
+                            .bind(id.to_string())
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(db_err)?;
+                    }
+                    tx.commit().await.map_err(db_err)?;
+                    Ok($crate::LiveEvent {
+                        id,
+                        edition_id: new.edition_id,
+                        kind: new.kind.clone(),
+                        section_id: new.section_id,
+                        article_id: new.article_id,
+                        breaking: new.breaking,
+                        data: new.data.clone(),
+                        created_at: whole_seconds(now),
+                    })
+                }
+
+                async fn live_events_after(
+                    &self,
+                    after_id: i64,
+                    limit: i64,
+                ) -> Result<Vec<$crate::LiveEvent>, StoreError> {
+                    ::sqlx::query::<Db>(
+                        "SELECT id, edition_id, kind, section_id, article_id, breaking, data, created_at \
+                         FROM live_events WHERE id > $1 ORDER BY id LIMIT $2",
+                    )
+                    .bind(after_id)
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_err)?
+                    .iter()
+                    .map(live_event_from_row)
+                    .collect()
+                }
+
+                async fn recent_live_events(
+                    &self,
+                    since: ::time::OffsetDateTime,
+                    limit: i64,
+                ) -> Result<Vec<$crate::LiveEvent>, StoreError> {
+                    let mut events = ::sqlx::query::<Db>(
+                        "SELECT id, edition_id, kind, section_id, article_id, breaking, data, created_at \
+                         FROM live_events WHERE created_at >= $1 ORDER BY id DESC LIMIT $2",
+                    )
+                    .bind(whole_seconds(since))
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_err)?
+                    .iter()
+                    .map(live_event_from_row)
+                    .collect::<Result<Vec<_>, _>>()?;
+                    events.reverse();
+                    Ok(events)
+                }
+
+                async fn prune_live_events(&self, before: ::time::OffsetDateTime) -> Result<u64, StoreError> {
+                    let done = ::sqlx::query::<Db>("DELETE FROM live_events WHERE created_at < $1")
+                        .bind(whole_seconds(before))
+                        .execute(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                    Ok(done.rows_affected())
+                }
+
+                async fn live_wakeups(
+                    &self,
+                ) -> Result<Option<::tokio::sync::mpsc::Receiver<()>>, StoreError> {
+                    self.listen_live().await
                 }
 
                 async fn enqueue_job(

@@ -91,6 +91,13 @@ async fn publish_article(state: &AppState, payload: &str) -> Result<(), String> 
             .await
             .map_err(|e| e.to_string())?;
         state.content_changed().await.map_err(|e| e.to_string())?;
+        crate::live::article_changed(
+            state,
+            id,
+            Some(dateline_core::ArticleStatus::Scheduled),
+            dateline_core::ArticleStatus::Published,
+        )
+        .await;
     }
     Ok(())
 }

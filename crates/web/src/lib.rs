@@ -17,6 +17,8 @@
 //! - [`accounts`] registers, logs in and authenticates readers and staff;
 //!   [`newsroom`] is where staff write, review and publish; [`jobs`] runs
 //!   scheduled work (publishing at a set time) from a table with leases.
+//! - [`live`] is the live newsfeed: an event log every node follows, and
+//!   the Server-Sent Events stream pages keep open.
 
 pub mod accounts;
 pub mod api;
@@ -26,6 +28,7 @@ pub mod directory;
 pub mod error;
 pub mod i18n;
 pub mod jobs;
+pub mod live;
 pub mod markdown;
 pub mod media;
 pub mod newsroom;

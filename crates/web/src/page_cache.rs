@@ -116,15 +116,18 @@ impl PageCache {
     }
 }
 
+/// The path and the query parameters pages read (`section` before
+/// `before`); any other parameter gets the same page.
 fn cache_key(request: &Request) -> String {
     let uri = request.uri();
     let mut key = uri.path().to_owned();
     if let Some(query) = uri.query() {
-        for pair in query.split('&') {
-            if pair.starts_with("before=") {
-                key.push('?');
+        let mut separator = '?';
+        for name in ["section=", "before="] {
+            if let Some(pair) = query.split('&').find(|pair| pair.starts_with(name)) {
+                key.push(separator);
                 key.push_str(pair);
-                break;
+                separator = '&';
             }
         }
     }

@@ -7,6 +7,8 @@
 //! | `/{edition}/{section}` | section page (`?before=` pages back) |
 //! | `/{edition}/{yyyy}/{mm}/{dd}/{slug}` | article page |
 //! | `/{edition}/latest`, `/{edition}/tag/{tag}`, `/{edition}/author/{author}` | story lists |
+//! | `/{edition}/newsfeed` | the full newsfeed (`?section=` filters, `?before=` pages back) |
+//! | `/{edition}/newsfeed/events` | the edition's live events as Server-Sent Events (`live/sse.rs`) |
 //! | `/{edition}/media`, `/{edition}/media/{id}` | the public media bank: index with search, one photo |
 //! | `/{edition}/login`, `logout`, `register`, `account`, `password/…` | accounts (`accounts/mod.rs`) |
 //! | `/{edition}/subscribe`, `chats` | coming soon |
@@ -48,6 +50,8 @@ pub fn router(state: AppState) -> Router {
         .route("/{edition}/{section}", get(public::section_page))
         .route("/{edition}/{year}/{month}/{day}/{slug}", get(public::article_page))
         .route("/{edition}/latest", get(public::latest_page))
+        .route("/{edition}/newsfeed", get(public::newsfeed_page))
+        .route("/{edition}/newsfeed/events", get(crate::live::sse::events))
         .route("/{edition}/tag/{tag}", get(public::tag_page))
         .route("/{edition}/author/{author}", get(public::author_page))
         .route("/{edition}/media", get(public::media_index))

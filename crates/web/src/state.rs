@@ -63,6 +63,8 @@ pub struct Inner {
     pub cache: PageCache,
     pub metrics: Option<PrometheusHandle>,
     pub mailer: Arc<dyn Mailer>,
+    /// The live newsfeed's events (`live/`).
+    pub live: Arc<crate::live::LiveBus>,
     /// The content version this node's cache reflects.
     known_version: std::sync::atomic::AtomicI64,
     /// `Cache-Control` of public pages, from `page_max_age`.
@@ -96,6 +98,7 @@ impl AppState {
             }
         }
         let cache = PageCache::new(config.page_cache_ttl, 5_000);
+        let live = Arc::new(crate::live::LiveBus::load(Arc::clone(&store)).await?);
         let max_age = config.page_max_age.as_secs();
         let page_cache_control = axum::http::HeaderValue::from_str(&format!(
             "public, max-age={max_age}, stale-while-revalidate={}",
@@ -111,6 +114,7 @@ impl AppState {
             cache,
             metrics,
             mailer,
+            live,
             known_version,
             page_cache_control,
             directory: RwLock::new(Arc::new(directory)),

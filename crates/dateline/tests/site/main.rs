@@ -15,6 +15,7 @@ mod api_write;
 mod cli;
 mod http;
 mod i18n;
+mod live;
 mod matrix;
 mod media;
 mod newsroom;
@@ -92,5 +93,7 @@ backend_tests!(
     media::bad_files_leave_nothing_in_s3,
     media::api_uploads_edits_and_reads_photos,
     media::focal_point_drives_card_crops,
+    live::events_stream_filter_and_resume,
+    live::bad_event_requests_are_refused,
     api_write::tokens_write_and_publish_articles,
 );

@@ -311,6 +311,11 @@ impl TestServer {
         panic!("the server never logged {text:?}");
     }
 
+    /// The server process's id.
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().and_then(Child::id).expect("a running server")
+    }
+
     pub fn take_child(&mut self) -> Child {
         self.child.take().expect("child still owned")
     }
@@ -376,7 +381,8 @@ pub fn article_links(html: &str, edition: &str) -> Vec<String> {
 
 /// The text of a page as a reader sees it: tags, scripts and styles removed.
 pub fn visible_text(html: &str) -> String {
-    let body = html.split_once("<body").map_or(html, |(_, b)| b);
+    // From after the `<body …>` start tag (its attributes are not text).
+    let body = html.split_once("<body").and_then(|(_, b)| b.split_once('>')).map_or(html, |(_, b)| b);
     let mut text = String::new();
     let mut in_tag = false;
     for c in body.chars() {
@@ -393,6 +399,7 @@ pub fn visible_text(html: &str) -> String {
     text.replace("&amp;", "&")
         .replace("&#39;", "'")
         .replace("&quot;", "\"")
+        .replace("&#34;", "\"")
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")

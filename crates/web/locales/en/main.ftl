@@ -31,6 +31,10 @@ subscribe-pitch = The day's top stories, in your inbox every morning.
 newsfeed = Newsfeed
 newsfeed-all = All the latest news
 newsfeed-new-label = New since your last visit:
+newsfeed-all-sections = All sections
+newsfeed-filter = Show one section
+breaking-news = Breaking news
+dismiss = Dismiss
 discussion = Discussion
 comments-count = { $count ->
     [0] No comments yet

@@ -29,6 +29,10 @@ subscribe-pitch = Главные новости дня каждое утро в 
 newsfeed = Лента новостей
 newsfeed-all = Все последние новости
 newsfeed-new-label = Новых с вашего прошлого визита:
+newsfeed-all-sections = Все разделы
+newsfeed-filter = Показать один раздел
+breaking-news = Срочно
+dismiss = Закрыть
 discussion = Обсуждение
 comments-count = { $count ->
     [0] Комментариев пока нет

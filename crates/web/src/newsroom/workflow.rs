@@ -326,5 +326,6 @@ pub async fn save_article(
         .await?;
     tracing::info!(article = id, user = user.id, action = verb, status = status.as_str(), "article saved");
     state.content_changed().await?;
+    crate::live::article_changed(state, id, article.as_ref().map(|a| a.status), status).await;
     Ok(Saved { id, status, verb: verb.to_owned() })
 }

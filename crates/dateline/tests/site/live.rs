@@ -1,0 +1,342 @@
+//! The live newsfeed: Server-Sent Events with resume, filters, bad input,
+//! two nodes sharing events, and connections that come and go.
+
+use std::time::{Duration, Instant};
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+
+use crate::support::{Backend, TestServer, visible_text};
+
+/// A bearer token for a new editor.
+pub async fn editor_token(server: &TestServer, email: &str) -> String {
+    let (ok, _, err) = crate::accounts::cli(
+        server,
+        &["user", "add", "--email", email, "--role", "editor"],
+        "a passphrase\n",
+    )
+    .await;
+    assert!(ok, "{err}");
+    let (ok, token, err) = crate::accounts::cli(server, &["token", "create", "--email", email], "").await;
+    assert!(ok, "{err}");
+    token.trim().to_owned()
+}
+
+/// Creates and publishes a story through the API; returns its id.
+pub async fn publish_story(base: &str, token: &str, section: &str, headline: &str, breaking: bool) -> i64 {
+    let client = reqwest::Client::new();
+    let story = json!({
+        "edition": "en", "section": section, "headline": headline, "lead": "Filed for the live test.",
+        "dateline_place": "LISBON", "body": "Text.", "authors": ["marcus-okafor"], "breaking": breaking
+    });
+    let created = client
+        .post(format!("{base}/api/v1/articles"))
+        .bearer_auth(token)
+        .json(&story)
+        .send()
+        .await
+        .expect("create");
+    assert_eq!(created.status(), StatusCode::CREATED, "{}", created.text().await.unwrap_or_default());
+    let id = created.json::<Value>().await.expect("json")["id"].as_i64().expect("id");
+    transition(base, token, id, "publish").await;
+    id
+}
+
+pub async fn transition(base: &str, token: &str, id: i64, action: &str) {
+    let done = reqwest::Client::new()
+        .post(format!("{base}/api/v1/articles/{id}/transitions"))
+        .bearer_auth(token)
+        .json(&json!({"action": action}))
+        .send()
+        .await
+        .expect("transition");
+    assert_eq!(done.status(), StatusCode::OK, "{action}: {}", done.text().await.unwrap_or_default());
+}
+
+/// An open event stream, read as text.
+pub struct EventStream {
+    response: reqwest::Response,
+    pub text: String,
+}
+
+impl EventStream {
+    pub async fn open(base: &str, path: &str, last_event_id: Option<&str>) -> Self {
+        let client = reqwest::Client::new();
+        let mut request = client.get(format!("{base}{path}")).header("accept", "text/event-stream");
+        if let Some(id) = last_event_id {
+            request = request.header("last-event-id", id);
+        }
+        let response = request.send().await.expect("open the stream");
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        assert_eq!(response.headers()["content-type"], "text/event-stream");
+        assert!(response.headers().get("content-encoding").is_none(), "events are not compressed");
+        Self { response, text: String::new() }
+    }
+
+    /// Reads until the text holds `needle`, for at most `wait`.
+    pub async fn until(&mut self, needle: &str, wait: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + wait;
+        while !self.text.contains(needle) {
+            match tokio::time::timeout_at(deadline, self.response.chunk()).await {
+                Ok(Ok(Some(chunk))) => self.text.push_str(&String::from_utf8_lossy(&chunk)),
+                Ok(Ok(None)) | Ok(Err(_)) | Err(_) => return false,
+            }
+        }
+        true
+    }
+
+    /// The `id:` of the last event read that holds `needle`.
+    pub fn id_of(&self, needle: &str) -> String {
+        self.text
+            .split("\n\n")
+            .filter(|event| event.contains(needle))
+            .filter_map(|event| event.lines().find_map(|l| l.strip_prefix("id: ")))
+            .last()
+            .unwrap_or_else(|| panic!("no event with {needle:?} in {}", self.text))
+            .to_owned()
+    }
+}
+
+/// A story published in the newsroom reaches open streams of its edition
+/// at once, matching the filters; a reconnecting reader resumes where it
+/// left off; updates and withdrawals follow.
+pub async fn events_stream_filter_and_resume(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let token = editor_token(&server, "live@example.com").await;
+    let mut all = EventStream::open(&server.base, "/en/newsfeed/events", None).await;
+    assert!(all.until("retry: ", Duration::from_secs(5)).await, "the stream opens with a retry hint");
+    let mut business = EventStream::open(&server.base, "/en/newsfeed/events?section=business", None).await;
+    let mut breaking = EventStream::open(&server.base, "/en/newsfeed/events?breaking=1", None).await;
+    let mut other_edition = EventStream::open(&server.base, "/ru/newsfeed/events", None).await;
+
+    let started = Instant::now();
+    let id = publish_story(&server.base, &token, "world", "Harbour strike ends after nine days", true).await;
+    assert!(all.until("Harbour strike ends", Duration::from_secs(5)).await, "delivered: {}", all.text);
+    let elapsed = started.elapsed();
+    assert!(
+        elapsed < Duration::from_secs(2),
+        "delivered within the publish request and a moment: {elapsed:?}"
+    );
+    assert!(all.text.contains("event: published"), "{}", all.text);
+    let event_id = all.id_of("Harbour strike ends");
+    let data: Value = serde_json::from_str(
+        all.text
+            .split("\n\n")
+            .find(|e| e.contains("Harbour strike"))
+            .and_then(|e| e.lines().find_map(|l| l.strip_prefix("data: ")))
+            .expect("data"),
+    )
+    .expect("data is JSON");
+    assert_eq!(data["article_id"], id);
+    assert_eq!(data["breaking"], true);
+    assert_eq!(data["section"]["slug"], "world");
+    assert!(data["href"].as_str().is_some_and(|h| h.starts_with("/en/20")), "{data}");
+    assert!(breaking.until("Harbour strike ends", Duration::from_secs(5)).await, "breaking-only stream");
+
+    // A business story reaches the business stream; the world story did not.
+    publish_story(&server.base, &token, "business", "Port tolls rise for the first time in a decade", false)
+        .await;
+    assert!(business.until("Port tolls rise", Duration::from_secs(5)).await);
+    assert!(!business.text.contains("Harbour strike"), "the section filter holds");
+    assert!(all.until("Port tolls rise", Duration::from_secs(5)).await);
+    assert!(!breaking.until("Port tolls rise", Duration::from_millis(500)).await, "not breaking");
+    assert!(
+        !other_edition.until("event: published", Duration::from_millis(300)).await,
+        "other editions hear nothing"
+    );
+
+    // A reader who last saw the strike story resumes with Last-Event-ID and
+    // gets the tolls story at once, and not the strike again.
+    let mut resumed = EventStream::open(&server.base, "/en/newsfeed/events", Some(&event_id)).await;
+    assert!(resumed.until("Port tolls rise", Duration::from_secs(2)).await, "resumed: {}", resumed.text);
+    assert!(!resumed.text.contains("Harbour strike"), "nothing twice");
+    // The same through the query (a tab taking over another tab's stream).
+    let mut by_query =
+        EventStream::open(&server.base, &format!("/en/newsfeed/events?last_event_id={event_id}"), None).await;
+    assert!(by_query.until("Port tolls rise", Duration::from_secs(2)).await);
+
+    // Saving the published story again is an update; unpublishing removes it.
+    transition(&server.base, &token, id, "unpublish").await;
+    assert!(all.until("event: removed", Duration::from_secs(5)).await, "{}", all.text);
+    transition(&server.base, &token, id, "publish").await;
+    assert!(all.until("Harbour strike ends", Duration::from_secs(5)).await);
+
+    // The full newsfeed page lists both, and filters by section. (More
+    // stories make it run to a second page of 30.)
+    let shown = server.page("/en/newsfeed").await.matches("data-article=").count();
+    for n in shown..31 {
+        publish_story(&server.base, &token, "sport", &format!("Regatta results, race {n}"), false).await;
+    }
+    let page = server.page("/en/newsfeed").await;
+    assert_eq!(page.matches("data-article=").count(), 30, "30 to a page");
+    assert!(page.contains("Harbour strike ends") && page.contains("Port tolls rise"));
+    let business_page = server.page("/en/newsfeed?section=business").await;
+    assert!(business_page.contains("Port tolls rise") && !business_page.contains("Harbour strike"));
+    assert!(business_page.contains("aria-current=\"page\">Business<"), "the filter is marked");
+    assert_eq!(server.get("/en/newsfeed?section=no-such-section").await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(server.get("/en/newsfeed?before=garbage").await.status(), StatusCode::BAD_REQUEST);
+    // The page that follows "older" pages back, with the filter kept.
+    let older = page
+        .split("rel=\"next\" href=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap_or_else(|| panic!("an older link after {} items", page.matches("data-article=").count()));
+    let older = older.replace("&amp;", "&");
+    let second = server.page(&older).await;
+    assert!(!second.contains("Harbour strike ends"), "page two has older stories");
+}
+
+/// Bad requests to the stream get a clear 4xx, never a 500.
+pub async fn bad_event_requests_are_refused(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let client = reqwest::Client::new();
+    let cases: [(&str, Option<&str>, StatusCode, &str); 9] = [
+        ("/en/newsfeed/events", Some("abc"), StatusCode::BAD_REQUEST, "Last-Event-ID must be"),
+        ("/en/newsfeed/events", Some("-5"), StatusCode::BAD_REQUEST, "Last-Event-ID must be"),
+        ("/en/newsfeed/events", Some("99999999999999999999"), StatusCode::BAD_REQUEST, "Last-Event-ID"),
+        ("/en/newsfeed/events?last_event_id=1e3", None, StatusCode::BAD_REQUEST, "Last-Event-ID must be"),
+        ("/xx/newsfeed/events", None, StatusCode::NOT_FOUND, ""),
+        ("/en/newsfeed/events?section=nowhere", None, StatusCode::BAD_REQUEST, "no section \"nowhere\""),
+        ("/en/newsfeed/events?breaking=maybe", None, StatusCode::BAD_REQUEST, "breaking must be 1 or 0"),
+        (
+            "/en/newsfeed/events?colour=red",
+            None,
+            StatusCode::BAD_REQUEST,
+            "the filters are section, breaking and article",
+        ),
+        ("/en/newsfeed/events?article=abc", None, StatusCode::BAD_REQUEST, "article must be"),
+    ];
+    for (path, last_event_id, status, message) in cases {
+        let mut request = client.get(server.url(path));
+        if let Some(id) = last_event_id {
+            request = request.header("last-event-id", id);
+        }
+        let response = request.send().await.expect("request");
+        assert_eq!(response.status(), status, "{path} {last_event_id:?}");
+        let text = visible_text(&response.text().await.expect("body"));
+        assert!(text.contains(message), "{path}: {text}");
+    }
+    // A Last-Event-ID older than what is kept asks the client to reload.
+    let mut old = EventStream::open(&server.base, "/en/newsfeed/events", Some("0")).await;
+    assert!(old.until("retry: ", Duration::from_secs(2)).await);
+    assert!(!old.text.contains("event: reset"), "nothing was missed from an empty log");
+}
+
+/// Two `dateline serve` processes on one PostgreSQL: a story published
+/// through one reaches a reader connected to the other.
+/// (PostgreSQL only: one process owns an SQLite file.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_two_nodes_share_events() {
+    let server = TestServer::start(Backend::Postgres).await;
+    let (second, mut child) = server.second_node().await;
+    let token = editor_token(&server, "nodes@example.com").await;
+    let mut on_second = EventStream::open(&second, "/en/newsfeed/events", None).await;
+    assert!(on_second.until("retry: ", Duration::from_secs(5)).await);
+    let started = Instant::now();
+    publish_story(&server.base, &token, "world", "Ferry service resumes across the estuary", false).await;
+    assert!(on_second.until("Ferry service resumes", Duration::from_secs(5)).await, "{}", on_second.text);
+    let elapsed = started.elapsed();
+    assert!(elapsed < Duration::from_millis(1500), "through NOTIFY, not the one-second poll: {elapsed:?}");
+    // The ids are the log's: the same event has the same id on both nodes.
+    let id = on_second.id_of("Ferry service resumes");
+    let mut on_first = EventStream::open(
+        &server.base,
+        "/en/newsfeed/events",
+        Some(&(id.parse::<i64>().expect("id") - 1).to_string()),
+    )
+    .await;
+    assert!(on_first.until("Ferry service resumes", Duration::from_secs(2)).await);
+    assert_eq!(on_first.id_of("Ferry service resumes"), id);
+    let _ = child.kill().await;
+}
+
+/// The server's resident memory, in KiB.
+fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines().find_map(|l| {
+                l.strip_prefix("VmRSS:").map(|v| v.trim().trim_end_matches(" kB").trim().parse().ok())
+            })
+        })
+        .flatten()
+        .unwrap_or(0)
+}
+
+async fn open_streams(server: &TestServer, gauge_must_reach: usize) -> Vec<tokio::net::TcpStream> {
+    let address = server.base.trim_start_matches("http://").to_owned();
+    let mut streams = Vec::new();
+    for _ in 0..gauge_must_reach {
+        let mut stream = tokio::net::TcpStream::connect(&address).await.expect("connect");
+        stream
+            .write_all(b"GET /en/newsfeed/events HTTP/1.1\r\nhost: x\r\naccept: text/event-stream\r\n\r\n")
+            .await
+            .expect("request");
+        streams.push(stream);
+    }
+    for stream in &mut streams {
+        let mut head = [0u8; 12];
+        stream.read_exact(&mut head).await.expect("response");
+        assert_eq!(&head, b"HTTP/1.1 200");
+    }
+    streams
+}
+
+async fn live_connections(server: &TestServer) -> usize {
+    let metrics = server.page("/metrics").await;
+    metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("dateline_live_connections "))
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .map_or(0, |v| v as usize)
+}
+
+/// Thousands of readers connecting and leaving at once leave nothing
+/// behind: the stream count returns to zero and memory stays flat.
+/// (On SQLite: the stream code is the same on either store.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn streams_come_and_go_without_leaks() {
+    let _ = rlimit::increase_nofile_limit(8192);
+    let mut server = TestServer::start(Backend::Sqlite).await;
+    let pid = server.pid();
+    const N: usize = 2000;
+    // The first rounds grow the allocator's pools to their working size;
+    // after that a leak of even a few hundred bytes per stream would show.
+    const WARM_UP: usize = 5;
+    const MEASURED: usize = 5;
+    let mut baseline = 0;
+    for round in 0..WARM_UP + MEASURED {
+        let streams = open_streams(&server, N).await;
+        assert_eq!(live_connections(&server).await, N, "round {round}: every stream counted");
+        drop(streams);
+        let mut open = usize::MAX;
+        for _ in 0..100 {
+            open = live_connections(&server).await;
+            if open == 0 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert_eq!(open, 0, "round {round}: every stream ended with its connection");
+        if round + 1 == WARM_UP {
+            baseline = rss_kib(pid);
+        }
+    }
+    let after = rss_kib(pid);
+    let per_stream = (after.saturating_sub(baseline) * 1024) / (N * MEASURED) as u64;
+    eprintln!(
+        "resident memory {baseline} KiB → {after} KiB over {} streams: {per_stream} bytes each",
+        N * MEASURED
+    );
+    assert!(per_stream < 300, "streams that ended leave memory behind: {baseline} → {after} KiB");
+
+    // Open streams do not hold up a graceful shutdown.
+    let _streams = open_streams(&server, 50).await;
+    let mut child = server.take_child();
+    let pid = child.id().expect("pid");
+    let killed = std::process::Command::new("kill").args(["-TERM", &pid.to_string()]).status().expect("kill");
+    assert!(killed.success());
+    let status = tokio::time::timeout(Duration::from_secs(10), child.wait()).await;
+    assert!(status.is_ok_and(|s| s.is_ok_and(|s| s.success())), "shut down cleanly with streams open");
+}

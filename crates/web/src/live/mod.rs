@@ -1,0 +1,67 @@
+//! The live newsfeed: an event log shared by every node ([`bus`]), the
+//! Server-Sent Events endpoint readers' pages keep open ([`sse`]), and the
+//! events the newsroom's actions publish ([`article_changed`]).
+
+pub mod bus;
+pub mod sse;
+
+use dateline_core::ArticleStatus;
+use dateline_store::NewLiveEvent;
+
+use crate::AppState;
+use crate::view::{article_path, iso};
+
+pub use bus::LiveBus;
+
+/// Tells open pages that an article appeared, changed or went away:
+/// `published` when it became visible, `updated` when a visible article
+/// was saved again, `removed` when it stopped being visible. Failing to
+/// publish an event is logged, never fatal: the article is saved.
+pub async fn article_changed(state: &AppState, id: i64, was: Option<ArticleStatus>, now: ArticleStatus) {
+    let visible = |s: Option<ArticleStatus>| s == Some(ArticleStatus::Published);
+    let kind = match (visible(was), visible(Some(now))) {
+        (false, true) => "published",
+        (true, true) => "updated",
+        (true, false) => "removed",
+        (false, false) => return,
+    };
+    if let Err(error) = publish_article_event(state, id, kind).await {
+        tracing::warn!(%error, article = id, kind, "could not publish a live event");
+    }
+}
+
+async fn publish_article_event(
+    state: &AppState,
+    id: i64,
+    kind: &str,
+) -> Result<(), dateline_store::StoreError> {
+    let Some(article) = state.store.article_by_id(id).await? else {
+        return Ok(());
+    };
+    let card = &article.card;
+    let directory = state.directory();
+    let Some(edition) = directory.edition_by_id(card.edition_id) else {
+        return Ok(());
+    };
+    let section = directory.section_by_id(card.section_id);
+    let data = serde_json::json!({
+        "article_id": card.id,
+        "edition": edition.code.as_str(),
+        "href": article_path(edition, card.published_at, card.slug.as_str()),
+        "headline": card.headline,
+        "section": section.map(|s| serde_json::json!({"slug": s.slug.as_str(), "name": s.name})),
+        "published_at": iso(card.published_at),
+        "breaking": card.breaking,
+    });
+    state
+        .live
+        .publish(NewLiveEvent {
+            edition_id: card.edition_id,
+            kind: kind.to_owned(),
+            section_id: Some(card.section_id),
+            article_id: Some(card.id),
+            breaking: card.breaking && kind != "removed",
+            data: data.to_string(),
+        })
+        .await
+}
