@@ -110,23 +110,149 @@ test("without JavaScript the older-stories link pages through the list", async (
   await context.close();
 });
 
-test("the newsfeed counts stories new since the last visit", async () => {
+test("the newsfeed counts stories new since the last visit, the same on every reload", async () => {
   const context = await browser.newContext();
   // First visit: nothing to compare with, so no counter at all.
   const { page, problems } = await openPage(context, "/en/");
   assert.equal(await page.locator(".newsfeed-badge").count(), 0);
-  // Pretend the last visit was three hours ago.
+  // Pretend the previous visit ended three hours ago.
   await page.evaluate(() => {
-    localStorage.setItem("dateline:last-visit:en", String(Math.floor(Date.now() / 1000) - 3 * 3600));
+    const now = Math.floor(Date.now() / 1000);
+    localStorage.setItem("dateline:visit:en", JSON.stringify({ since: 0, last: now - 3 * 3600 }));
   });
   await page.reload();
   const badge = page.locator(".newsfeed-badge");
   await badge.waitFor();
   const text = await badge.textContent();
-  const match = text.match(/^New since your last visit: (\d+)$/);
+  const match = text.match(/^New since your last visit: (\d+)\+?$/);
   assert.ok(match, text);
   assert.ok(Number(match[1]) >= 1 && Number(match[1]) <= 8, text);
+  // Reloading, or opening another tab, within the visit shows the same.
+  await page.reload();
+  assert.equal(await page.locator(".newsfeed-badge").textContent(), text);
+  const other = await context.newPage();
+  await other.goto(base + "/en/world");
+  assert.equal(await other.locator(".newsfeed-badge").textContent(), text);
   assert.deepEqual(problems, []);
+  await context.close();
+});
+
+/** An API token for a new editor, made with the CLI. */
+function editorToken(email) {
+  execFileSync(binary, ["user", "add", "--email", email, "--role", "editor", "--data-dir", dataDir], {
+    input: "a passphrase\n",
+    env: { ...process.env, DATELINE_LOG: "warn" },
+  });
+  return execFileSync(binary, ["token", "create", "--email", email, "--data-dir", dataDir], {
+    env: { ...process.env, DATELINE_LOG: "warn" },
+  })
+    .toString()
+    .trim();
+}
+
+async function publishStory(token, section, headline, breaking) {
+  const headers = { authorization: "Bearer " + token, "content-type": "application/json" };
+  const created = await fetch(base + "/api/v1/articles", {
+    method: "POST",
+    headers,
+    body: JSON.stringify({
+      edition: "en", section, headline, lead: "Filed for the live test.", dateline_place: "PORTO",
+      body: "Text.", authors: ["marcus-okafor"], breaking,
+    }),
+  });
+  const answer = await created.text();
+  assert.equal(created.status, 201, answer);
+  const { id } = JSON.parse(answer);
+  const published = await fetch(base + `/api/v1/articles/${id}/transitions`, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ action: "publish" }),
+  });
+  assert.equal(published.status, 200);
+  return id;
+}
+
+async function liveStreams() {
+  const metrics = await (await fetch(base + "/metrics")).text();
+  const line = metrics.split("\n").find((l) => l.startsWith("dateline_live_connections "));
+  return line ? Number(line.split(" ")[1]) : 0;
+}
+
+let deskToken;
+function desk() {
+  deskToken ??= editorToken("live-desk@example.com");
+  return deskToken;
+}
+
+test("published stories arrive live in every open tab, breaking news with a banner", async () => {
+  const token = desk();
+  const context = await browser.newContext();
+  const { page: home, problems } = await openPage(context, "/en/");
+  const { page: feedPage, problems: feedProblems } = await openPage(context, "/en/newsfeed");
+  const { page: business } = await openPage(context, "/en/newsfeed?section=business");
+  // Three tabs, one stream: the tabs share it.
+  let streams = -1;
+  for (let i = 0; i < 50 && streams !== 1; i++) {
+    await home.waitForTimeout(100);
+    streams = await liveStreams();
+  }
+  assert.equal(streams, 1, "one stream for the edition's tabs");
+
+  const started = Date.now();
+  await publishStory(token, "world", "Dam breach forces evacuations downstream", true);
+  const widgetItem = home.locator(".newsfeed__items li").first();
+  await widgetItem.getByText("Dam breach forces evacuations downstream").waitFor({ timeout: 5000 });
+  const elapsed = Date.now() - started;
+  assert.ok(elapsed < 3000, `arrived in ${elapsed} ms`);
+  const banner = home.locator(".breaking-banner");
+  await banner.waitFor();
+  assert.match(await banner.textContent(), /Breaking news\s*Dam breach forces evacuations downstream/);
+  const line = feedPage.locator("[data-live-list] li").first();
+  await line.getByText("Dam breach forces evacuations downstream").waitFor();
+  assert.equal(await line.locator(".feed-list__section").textContent(), "World");
+  await business.locator(".breaking-banner").waitFor();
+  const businessList = business.locator("[data-live-list]");
+  assert.equal(await businessList.getByText("Dam breach forces evacuations downstream").count(), 0, "filtered out");
+  await feedPage.locator(".breaking-banner").waitFor();
+
+  // Dismissed in one tab, gone in all, and not shown again on reload.
+  await banner.getByRole("button", { name: "Dismiss" }).click();
+  await banner.waitFor({ state: "detached" });
+  await feedPage.locator(".breaking-banner").waitFor({ state: "detached" });
+  await home.reload();
+  await home.locator(".newsfeed__items").getByText("Dam breach forces evacuations downstream").waitFor();
+  assert.equal(await home.locator(".breaking-banner").count(), 0, "dismissed stays dismissed");
+
+  // A business story reaches the filtered list; a withdrawn one leaves.
+  const id = await publishStory(token, "business", "Shipyard wins a ferry contract", false);
+  await business.locator("[data-live-list] li").first().getByText("Shipyard wins a ferry contract").waitFor();
+  await fetch(base + `/api/v1/articles/${id}/transitions`, {
+    method: "POST",
+    headers: { authorization: "Bearer " + token, "content-type": "application/json" },
+    body: JSON.stringify({ action: "unpublish" }),
+  });
+  await businessList.getByText("Shipyard wins a ferry contract").waitFor({ state: "detached" });
+  await home.locator(".newsfeed__items").getByText("Shipyard wins a ferry contract").waitFor({ state: "detached" });
+  assert.deepEqual(problems, []);
+  assert.deepEqual(feedProblems, []);
+  await context.close();
+});
+
+test("without JavaScript the newsfeed page pages and filters by links", async () => {
+  // Enough stories for a second page of 30.
+  const shown = ((await (await fetch(base + "/en/newsfeed")).text()).match(/data-article=/g) || []).length;
+  for (let n = shown; n < 31; n++) await publishStory(desk(), "sport", `Rowing heats, race ${n}`, false);
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const { page } = await openPage(context, "/en/newsfeed");
+  assert.equal(await page.locator(".feed-list li").count(), 30);
+  await page.getByRole("link", { name: "Older stories" }).click();
+  assert.match(page.url(), /\/en\/newsfeed\?before=/);
+  assert.ok((await page.locator(".feed-list li").count()) >= 1);
+  await page.goto(base + "/en/newsfeed");
+  await page.getByRole("navigation", { name: "Show one section" }).getByRole("link", { name: "Business" }).click();
+  assert.equal(page.url(), base + "/en/newsfeed?section=business");
+  const sections = await page.locator(".feed-list__section").allTextContents();
+  assert.ok(sections.length >= 1 && sections.every((s) => s === "Business"), sections.join());
   await context.close();
 });
 

@@ -278,6 +278,7 @@ impl CardView {
 /// One line of the newsfeed widget.
 #[derive(Debug, Clone)]
 pub struct FeedItem {
+    pub article_id: i64,
     pub href: String,
     pub headline: String,
     pub time_iso: String,
@@ -289,6 +290,7 @@ pub struct FeedItem {
 impl FeedItem {
     pub fn new(card: &ArticleCard, edition: &Edition, t: &Locale) -> Self {
         Self {
+            article_id: card.id,
             href: article_path(edition, card.published_at, card.slug.as_str()),
             headline: card.headline.clone(),
             time_iso: iso(card.published_at),

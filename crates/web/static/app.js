@@ -4,9 +4,11 @@
 //
 // 1. Infinite scroll: a story list's "Older stories" link (`a[data-more]`)
 //    fetches the next page when it scrolls into view and appends its items.
-// 2. Newsfeed: counts items new since the reader's last visit (kept in
-//    localStorage per edition) and refreshes the list every minute from the
-//    JSON API.
+// 2. Live newsfeed: one tab per edition keeps the Server-Sent Events stream
+//    open and shares its events with the others; new stories join the
+//    newsfeed widget and the newsfeed page, breaking news shows a banner
+//    until dismissed, and the widget counts stories published since the
+//    reader's previous visit (kept in localStorage per edition).
 // 3. Newsroom editor: keeps a copy of the typed text in localStorage while
 //    typing, so nothing is lost when a session expires or the browser
 //    closes; a later visit offers to restore it. A successful save clears it.
@@ -73,34 +75,65 @@
     });
   }
 
-  function readLastVisit(key) {
+  // ----- 2. The live newsfeed -----
+  //
+  // One tab per edition holds the event stream (a Web Lock elects it) and
+  // passes events to the other tabs over a BroadcastChannel, so many open
+  // tabs cost one connection (browsers allow six per site over HTTP/1.1).
+  // The last event id is kept in localStorage: a tab that takes over
+  // resumes where the previous one stopped.
+
+  function storageGet(key) {
     try {
-      return parseInt(window.localStorage.getItem(key) || "0", 10) || 0;
+      return window.localStorage.getItem(key);
     } catch (e) {
-      return 0;
+      return null;
     }
   }
 
-  function writeLastVisit(key, value) {
+  function storageSet(key, value) {
     try {
-      window.localStorage.setItem(key, String(value));
+      window.localStorage.setItem(key, value);
     } catch (e) {
-      /* private mode: no counter, nothing else breaks */
+      /* private mode: counters and dismissals last for this page only */
     }
   }
 
-  function showNewCount(feed, lastVisit) {
+  // A visit ends after 30 minutes without a page view. The counter shows
+  // what was published since the previous visit ended, the same on every
+  // reload and in every tab of this visit.
+  var VISIT_GAP = 30 * 60;
+
+  function visitStart(edition) {
+    var key = "dateline:visit:" + edition;
+    var now = Math.floor(Date.now() / 1000);
+    var visit = null;
+    try {
+      visit = JSON.parse(storageGet(key) || "null");
+    } catch (e) {
+      visit = null;
+    }
+    if (!visit || typeof visit.last !== "number" || typeof visit.since !== "number") {
+      visit = { since: 0, last: now }; // a first visit: nothing is "new"
+    } else if (now - visit.last > VISIT_GAP) {
+      visit = { since: visit.last, last: now };
+    } else {
+      visit.last = now;
+    }
+    storageSet(key, JSON.stringify(visit));
+    return visit.since;
+  }
+
+  function showNewCount(feed, since) {
     var title = feed.querySelector(".newsfeed__title");
     var badge = feed.querySelector(".newsfeed-badge");
     var items = feed.querySelectorAll("li[data-published]");
     var fresh = 0;
-    if (lastVisit > 0) {
-      Array.prototype.forEach.call(items, function (item) {
-        var isNew = parseInt(item.dataset.published, 10) > lastVisit;
-        item.classList.toggle("is-new", isNew);
-        if (isNew) fresh++;
-      });
-    }
+    Array.prototype.forEach.call(items, function (item) {
+      var isNew = since > 0 && parseInt(item.dataset.published, 10) > since;
+      item.classList.toggle("is-new", isNew);
+      if (isNew) fresh++;
+    });
     if (fresh === 0) {
       if (badge) badge.remove();
       return;
@@ -112,11 +145,156 @@
       title.appendChild(document.createTextNode(" "));
       title.appendChild(badge);
     }
-    badge.textContent = feed.dataset.newLabel + " " + fresh;
+    badge.textContent = feed.dataset.newLabel + " " + (fresh >= items.length ? fresh + "+" : fresh);
   }
 
-  function refreshFeed(feed, lastVisit) {
-    var edition = feed.dataset.edition;
+  function timeLabel(iso) {
+    return new Date(iso).toLocaleTimeString(document.documentElement.lang, {
+      hour: "2-digit",
+      minute: "2-digit",
+      timeZone: "UTC",
+      timeZoneName: "short",
+    });
+  }
+
+  // A line for the widget or the newsfeed page, built from an event.
+  function feedLine(story, withSection) {
+    var li = document.createElement("li");
+    li.dataset.published = String(Math.floor(Date.parse(story.published_at) / 1000));
+    li.dataset.article = String(story.article_id);
+    li.dataset.href = story.href;
+    if (story.breaking) li.className = "is-breaking";
+    var time = document.createElement("time");
+    time.dateTime = story.published_at;
+    time.textContent = timeLabel(story.published_at);
+    li.appendChild(time);
+    if (withSection && story.section) {
+      li.appendChild(document.createTextNode(" "));
+      var section = document.createElement("a");
+      section.className = "feed-list__section";
+      section.href = "/" + story.edition + "/" + story.section.slug;
+      section.textContent = story.section.name;
+      li.appendChild(section);
+    }
+    li.appendChild(document.createTextNode(" "));
+    var a = document.createElement("a");
+    a.href = story.href;
+    if (withSection) a.className = "feed-list__headline";
+    a.textContent = story.headline;
+    li.appendChild(a);
+    return li;
+  }
+
+  function findLine(list, story) {
+    return list.querySelector('li[data-article="' + Number(story.article_id) + '"]');
+  }
+
+  // Applies one event to a list: adds a published story, renames an
+  // updated one, drops a removed one. Returns true when it added a line.
+  function applyToList(list, kind, story, withSection, limit) {
+    var line = findLine(list, story);
+    if (kind === "removed") {
+      if (line) line.remove();
+      return false;
+    }
+    if (line) {
+      var headline = line.querySelector("a:last-of-type");
+      if (headline) headline.textContent = story.headline;
+      line.classList.toggle("is-breaking", !!story.breaking);
+      return false;
+    }
+    if (kind !== "published") return false;
+    list.insertBefore(feedLine(story, withSection), list.firstChild);
+    if (limit) while (list.children.length > limit) list.removeChild(list.lastChild);
+    return true;
+  }
+
+  // ----- Breaking-news banner -----
+
+  function dismissed() {
+    try {
+      return JSON.parse(storageGet("dateline:dismissed") || "[]");
+    } catch (e) {
+      return [];
+    }
+  }
+
+  function dismiss(id) {
+    var ids = dismissed().filter(function (other) {
+      return other !== id;
+    });
+    ids.push(id);
+    storageSet("dateline:dismissed", JSON.stringify(ids.slice(-50)));
+  }
+
+  function removeBanner(id) {
+    var banner = document.querySelector('.breaking-banner[data-article="' + Number(id) + '"]');
+    if (banner) banner.remove();
+  }
+
+  function showBanner(story) {
+    var id = Number(story.article_id);
+    if (dismissed().indexOf(id) !== -1) return;
+    var body = document.body;
+    var existing = document.querySelector(".breaking-banner");
+    if (existing && Number(existing.dataset.article) === id) {
+      existing.querySelector("a").textContent = story.headline;
+      return;
+    }
+    if (existing) existing.remove();
+    var banner = document.createElement("div");
+    banner.className = "breaking-banner";
+    banner.setAttribute("role", "alert");
+    banner.dataset.article = String(id);
+    var label = document.createElement("strong");
+    label.className = "breaking-banner__label";
+    label.textContent = body.dataset.breakingLabel;
+    var link = document.createElement("a");
+    link.href = story.href;
+    link.textContent = story.headline;
+    var close = document.createElement("button");
+    close.type = "button";
+    close.className = "breaking-banner__dismiss";
+    close.textContent = "×";
+    close.setAttribute("aria-label", body.dataset.dismissLabel);
+    close.title = body.dataset.dismissLabel;
+    close.addEventListener("click", function () {
+      dismiss(id);
+      banner.remove();
+    });
+    banner.appendChild(label);
+    banner.appendChild(document.createTextNode(" "));
+    banner.appendChild(link);
+    banner.appendChild(close);
+    var masthead = document.querySelector(".masthead");
+    if (masthead && masthead.nextSibling) body.insertBefore(banner, masthead.nextSibling);
+    else body.insertBefore(banner, body.firstChild);
+  }
+
+  // ----- The stream, shared by the tabs of one edition -----
+
+  function handleEvent(edition, feed, since, kind, story) {
+    if (!story || story.edition !== edition) return;
+    if (feed && applyToList(feed.querySelector(".newsfeed__items"), kind, story, false, 8)) {
+      showNewCount(feed, since);
+    } else if (feed) {
+      showNewCount(feed, since);
+    }
+    var page = document.querySelector("[data-live-list]");
+    if (page) {
+      var only = page.dataset.section;
+      if (!only || (story.section && story.section.slug === only)) {
+        applyToList(page, kind, story, true, 0);
+      } else if (kind === "removed") {
+        applyToList(page, kind, story, true, 0);
+      }
+    }
+    if (kind === "removed") removeBanner(story.article_id);
+    else if (story.breaking && kind === "published") showBanner(story);
+  }
+
+  function reloadFeed(edition, feed, since) {
+    if (!feed || !window.fetch) return;
     fetch("/api/v1/articles?limit=8&edition=" + encodeURIComponent(edition), {
       headers: { Accept: "application/json" },
     })
@@ -127,54 +305,80 @@
       .then(function (page) {
         var list = feed.querySelector(".newsfeed__items");
         if (!list || !page.items) return;
-        var known = {};
-        Array.prototype.forEach.call(list.querySelectorAll("a"), function (a) {
-          known[a.getAttribute("href")] = true;
+        list.textContent = "";
+        page.items.forEach(function (item) {
+          var path = new URL(item.url, window.location.href).pathname;
+          list.appendChild(
+            feedLine({ article_id: item.id, href: path, headline: item.headline, published_at: item.published_at, breaking: item.breaking }, false)
+          );
         });
-        page.items
-          .slice()
-          .reverse()
-          .forEach(function (item) {
-            var path = new URL(item.url, window.location.href).pathname;
-            if (known[path]) return;
-            var li = document.createElement("li");
-            var published = Math.floor(Date.parse(item.published_at) / 1000);
-            li.dataset.published = String(published);
-            var time = document.createElement("time");
-            time.dateTime = item.published_at;
-            time.textContent = new Date(item.published_at).toLocaleTimeString(document.documentElement.lang, {
-              hour: "2-digit",
-              minute: "2-digit",
-              timeZone: "UTC",
-              timeZoneName: "short",
-            });
-            var a = document.createElement("a");
-            a.href = path;
-            a.textContent = item.headline;
-            li.appendChild(time);
-            li.appendChild(document.createTextNode(" "));
-            li.appendChild(a);
-            list.insertBefore(li, list.firstChild);
-          });
-        while (list.children.length > 8) list.removeChild(list.lastChild);
-        showNewCount(feed, lastVisit);
+        showNewCount(feed, since);
       })
       .catch(function () {
-        /* offline or server busy: keep what is shown */
+        /* offline or busy: keep what is shown */
       });
   }
 
-  function setUpNewsfeed() {
+  function openStream(edition, deliver) {
+    var key = "dateline:live-last-id:" + edition;
+    var url = "/" + edition + "/newsfeed/events";
+    var last = storageGet(key);
+    if (last && /^\d+$/.test(last)) url += "?last_event_id=" + last;
+    var source = new EventSource(url);
+    ["published", "updated", "removed", "reset"].forEach(function (kind) {
+      source.addEventListener(kind, function (event) {
+        if (event.lastEventId) storageSet(key, event.lastEventId);
+        var story = null;
+        try {
+          story = JSON.parse(event.data);
+        } catch (e) {
+          return;
+        }
+        deliver({ kind: kind, story: story });
+      });
+    });
+    return source;
+  }
+
+  function setUpLive() {
+    var edition = document.body.dataset.edition;
+    if (!edition) return;
     var feed = document.querySelector("[data-newsfeed]");
-    if (!feed) return;
-    var key = "dateline:last-visit:" + feed.dataset.edition;
-    var lastVisit = readLastVisit(key);
-    showNewCount(feed, lastVisit);
-    writeLastVisit(key, Math.floor(Date.now() / 1000));
-    if (window.fetch) {
-      window.setInterval(function () {
-        if (!document.hidden) refreshFeed(feed, lastVisit);
-      }, 60000);
+    var since = visitStart(edition);
+    if (feed) showNewCount(feed, since);
+    // A breaking story from the last three hours, not yet dismissed.
+    var recent = Math.floor(Date.now() / 1000) - 3 * 3600;
+    var breaking = feed && feed.querySelector("li.is-breaking[data-article]");
+    if (breaking && parseInt(breaking.dataset.published, 10) > recent) {
+      var link = breaking.querySelector("a");
+      showBanner({ article_id: Number(breaking.dataset.article), href: link.getAttribute("href"), headline: link.textContent });
+    }
+    function deliver(message) {
+      if (message.kind === "reset") reloadFeed(edition, feed, since);
+      else handleEvent(edition, feed, since, message.kind, message.story);
+    }
+    // Counters and dismissals changed in another tab.
+    window.addEventListener("storage", function (event) {
+      if (event.key === "dateline:dismissed") {
+        dismissed().forEach(removeBanner);
+      }
+    });
+    if (!window.EventSource) return;
+    if (window.BroadcastChannel && navigator.locks && navigator.locks.request) {
+      var channel = new BroadcastChannel("dateline-live-" + edition);
+      channel.onmessage = function (event) {
+        deliver(event.data);
+      };
+      // Whoever holds the lock streams for every tab until it closes.
+      navigator.locks.request("dateline-live-" + edition, function () {
+        openStream(edition, function (message) {
+          deliver(message);
+          channel.postMessage(message);
+        });
+        return new Promise(function () {}); // held while this tab lives
+      });
+    } else {
+      openStream(edition, deliver);
     }
   }
 
@@ -469,7 +673,7 @@
 
   function start() {
     setUpInfiniteScroll();
-    setUpNewsfeed();
+    setUpLive();
     setUpEditorBackup();
     setUpMediaUpload();
     setUpEditorPhotoUpload();
