@@ -51,7 +51,6 @@ pub fn router(state: AppState) -> Router {
         .route("/{edition}/{year}/{month}/{day}/{slug}", get(public::article_page))
         .route("/{edition}/latest", get(public::latest_page))
         .route("/{edition}/newsfeed", get(public::newsfeed_page))
-        .route("/{edition}/newsfeed/events", get(crate::live::sse::events))
         .route("/{edition}/tag/{tag}", get(public::tag_page))
         .route("/{edition}/author/{author}", get(public::author_page))
         .route("/{edition}/media", get(public::media_index))
@@ -93,13 +92,21 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(ops::metrics))
         .route("/favicon.ico", get(assets::favicon));
 
+    // Live streams are never compressed (the compression layer skips
+    // text/event-stream anyway), and outside its layer their bodies are
+    // not wrapped in its encoder state: 2–3 KB less per open stream.
+    let live = Router::new()
+        .route("/{edition}/newsfeed/events", get(crate::live::sse::events))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), public::error_pages));
+
     Router::new()
         .merge(operations)
         .merge(api)
         .merge(pages)
+        .layer(CompressionLayer::new())
+        .merge(live)
         .with_state(state)
         .layer(axum::middleware::from_fn(ops::record_metrics))
-        .layer(CompressionLayer::new())
         .layer(security_header(header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY))
         .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(security_header(header::REFERRER_POLICY, "strict-origin-when-cross-origin"))
