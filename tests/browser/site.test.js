@@ -238,6 +238,45 @@ test("published stories arrive live in every open tab, breaking news with a bann
   await context.close();
 });
 
+test("a live blog's entries appear, change and go on the reader's open page", async () => {
+  const token = desk();
+  const id = await publishStory(token, "world", "Flood watch: live", false);
+  const story = await (await fetch(base + `/api/v1/articles/${id}`)).json();
+  const readerContext = await browser.newContext();
+  const { page: reader, problems } = await openPage(readerContext, new URL(story.url).pathname);
+  assert.equal(await reader.locator(".live-blog").count(), 0, "not a live blog yet");
+
+  const deskContext = await browser.newContext();
+  const { page: desk_ } = await openPage(deskContext, `/en/login?next=${encodeURIComponent(`/newsroom/articles/${id}`)}`);
+  await desk_.getByLabel("Email address").fill("live-desk@example.com");
+  await desk_.getByLabel("Password").fill("a passphrase");
+  await desk_.getByRole("button", { name: "Log in" }).click();
+  await desk_.waitForURL(base + `/newsroom/articles/${id}`);
+  await desk_.getByLabel("Entry (Markdown)").first().fill("Water at the bridge is **two metres** above normal.");
+  await desk_.getByRole("button", { name: "Post entry" }).click();
+  await desk_.waitForURL(/#live-blog$/);
+
+  // The reader's page grows a live section with the entry, without a reload.
+  const entry = reader.locator(".live-entry").first();
+  await entry.getByText("two metres").waitFor({ timeout: 5000 });
+  assert.equal(await entry.locator("strong").textContent(), "two metres");
+  assert.match(await reader.locator(".live-blog__title").textContent(), /Live updates/);
+
+  // Corrected on the desk: corrected, and marked so, on the reader's page.
+  await desk_.locator(".live-entry details summary").first().click();
+  await desk_.locator(".live-entry details textarea").first().fill("Water at the bridge is **three metres** above normal.");
+  await desk_.locator('.live-entry button[value="correct"]').first().click();
+  await entry.getByText("three metres").waitFor();
+  await entry.locator(".live-entry__corrected").getByText("Corrected").waitFor();
+  assert.equal(await reader.getByText("two metres").count(), 0);
+  // Reloaded, the page shows the same record.
+  await reader.reload();
+  await reader.locator(".live-entry").getByText("three metres").waitFor();
+  assert.deepEqual(problems, []);
+  await readerContext.close();
+  await deskContext.close();
+});
+
 test("without JavaScript the newsfeed page pages and filters by links", async () => {
   // Enough stories for a second page of 30.
   const shown = ((await (await fetch(base + "/en/newsfeed")).text()).match(/data-article=/g) || []).length;

@@ -203,6 +203,29 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// events between nodes; `None` on a single-node backend (SQLite).
     async fn live_wakeups(&self) -> Result<Option<tokio::sync::mpsc::Receiver<()>>, StoreError>;
 
+    // ----- live blogs -----
+
+    /// An article's live-blog entries, newest first.
+    async fn live_blog_entries(&self, article_id: i64) -> Result<Vec<LiveBlogEntry>, StoreError>;
+    async fn add_live_blog_entry(
+        &self,
+        article_id: i64,
+        author_id: Option<i64>,
+        body: &str,
+        now: OffsetDateTime,
+    ) -> Result<LiveBlogEntry, StoreError>;
+    /// Replaces an entry's text and marks it corrected; `None` when the
+    /// article has no such entry.
+    async fn correct_live_blog_entry(
+        &self,
+        article_id: i64,
+        entry_id: i64,
+        body: &str,
+        now: OffsetDateTime,
+    ) -> Result<Option<LiveBlogEntry>, StoreError>;
+    /// False when the article has no such entry.
+    async fn delete_live_blog_entry(&self, article_id: i64, entry_id: i64) -> Result<bool, StoreError>;
+
     // ----- accounts -----
 
     /// `Conflict` when the address is taken.

@@ -436,3 +436,17 @@ pub struct NewLiveEvent {
     pub breaking: bool,
     pub data: String,
 }
+
+/// One timestamped entry of a live blog.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LiveBlogEntry {
+    pub id: i64,
+    pub article_id: i64,
+    /// Markdown; rendered and sanitised by the web layer.
+    pub body: String,
+    pub author_id: Option<i64>,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+    /// Changed after it was posted.
+    pub corrected: bool,
+}

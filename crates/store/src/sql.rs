@@ -101,6 +101,18 @@ macro_rules! sql_store_impl {
                 ))
             }
 
+            fn live_blog_entry_from_row(row: &DbRow) -> Result<$crate::LiveBlogEntry, StoreError> {
+                Ok($crate::LiveBlogEntry {
+                    id: row.try_get("id").map_err(db_err)?,
+                    article_id: row.try_get("article_id").map_err(db_err)?,
+                    body: row.try_get("body").map_err(db_err)?,
+                    author_id: row.try_get("author_id").map_err(db_err)?,
+                    created_at: row.try_get("created_at").map_err(db_err)?,
+                    updated_at: row.try_get("updated_at").map_err(db_err)?,
+                    corrected: row.try_get("corrected").map_err(db_err)?,
+                })
+            }
+
             fn live_event_from_row(row: &DbRow) -> Result<$crate::LiveEvent, StoreError> {
                 Ok($crate::LiveEvent {
                     id: row.try_get("id").map_err(db_err)?,
@@ -1152,6 +1164,77 @@ macro_rules! sql_store_impl {
                     &self,
                 ) -> Result<Option<::tokio::sync::mpsc::Receiver<()>>, StoreError> {
                     self.listen_live().await
+                }
+
+                async fn live_blog_entries(&self, article_id: i64) -> Result<Vec<$crate::LiveBlogEntry>, StoreError> {
+                    ::sqlx::query::<Db>(
+                        "SELECT id, article_id, body, author_id, created_at, updated_at, corrected \
+                         FROM live_blog_entries WHERE article_id = $1 ORDER BY id DESC",
+                    )
+                    .bind(article_id)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_err)?
+                    .iter()
+                    .map(live_blog_entry_from_row)
+                    .collect()
+                }
+
+                async fn add_live_blog_entry(
+                    &self,
+                    article_id: i64,
+                    author_id: Option<i64>,
+                    body: &str,
+                    now: ::time::OffsetDateTime,
+                ) -> Result<$crate::LiveBlogEntry, StoreError> {
+                    let row = ::sqlx::query::<Db>(
+                        "INSERT INTO live_blog_entries (article_id, body, author_id, created_at, updated_at) \
+                         VALUES ($1, $2, $3, $4, $4) \
+                         RETURNING id, article_id, body, author_id, created_at, updated_at, corrected",
+                    )
+                    .bind(article_id)
+                    .bind(body.to_owned())
+                    .bind(author_id)
+                    .bind(whole_seconds(now))
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                    live_blog_entry_from_row(&row)
+                }
+
+                async fn correct_live_blog_entry(
+                    &self,
+                    article_id: i64,
+                    entry_id: i64,
+                    body: &str,
+                    now: ::time::OffsetDateTime,
+                ) -> Result<Option<$crate::LiveBlogEntry>, StoreError> {
+                    ::sqlx::query::<Db>(
+                        "UPDATE live_blog_entries SET body = $1, updated_at = $2, corrected = $3 \
+                         WHERE id = $4 AND article_id = $5 \
+                         RETURNING id, article_id, body, author_id, created_at, updated_at, corrected",
+                    )
+                    .bind(body.to_owned())
+                    .bind(whole_seconds(now))
+                    .bind(true)
+                    .bind(entry_id)
+                    .bind(article_id)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_err)?
+                    .as_ref()
+                    .map(live_blog_entry_from_row)
+                    .transpose()
+                }
+
+                async fn delete_live_blog_entry(&self, article_id: i64, entry_id: i64) -> Result<bool, StoreError> {
+                    let done = ::sqlx::query::<Db>("DELETE FROM live_blog_entries WHERE id = $1 AND article_id = $2")
+                        .bind(entry_id)
+                        .bind(article_id)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                    Ok(done.rows_affected() > 0)
                 }
 
                 async fn enqueue_job(

@@ -8,7 +8,8 @@
 //    open and shares its events with the others; new stories join the
 //    newsfeed widget and the newsfeed page, breaking news shows a banner
 //    until dismissed, and the widget counts stories published since the
-//    reader's previous visit (kept in localStorage per edition).
+//    reader's previous visit (kept in localStorage per edition). A live
+//    blog's page adds, corrects and removes its entries as they change.
 // 3. Newsroom editor: keeps a copy of the typed text in localStorage while
 //    typing, so nothing is lost when a session expires or the browser
 //    closes; a later visit offers to restore it. A successful save clears it.
@@ -293,6 +294,65 @@
     else if (story.breaking && kind === "published") showBanner(story);
   }
 
+  // A live blog's entries on its page: added at the top, corrected in
+  // place (and marked), removed. The HTML was sanitised by the server, as
+  // for the entries the page was rendered with.
+  function applyEntry(kind, entry) {
+    var article = document.querySelector("article[data-article-id]");
+    if (!article || !entry || Number(article.dataset.articleId) !== Number(entry.article_id)) return;
+    var blog = article.querySelector("[data-live-blog]");
+    if (!blog) {
+      // The story's first entry: the section the page shows with entries.
+      if (kind !== "entry-added") return;
+      blog = document.createElement("section");
+      blog.className = "live-blog";
+      blog.dataset.liveBlog = String(Number(entry.article_id));
+      var heading = document.createElement("h2");
+      heading.className = "live-blog__title";
+      heading.textContent = article.dataset.liveLabel;
+      var entries = document.createElement("ol");
+      entries.className = "live-entries";
+      entries.setAttribute("data-live-entries", "");
+      blog.appendChild(heading);
+      blog.appendChild(entries);
+      var articleBody = article.querySelector(".article__body");
+      articleBody.parentNode.insertBefore(blog, articleBody.nextSibling);
+    }
+    var list = blog.querySelector("[data-live-entries]");
+    var item = list.querySelector('li[data-entry="' + Number(entry.entry_id) + '"]');
+    if (kind === "entry-removed") {
+      if (item) item.remove();
+      return;
+    }
+    if (!item) {
+      if (kind !== "entry-added") return;
+      item = document.createElement("li");
+      item.className = "live-entry";
+      item.id = "entry-" + Number(entry.entry_id);
+      item.dataset.entry = String(Number(entry.entry_id));
+      var meta = document.createElement("p");
+      meta.className = "live-entry__meta";
+      var time = document.createElement("time");
+      time.dateTime = entry.created_at;
+      time.textContent = timeLabel(entry.created_at);
+      meta.appendChild(time);
+      var body = document.createElement("div");
+      body.className = "live-entry__body";
+      item.appendChild(meta);
+      item.appendChild(body);
+      list.insertBefore(item, list.firstChild);
+    }
+    item.querySelector(".live-entry__body").innerHTML = entry.html;
+    if (entry.corrected && !item.querySelector(".live-entry__corrected")) {
+      var mark = document.createElement("span");
+      mark.className = "live-entry__corrected";
+      mark.textContent = article.dataset.correctedLabel;
+      var metaLine = item.querySelector(".live-entry__meta");
+      metaLine.appendChild(document.createTextNode(" "));
+      metaLine.appendChild(mark);
+    }
+  }
+
   function reloadFeed(edition, feed, since) {
     if (!feed || !window.fetch) return;
     fetch("/api/v1/articles?limit=8&edition=" + encodeURIComponent(edition), {
@@ -325,7 +385,7 @@
     var last = storageGet(key);
     if (last && /^\d+$/.test(last)) url += "?last_event_id=" + last;
     var source = new EventSource(url);
-    ["published", "updated", "removed", "reset"].forEach(function (kind) {
+    ["published", "updated", "removed", "reset", "entry-added", "entry-corrected", "entry-removed"].forEach(function (kind) {
       source.addEventListener(kind, function (event) {
         if (event.lastEventId) storageSet(key, event.lastEventId);
         var story = null;
@@ -355,6 +415,7 @@
     }
     function deliver(message) {
       if (message.kind === "reset") reloadFeed(edition, feed, since);
+      else if (message.kind.indexOf("entry-") === 0) applyEntry(message.kind, message.story);
       else handleEvent(edition, feed, since, message.kind, message.story);
     }
     // Counters and dismissals changed in another tab.

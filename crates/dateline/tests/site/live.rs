@@ -340,3 +340,104 @@ async fn streams_come_and_go_without_leaks() {
     let status = tokio::time::timeout(Duration::from_secs(10), child.wait()).await;
     assert!(status.is_ok_and(|s| s.is_ok_and(|s| s.success())), "shut down cleanly with streams open");
 }
+
+/// An editor runs a live blog: entries reach readers' open pages as they
+/// are posted, corrected and deleted, and stay on the page as its record.
+pub async fn live_blog_entries_arrive_and_stay(backend: Backend) {
+    use crate::accounts::{csrf_of, get};
+    let server = TestServer::start(backend).await;
+    let token = editor_token(&server, "blog-desk@example.com").await;
+    let id = publish_story(&server.base, &token, "world", "Storm makes landfall: live", false).await;
+    let story: Value = server.get(&format!("/api/v1/articles/{id}")).await.json().await.expect("json");
+    let public = story["url"].as_str().expect("url").trim_start_matches(&server.base).to_owned();
+    let editor = crate::newsroom::staff(&server, "blogger@example.com", "editor", &[]).await;
+    let page = get(&editor, &server, &format!("/newsroom/articles/{id}")).await.text().await.expect("editor");
+    assert!(page.contains("Live blog") && page.contains("Post entry"), "the editor offers a live blog");
+    let csrf = csrf_of(&page);
+    let post = |action: &'static str, entry: String, text: String, csrf: String| {
+        editor
+            .post(server.url(&format!("/newsroom/articles/{id}/live")))
+            .form(&[("csrf", csrf), ("action", action.to_owned()), ("entry", entry), ("text", text)])
+            .send()
+    };
+    let mut stream =
+        EventStream::open(&server.base, &format!("/en/newsfeed/events?article={id}"), None).await;
+    assert!(stream.until("retry: ", Duration::from_secs(5)).await);
+
+    let posted = post("post", String::new(), "Winds of **150 km/h** reach the coast.".into(), csrf.clone())
+        .await
+        .expect("post");
+    assert_eq!(posted.status(), StatusCode::SEE_OTHER);
+    assert!(stream.until("event: entry-added", Duration::from_secs(5)).await, "{}", stream.text);
+    assert!(stream.text.contains("<strong>150 km/h</strong>"), "the entry's HTML: {}", stream.text);
+    let data: Value = serde_json::from_str(
+        stream
+            .text
+            .split("\n\n")
+            .find(|e| e.contains("entry-added"))
+            .and_then(|e| e.lines().find_map(|l| l.strip_prefix("data: ")))
+            .expect("data"),
+    )
+    .expect("JSON");
+    let entry = data["entry_id"].as_i64().expect("entry id").to_string();
+    let reader_page = server.page(&public).await;
+    assert!(reader_page.contains("Live updates") && reader_page.contains(&format!("id=\"entry-{entry}\"")));
+    assert!(reader_page.contains("<strong>150 km/h</strong>"));
+
+    // A second entry goes on top.
+    post("post", String::new(), "The river has burst its banks.".into(), csrf.clone()).await.expect("post");
+    assert!(stream.until("burst its banks", Duration::from_secs(5)).await);
+    let reader_page = server.page(&public).await;
+    let newer = reader_page.find("burst its banks").expect("second entry");
+    let older = reader_page.find("150 km/h").expect("first entry");
+    assert!(newer < older, "newest first");
+
+    // A correction replaces the text and says so.
+    let corrected =
+        post("correct", entry.clone(), "Winds of **160 km/h** reach the coast.".into(), csrf.clone())
+            .await
+            .expect("post");
+    assert_eq!(corrected.status(), StatusCode::SEE_OTHER);
+    assert!(stream.until("event: entry-corrected", Duration::from_secs(5)).await);
+    assert!(stream.text.contains("\"corrected\":true"));
+    let reader_page = server.page(&public).await;
+    assert!(reader_page.contains("160 km/h") && !reader_page.contains("150 km/h"));
+    assert!(visible_text(&reader_page).contains("Corrected"));
+
+    // Bad input: a clear 4xx, nothing written.
+    let cases: [(&'static str, &str, String, StatusCode, &str); 5] = [
+        ("post", "", "   ".into(), StatusCode::BAD_REQUEST, "The entry is empty."),
+        ("post", "", "x".repeat(5001), StatusCode::BAD_REQUEST, "At most 5000 characters."),
+        (
+            "correct",
+            "abc",
+            "Text.".into(),
+            StatusCode::BAD_REQUEST,
+            "There is no such entry in this live blog.",
+        ),
+        ("correct", "999999", "Text.".into(), StatusCode::NOT_FOUND, ""),
+        ("launch", "", "Text.".into(), StatusCode::BAD_REQUEST, "action must be post, correct or delete"),
+    ];
+    for (action, entry_id, text, status, message) in cases {
+        let refused = post(action, entry_id.to_owned(), text, csrf.clone()).await.expect("post");
+        assert_eq!(refused.status(), status, "{action} {entry_id}");
+        assert!(visible_text(&refused.text().await.expect("body")).contains(message), "{action}: {message}");
+    }
+    let forged = post("post", String::new(), "Forged.".into(), "forged".into()).await.expect("post");
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    let missing = editor
+        .post(server.url("/newsroom/articles/999999/live"))
+        .form(&[("csrf", csrf.as_str()), ("action", "post"), ("text", "Lost.")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    let reader_page = server.page(&public).await;
+    assert_eq!(reader_page.matches("class=\"live-entry\"").count(), 2, "nothing written by the refusals");
+
+    // Deleting an entry posted by mistake removes it everywhere.
+    post("delete", entry.clone(), String::new(), csrf.clone()).await.expect("post");
+    assert!(stream.until("event: entry-removed", Duration::from_secs(5)).await);
+    let reader_page = server.page(&public).await;
+    assert!(!reader_page.contains("160 km/h") && reader_page.contains("burst its banks"));
+}

@@ -95,5 +95,6 @@ backend_tests!(
     media::focal_point_drives_card_crops,
     live::events_stream_filter_and_resume,
     live::bad_event_requests_are_refused,
+    live::live_blog_entries_arrive_and_stay,
     api_write::tokens_write_and_publish_articles,
 );

@@ -128,6 +128,12 @@ const ROWS: &[Row] = &[
         case: "autosave a published story",
         gate: Gate::Only(PUBLISHERS),
     },
+    Row {
+        method: "POST",
+        route: "/newsroom/articles/{id}/live",
+        case: "post a live-blog entry",
+        gate: Gate::Only(PUBLISHERS),
+    },
     Row { method: "POST", route: "/newsroom/users", case: "set a role", gate: Gate::Only(ADMINS) },
     Row { method: "POST", route: "/newsroom/sections", case: "add a section", gate: Gate::Only(ADMINS) },
     Row { method: "POST", route: "/newsroom/editions", case: "add an edition", gate: Gate::Only(ADMINS) },
@@ -365,6 +371,12 @@ async fn perform(server: &TestServer, fx: &Fixtures, actor: &Actor, case: &str) 
         }
         "autosave a published story" => {
             editor_post(server, fx, actor, published(server, fx, &label).await, "autosave").await
+        }
+        "post a live-blog entry" => {
+            let id = published(server, fx, &label).await;
+            let form =
+                vec![("csrf", actor.csrf.clone()), ("action", "post".to_owned()), ("text", label.clone())];
+            post_form(&format!("/newsroom/articles/{id}/live"), form).await
         }
         "set a role" => {
             let form = vec![

@@ -65,3 +65,51 @@ async fn publish_article_event(
         })
         .await
 }
+
+/// What happened to a live-blog entry.
+#[derive(Debug)]
+pub enum EntryChange {
+    /// Posted or corrected: the entry as it now reads.
+    Shown(dateline_store::LiveBlogEntry),
+    /// Deleted: its id.
+    Removed(i64),
+}
+
+/// The HTML of a live-blog entry, as the page and the event carry it.
+pub fn entry_html(body: &str) -> String {
+    crate::markdown::render_body(body, "")
+}
+
+/// Tells the open pages of a published live blog that an entry was
+/// posted, corrected or deleted (`entry-added`, `entry-corrected`,
+/// `entry-removed`). Failing is logged, never fatal.
+pub async fn entry_changed(
+    state: &AppState,
+    article: &dateline_store::Article,
+    kind: &str,
+    change: EntryChange,
+) {
+    let card = &article.card;
+    let data = match &change {
+        EntryChange::Shown(entry) => serde_json::json!({
+            "article_id": card.id,
+            "entry_id": entry.id,
+            "html": entry_html(&entry.body),
+            "created_at": iso(entry.created_at),
+            "updated_at": iso(entry.updated_at),
+            "corrected": entry.corrected,
+        }),
+        EntryChange::Removed(id) => serde_json::json!({"article_id": card.id, "entry_id": id}),
+    };
+    let event = NewLiveEvent {
+        edition_id: card.edition_id,
+        kind: kind.to_owned(),
+        section_id: Some(card.section_id),
+        article_id: Some(card.id),
+        breaking: false,
+        data: data.to_string(),
+    };
+    if let Err(error) = state.live.publish(event).await {
+        tracing::warn!(%error, article = card.id, kind, "could not publish a live-blog event");
+    }
+}

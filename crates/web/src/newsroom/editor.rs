@@ -171,6 +171,20 @@ struct EditorTemplate<'a> {
     autosave: Option<AutosaveNotice>,
     /// The chosen photo's thumbnail.
     photo_thumb: Option<String>,
+    /// The live blog's entries, newest first.
+    live_entries: Vec<EntryLine>,
+}
+
+/// A live-blog entry as the editor lists it.
+#[derive(Debug)]
+pub struct EntryLine {
+    pub id: i64,
+    pub time_iso: String,
+    pub time_label: String,
+    /// The Markdown, for the correction form.
+    pub body: String,
+    pub html: String,
+    pub corrected: bool,
 }
 
 #[derive(Debug)]
@@ -287,6 +301,23 @@ async fn render_editor(
         }
         None => (ArticleStatus::Draft, None, Vec::new()),
     };
+    let live_entries = match article {
+        Some(article) => state
+            .store
+            .live_blog_entries(article.card.id)
+            .await?
+            .into_iter()
+            .map(|e| EntryLine {
+                id: e.id,
+                time_iso: iso(e.created_at),
+                time_label: t.date_time(e.created_at),
+                html: crate::live::entry_html(&e.body),
+                body: e.body,
+                corrected: e.corrected,
+            })
+            .collect(),
+        None => Vec::new(),
+    };
     let (jar, token) = csrf::form_token(jar, state.secure_cookies());
     let heading = match article {
         Some(_) => t.get("edit-article").into_owned(),
@@ -317,6 +348,7 @@ async fn render_editor(
         preview,
         autosave,
         photo_thumb,
+        live_entries,
     };
     Ok(no_store_page(status, jar, template.render()?))
 }

@@ -21,6 +21,7 @@ pub mod audit;
 pub mod editions;
 pub mod editor;
 pub mod list;
+pub mod live_blog;
 pub mod media;
 pub mod permissions;
 pub mod revisions;
@@ -51,6 +52,7 @@ pub fn routes(upload: crate::media::ingest::UploadLimits) -> Router<AppState> {
         .route("/newsroom/articles/new", get(editor::new_form).post(editor::create))
         .route("/newsroom/articles/{id}", get(editor::edit_form).post(editor::save))
         .route("/newsroom/articles/{id}/compare", get(revisions::compare))
+        .route("/newsroom/articles/{id}/live", axum::routing::post(live_blog::live_entry))
         .route("/newsroom/articles/{id}/revisions/{revision}", get(revisions::restore))
         .route("/newsroom/audit", get(audit::audit_log))
         .route("/newsroom/users", get(users::users).post(users::set_role))

@@ -28,6 +28,7 @@ pub struct FigureView {
 
 #[derive(Debug)]
 pub struct ArticleView {
+    pub id: i64,
     pub headline: String,
     pub lead: String,
     pub breaking: bool,
@@ -52,11 +53,30 @@ pub struct ArticleView {
     pub register_href: String,
 }
 
+/// A live blog's entries under the story, newest first.
+#[derive(Debug)]
+pub struct LiveBlogView {
+    pub article_id: i64,
+    /// An entry came in the last two hours: the blog is marked live.
+    pub live_now: bool,
+    pub entries: Vec<LiveEntryView>,
+}
+
+#[derive(Debug)]
+pub struct LiveEntryView {
+    pub id: i64,
+    pub time_iso: String,
+    pub time_label: String,
+    pub html: String,
+    pub corrected: bool,
+}
+
 #[derive(Template)]
 #[template(path = "article.html")]
 struct ArticleTemplate<'a> {
     frame: Frame<'a>,
     a: ArticleView,
+    live: Option<LiveBlogView>,
     list: StoryList,
     newsfeed: Vec<FeedItem>,
 }
@@ -170,6 +190,7 @@ async fn render(
 
     let next = crate::view::url_encode(path);
     let view = ArticleView {
+        id: card.id,
         headline: card.headline.clone(),
         lead: card.lead.clone(),
         breaking: card.breaking,
@@ -271,8 +292,31 @@ async fn render(
     });
     frame.json_ld = Some(json_for_script(&json_ld));
 
-    let template = ArticleTemplate { newsfeed: newsfeed(state, edition, t).await?, frame, a: view, list };
-    html(&template, card.updated_at.max(card.published_at))
+    let entries = state.store.live_blog_entries(card.id).await?;
+    let last_entry = entries.iter().map(|e| e.updated_at).max();
+    let now = time::OffsetDateTime::now_utc();
+    let live = (!entries.is_empty()).then(|| LiveBlogView {
+        article_id: card.id,
+        live_now: entries.first().is_some_and(|e| e.created_at > now - time::Duration::hours(2)),
+        entries: entries
+            .iter()
+            .map(|e| LiveEntryView {
+                id: e.id,
+                time_iso: iso(e.created_at),
+                time_label: if e.created_at.date() == now.date() {
+                    t.time_of_day(e.created_at)
+                } else {
+                    t.date_time(e.created_at)
+                },
+                html: crate::live::entry_html(&e.body),
+                corrected: e.corrected,
+            })
+            .collect(),
+    });
+    let template =
+        ArticleTemplate { newsfeed: newsfeed(state, edition, t).await?, frame, a: view, list, live };
+    let changed = card.updated_at.max(card.published_at);
+    html(&template, last_entry.map_or(changed, |e| e.max(changed)))
 }
 
 /// "By A", "By A and B", "By A, B and C" in the page's language.
