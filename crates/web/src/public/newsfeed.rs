@@ -13,7 +13,7 @@ use time::OffsetDateTime;
 use super::{edition_from, html, newest_change, page_size};
 use crate::AppState;
 use crate::error::PageError;
-use crate::view::{Frame, Link, article_path, iso, section_path, url_encode};
+use crate::view::{FeedItem, Frame, Link, section_path, url_encode};
 
 /// Items per page.
 const PAGE: u32 = 30;
@@ -27,15 +27,10 @@ pub struct NewsfeedParams {
 /// One line of the newsfeed page.
 #[derive(Debug)]
 pub struct NewsfeedLine {
-    pub article_id: i64,
-    pub href: String,
-    pub headline: String,
+    /// What the newsfeed widget shows of the story.
+    pub item: FeedItem,
     pub section_name: String,
     pub section_href: String,
-    pub time_iso: String,
-    pub time_label: String,
-    pub unix: i64,
-    pub breaking: bool,
 }
 
 #[derive(Template)]
@@ -97,20 +92,14 @@ pub async fn newsfeed_page(
         .iter()
         .map(|card| {
             let card_section = directory.section_by_id(card.section_id);
+            let mut item = FeedItem::new(card, &edition, t);
+            if card.published_at.date() != today {
+                item.time_label = t.date_time(card.published_at);
+            }
             NewsfeedLine {
-                article_id: card.id,
-                href: article_path(&edition, card.published_at, card.slug.as_str()),
-                headline: card.headline.clone(),
+                item,
                 section_name: card_section.map(|s| s.name.clone()).unwrap_or_default(),
                 section_href: card_section.map(|s| section_path(&edition, s)).unwrap_or_default(),
-                time_iso: iso(card.published_at),
-                time_label: if card.published_at.date() == today {
-                    t.time_of_day(card.published_at)
-                } else {
-                    t.date_time(card.published_at)
-                },
-                unix: card.published_at.unix_timestamp(),
-                breaking: card.breaking,
             }
         })
         .collect();
