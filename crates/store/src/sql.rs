@@ -101,6 +101,12 @@ macro_rules! sql_store_impl {
                 ))
             }
 
+            /// What `live_blog_entry_from_row` reads.
+            const LIVE_ENTRY_COLUMNS: &str = "id, article_id, body, author_id, created_at, updated_at, corrected";
+
+            /// What `live_event_from_row` reads.
+            const LIVE_EVENT_COLUMNS: &str = "id, edition_id, kind, section_id, article_id, breaking, data, created_at";
+
             fn live_blog_entry_from_row(row: &DbRow) -> Result<$crate::LiveBlogEntry, StoreError> {
                 Ok($crate::LiveBlogEntry {
                     id: row.try_get("id").map_err(db_err)?,
@@ -1116,10 +1122,8 @@ macro_rules! sql_store_impl {
                     after_id: i64,
                     limit: i64,
                 ) -> Result<Vec<$crate::LiveEvent>, StoreError> {
-                    ::sqlx::query::<Db>(
-                        "SELECT id, edition_id, kind, section_id, article_id, breaking, data, created_at \
-                         FROM live_events WHERE id > $1 ORDER BY id LIMIT $2",
-                    )
+                    let sql = format!("SELECT {LIVE_EVENT_COLUMNS} FROM live_events WHERE id > $1 ORDER BY id LIMIT $2");
+                    ::sqlx::query::<Db>(&sql)
                     .bind(after_id)
                     .bind(limit)
                     .fetch_all(&self.pool)
@@ -1135,10 +1139,10 @@ macro_rules! sql_store_impl {
                     since: ::time::OffsetDateTime,
                     limit: i64,
                 ) -> Result<Vec<$crate::LiveEvent>, StoreError> {
-                    let mut events = ::sqlx::query::<Db>(
-                        "SELECT id, edition_id, kind, section_id, article_id, breaking, data, created_at \
-                         FROM live_events WHERE created_at >= $1 ORDER BY id DESC LIMIT $2",
-                    )
+                    let sql = format!(
+                        "SELECT {LIVE_EVENT_COLUMNS} FROM live_events WHERE created_at >= $1 ORDER BY id DESC LIMIT $2"
+                    );
+                    let mut events = ::sqlx::query::<Db>(&sql)
                     .bind(whole_seconds(since))
                     .bind(limit)
                     .fetch_all(&self.pool)
@@ -1167,10 +1171,8 @@ macro_rules! sql_store_impl {
                 }
 
                 async fn live_blog_entries(&self, article_id: i64) -> Result<Vec<$crate::LiveBlogEntry>, StoreError> {
-                    ::sqlx::query::<Db>(
-                        "SELECT id, article_id, body, author_id, created_at, updated_at, corrected \
-                         FROM live_blog_entries WHERE article_id = $1 ORDER BY id DESC",
-                    )
+                    let sql = format!("SELECT {LIVE_ENTRY_COLUMNS} FROM live_blog_entries WHERE article_id = $1 ORDER BY id DESC");
+                    ::sqlx::query::<Db>(&sql)
                     .bind(article_id)
                     .fetch_all(&self.pool)
                     .await
@@ -1187,11 +1189,11 @@ macro_rules! sql_store_impl {
                     body: &str,
                     now: ::time::OffsetDateTime,
                 ) -> Result<$crate::LiveBlogEntry, StoreError> {
-                    let row = ::sqlx::query::<Db>(
+                    let sql = format!(
                         "INSERT INTO live_blog_entries (article_id, body, author_id, created_at, updated_at) \
-                         VALUES ($1, $2, $3, $4, $4) \
-                         RETURNING id, article_id, body, author_id, created_at, updated_at, corrected",
-                    )
+                         VALUES ($1, $2, $3, $4, $4) RETURNING {LIVE_ENTRY_COLUMNS}"
+                    );
+                    let row = ::sqlx::query::<Db>(&sql)
                     .bind(article_id)
                     .bind(body.to_owned())
                     .bind(author_id)
@@ -1209,11 +1211,11 @@ macro_rules! sql_store_impl {
                     body: &str,
                     now: ::time::OffsetDateTime,
                 ) -> Result<Option<$crate::LiveBlogEntry>, StoreError> {
-                    ::sqlx::query::<Db>(
+                    let sql = format!(
                         "UPDATE live_blog_entries SET body = $1, updated_at = $2, corrected = $3 \
-                         WHERE id = $4 AND article_id = $5 \
-                         RETURNING id, article_id, body, author_id, created_at, updated_at, corrected",
-                    )
+                         WHERE id = $4 AND article_id = $5 RETURNING {LIVE_ENTRY_COLUMNS}"
+                    );
+                    ::sqlx::query::<Db>(&sql)
                     .bind(body.to_owned())
                     .bind(whole_seconds(now))
                     .bind(true)

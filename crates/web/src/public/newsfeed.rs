@@ -6,11 +6,11 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
-use dateline_core::{ArticleCursor, Slug};
+use dateline_core::Slug;
 use dateline_store::ArticleQuery;
 use time::OffsetDateTime;
 
-use super::{edition_from, html, newest_change, page_size};
+use super::{ListParams, edition_from, html, newest_change, page_size};
 use crate::AppState;
 use crate::error::PageError;
 use crate::view::{FeedItem, Frame, Link, section_path, url_encode};
@@ -18,10 +18,10 @@ use crate::view::{FeedItem, Frame, Link, section_path, url_encode};
 /// Items per page.
 const PAGE: u32 = 30;
 
+/// `?section=`; `?before=` is read as on every list page ([`ListParams`]).
 #[derive(Debug, serde::Deserialize)]
 pub struct NewsfeedParams {
     section: Option<String>,
-    before: Option<String>,
 }
 
 /// One line of the newsfeed page.
@@ -52,6 +52,7 @@ pub async fn newsfeed_page(
     State(state): State<AppState>,
     Path(code): Path<String>,
     Query(params): Query<NewsfeedParams>,
+    Query(list): Query<ListParams>,
 ) -> Result<Response, PageError> {
     let directory = state.directory();
     let edition = edition_from(&directory, &code)?;
@@ -67,11 +68,7 @@ pub async fn newsfeed_page(
     };
     let mut query = ArticleQuery::edition(edition.id, page_size(PAGE + 1));
     query.section_id = section.as_ref().map(|s| s.id);
-    query.before = params
-        .before
-        .as_deref()
-        .map(|raw| ArticleCursor::parse(raw).map_err(|e| PageError::BadRequest(e.to_string())))
-        .transpose()?;
+    query.before = list.cursor()?;
     let paged = query.before.is_some();
     let mut cards = state.store.list_articles(&query).await?;
     let has_more = cards.len() > PAGE as usize;
