@@ -9,6 +9,7 @@
 
 mod account;
 mod article;
+mod comment;
 mod edition;
 mod slug;
 
@@ -16,5 +17,9 @@ pub use account::{
     DisplayName, DisplayNameError, Email, EmailError, NewPassword, NewPasswordError, Role, RoleError,
 };
 pub use article::{ArticleCursor, ArticleStatus, CursorError, PageSize, PageSizeError};
+pub use comment::{
+    BanLength, BanLengthError, CommentBody, CommentBodyError, CommentPolicy, CommentPolicyError, CommentSort,
+    CommentSortError, CommentStatus, Reaction, ReactionError, ReportReason, ReportReasonError,
+};
 pub use edition::{EditionCode, EditionCodeError, TextDirection};
 pub use slug::{RESERVED_SECTION_SLUGS, Slug, SlugError, slugify};

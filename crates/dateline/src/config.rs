@@ -60,6 +60,18 @@ pub struct Settings {
     pub upload_max_mb: usize,
     /// Largest photo upload, in megapixels (stops decompression bombs).
     pub upload_max_megapixels: u64,
+    /// Articles stop taking comments this many days after publication (0: never).
+    pub comments_close_after_days: u32,
+    /// A new account's first comments (this many) wait for a moderator.
+    pub comments_hold_first: u32,
+    /// A comment with a link waits for a moderator until its author has
+    /// this many approved comments.
+    pub comments_links_after: u32,
+    /// Comments one account may post per minute, and per hour.
+    pub comments_per_minute: u32,
+    pub comments_per_hour: u32,
+    /// Comments one client address may post per minute.
+    pub comments_per_address_per_minute: u32,
     /// Log filter (`info`, `dateline=debug,info` …).
     pub log: String,
     pub log_format: LogFormat,
@@ -87,6 +99,12 @@ impl Default for Settings {
             s3_secret_access_key: String::new(),
             upload_max_mb: 25,
             upload_max_megapixels: 60,
+            comments_close_after_days: 30,
+            comments_hold_first: 1,
+            comments_links_after: 3,
+            comments_per_minute: 5,
+            comments_per_hour: 60,
+            comments_per_address_per_minute: 20,
             log: "info".into(),
             log_format: LogFormat::Text,
         }
@@ -246,6 +264,17 @@ impl Settings {
         dateline_web::media::ingest::UploadLimits {
             max_bytes: self.upload_max_mb.clamp(1, 1024) * 1024 * 1024,
             max_pixels: self.upload_max_megapixels.clamp(1, 1000) * 1_000_000,
+        }
+    }
+
+    pub fn discussion(&self) -> dateline_web::discussion::DiscussionSettings {
+        dateline_web::discussion::DiscussionSettings {
+            close_after_days: self.comments_close_after_days,
+            hold_first: self.comments_hold_first,
+            links_after: self.comments_links_after,
+            per_account_per_minute: self.comments_per_minute.max(1),
+            per_account_per_hour: self.comments_per_hour.max(1),
+            per_address_per_minute: self.comments_per_address_per_minute.max(1),
         }
     }
 

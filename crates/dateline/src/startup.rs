@@ -103,6 +103,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         mail_from: settings.effective_mail_from(),
         trusted_proxies: settings.trusted_proxy_networks()?,
         upload: settings.upload_limits(),
+        discussion: settings.discussion(),
     };
     let mailer: Arc<dyn Mailer> = if settings.smtp_url.is_empty() {
         Arc::new(OutboxMailer::new(settings.data_dir.join("outbox"), config.mail_from.clone()))

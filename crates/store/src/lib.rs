@@ -226,6 +226,102 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// False when the article has no such entry.
     async fn delete_live_blog_entry(&self, article_id: i64, entry_id: i64) -> Result<bool, StoreError>;
 
+    // ----- discussion -----
+
+    /// Sets a section's rule for comments.
+    async fn set_comment_policy(
+        &self,
+        section_id: i64,
+        policy: dateline_core::CommentPolicy,
+    ) -> Result<(), StoreError>;
+    /// A comment in any status, with its author's name.
+    async fn comment_by_id(&self, id: i64) -> Result<Option<Comment>, StoreError>;
+    /// Adds a comment (a reply joins its parent's thread) and recounts the
+    /// article's comments. `NotFound` when the parent is gone or belongs
+    /// to another article.
+    async fn add_comment(&self, new: &NewComment, now: OffsetDateTime) -> Result<Comment, StoreError>;
+    /// A page of threads: their first comments in `query.sort` order.
+    /// Approved ones, deleted ones that still have approved replies, and
+    /// the viewer's own pending ones.
+    async fn comment_threads(&self, query: &ThreadQuery) -> Result<Vec<Comment>, StoreError>;
+    /// The replies (same visibility) of these threads, oldest first.
+    async fn comment_replies(
+        &self,
+        root_ids: &[i64],
+        viewer_id: Option<i64>,
+    ) -> Result<Vec<Comment>, StoreError>;
+    /// Reaction counts of these comments, with the viewer's own marked.
+    async fn comment_reactions(
+        &self,
+        comment_ids: &[i64],
+        viewer_id: Option<i64>,
+    ) -> Result<Vec<ReactionCount>, StoreError>;
+    /// Replaces a comment's text (and status, when an edit is held again).
+    async fn edit_comment(
+        &self,
+        id: i64,
+        body: &str,
+        status: dateline_core::CommentStatus,
+        held_reason: &str,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+    /// Sets a comment's status (a moderator's decision, or the author's
+    /// deletion, which also blanks the text) and recounts the article.
+    async fn set_comment_status(
+        &self,
+        id: i64,
+        status: dateline_core::CommentStatus,
+        moderator_id: Option<i64>,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+    /// Turns a reader's reaction on or off; true when it is now on.
+    async fn toggle_reaction(
+        &self,
+        comment_id: i64,
+        user_id: i64,
+        kind: dateline_core::Reaction,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError>;
+    /// `Conflict` when this reader already reported this comment.
+    async fn report_comment(
+        &self,
+        comment_id: i64,
+        reporter_id: i64,
+        reason: dateline_core::ReportReason,
+        note: &str,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+    /// Closes a comment's open reports with `outcome`; returns whom to tell.
+    async fn resolve_reports(
+        &self,
+        comment_id: i64,
+        outcome: &str,
+        now: OffsetDateTime,
+    ) -> Result<Vec<ResolvedReport>, StoreError>;
+    async fn moderation_queue(&self, view: QueueView, limit: i64) -> Result<Vec<QueueItem>, StoreError>;
+    /// Comments waiting for review and comments with open reports.
+    async fn moderation_counts(&self) -> Result<(i64, i64), StoreError>;
+    /// Bans an account from commenting until `until` (`None` lifts a ban).
+    async fn set_ban(
+        &self,
+        user_id: i64,
+        until: Option<OffsetDateTime>,
+        reason: &str,
+    ) -> Result<(), StoreError>;
+    /// How many of a reader's comments were approved.
+    async fn approved_comment_count(&self, user_id: i64) -> Result<i64, StoreError>;
+    /// Comments posted since `since` by this account and from this address.
+    async fn recent_comment_counts(
+        &self,
+        user_id: i64,
+        client_address: &str,
+        since: OffsetDateTime,
+    ) -> Result<(i64, i64), StoreError>;
+    /// Everything a reader wrote, oldest first, for their data export.
+    async fn own_comments(&self, user_id: i64) -> Result<Vec<OwnComment>, StoreError>;
+    async fn site_setting(&self, key: &str) -> Result<Option<String>, StoreError>;
+    async fn set_site_setting(&self, key: &str, value: &str) -> Result<(), StoreError>;
+
     // ----- accounts -----
 
     /// `Conflict` when the address is taken.
@@ -243,6 +339,12 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     async fn user_credentials(&self, email: &str) -> Result<Option<UserCredentials>, StoreError>;
     async fn set_password_hash(&self, user_id: i64, password_hash: &str) -> Result<(), StoreError>;
     async fn set_email_verified(&self, user_id: i64) -> Result<(), StoreError>;
+    /// Changes the name and profile text a reader shows.
+    async fn update_profile(&self, user_id: i64, display_name: &str, bio: &str) -> Result<(), StoreError>;
+    /// Deletes an account and its sessions, tokens, reactions and reports.
+    /// Its comments stay without a name (`keep_comments`) or are removed
+    /// (replies of others under them stay).
+    async fn delete_user(&self, user_id: i64, keep_comments: bool) -> Result<(), StoreError>;
     /// Turns two-factor authentication on (with a secret) or off (`None`).
     async fn set_totp_secret(&self, user_id: i64, secret: Option<&str>) -> Result<(), StoreError>;
     /// Records that the code of 30-second `step` was used; false when that

@@ -51,6 +51,7 @@ pub struct Section {
     pub name: String,
     pub description: String,
     pub position: i32,
+    pub comment_policy: dateline_core::CommentPolicy,
 }
 
 #[derive(Debug, Clone)]
@@ -201,6 +202,8 @@ pub struct ArticleCard {
     pub published_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
     pub image: Option<ImageRef>,
+    /// Approved comments.
+    pub comment_count: i64,
 }
 
 impl ArticleCard {
@@ -305,6 +308,17 @@ pub struct User {
     pub created_at: OffsetDateTime,
     /// Editions an editor or admin is limited to; empty means all.
     pub edition_ids: Vec<i64>,
+    /// What the reader says about themselves on their profile.
+    pub bio: String,
+    /// Until when the account may not comment (or chat), if banned.
+    pub banned_until: Option<OffsetDateTime>,
+}
+
+impl User {
+    /// The end of a ban still running at `now`.
+    pub fn banned_at(&self, now: OffsetDateTime) -> Option<OffsetDateTime> {
+        self.banned_until.filter(|until| *until > now)
+    }
 }
 
 /// An account and its password hash, for logging in.
@@ -449,4 +463,111 @@ pub struct LiveBlogEntry {
     pub updated_at: OffsetDateTime,
     /// Changed after it was posted.
     pub corrected: bool,
+}
+
+// ----- discussion -----
+
+/// A comment with what its display needs from other tables.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Comment {
+    pub id: i64,
+    pub article_id: i64,
+    /// The thread's first comment; `None` for that comment itself.
+    pub root_id: Option<i64>,
+    /// The comment this one answers.
+    pub parent_id: Option<i64>,
+    /// `None` once its author deleted their account and kept it anonymously.
+    pub user_id: Option<i64>,
+    pub author_name: Option<String>,
+    /// The author of the parent comment, for "in reply to".
+    pub parent_author: Option<String>,
+    pub body: String,
+    pub status: dateline_core::CommentStatus,
+    pub held_reason: String,
+    pub reaction_count: i64,
+    pub created_at: OffsetDateTime,
+    pub edited_at: Option<OffsetDateTime>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewComment {
+    pub article_id: i64,
+    pub parent_id: Option<i64>,
+    pub user_id: i64,
+    pub body: String,
+    pub status: dateline_core::CommentStatus,
+    pub held_reason: String,
+    pub client_address: String,
+}
+
+/// Which threads of a discussion to read.
+#[derive(Debug, Clone)]
+pub struct ThreadQuery {
+    pub article_id: i64,
+    pub sort: dateline_core::CommentSort,
+    pub offset: i64,
+    pub limit: i64,
+    /// Also the pending comments of this reader (their own, awaiting review).
+    pub viewer_id: Option<i64>,
+}
+
+/// How many readers left one reaction on a comment, and whether the viewer did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReactionCount {
+    pub comment_id: i64,
+    pub kind: String,
+    pub count: i64,
+    pub mine: bool,
+}
+
+/// The moderation queue's views.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueueView {
+    /// Held for review.
+    Pending,
+    /// Approved or held, with open reports.
+    Reported,
+    /// Newest approved.
+    Recent,
+    Rejected,
+}
+
+/// A comment as the moderation queue shows it.
+#[derive(Debug, Clone)]
+pub struct QueueItem {
+    pub comment: Comment,
+    pub article_headline: String,
+    pub article_edition_id: i64,
+    pub article_slug: Slug,
+    pub article_published_at: OffsetDateTime,
+    pub author_email: Option<String>,
+    pub author_since: Option<OffsetDateTime>,
+    pub author_banned_until: Option<OffsetDateTime>,
+    pub author_approved: i64,
+    pub client_address: String,
+    /// Open reports: (reason, note).
+    pub reports: Vec<(String, String)>,
+}
+
+/// A report closed by a moderator's decision: whom to tell.
+#[derive(Debug, Clone)]
+pub struct ResolvedReport {
+    pub reporter_id: i64,
+    pub reporter_email: String,
+    pub reporter_name: String,
+}
+
+/// One of a reader's comments, with its article, for their data export.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct OwnComment {
+    pub id: i64,
+    pub article_id: i64,
+    pub article_headline: String,
+    pub parent_id: Option<i64>,
+    pub body: String,
+    pub status: dateline_core::CommentStatus,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub edited_at: Option<OffsetDateTime>,
 }

@@ -66,6 +66,9 @@ macro_rules! sql_store_impl {
                     name: row.try_get("name").map_err(db_err)?,
                     description: row.try_get("description").map_err(db_err)?,
                     position: row.try_get("position").map_err(db_err)?,
+                    comment_policy: ::dateline_core::CommentPolicy::from_stored(
+                        &row.try_get::<String, _>("comment_policy").map_err(db_err)?,
+                    ),
                 })
             }
 
@@ -132,9 +135,56 @@ macro_rules! sql_store_impl {
                 })
             }
 
+            /// What `comment_from_row` reads, from [`COMMENT_FROM`].
+            const COMMENT_COLUMNS: &str = "c.id, c.article_id, c.root_id, c.parent_id, c.user_id, \
+                u.display_name AS author_name, pu.display_name AS parent_author, c.body, c.status, c.held_reason, \
+                c.reaction_count, c.created_at, c.edited_at";
+            const COMMENT_FROM: &str = "FROM comments c LEFT JOIN users u ON u.id = c.user_id \
+                LEFT JOIN comments p ON p.id = c.parent_id LEFT JOIN users pu ON pu.id = p.user_id";
+
+            fn comment_from_row(row: &DbRow) -> Result<$crate::Comment, StoreError> {
+                let status: String = row.try_get("status").map_err(db_err)?;
+                Ok($crate::Comment {
+                    id: row.try_get("id").map_err(db_err)?,
+                    article_id: row.try_get("article_id").map_err(db_err)?,
+                    root_id: row.try_get("root_id").map_err(db_err)?,
+                    parent_id: row.try_get("parent_id").map_err(db_err)?,
+                    user_id: row.try_get("user_id").map_err(db_err)?,
+                    author_name: row.try_get("author_name").map_err(db_err)?,
+                    parent_author: row.try_get("parent_author").map_err(db_err)?,
+                    body: row.try_get("body").map_err(db_err)?,
+                    status: ::dateline_core::CommentStatus::from_stored(&status),
+                    held_reason: row.try_get("held_reason").map_err(db_err)?,
+                    reaction_count: row.try_get("reaction_count").map_err(db_err)?,
+                    created_at: row.try_get("created_at").map_err(db_err)?,
+                    edited_at: row.try_get("edited_at").map_err(db_err)?,
+                })
+            }
+
+            /// `$start, $start+1, …`: `count` numbered placeholders for an `IN` list.
+            fn placeholders(start: usize, count: usize) -> String {
+                (start..start + count).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ")
+            }
+
+            /// Sets an article's comment count from its approved comments.
+            async fn recount_comments(
+                tx: &mut ::sqlx::Transaction<'_, Db>,
+                article_id: i64,
+            ) -> Result<(), StoreError> {
+                ::sqlx::query::<Db>(
+                    "UPDATE articles SET comment_count = \
+                     (SELECT COUNT(*) FROM comments WHERE article_id = $1 AND status = 'approved') WHERE id = $1",
+                )
+                .bind(article_id)
+                .execute(&mut **tx)
+                .await
+                .map_err(db_err)?;
+                Ok(())
+            }
+
             /// Columns of `articles a LEFT JOIN media m` that make a card.
             const CARD_COLUMNS: &str = "a.id, a.edition_id, a.section_id, a.slug, a.headline, a.lead, \
-                a.breaking, a.published_at, a.updated_at, a.main_media_id, \
+                a.breaking, a.published_at, a.updated_at, a.main_media_id, a.comment_count, \
                 m.width AS media_width, m.height AS media_height, m.alt_text AS media_alt";
 
             fn card_from_row(row: &DbRow) -> Result<ArticleCard, StoreError> {
@@ -160,10 +210,12 @@ macro_rules! sql_store_impl {
                     published_at: row.try_get("published_at").map_err(db_err)?,
                     updated_at: row.try_get("updated_at").map_err(db_err)?,
                     image,
+                    comment_count: row.try_get("comment_count").map_err(db_err)?,
                 })
             }
 
-            const USER_COLUMNS: &str = "u.id, u.email, u.display_name, u.role, u.email_verified, u.created_at";
+            const USER_COLUMNS: &str =
+                "u.id, u.email, u.display_name, u.role, u.email_verified, u.created_at, u.bio, u.banned_until";
 
             fn user_from_row(row: &DbRow) -> Result<User, StoreError> {
                 let role: String = row.try_get("role").map_err(db_err)?;
@@ -176,6 +228,8 @@ macro_rules! sql_store_impl {
                     email_verified: row.try_get("email_verified").map_err(db_err)?,
                     created_at: row.try_get("created_at").map_err(db_err)?,
                     edition_ids: Vec::new(),
+                    bio: row.try_get("bio").map_err(db_err)?,
+                    banned_until: row.try_get("banned_until").map_err(db_err)?,
                 })
             }
 
@@ -481,7 +535,7 @@ macro_rules! sql_store_impl {
 
                 async fn sections(&self) -> Result<Vec<Section>, StoreError> {
                     ::sqlx::query::<Db>(
-                        "SELECT id, edition_id, slug, name, description, position FROM sections \
+                        "SELECT id, edition_id, slug, name, description, position, comment_policy FROM sections \
                          ORDER BY edition_id, position, id",
                     )
                     .fetch_all(&self.pool)
@@ -546,7 +600,7 @@ macro_rules! sql_store_impl {
                     let row = ::sqlx::query::<Db>(
                         "INSERT INTO sections (edition_id, slug, name, description, position) \
                          VALUES ($1, $2, $3, $4, $5) \
-                         RETURNING id, edition_id, slug, name, description, position",
+                         RETURNING id, edition_id, slug, name, description, position, comment_policy",
                     )
                     .bind(new.edition_id)
                     .bind(new.slug.as_str().to_owned())
@@ -1237,6 +1291,529 @@ macro_rules! sql_store_impl {
                         .await
                         .map_err(db_err)?;
                     Ok(done.rows_affected() > 0)
+                }
+
+                async fn set_comment_policy(
+                    &self,
+                    section_id: i64,
+                    policy: ::dateline_core::CommentPolicy,
+                ) -> Result<(), StoreError> {
+                    ::sqlx::query::<Db>("UPDATE sections SET comment_policy = $1 WHERE id = $2")
+                        .bind(policy.as_str())
+                        .bind(section_id)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                    Ok(())
+                }
+
+                async fn comment_by_id(&self, id: i64) -> Result<Option<$crate::Comment>, StoreError> {
+                    ::sqlx::query::<Db>(&format!("SELECT {COMMENT_COLUMNS} {COMMENT_FROM} WHERE c.id = $1"))
+                        .bind(id)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(db_err)?
+                        .as_ref()
+                        .map(comment_from_row)
+                        .transpose()
+                }
+
+                async fn add_comment(
+                    &self,
+                    new: &$crate::NewComment,
+                    now: ::time::OffsetDateTime,
+                ) -> Result<$crate::Comment, StoreError> {
+                    let mut tx = self.pool.begin_with(begin_write()).await.map_err(db_err)?;
+                    let root_id = match new.parent_id {
+                        None => None,
+                        Some(parent_id) => {
+                            let parent = ::sqlx::query::<Db>(
+                                "SELECT root_id FROM comments WHERE id = $1 AND article_id = $2 AND status = 'approved'",
+                            )
+                            .bind(parent_id)
+                            .bind(new.article_id)
+                            .fetch_optional(&mut *tx)
+                            .await
+                            .map_err(db_err)?
+                            .ok_or_else(|| StoreError::Conflict("a reply to a comment that was removed".into()))?;
+                            let root: Option<i64> = parent.try_get("root_id").map_err(db_err)?;
+                            Some(root.unwrap_or(parent_id))
+                        }
+                    };
+                    let row = ::sqlx::query::<Db>(
+                        "INSERT INTO comments (article_id, root_id, parent_id, user_id, body, status, held_reason, \
+                         client_address, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                    )
+                    .bind(new.article_id)
+                    .bind(root_id)
+                    .bind(new.parent_id)
+                    .bind(new.user_id)
+                    .bind(new.body.clone())
+                    .bind(new.status.as_str())
+                    .bind(new.held_reason.clone())
+                    .bind(new.client_address.clone())
+                    .bind(whole_seconds(now))
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                    let id: i64 = row.try_get("id").map_err(db_err)?;
+                    recount_comments(&mut tx, new.article_id).await?;
+                    tx.commit().await.map_err(db_err)?;
+                    self.comment_by_id(id).await?.ok_or_else(|| StoreError::Invalid(format!("comment {id} vanished")))
+                }
+
+                async fn comment_threads(&self, query: &$crate::ThreadQuery) -> Result<Vec<$crate::Comment>, StoreError> {
+                    let order = match query.sort {
+                        ::dateline_core::CommentSort::Newest => "c.id DESC",
+                        ::dateline_core::CommentSort::Oldest => "c.id ASC",
+                        ::dateline_core::CommentSort::Top => "c.reaction_count DESC, c.id DESC",
+                    };
+                    let sql = format!(
+                        "SELECT {COMMENT_COLUMNS} {COMMENT_FROM} WHERE c.article_id = $1 AND c.root_id IS NULL AND \
+                         (c.status = 'approved' OR (c.status = 'pending' AND c.user_id = $2) OR \
+                          (c.status = 'deleted' AND EXISTS (SELECT 1 FROM comments r WHERE r.root_id = c.id AND r.status = 'approved'))) \
+                         ORDER BY {order} LIMIT $3 OFFSET $4"
+                    );
+                    ::sqlx::query::<Db>(&sql)
+                        .bind(query.article_id)
+                        .bind(query.viewer_id.unwrap_or(-1))
+                        .bind(query.limit)
+                        .bind(query.offset)
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db_err)?
+                        .iter()
+                        .map(comment_from_row)
+                        .collect()
+                }
+
+                async fn comment_replies(
+                    &self,
+                    root_ids: &[i64],
+                    viewer_id: Option<i64>,
+                ) -> Result<Vec<$crate::Comment>, StoreError> {
+                    if root_ids.is_empty() {
+                        return Ok(Vec::new());
+                    }
+                    let sql = format!(
+                        "SELECT {COMMENT_COLUMNS} {COMMENT_FROM} WHERE c.root_id IN ({}) AND \
+                         (c.status = 'approved' OR (c.status = 'pending' AND c.user_id = $1)) ORDER BY c.id",
+                        placeholders(2, root_ids.len())
+                    );
+                    let mut q = ::sqlx::query::<Db>(&sql).bind(viewer_id.unwrap_or(-1));
+                    for id in root_ids {
+                        q = q.bind(*id);
+                    }
+                    q.fetch_all(&self.pool).await.map_err(db_err)?.iter().map(comment_from_row).collect()
+                }
+
+                async fn comment_reactions(
+                    &self,
+                    comment_ids: &[i64],
+                    viewer_id: Option<i64>,
+                ) -> Result<Vec<$crate::ReactionCount>, StoreError> {
+                    if comment_ids.is_empty() {
+                        return Ok(Vec::new());
+                    }
+                    let sql = format!(
+                        "SELECT comment_id, kind, COUNT(*) AS n, \
+                         SUM(CASE WHEN user_id = $1 THEN 1 ELSE 0 END) AS mine \
+                         FROM comment_reactions WHERE comment_id IN ({}) GROUP BY comment_id, kind",
+                        placeholders(2, comment_ids.len())
+                    );
+                    let mut q = ::sqlx::query::<Db>(&sql).bind(viewer_id.unwrap_or(-1));
+                    for id in comment_ids {
+                        q = q.bind(*id);
+                    }
+                    q.fetch_all(&self.pool)
+                        .await
+                        .map_err(db_err)?
+                        .iter()
+                        .map(|row| {
+                            let mine: i64 = row.try_get("mine").map_err(db_err)?;
+                            Ok($crate::ReactionCount {
+                                comment_id: row.try_get("comment_id").map_err(db_err)?,
+                                kind: row.try_get("kind").map_err(db_err)?,
+                                count: row.try_get("n").map_err(db_err)?,
+                                mine: mine > 0,
+                            })
+                        })
+                        .collect()
+                }
+
+                async fn edit_comment(
+                    &self,
+                    id: i64,
+                    body: &str,
+                    status: ::dateline_core::CommentStatus,
+                    held_reason: &str,
+                    now: ::time::OffsetDateTime,
+                ) -> Result<(), StoreError> {
+                    let mut tx = self.pool.begin_with(begin_write()).await.map_err(db_err)?;
+                    let row = ::sqlx::query::<Db>(
+                        "UPDATE comments SET body = $1, status = $2, held_reason = $3, edited_at = $4 \
+                         WHERE id = $5 RETURNING article_id",
+                    )
+                    .bind(body.to_owned())
+                    .bind(status.as_str())
+                    .bind(held_reason.to_owned())
+                    .bind(whole_seconds(now))
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                    if let Some(row) = row {
+                        recount_comments(&mut tx, row.try_get("article_id").map_err(db_err)?).await?;
+                    }
+                    tx.commit().await.map_err(db_err)
+                }
+
+                async fn set_comment_status(
+                    &self,
+                    id: i64,
+                    status: ::dateline_core::CommentStatus,
+                    moderator_id: Option<i64>,
+                    now: ::time::OffsetDateTime,
+                ) -> Result<(), StoreError> {
+                    let mut tx = self.pool.begin_with(begin_write()).await.map_err(db_err)?;
+                    // An author's deletion blanks the text; a moderator's
+                    // rejection keeps it for the record (and an appeal).
+                    let sql = if status == ::dateline_core::CommentStatus::Deleted {
+                        "UPDATE comments SET status = $1, body = '', moderated_by = $2, moderated_at = $3 \
+                         WHERE id = $4 RETURNING article_id"
+                    } else {
+                        "UPDATE comments SET status = $1, moderated_by = $2, moderated_at = $3, held_reason = '' \
+                         WHERE id = $4 RETURNING article_id"
+                    };
+                    let row = ::sqlx::query::<Db>(sql)
+                        .bind(status.as_str())
+                        .bind(moderator_id)
+                        .bind(whole_seconds(now))
+                        .bind(id)
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                    if let Some(row) = row {
+                        recount_comments(&mut tx, row.try_get("article_id").map_err(db_err)?).await?;
+                    }
+                    tx.commit().await.map_err(db_err)
+                }
+
+                async fn toggle_reaction(
+                    &self,
+                    comment_id: i64,
+                    user_id: i64,
+                    kind: ::dateline_core::Reaction,
+                    now: ::time::OffsetDateTime,
+                ) -> Result<bool, StoreError> {
+                    let mut tx = self.pool.begin_with(begin_write()).await.map_err(db_err)?;
+                    let removed = ::sqlx::query::<Db>(
+                        "DELETE FROM comment_reactions WHERE comment_id = $1 AND user_id = $2 AND kind = $3",
+                    )
+                    .bind(comment_id)
+                    .bind(user_id)
+                    .bind(kind.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?
+                    .rows_affected()
+                        > 0;
+                    if !removed {
+                        ::sqlx::query::<Db>(
+                            "INSERT INTO comment_reactions (comment_id, user_id, kind, created_at) VALUES ($1, $2, $3, $4)",
+                        )
+                        .bind(comment_id)
+                        .bind(user_id)
+                        .bind(kind.as_str())
+                        .bind(whole_seconds(now))
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                    }
+                    ::sqlx::query::<Db>(
+                        "UPDATE comments SET reaction_count = (SELECT COUNT(*) FROM comment_reactions WHERE comment_id = $1) \
+                         WHERE id = $1",
+                    )
+                    .bind(comment_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                    tx.commit().await.map_err(db_err)?;
+                    Ok(!removed)
+                }
+
+                async fn report_comment(
+                    &self,
+                    comment_id: i64,
+                    reporter_id: i64,
+                    reason: ::dateline_core::ReportReason,
+                    note: &str,
+                    now: ::time::OffsetDateTime,
+                ) -> Result<(), StoreError> {
+                    ::sqlx::query::<Db>(
+                        "INSERT INTO comment_reports (comment_id, reporter_id, reason, note, created_at) \
+                         VALUES ($1, $2, $3, $4, $5)",
+                    )
+                    .bind(comment_id)
+                    .bind(reporter_id)
+                    .bind(reason.as_str())
+                    .bind(note.to_owned())
+                    .bind(whole_seconds(now))
+                    .execute(&self.pool)
+                    .await
+                    .map_err(|e| match db_err(e) {
+                        StoreError::Conflict(_) => StoreError::Conflict("your report of this comment".into()),
+                        other => other,
+                    })?;
+                    Ok(())
+                }
+
+                async fn resolve_reports(
+                    &self,
+                    comment_id: i64,
+                    outcome: &str,
+                    now: ::time::OffsetDateTime,
+                ) -> Result<Vec<$crate::ResolvedReport>, StoreError> {
+                    ::sqlx::query::<Db>(
+                        "UPDATE comment_reports SET resolved_at = $1, outcome = $2 \
+                         WHERE comment_id = $3 AND resolved_at IS NULL RETURNING reporter_id",
+                    )
+                    .bind(whole_seconds(now))
+                    .bind(outcome.to_owned())
+                    .bind(comment_id)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                    let rows = ::sqlx::query::<Db>(
+                        "SELECT u.id, u.email, u.display_name FROM comment_reports r JOIN users u ON u.id = r.reporter_id \
+                         WHERE r.comment_id = $1 AND r.resolved_at = $2",
+                    )
+                    .bind(comment_id)
+                    .bind(whole_seconds(now))
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                    rows.iter()
+                        .map(|row| {
+                            Ok($crate::ResolvedReport {
+                                reporter_id: row.try_get("id").map_err(db_err)?,
+                                reporter_email: row.try_get("email").map_err(db_err)?,
+                                reporter_name: row.try_get("display_name").map_err(db_err)?,
+                            })
+                        })
+                        .collect()
+                }
+
+                async fn moderation_queue(
+                    &self,
+                    view: $crate::QueueView,
+                    limit: i64,
+                ) -> Result<Vec<$crate::QueueItem>, StoreError> {
+                    let (condition, order) = match view {
+                        $crate::QueueView::Pending => ("c.status = 'pending'", "c.id ASC"),
+                        $crate::QueueView::Reported => (
+                            "c.status IN ('approved', 'pending') AND EXISTS \
+                             (SELECT 1 FROM comment_reports r WHERE r.comment_id = c.id AND r.resolved_at IS NULL)",
+                            "c.id ASC",
+                        ),
+                        $crate::QueueView::Recent => ("c.status = 'approved'", "c.id DESC"),
+                        $crate::QueueView::Rejected => ("c.status = 'rejected'", "c.moderated_at DESC, c.id DESC"),
+                    };
+                    let sql = format!(
+                        "SELECT {COMMENT_COLUMNS}, a.headline AS article_headline, a.edition_id AS article_edition_id, \
+                         a.slug AS article_slug, a.published_at AS article_published_at, u.email AS author_email, \
+                         u.created_at AS author_since, u.banned_until AS author_banned_until, c.client_address, \
+                         (SELECT COUNT(*) FROM comments o WHERE o.user_id = c.user_id AND o.status = 'approved') AS author_approved \
+                         {COMMENT_FROM} JOIN articles a ON a.id = c.article_id WHERE {condition} ORDER BY {order} LIMIT $1"
+                    );
+                    let rows = ::sqlx::query::<Db>(&sql).bind(limit).fetch_all(&self.pool).await.map_err(db_err)?;
+                    let mut items = Vec::with_capacity(rows.len());
+                    for row in &rows {
+                        let comment = comment_from_row(row)?;
+                        let reports = ::sqlx::query::<Db>(
+                            "SELECT reason, note FROM comment_reports WHERE comment_id = $1 AND resolved_at IS NULL ORDER BY id",
+                        )
+                        .bind(comment.id)
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db_err)?
+                        .iter()
+                        .map(|r| Ok((r.try_get("reason").map_err(db_err)?, r.try_get("note").map_err(db_err)?)))
+                        .collect::<Result<Vec<_>, StoreError>>()?;
+                        items.push($crate::QueueItem {
+                            article_headline: row.try_get("article_headline").map_err(db_err)?,
+                            article_edition_id: row.try_get("article_edition_id").map_err(db_err)?,
+                            article_slug: slug(row, "article_slug")?,
+                            article_published_at: row.try_get("article_published_at").map_err(db_err)?,
+                            author_email: row.try_get("author_email").map_err(db_err)?,
+                            author_since: row.try_get("author_since").map_err(db_err)?,
+                            author_banned_until: row.try_get("author_banned_until").map_err(db_err)?,
+                            author_approved: row.try_get("author_approved").map_err(db_err)?,
+                            client_address: row.try_get("client_address").map_err(db_err)?,
+                            reports,
+                            comment,
+                        });
+                    }
+                    Ok(items)
+                }
+
+                async fn moderation_counts(&self) -> Result<(i64, i64), StoreError> {
+                    let row = ::sqlx::query::<Db>(
+                        "SELECT (SELECT COUNT(*) FROM comments WHERE status = 'pending') AS pending, \
+                         (SELECT COUNT(DISTINCT r.comment_id) FROM comment_reports r JOIN comments c ON c.id = r.comment_id \
+                          WHERE r.resolved_at IS NULL AND c.status IN ('approved', 'pending')) AS reported",
+                    )
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                    Ok((row.try_get("pending").map_err(db_err)?, row.try_get("reported").map_err(db_err)?))
+                }
+
+                async fn set_ban(
+                    &self,
+                    user_id: i64,
+                    until: Option<::time::OffsetDateTime>,
+                    reason: &str,
+                ) -> Result<(), StoreError> {
+                    ::sqlx::query::<Db>("UPDATE users SET banned_until = $1, ban_reason = $2 WHERE id = $3")
+                        .bind(until.map(whole_seconds))
+                        .bind(reason.to_owned())
+                        .bind(user_id)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                    Ok(())
+                }
+
+                async fn approved_comment_count(&self, user_id: i64) -> Result<i64, StoreError> {
+                    ::sqlx::query::<Db>("SELECT COUNT(*) AS n FROM comments WHERE user_id = $1 AND status = 'approved'")
+                        .bind(user_id)
+                        .fetch_one(&self.pool)
+                        .await
+                        .map_err(db_err)?
+                        .try_get("n")
+                        .map_err(db_err)
+                }
+
+                async fn recent_comment_counts(
+                    &self,
+                    user_id: i64,
+                    client_address: &str,
+                    since: ::time::OffsetDateTime,
+                ) -> Result<(i64, i64), StoreError> {
+                    let row = ::sqlx::query::<Db>(
+                        "SELECT (SELECT COUNT(*) FROM comments WHERE user_id = $1 AND created_at >= $3) AS by_user, \
+                         (SELECT COUNT(*) FROM comments WHERE client_address = $2 AND created_at >= $3) AS by_address",
+                    )
+                    .bind(user_id)
+                    .bind(client_address.to_owned())
+                    .bind(whole_seconds(since))
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                    Ok((row.try_get("by_user").map_err(db_err)?, row.try_get("by_address").map_err(db_err)?))
+                }
+
+                async fn own_comments(&self, user_id: i64) -> Result<Vec<$crate::OwnComment>, StoreError> {
+                    ::sqlx::query::<Db>(
+                        "SELECT c.id, c.article_id, a.headline, c.parent_id, c.body, c.status, c.created_at, c.edited_at \
+                         FROM comments c JOIN articles a ON a.id = c.article_id WHERE c.user_id = $1 ORDER BY c.id",
+                    )
+                    .bind(user_id)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_err)?
+                    .iter()
+                    .map(|row| {
+                        let status: String = row.try_get("status").map_err(db_err)?;
+                        Ok($crate::OwnComment {
+                            id: row.try_get("id").map_err(db_err)?,
+                            article_id: row.try_get("article_id").map_err(db_err)?,
+                            article_headline: row.try_get("headline").map_err(db_err)?,
+                            parent_id: row.try_get("parent_id").map_err(db_err)?,
+                            body: row.try_get("body").map_err(db_err)?,
+                            status: ::dateline_core::CommentStatus::from_stored(&status),
+                            created_at: row.try_get("created_at").map_err(db_err)?,
+                            edited_at: row.try_get("edited_at").map_err(db_err)?,
+                        })
+                    })
+                    .collect()
+                }
+
+                async fn site_setting(&self, key: &str) -> Result<Option<String>, StoreError> {
+                    ::sqlx::query::<Db>("SELECT value FROM site_settings WHERE key = $1")
+                        .bind(key.to_owned())
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(db_err)?
+                        .map(|row| row.try_get("value").map_err(db_err))
+                        .transpose()
+                }
+
+                async fn set_site_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
+                    ::sqlx::query::<Db>(
+                        "INSERT INTO site_settings (key, value) VALUES ($1, $2) \
+                         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    )
+                    .bind(key.to_owned())
+                    .bind(value.to_owned())
+                    .execute(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                    Ok(())
+                }
+
+                async fn update_profile(&self, user_id: i64, display_name: &str, bio: &str) -> Result<(), StoreError> {
+                    ::sqlx::query::<Db>("UPDATE users SET display_name = $1, bio = $2 WHERE id = $3")
+                        .bind(display_name.to_owned())
+                        .bind(bio.to_owned())
+                        .bind(user_id)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                    Ok(())
+                }
+
+                async fn delete_user(&self, user_id: i64, keep_comments: bool) -> Result<(), StoreError> {
+                    let mut tx = self.pool.begin_with(begin_write()).await.map_err(db_err)?;
+                    let articles: Vec<i64> = ::sqlx::query::<Db>("SELECT DISTINCT article_id FROM comments WHERE user_id = $1")
+                        .bind(user_id)
+                        .fetch_all(&mut *tx)
+                        .await
+                        .map_err(db_err)?
+                        .iter()
+                        .map(|row| row.try_get("article_id").map_err(db_err))
+                        .collect::<Result<_, _>>()?;
+                    if !keep_comments {
+                        // Removed like an author's deletion: replies of
+                        // others under them stay.
+                        ::sqlx::query::<Db>("UPDATE comments SET status = 'deleted', body = '' WHERE user_id = $1")
+                            .bind(user_id)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(db_err)?;
+                    }
+                    // Reactions the account left leave its comments' counts.
+                    ::sqlx::query::<Db>(
+                        "UPDATE comments SET reaction_count = reaction_count - \
+                         (SELECT COUNT(*) FROM comment_reactions r WHERE r.comment_id = comments.id AND r.user_id = $1) \
+                         WHERE id IN (SELECT comment_id FROM comment_reactions WHERE user_id = $1)",
+                    )
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                    for statement in [
+                        "UPDATE comments SET user_id = NULL WHERE user_id = $1",
+                        "UPDATE audit_log SET user_id = NULL WHERE user_id = $1",
+                        "DELETE FROM users WHERE id = $1",
+                    ] {
+                        ::sqlx::query::<Db>(statement).bind(user_id).execute(&mut *tx).await.map_err(db_err)?;
+                    }
+                    for article_id in articles {
+                        recount_comments(&mut tx, article_id).await?;
+                    }
+                    tx.commit().await.map_err(db_err)
                 }
 
                 async fn enqueue_job(

@@ -25,6 +25,10 @@ pub enum PageError {
     /// 403: the logged-in account may not do this.
     #[error("not allowed")]
     NotAllowed,
+    /// 4xx with a message for the reader: a discussion action refused
+    /// (closed thread, banned account, a report sent twice …).
+    #[error("refused: {1}")]
+    Refused(StatusCode, String),
     /// 400: the request itself is malformed; the message says how.
     #[error("bad request: {0}")]
     BadRequest(String),
@@ -50,6 +54,8 @@ pub struct ErrorPage {
 pub enum ErrorReason {
     FormExpired,
     NotAllowed,
+    /// Refused with a message of its own (`PageError::Refused`).
+    Refused,
     Other,
 }
 
@@ -68,6 +74,10 @@ impl IntoResponse for PageError {
                 (StatusCode::FORBIDDEN, None)
             }
             Self::BadRequest(message) => (StatusCode::BAD_REQUEST, Some(message)),
+            Self::Refused(status, message) => {
+                reason = ErrorReason::Refused;
+                (status, Some(message))
+            }
             Self::Store(cause) => {
                 tracing::error!(error = %cause, source = ?std::error::Error::source(&cause), "store error while rendering a page");
                 match cause {

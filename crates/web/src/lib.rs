@@ -25,6 +25,7 @@ pub mod api;
 pub mod assets;
 pub mod client_addr;
 pub mod directory;
+pub mod discussion;
 pub mod error;
 pub mod i18n;
 pub mod jobs;

@@ -72,6 +72,9 @@ impl CachedPage {
 #[derive(Debug)]
 pub struct PageCache {
     entries: RwLock<HashMap<String, Arc<CachedPage>>>,
+    /// When [`PageCache::forget`] last dropped a path: a page rendered
+    /// before then is not stored (it may show what was just changed).
+    forgotten: RwLock<HashMap<String, Instant>>,
     generation: AtomicU64,
     ttl: Duration,
     capacity: usize,
@@ -79,7 +82,13 @@ pub struct PageCache {
 
 impl PageCache {
     pub fn new(ttl: Duration, capacity: usize) -> Self {
-        Self { entries: RwLock::default(), generation: AtomicU64::new(0), ttl, capacity }
+        Self {
+            entries: RwLock::default(),
+            forgotten: RwLock::default(),
+            generation: AtomicU64::new(0),
+            ttl,
+            capacity,
+        }
     }
 
     fn get(&self, key: &str) -> Option<Arc<CachedPage>> {
@@ -90,13 +99,38 @@ impl PageCache {
         fresh.then(|| Arc::clone(page))
     }
 
-    fn insert(&self, key: String, page: Arc<CachedPage>) {
+    fn insert(&self, key: String, page: Arc<CachedPage>, rendering_started: Instant) {
+        let stale = self
+            .forgotten
+            .read()
+            .ok()
+            .and_then(|forgotten| forgotten.get(&key).copied())
+            .is_some_and(|at| at >= rendering_started);
+        if stale {
+            return;
+        }
         let Ok(mut entries) = self.entries.write() else { return };
         if entries.len() >= self.capacity {
             // Simple and bounded: start over rather than track recency.
             entries.clear();
         }
         entries.insert(key, page);
+    }
+
+    /// Forgets one page (every `?before=` page of it too): a change that
+    /// shows on that page alone, such as a new comment.
+    pub fn forget(&self, path: &str) {
+        if let Ok(mut forgotten) = self.forgotten.write() {
+            if forgotten.len() >= self.capacity {
+                forgotten.retain(|_, at| at.elapsed() < self.ttl);
+            }
+            forgotten.insert(path.to_owned(), Instant::now());
+        }
+        if let Ok(mut entries) = self.entries.write() {
+            entries.retain(|key, _| {
+                key != path && !key.strip_prefix(path).is_some_and(|rest| rest.starts_with('?'))
+            });
+        }
     }
 
     /// Forgets every page; call after any content change.
@@ -140,11 +174,19 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
     if request.method() != Method::GET && request.method() != Method::HEAD {
         return next.run(request).await;
     }
+    let (personal_route, logged_in) = personal(&request);
+    if personal_route && logged_in {
+        let mut response = next.run(request).await;
+        response.extensions_mut().remove::<Cacheable>();
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+        return response;
+    }
+    let rendering_started = Instant::now();
     let key = cache_key(&request);
     let conditions = Conditions::of(request.headers());
     if let Some(page) = state.cache.get(&key) {
         metrics::counter!("dateline_page_cache_hits_total").increment(1);
-        return respond(&state, &page, &conditions);
+        return vary_on_cookie(personal_route, respond(&state, &page, &conditions));
     }
     metrics::counter!("dateline_page_cache_misses_total").increment(1);
     let generation = state.cache.generation.load(Ordering::Acquire);
@@ -169,8 +211,37 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
         .cloned()
         .unwrap_or_else(|| HeaderValue::from_static("text/html; charset=utf-8"));
     let page = Arc::new(CachedPage::new(body, content_type, SystemTime::from(last_modified), generation));
-    state.cache.insert(key, Arc::clone(&page));
-    respond(&state, &page, &conditions)
+    state.cache.insert(key, Arc::clone(&page), rendering_started);
+    vary_on_cookie(personal_route, respond(&state, &page, &conditions))
+}
+
+/// Routes whose page differs for a logged-in reader (the article page
+/// carries their comment forms). Guests share the cached page; a request
+/// with a session cookie renders its own, never stored anywhere.
+pub const PERSONAL_ROUTES: &[&str] = &["/{edition}/{year}/{month}/{day}/{slug}"];
+
+/// (a personal route, a request with a session cookie).
+fn personal(request: &Request) -> (bool, bool) {
+    let personal_route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .is_some_and(|path| PERSONAL_ROUTES.contains(&path.as_str()));
+    let logged_in = request
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|cookies| cookies.contains(crate::accounts::session::SESSION_COOKIE));
+    (personal_route, logged_in)
+}
+
+/// A personal route's shared page varies with the cookie, so a browser
+/// that logs in does not reuse the guest copy it kept.
+fn vary_on_cookie(personal_route: bool, mut response: Response) -> Response {
+    if personal_route {
+        response.headers_mut().insert(header::VARY, HeaderValue::from_static("Accept-Encoding, Cookie"));
+    }
+    response
 }
 
 /// What of a request decides how a cached page is answered.
@@ -282,15 +353,39 @@ mod tests {
                 generation,
             ))
         };
-        cache.insert("/a".into(), page(0));
+        cache.insert("/a".into(), page(0), Instant::now());
         assert!(cache.get("/a").is_some());
         cache.clear();
         assert!(cache.get("/a").is_none());
-        cache.insert("/b".into(), page(0));
+        cache.insert("/b".into(), page(0), Instant::now());
         assert!(cache.get("/b").is_none(), "an entry rendered before a clear is stale");
-        cache.insert("/c".into(), page(1));
-        cache.insert("/d".into(), page(1));
-        cache.insert("/e".into(), page(1));
+        cache.insert("/c".into(), page(1), Instant::now());
+        cache.insert("/d".into(), page(1), Instant::now());
+        cache.insert("/e".into(), page(1), Instant::now());
         assert!(cache.len() <= 2);
+    }
+
+    #[test]
+    fn forgetting_one_page() {
+        let cache = PageCache::new(Duration::from_secs(60), 10);
+        let page = || {
+            Arc::new(CachedPage::new(
+                Bytes::from_static(b"x"),
+                HeaderValue::from_static("text/html"),
+                SystemTime::UNIX_EPOCH,
+                0,
+            ))
+        };
+        let before = Instant::now();
+        for key in ["/en/a", "/en/a?before=x", "/en/ab", "/en/b"] {
+            cache.insert(key.into(), page(), before);
+        }
+        cache.forget("/en/a");
+        assert!(cache.get("/en/a").is_none() && cache.get("/en/a?before=x").is_none());
+        assert!(cache.get("/en/ab").is_some() && cache.get("/en/b").is_some());
+        cache.insert("/en/a".into(), page(), before);
+        assert!(cache.get("/en/a").is_none(), "a page rendered before the change is not kept");
+        cache.insert("/en/a".into(), page(), Instant::now());
+        assert!(cache.get("/en/a").is_some());
     }
 }

@@ -11,6 +11,7 @@
 //! | `/{edition}/newsfeed/events` | the edition's live events as Server-Sent Events (`live/sse.rs`) |
 //! | `/{edition}/media`, `/{edition}/media/{id}` | the public media bank: index with search, one photo |
 //! | `/{edition}/login`, `logout`, `register`, `account`, `password/…` | accounts (`accounts/mod.rs`) |
+//! | `/{edition}/comments/{article}` (and `/{comment}/edit`, `delete`, `react`, `report`) | the discussion (`discussion/mod.rs`) |
 //! | `/{edition}/subscribe`, `chats` | coming soon |
 //! | `/newsroom`, `/newsroom/articles/…`, `/newsroom/audit` | the newsroom (`newsroom/mod.rs`) |
 //! | `/media/{*key}` | photo files |
@@ -60,6 +61,7 @@ pub fn router(state: AppState) -> Router {
         .route("/media/{*key}", get(public::media_file))
         .route("/static/{name}", get(assets::serve_asset))
         .merge(crate::accounts::routes())
+        .merge(crate::discussion::routes())
         .merge(crate::newsroom::routes(state.config.upload))
         .fallback(public::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), page_cache::serve_cached))

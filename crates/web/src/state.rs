@@ -33,6 +33,8 @@ pub struct WebConfig {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Largest photo upload, in bytes and in pixels.
     pub upload: crate::media::ingest::UploadLimits,
+    /// Comment rules: closing, holding, rate limits.
+    pub discussion: crate::discussion::DiscussionSettings,
 }
 
 impl Default for WebConfig {
@@ -46,6 +48,7 @@ impl Default for WebConfig {
             mail_from: "Meridian <no-reply@localhost>".into(),
             trusted_proxies: Vec::new(),
             upload: crate::media::ingest::UploadLimits::default(),
+            discussion: crate::discussion::DiscussionSettings::default(),
         }
     }
 }

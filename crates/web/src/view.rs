@@ -248,6 +248,8 @@ pub struct CardView {
     pub unix: i64,
     pub breaking: bool,
     pub image: Option<ImageView>,
+    /// "12 comments", when there are any.
+    pub comments: Option<String>,
 }
 
 impl CardView {
@@ -271,6 +273,7 @@ impl CardView {
             unix: card.published_at.unix_timestamp(),
             breaking: card.breaking,
             image: card.image.as_ref().and_then(|i| ImageView::card(i, sizes, 960, lazy)),
+            comments: (card.comment_count > 0).then(|| t.count("comments-count", card.comment_count)),
         }
     }
 }

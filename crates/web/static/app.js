@@ -732,6 +732,133 @@
     place();
   }
 
+  // ----- the discussion: live comments, reactions without a reload -----
+
+  function fragment(html) {
+    var template = document.createElement("template");
+    template.innerHTML = html;
+    return template.content.firstElementChild;
+  }
+
+  function applyComment(discussion, kind, data) {
+    if (!data || Number(data.article_id) !== Number(discussion.dataset.discussion)) return;
+    var count = discussion.querySelector("[data-comment-count]");
+    if (count && data.count_label) count.textContent = "(" + data.count_label + ")";
+    var existing = document.getElementById("comment-" + Number(data.comment_id));
+    if (kind === "comment-removed") {
+      if (existing) existing.remove();
+      return;
+    }
+    if (!data.html) return;
+    var item = fragment(data.html);
+    if (!item) return;
+    if (existing) {
+      // Keep the reader's own controls: replace only the text.
+      var text = existing.querySelector(".comment__text");
+      var fresh = item.querySelector(".comment__text");
+      if (text && fresh) text.innerHTML = fresh.innerHTML;
+      return;
+    }
+    item.classList.add("comment--new");
+    if (data.root_id) {
+      var replies = discussion.querySelector('[data-replies="' + Number(data.root_id) + '"]');
+      if (replies) replies.appendChild(item);
+    } else {
+      var list = discussion.querySelector("[data-comments]");
+      if (list) list.insertBefore(item, list.firstChild);
+    }
+  }
+
+  function setUpDiscussion() {
+    var discussion = document.querySelector("[data-discussion]");
+    var edition = document.body.dataset.edition;
+    if (!discussion || !edition) return;
+    if (window.EventSource) {
+      var source = new EventSource(
+        "/" + edition + "/newsfeed/events?article=" + Number(discussion.dataset.discussion)
+      );
+      ["comment-added", "comment-changed", "comment-removed"].forEach(function (kind) {
+        source.addEventListener(kind, function (event) {
+          var data = null;
+          try {
+            data = JSON.parse(event.data);
+          } catch (e) {
+            return;
+          }
+          applyComment(discussion, kind, data);
+        });
+      });
+    }
+    if (!window.fetch) return;
+    discussion.addEventListener("submit", function (event) {
+      var form = event.target;
+      if (!form.classList || !form.classList.contains("reaction-form")) return;
+      event.preventDefault();
+      var button = form.querySelector("button");
+      button.setAttribute("aria-busy", "true");
+      window
+        .fetch(form.getAttribute("action"), {
+          method: "POST",
+          body: new URLSearchParams(new FormData(form)),
+          credentials: "same-origin",
+          headers: { Accept: "application/json" }
+        })
+        .then(function (response) {
+          if (!response.ok) throw new Error("reaction answered " + response.status);
+          return response.json();
+        })
+        .then(function (answer) {
+          var box = form.parentNode;
+          answer.reactions.forEach(function (r) {
+            var other = box.querySelector('button[data-kind="' + r.kind + '"]');
+            if (!other) return;
+            other.querySelector(".reaction__count").textContent = String(r.count);
+            other.setAttribute("aria-pressed", r.mine ? "true" : "false");
+            other.classList.toggle("reaction--mine", r.mine);
+          });
+        })
+        .catch(function () {
+          form.submit();
+        })
+        .then(function () {
+          button.removeAttribute("aria-busy");
+        });
+    });
+  }
+
+  // The moderation queue by keyboard: j/k move, a approve, r reject, b ban.
+  function setUpModerationKeys() {
+    var queue = document.querySelector("[data-mod-queue]");
+    if (!queue) return;
+    var items = queue.querySelectorAll(".mod-item");
+    if (!items.length) return;
+    var current = 0;
+    function focus(index) {
+      current = Math.max(0, Math.min(items.length - 1, index));
+      Array.prototype.forEach.call(items, function (item, i) {
+        item.classList.toggle("mod-item--current", i === current);
+      });
+      items[current].focus();
+    }
+    focus(0);
+    document.addEventListener("keydown", function (event) {
+      if (event.ctrlKey || event.metaKey || event.altKey) return;
+      var tag = (event.target.tagName || "").toLowerCase();
+      if (tag === "input" || tag === "textarea" || tag === "select") return;
+      if (event.key === "j") {
+        focus(current + 1);
+      } else if (event.key === "k") {
+        focus(current - 1);
+      } else if (event.key === "a" || event.key === "r" || event.key === "b") {
+        var button = items[current].querySelector('button[data-key="' + event.key + '"]');
+        if (button) {
+          event.preventDefault();
+          button.click();
+        }
+      }
+    });
+  }
+
   function start() {
     setUpInfiniteScroll();
     setUpLive();
@@ -739,6 +866,8 @@
     setUpMediaUpload();
     setUpEditorPhotoUpload();
     setUpFocalPicker();
+    setUpDiscussion();
+    setUpModerationKeys();
   }
 
   if (document.readyState === "loading") {

@@ -13,6 +13,7 @@ mod accounts;
 mod api;
 mod api_write;
 mod cli;
+mod discussion;
 mod http;
 mod i18n;
 mod live;
@@ -46,6 +47,13 @@ macro_rules! backend_tests {
 }
 
 backend_tests!(
+    discussion::register_confirm_and_comment,
+    discussion::comment_rules_refuse_clearly,
+    discussion::moderation_policies_words_and_reports,
+    discussion::deleting_an_account_and_exporting_data,
+    discussion::comments_through_the_api,
+    discussion::new_comments_arrive_live,
+    discussion::hostile_comments_render_inert,
     pages::front_page_shows_the_edition,
     pages::root_redirects_by_accept_language,
     pages::article_page_has_every_element,

@@ -341,3 +341,146 @@ live-updates = Live updates
 live-now = Live
 error-entry-empty = The entry is empty.
 error-entry-unknown = There is no such entry in this live blog.
+
+## Discussion
+not-possible = That did not work
+comments-closed = Comments on this story are closed.
+comments-premoderated = Comments on this story appear after a moderator has read them.
+comments-sort = Sort comments
+sort-newest = Newest
+sort-oldest = Oldest
+sort-top = Most reactions
+comments-pages = Pages of comments
+comments-newer-page = Previous comments
+comments-more = More comments
+comment-as = Comment as { $name }
+comment-format-hint = *emphasis*, **bold**, > quotes and links work; everything else shows as typed.
+comment-send = Post comment
+comment-verify-link = Confirm your address
+comment-unverified = Confirm your email address to join the discussion: follow the link we sent you.
+comment-banned = Your account may not comment until { $until }.
+comment-banned-forever = Your account may no longer comment.
+comment-empty = Write something first.
+comment-too-long = A comment is at most { $max } characters long; this one has { $count }.
+comment-missing = That comment is not here any more.
+comment-parent-gone = The comment you reply to was removed. Your text is kept below.
+comment-not-yours = Only its author can change a comment.
+comment-edit-window = Comments can be edited for 15 minutes after posting.
+comment-too-many = { $count ->
+    [one] You are commenting very fast. Try again in { $count } second.
+   *[other] You are commenting very fast. Try again in { $count } seconds.
+}
+comment-former-reader = Former reader
+comment-deleted-author = Deleted
+comment-deleted = This comment was deleted.
+comment-in-reply-to = in reply to { $name }
+comment-edited = (edited)
+comment-pending = Only you can see this comment until a moderator has read it.
+comment-reply = Reply
+comment-reply-to = Reply to { $name }
+comment-send-reply = Post reply
+comment-edit = Edit
+comment-edit-label = Your comment
+comment-save = Save
+comment-delete = Delete
+comment-delete-confirm = Delete this comment? Replies to it stay.
+comment-delete-yes = Delete it
+comment-report = Report
+report-why = Why should a moderator look at it?
+report-spam = Spam or advertising
+report-abuse = Abuse, harassment or hate
+report-off-topic = Off topic
+report-other = Something else
+report-note = Anything to add (optional)
+report-send = Send report
+report-title = Report sent
+report-thanks = Thank you. A moderator will look at this comment, and we will tell you what they decided.
+report-note-long = A report's note is at most 500 characters long.
+report-own = You cannot report your own comment.
+report-twice = You already reported this comment; a moderator will look at it.
+reaction-like = Like
+reaction-insightful = Insightful
+reaction-funny = Funny
+reaction-sad = Sad
+
+## Moderation (newsroom)
+moderation = Comments
+moderation-settings = Comment settings
+queue-pending = Waiting for review
+queue-reported = Reported
+queue-recent = Recently approved
+queue-rejected = Rejected
+queue-keys = Keys: j and k move between comments, a approves, r rejects, b rejects and bans.
+queue-empty = Nothing here. Well done.
+author-since = reader since { $date }
+author-approved = { $count ->
+    [one] { $count } approved comment
+   *[other] { $count } approved comments
+}
+banned-until = banned until { $until }
+held-because = Held because:
+held-premoderated = the section is premoderated
+held-new-account = a new account's first comment
+held-banned-words = it contains a banned word
+held-links = a link from a new account
+reports = Reports
+approve = Approve
+reject = Reject
+ban-for = Ban for
+reject-and-ban = Reject and ban
+ban-1d = a day
+ban-7d = a week
+ban-30d = a month
+ban-forever = for good
+moderated-approved = The comment is approved and shown.
+moderated-rejected = The comment is rejected.
+moderated-banned = The comment is rejected and its author banned.
+banned-words = Banned words
+banned-words-label = Words and phrases, one per line
+banned-words-hint = A comment with any of them waits for review. Whole words, any case; end a line with * to match every word that starts with it.
+comment-policies = Comments by section
+comments-close-after = { $count ->
+    [0] Comments never close by themselves.
+    [one] Comments close { $count } day after publication.
+   *[other] Comments close { $count } days after publication (setting comments_close_after_days).
+}
+comment-policy = Comments
+policy-open = Open
+policy-premoderated = Premoderated
+policy-closed = Closed
+bans = Banned accounts
+bans-none = Nobody is banned.
+banned-until-column = Banned until
+lift-ban = Lift the ban
+mail-report-subject = Your report about a comment
+mail-report-kept = Hello { $name },
+
+    thank you for reporting a comment under "{ $headline }". A moderator read it and decided it stays: it does not break the rules of the discussion.
+
+    { $link }
+mail-report-removed = Hello { $name },
+
+    thank you for reporting a comment under "{ $headline }". A moderator read it and removed it.
+
+    { $link }
+
+## Profile and account deletion
+profile = Profile
+profile-public = See your public profile
+profile-bio = About you
+profile-bio-hint = Shown on your public profile, at most 500 characters.
+profile-saved = Your profile is saved.
+error-bio = Keep "About you" to 500 characters at most.
+reader-since = Reader since { $date }
+export-data = Download your data (profile and comments, as JSON)
+delete-account = Delete your account
+delete-intro = This ends your account at once: you are logged out, and your name, address and reactions are gone. It cannot be undone.
+delete-comments = Your comments
+delete-keep = Keep them, without my name
+delete-remove = Remove them (replies of others stay)
+delete-confirm = Delete my account
+delete-choose = Choose what happens to your comments.
+delete-wrong-password = That password is not right.
+delete-staff = Newsroom accounts are closed by an administrator.
+delete-done = Your account is deleted. Thank you for reading.
+comment-kept = Your text, kept so you can copy it

@@ -341,3 +341,149 @@ live-updates = Хроника событий
 live-now = В эфире
 error-entry-empty = Запись пуста.
 error-entry-unknown = В этой трансляции нет такой записи.
+
+## Discussion
+not-possible = Не получилось
+comments-closed = Комментарии к этому материалу закрыты.
+comments-premoderated = Комментарии к этому материалу появляются после проверки модератором.
+comments-sort = Порядок комментариев
+sort-newest = Новые
+sort-oldest = Старые
+sort-top = Больше реакций
+comments-pages = Страницы комментариев
+comments-newer-page = Предыдущие комментарии
+comments-more = Ещё комментарии
+comment-as = Комментарий от имени { $name }
+comment-format-hint = Работают *курсив*, **жирный**, > цитаты и ссылки; остальное показывается как написано.
+comment-send = Отправить
+comment-verify-link = Подтвердить адрес
+comment-unverified = Подтвердите адрес электронной почты, чтобы участвовать в обсуждении: перейдите по ссылке из письма.
+comment-banned = Вашей учётной записи запрещено комментировать до { $until }.
+comment-banned-forever = Вашей учётной записи больше нельзя комментировать.
+comment-empty = Сначала напишите что-нибудь.
+comment-too-long = Комментарий — не длиннее { $max } знаков; в этом { $count }.
+comment-missing = Этого комментария здесь больше нет.
+comment-parent-gone = Комментарий, на который вы отвечаете, удалён. Ваш текст сохранён ниже.
+comment-not-yours = Изменить комментарий может только его автор.
+comment-edit-window = Комментарий можно править 15 минут после отправки.
+comment-too-many = { $count ->
+    [one] Вы комментируете слишком часто. Попробуйте через { $count } секунду.
+    [few] Вы комментируете слишком часто. Попробуйте через { $count } секунды.
+   *[other] Вы комментируете слишком часто. Попробуйте через { $count } секунд.
+}
+comment-former-reader = Бывший читатель
+comment-deleted-author = Удалено
+comment-deleted = Комментарий удалён.
+comment-in-reply-to = в ответ { $name }
+comment-edited = (изменён)
+comment-pending = Этот комментарий видите только вы, пока его не проверит модератор.
+comment-reply = Ответить
+comment-reply-to = Ответ для { $name }
+comment-send-reply = Отправить ответ
+comment-edit = Изменить
+comment-edit-label = Ваш комментарий
+comment-save = Сохранить
+comment-delete = Удалить
+comment-delete-confirm = Удалить комментарий? Ответы на него останутся.
+comment-delete-yes = Удалить
+comment-report = Пожаловаться
+report-why = Почему модератору стоит посмотреть?
+report-spam = Спам или реклама
+report-abuse = Оскорбления, травля или ненависть
+report-off-topic = Не по теме
+report-other = Другое
+report-note = Пояснение (необязательно)
+report-send = Отправить жалобу
+report-title = Жалоба отправлена
+report-thanks = Спасибо. Модератор посмотрит этот комментарий, и мы сообщим вам о решении.
+report-note-long = Пояснение к жалобе — не длиннее 500 знаков.
+report-own = Нельзя пожаловаться на свой комментарий.
+report-twice = Вы уже пожаловались на этот комментарий; модератор его посмотрит.
+reaction-like = Нравится
+reaction-insightful = Полезно
+reaction-funny = Смешно
+reaction-sad = Грустно
+
+## Moderation (newsroom)
+moderation = Комментарии
+moderation-settings = Настройки комментариев
+queue-pending = Ждут проверки
+queue-reported = Жалобы
+queue-recent = Недавно одобренные
+queue-rejected = Отклонённые
+queue-keys = Клавиши: j и k — переход между комментариями, a — одобрить, r — отклонить, b — отклонить и заблокировать.
+queue-empty = Здесь пусто. Отлично.
+author-since = читатель с { $date }
+author-approved = { $count ->
+    [one] { $count } одобренный комментарий
+    [few] { $count } одобренных комментария
+   *[other] { $count } одобренных комментариев
+}
+banned-until = заблокирован до { $until }
+held-because = Задержан, потому что:
+held-premoderated = в разделе премодерация
+held-new-account = первый комментарий новой учётной записи
+held-banned-words = в нём запрещённое слово
+held-links = ссылка от новой учётной записи
+reports = Жалобы
+approve = Одобрить
+reject = Отклонить
+ban-for = Блокировка на
+reject-and-ban = Отклонить и заблокировать
+ban-1d = день
+ban-7d = неделю
+ban-30d = месяц
+ban-forever = навсегда
+moderated-approved = Комментарий одобрен и показан.
+moderated-rejected = Комментарий отклонён.
+moderated-banned = Комментарий отклонён, автор заблокирован.
+banned-words = Запрещённые слова
+banned-words-label = Слова и выражения, по одному в строке
+banned-words-hint = Комментарий с любым из них ждёт проверки. Целые слова, любой регистр; * в конце строки — все слова с таким началом.
+comment-policies = Комментарии по разделам
+comments-close-after = { $count ->
+    [0] Комментарии не закрываются сами.
+    [one] Комментарии закрываются через { $count } день после публикации.
+    [few] Комментарии закрываются через { $count } дня после публикации.
+   *[other] Комментарии закрываются через { $count } дней после публикации (настройка comments_close_after_days).
+}
+comment-policy = Комментарии
+policy-open = Открыты
+policy-premoderated = Премодерация
+policy-closed = Закрыты
+bans = Заблокированные
+bans-none = Никто не заблокирован.
+banned-until-column = До
+lift-ban = Снять блокировку
+mail-report-subject = Ваша жалоба на комментарий
+mail-report-kept = Здравствуйте, { $name }!
+
+    Спасибо за жалобу на комментарий к материалу «{ $headline }». Модератор прочитал его и оставил: правил обсуждения он не нарушает.
+
+    { $link }
+mail-report-removed = Здравствуйте, { $name }!
+
+    Спасибо за жалобу на комментарий к материалу «{ $headline }». Модератор прочитал его и удалил.
+
+    { $link }
+
+## Profile and account deletion
+profile = Профиль
+profile-public = Ваш публичный профиль
+profile-bio = О себе
+profile-bio-hint = Видно в вашем публичном профиле, не больше 500 знаков.
+profile-saved = Профиль сохранён.
+error-bio = «О себе» — не больше 500 знаков.
+reader-since = Читатель с { $date }
+export-data = Скачать свои данные (профиль и комментарии, JSON)
+delete-account = Удалить учётную запись
+delete-intro = Учётная запись будет удалена сразу: вы выйдете, ваше имя, адрес и реакции исчезнут. Отменить это нельзя.
+delete-comments = Ваши комментарии
+delete-keep = Оставить, без моего имени
+delete-remove = Удалить (ответы других останутся)
+delete-confirm = Удалить учётную запись
+delete-choose = Выберите, что будет с вашими комментариями.
+delete-wrong-password = Пароль неверен.
+delete-staff = Учётные записи редакции закрывает администратор.
+delete-done = Учётная запись удалена. Спасибо, что читали нас.
+comment-kept = Ваш текст — чтобы его можно было скопировать

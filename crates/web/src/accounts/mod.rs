@@ -11,12 +11,14 @@
 //!   client address, kept in the database so every node sees them;
 //! - [`two_factor`]: optional TOTP codes after the password;
 //! - [`mail`]: outgoing mail (an `.eml` outbox by default);
+//! - [`profile`]: the public profile, the data export, deleting an account;
 //! - [`pages`]: the handlers and their forms.
 
 pub mod csrf;
 pub mod mail;
 pub mod pages;
 pub mod passwords;
+pub mod profile;
 pub mod secrets;
 pub mod session;
 pub mod throttle;
@@ -37,6 +39,10 @@ pub fn routes() -> Router<AppState> {
         .route("/{edition}/register", get(pages::register_form).post(pages::register))
         .route("/{edition}/account", get(pages::account))
         .route("/{edition}/account/verify", get(pages::verify_email))
+        .route("/{edition}/account/profile", post(profile::save_profile))
+        .route("/{edition}/account/delete", get(profile::delete_form).post(profile::delete_account))
+        .route("/{edition}/account/export", get(profile::export))
+        .route("/{edition}/readers/{id}", get(profile::reader_page))
         .route("/{edition}/account/verification", post(pages::resend_verification))
         .route("/{edition}/password/forgot", get(pages::forgot_form).post(pages::forgot))
         .route("/{edition}/password/reset", get(pages::reset_form).post(pages::reset))

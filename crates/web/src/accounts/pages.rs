@@ -29,7 +29,7 @@ const VERIFY_LINK_LIFETIME: Duration = Duration::hours(48);
 const RESET_LINK_LIFETIME: Duration = Duration::hours(1);
 
 /// Where to go after logging in: a path on this site, never another host.
-fn safe_next(next: &str, edition: &Edition) -> String {
+pub(crate) fn safe_next(next: &str, edition: &Edition) -> String {
     let ok = next.starts_with('/')
         && !next.starts_with("//")
         && !next.contains('\\')
@@ -67,7 +67,7 @@ fn frame<'a>(state: &'a AppState, edition: &Edition, title: &str, path: &str) ->
     frame
 }
 
-fn message_page(
+pub(crate) fn message_page(
     state: &AppState,
     jar: CookieJar,
     edition: &Edition,
@@ -95,11 +95,14 @@ fn role_label(t: &Locale, role: Role) -> String {
     t.get(&format!("role-{}", role.as_str())).into_owned()
 }
 
+/// Mails a one-time link; `next` (a safe path of the site) is where the
+/// verification link lands afterwards (the article the reader came from).
 async fn send_link(
     state: &AppState,
     edition: &Edition,
     user: &User,
     purpose: EmailTokenPurpose,
+    next: Option<&str>,
 ) -> Result<(), StoreError> {
     let token = new_secret("dle_");
     let (lifetime, path, subject, body) = match purpose {
@@ -115,7 +118,11 @@ async fn send_link(
         .create_email_token(&secret_hash(&token), user.id, purpose, OffsetDateTime::now_utc() + lifetime)
         .await?;
     let t = state.locales.for_language(&edition.language);
-    let link = format!("{}/{}/{path}?token={token}", state.config.public_url, edition.code);
+    let mut link = format!("{}/{}/{path}?token={token}", state.config.public_url, edition.code);
+    if let Some(next) = next {
+        link.push_str("&next=");
+        link.push_str(&crate::view::url_encode(next));
+    }
     let mail = OutgoingMail {
         to: user.email.clone(),
         subject: t.get(subject).into_owned(),
@@ -406,13 +413,19 @@ pub async fn register(
         Err(other) => return Err(other.into()),
     };
     tracing::info!(user = user.id, "account registered");
-    send_link(&state, &edition, &user, EmailTokenPurpose::VerifyEmail).await?;
+    // A reader who came from a story goes back to it (where the discussion
+    // asks them to confirm their address), and the e-mailed link brings
+    // them back there again.
+    let next = safe_next(&form.next, &edition);
+    let back = (next != format!("/{}/", edition.code)).then_some(next);
+    send_link(&state, &edition, &user, EmailTokenPurpose::VerifyEmail, back.as_deref()).await?;
     let token = new_secret("dls_");
     let now = OffsetDateTime::now_utc();
     state.store.create_session(&secret_hash(&token), user.id, now + SESSION_LIFETIME).await?;
     let (jar, _) =
         csrf::rotate(jar.add(session_cookie(token, state.secure_cookies())), state.secure_cookies());
-    Ok(see_other(jar, &format!("/{}/account?status=welcome", edition.code)))
+    let to = back.unwrap_or_else(|| format!("/{}/account?status=welcome", edition.code));
+    Ok(see_other(jar, &to))
 }
 
 // ----- the account page, address verification -----
@@ -427,6 +440,55 @@ struct AccountTemplate<'a> {
     role: String,
     verified: bool,
     message: Option<String>,
+    /// The profile form: as stored, or as typed when refused.
+    profile_name: String,
+    profile_bio: String,
+    profile_error: Option<String>,
+    profile_href: String,
+    staff: bool,
+}
+
+/// The profile form as typed, with what was wrong with it.
+#[derive(Debug, Default)]
+pub(crate) struct ProfileDraft {
+    pub name: String,
+    pub bio: String,
+    pub error: Option<String>,
+}
+
+/// The account page of `user`, with a message or a refused profile form.
+pub(crate) fn account_page(
+    state: &AppState,
+    jar: CookieJar,
+    edition: &Edition,
+    user: User,
+    status: StatusCode,
+    message: Option<String>,
+    draft: Option<ProfileDraft>,
+) -> Result<Response, PageError> {
+    let t = state.locales.for_language(&edition.language);
+    let (jar, csrf) = csrf::form_token(jar, state.secure_cookies());
+    let path = format!("/{}/account", edition.code);
+    let draft = draft.unwrap_or_else(|| ProfileDraft {
+        name: user.display_name.clone(),
+        bio: user.bio.clone(),
+        error: None,
+    });
+    let template = AccountTemplate {
+        frame: frame(state, edition, &t.get("account-title"), &path),
+        csrf,
+        role: role_label(t, user.role),
+        profile_href: format!("/{}/readers/{}", edition.code, user.id),
+        staff: user.role.is_staff(),
+        name: user.display_name,
+        email: user.email,
+        verified: user.email_verified,
+        message,
+        profile_name: draft.name,
+        profile_bio: draft.bio,
+        profile_error: draft.error,
+    };
+    page(status, jar, &template)
 }
 
 /// `GET /{edition}/account`: who is logged in; log in first otherwise.
@@ -452,25 +514,16 @@ pub async fn account(
         Some("verification-sent") => Some(t.arg("verification-sent", "email", &user.email)),
         Some("two-factor-on") => Some(t.get("two-factor-on").into_owned()),
         Some("two-factor-off") => Some(t.get("two-factor-off").into_owned()),
+        Some("profile-saved") => Some(t.get("profile-saved").into_owned()),
         _ => None,
     };
-    let (jar, csrf) = csrf::form_token(jar, state.secure_cookies());
-    let path = format!("/{}/account", edition.code);
-    let template = AccountTemplate {
-        frame: frame(&state, &edition, &t.get("account-title"), &path),
-        csrf,
-        role: role_label(t, user.role),
-        name: user.display_name,
-        email: user.email,
-        verified: user.email_verified,
-        message,
-    };
-    page(StatusCode::OK, jar, &template)
+    account_page(&state, jar, &edition, user, StatusCode::OK, message, None)
 }
 
 #[derive(Debug, Deserialize)]
 pub struct TokenQuery {
     token: Option<String>,
+    next: Option<String>,
 }
 
 /// `GET /{edition}/account/verify?token=…`: the link from the e-mail.
@@ -494,7 +547,11 @@ pub async fn verify_email(
     };
     state.store.set_email_verified(user_id).await?;
     if current.user.is_some_and(|u| u.id == user_id) {
-        return Ok(see_other(jar, &format!("/{}/account?status=verified", edition.code)));
+        let to = match query.next.as_deref().filter(|n| !n.is_empty()) {
+            Some(next) => safe_next(next, &edition),
+            None => format!("/{}/account?status=verified", edition.code),
+        };
+        return Ok(see_other(jar, &to));
     }
     message_page(&state, jar, &edition, StatusCode::OK, "account-title", t.get("verify-done").into_owned())
 }
@@ -513,7 +570,7 @@ pub async fn resend_verification(
         return Ok(see_other(jar, &format!("/{}/login", edition.code)));
     };
     if !user.email_verified {
-        send_link(&state, &edition, &user, EmailTokenPurpose::VerifyEmail).await?;
+        send_link(&state, &edition, &user, EmailTokenPurpose::VerifyEmail, None).await?;
     }
     Ok(see_other(jar, &format!("/{}/account?status=verification-sent", edition.code)))
 }
@@ -579,7 +636,7 @@ pub async fn forgot(
         return forgot_page(&state, jar, &edition, StatusCode::UNPROCESSABLE_ENTITY, form.email, message);
     };
     if let Some(credentials) = state.store.user_credentials(email.as_str()).await? {
-        send_link(&state, &edition, &credentials.user, EmailTokenPurpose::ResetPassword).await?;
+        send_link(&state, &edition, &credentials.user, EmailTokenPurpose::ResetPassword, None).await?;
     }
     message_page(&state, jar, &edition, StatusCode::OK, "forgot-title", t.get("forgot-sent").into_owned())
 }

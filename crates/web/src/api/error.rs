@@ -29,6 +29,10 @@ pub enum ApiError {
     /// 413 `too_large`: the body is over the upload limit.
     #[error("{0}")]
     TooLarge(String),
+    /// A discussion rule said no: 403 `forbidden`, 404 `not_found`, 409
+    /// `conflict`, 422 `invalid` or 429 `too_many` (with `Retry-After`).
+    #[error("{1}")]
+    Refused(StatusCode, String, Option<u64>),
     /// 503 `unavailable`: the database did not answer (cause logged).
     #[error("the database is unavailable")]
     Store(#[from] StoreError),
@@ -37,7 +41,7 @@ pub enum ApiError {
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {
     /// A stable machine-readable code: `bad_request`, `unauthorized`, `forbidden`, `not_found`,
-    /// `conflict`, `invalid`, `too_large`, `unavailable`.
+    /// `conflict`, `invalid`, `too_large`, `too_many`, `unavailable`.
     pub error: &'static str,
     /// What went wrong, for people.
     pub message: String,
@@ -70,6 +74,25 @@ impl IntoResponse for ApiError {
                     Json(body),
                 )
                     .into_response();
+            }
+            Self::Refused(status, message, retry_after) => {
+                let code = match *status {
+                    StatusCode::FORBIDDEN => "forbidden",
+                    StatusCode::NOT_FOUND => "not_found",
+                    StatusCode::CONFLICT => "conflict",
+                    StatusCode::UNPROCESSABLE_ENTITY => "invalid",
+                    StatusCode::TOO_MANY_REQUESTS => "too_many",
+                    StatusCode::UNAUTHORIZED => "unauthorized",
+                    _ => "refused",
+                };
+                let body = ErrorBody { error: code, message: message.clone(), fields: None };
+                let mut response = (*status, Json(body)).into_response();
+                if let Some(value) =
+                    retry_after.and_then(|s| header::HeaderValue::from_str(&s.to_string()).ok())
+                {
+                    response.headers_mut().insert(header::RETRY_AFTER, value);
+                }
+                return response;
             }
             Self::Store(cause) => {
                 tracing::error!(error = %cause, "store error in the API");

@@ -5,6 +5,7 @@
 
 mod articles;
 pub mod auth;
+mod comments;
 mod editions;
 mod error;
 mod me;
@@ -30,7 +31,8 @@ use crate::AppState;
         (name = "content", description = "Editions, sections and articles"),
         (name = "accounts", description = "The account behind a bearer token"),
         (name = "newsroom", description = "Write and publish articles (bearer token of a staff account)"),
-        (name = "media", description = "The media bank: public photos; uploads and edits with a staff token")
+        (name = "media", description = "The media bank: public photos; uploads and edits with a staff token"),
+        (name = "discussion", description = "Comments under articles: read freely; post, react, report and delete with a reader's token")
     ),
     modifiers(&BearerScheme)
 )]
@@ -59,6 +61,10 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(articles::get_article, write::update_article, write::delete_article))
         .routes(routes!(write::transition_article))
         .routes(routes!(me::me))
+        .routes(routes!(comments::list_comments, comments::post_comment))
+        .routes(routes!(comments::delete_comment))
+        .routes(routes!(comments::react))
+        .routes(routes!(comments::report))
         .routes(routes!(media::list_media, media::upload_media))
         .routes(routes!(media::get_media, media::update_media))
         .split_for_parts()

@@ -39,6 +39,9 @@ pub struct Frame {
     pub section_id: Option<i64>,
     pub article_id: Option<i64>,
     pub breaking: bool,
+    /// Only for streams of this one article (`?article=`): comment events,
+    /// which the edition-wide stream of every page does not carry.
+    pub article_only: bool,
     pub created_at: OffsetDateTime,
     /// `id: …\nevent: …\ndata: …\n\n`, made once and shared.
     pub bytes: Bytes,
@@ -56,6 +59,7 @@ impl Frame {
             section_id: event.section_id,
             article_id: event.article_id,
             breaking: event.breaking,
+            article_only: kind.starts_with("comment-"),
             created_at: event.created_at,
             bytes: Bytes::from(format!("id: {}\nevent: {kind}\ndata: {data}\n\n", event.id)),
         }
@@ -185,6 +189,7 @@ impl LiveBus {
             section_id: None,
             article_id: None,
             breaking: false,
+            article_only: false,
             created_at: OffsetDateTime::now_utc(),
             bytes: Bytes::new(),
         }));

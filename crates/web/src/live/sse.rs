@@ -2,7 +2,9 @@
 //! Server-Sent Events.
 //!
 //! Filters: `section` (a section's slug), `breaking=1` (breaking stories
-//! only), `article` (one article's events: a live blog's entries). A client
+//! only), `article` (one article's events: a live blog's entries, and its
+//! discussion's `comment-added`, `comment-changed` and `comment-removed`,
+//! which only such a stream carries). A client
 //! that reconnects sends `Last-Event-ID` (or `last_event_id=` in the query,
 //! for a first connection that resumes another tab's stream) and receives
 //! every kept event after it, then the live ones; when it missed more than
@@ -72,6 +74,7 @@ struct Filter {
 impl Filter {
     fn wants(&self, frame: &Frame) -> bool {
         frame.edition_id == self.edition_id
+            && (!frame.article_only || self.article_id.is_some())
             && self.section_id.is_none_or(|s| frame.section_id == Some(s))
             && (!self.breaking_only || frame.breaking)
             && self.article_id.is_none_or(|a| frame.article_id == Some(a))

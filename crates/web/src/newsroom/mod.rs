@@ -12,12 +12,14 @@
 //! - [`users`]: administrators set roles and edition limits;
 //! - [`sections`]: administrators add and edit sections;
 //! - [`editions`]: administrators add and edit language editions;
-//! - [`media`]: the media bank: upload, browse, search, edit, delete.
+//! - [`media`]: the media bank: upload, browse, search, edit, delete;
+//! - [`comments`]: the moderation queue, bans, banned words, section policies.
 //!
 //! The newsroom speaks the staff member's language (English or Russian, by
 //! `Accept-Language`). Pages are never cached.
 
 pub mod audit;
+pub mod comments;
 pub mod editions;
 pub mod editor;
 pub mod list;
@@ -55,6 +57,9 @@ pub fn routes(upload: crate::media::ingest::UploadLimits) -> Router<AppState> {
         .route("/newsroom/articles/{id}/live", axum::routing::post(live_blog::live_entry))
         .route("/newsroom/articles/{id}/revisions/{revision}", get(revisions::restore))
         .route("/newsroom/audit", get(audit::audit_log))
+        .route("/newsroom/comments", get(comments::queue))
+        .route("/newsroom/comments/settings", get(comments::settings).post(comments::save_settings))
+        .route("/newsroom/comments/{id}", axum::routing::post(comments::decide))
         .route("/newsroom/users", get(users::users).post(users::set_role))
         .route("/newsroom/sections", get(sections::sections).post(sections::save_section))
         .route("/newsroom/editions", get(editions::editions).post(editions::save_edition))

@@ -50,6 +50,8 @@ mod tests {
             email_verified: true,
             created_at: time::OffsetDateTime::UNIX_EPOCH,
             edition_ids: editions,
+            bio: String::new(),
+            banned_until: None,
         }
     }
 

@@ -4,12 +4,16 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use axum_extra::extract::cookie::CookieJar;
 use dateline_core::{ArticleStatus, Slug};
-use dateline_store::{Article, ArticleQuery, Edition};
+use dateline_store::{Article, ArticleQuery, Edition, User};
 
 use super::{StoryList, edition_from, html, newsfeed, page_size};
 use crate::AppState;
+use crate::accounts::csrf;
+use crate::accounts::session::CurrentUser;
 use crate::directory::SiteDirectory;
+use crate::discussion::view::DiscussionRequest;
 use crate::error::PageError;
 use crate::i18n::Locale;
 use crate::markdown::render_body;
@@ -46,11 +50,8 @@ pub struct ArticleView {
     pub body_html: String,
     pub tags: Vec<Link>,
     pub share: Vec<Link>,
-    pub comments_label: String,
     pub subscribe_href: String,
     pub chats_href: String,
-    pub login_href: String,
-    pub register_href: String,
 }
 
 /// A live blog's entries under the story, newest first.
@@ -77,6 +78,7 @@ struct ArticleTemplate<'a> {
     frame: Frame<'a>,
     a: ArticleView,
     live: Option<LiveBlogView>,
+    d: crate::discussion::view::DiscussionView,
     list: StoryList,
     newsfeed: Vec<FeedItem>,
 }
@@ -88,6 +90,8 @@ struct ArticleTemplate<'a> {
 pub async fn article_page(
     State(state): State<AppState>,
     Path((code, year, month, day, slug)): Path<(String, String, String, String, String)>,
+    current: CurrentUser,
+    jar: CookieJar,
 ) -> Result<Response, PageError> {
     let directory = state.directory();
     let edition = edition_from(&directory, &code)?;
@@ -117,7 +121,13 @@ pub async fn article_page(
     if canonical != format!("/{code}/{year}/{month}/{day}/{slug}") {
         return Ok(moved_permanently(&canonical));
     }
-    render(&state, &directory, &edition, &article, &canonical).await
+    // A logged-in reader gets their own page (with their comment forms),
+    // which the page cache neither serves nor keeps (`PERSONAL_ROUTES`).
+    let viewer = current.user.as_ref();
+    let (jar, csrf) =
+        if viewer.is_some() { csrf::form_token(jar, state.secure_cookies()) } else { (jar, String::new()) };
+    let response = render(&state, &directory, &edition, &article, &canonical, viewer, csrf).await?;
+    Ok((jar, response).into_response())
 }
 
 async fn render(
@@ -126,6 +136,8 @@ async fn render(
     edition: &Edition,
     article: &Article,
     path: &str,
+    viewer: Option<&User>,
+    csrf: String,
 ) -> Result<Response, PageError> {
     let t = state.locales.for_language(&edition.language);
     let card = &article.card;
@@ -188,7 +200,6 @@ async fn render(
         },
     ];
 
-    let next = crate::view::url_encode(path);
     let view = ArticleView {
         id: card.id,
         headline: card.headline.clone(),
@@ -215,11 +226,8 @@ async fn render(
             })
             .collect(),
         share,
-        comments_label: t.count("comments-count", 0),
         subscribe_href: format!("/{}/subscribe", edition.code),
         chats_href: format!("/{}/chats", edition.code),
-        login_href: format!("/{}/login?next={next}", edition.code),
-        register_href: format!("/{}/register?next={next}", edition.code),
     };
 
     // More stories: the edition's stories older than this one, continuing
@@ -293,7 +301,6 @@ async fn render(
     frame.json_ld = Some(json_for_script(&json_ld));
 
     let entries = state.store.live_blog_entries(card.id).await?;
-    let last_entry = entries.iter().map(|e| e.updated_at).max();
     let now = time::OffsetDateTime::now_utc();
     let live = (!entries.is_empty()).then(|| LiveBlogView {
         article_id: card.id,
@@ -313,10 +320,24 @@ async fn render(
             })
             .collect(),
     });
+    let d = DiscussionRequest {
+        state,
+        edition,
+        article,
+        viewer,
+        csrf,
+        back: path.to_owned(),
+        sort: dateline_core::CommentSort::Newest,
+        page: 1,
+    }
+    .load(t)
+    .await?;
     let template =
-        ArticleTemplate { newsfeed: newsfeed(state, edition, t).await?, frame, a: view, list, live };
-    let changed = card.updated_at.max(card.published_at);
-    html(&template, last_entry.map_or(changed, |e| e.max(changed)))
+        ArticleTemplate { newsfeed: newsfeed(state, edition, t).await?, frame, a: view, list, live, d };
+    // The discussion changes the page without changing the article (and
+    // a removed comment leaves no newer time behind): the page is as new
+    // as its rendering. Revalidation still answers 304 by its ETag.
+    html(&template, now)
 }
 
 /// "By A", "By A and B", "By A, B and C" in the page's language.

@@ -159,6 +159,7 @@ pub async fn error_pages(State(state): State<AppState>, request: Request, next: 
         return response;
     }
     let marker = response.extensions().get::<ErrorPage>().cloned();
+    let retry_after = response.headers().get(header::RETRY_AFTER).cloned();
     let is_plain = response
         .headers()
         .get(header::CONTENT_TYPE)
@@ -187,6 +188,7 @@ pub async fn error_pages(State(state): State<AppState>, request: Request, next: 
     frame.noindex = true;
     let t = frame.t;
     let (heading, text) = match status {
+        _ if reason == ErrorReason::Refused => (t.get("not-possible"), std::borrow::Cow::Borrowed("")),
         StatusCode::NOT_FOUND => (t.get("not-found"), t.get("not-found-text")),
         StatusCode::GONE => (t.get("gone"), t.get("gone-text")),
         StatusCode::FORBIDDEN if reason == ErrorReason::NotAllowed => {
@@ -204,12 +206,16 @@ pub async fn error_pages(State(state): State<AppState>, request: Request, next: 
         String::from("error")
     });
     let cache_control = if status == StatusCode::GONE { "public, max-age=300" } else { "no-store" };
-    (
+    let mut page = (
         status,
         [(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, cache_control)],
         body,
     )
-        .into_response()
+        .into_response();
+    if let Some(retry_after) = retry_after {
+        page.headers_mut().insert(header::RETRY_AFTER, retry_after);
+    }
+    page
 }
 
 /// Fallback for unknown paths: the localized 404.

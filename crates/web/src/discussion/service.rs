@@ -1,0 +1,453 @@
+//! What readers do in a discussion — post, reply, edit, delete, react,
+//! report — with every rule checked, shared by the page forms and the JSON
+//! API. Each operation either does all it should (write, live event, fresh
+//! article page) or nothing, and says why in a [`DiscussionError`].
+
+use std::net::IpAddr;
+
+use dateline_core::{ArticleStatus, CommentBody, CommentBodyError, CommentStatus, Reaction, ReportReason};
+use dateline_store::{Article, Comment, NewComment, NewLiveEvent, ReactionCount, StoreError, User};
+use time::{Duration, OffsetDateTime};
+
+use super::rules::{BannedWords, EDIT_WINDOW, Openness, Submission, verdict};
+use crate::AppState;
+use crate::i18n::Locale;
+use crate::view::article_path;
+
+/// Why a reader's action in a discussion was refused. Each says its
+/// status and its message in the reader's language.
+#[derive(Debug, thiserror::Error)]
+pub enum DiscussionError {
+    /// 401: nobody is logged in.
+    #[error("log in to join the discussion")]
+    LoginNeeded,
+    /// 403: the address is not confirmed yet.
+    #[error("confirm your email address first")]
+    Unverified,
+    /// 403: the account is banned until then.
+    #[error("the account is banned from commenting")]
+    Banned(OffsetDateTime),
+    /// 403: the article takes no comments (its section's policy or its age).
+    #[error("comments on this story are closed")]
+    Closed,
+    /// 422: the text is empty or too long.
+    #[error("{0}")]
+    Invalid(CommentBodyError),
+    /// 422: a report's note is too long.
+    #[error("a report's note is at most 500 characters long")]
+    NoteTooLong,
+    /// 404: no such comment under this article (or not one anyone may see).
+    #[error("no such comment")]
+    NoComment,
+    /// 409: the comment replied to was removed meanwhile.
+    #[error("the comment you reply to was removed")]
+    ParentGone,
+    /// 403: someone else's comment.
+    #[error("only its author can change a comment")]
+    NotYours,
+    /// 403: the edit window passed.
+    #[error("comments can be edited for 15 minutes after posting")]
+    EditWindowPassed,
+    /// 403: reporting one's own comment.
+    #[error("you cannot report your own comment")]
+    OwnComment,
+    /// 409: reported before.
+    #[error("you already reported this comment")]
+    AlreadyReported,
+    /// 429: too many comments too fast; retry after this many seconds.
+    #[error("too many comments; wait a little")]
+    TooMany(u64),
+    /// 503: the database failed. Logged.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl DiscussionError {
+    pub fn status(&self) -> axum::http::StatusCode {
+        use axum::http::StatusCode as S;
+        match self {
+            Self::LoginNeeded => S::UNAUTHORIZED,
+            Self::Unverified
+            | Self::Banned(_)
+            | Self::Closed
+            | Self::NotYours
+            | Self::EditWindowPassed
+            | Self::OwnComment => S::FORBIDDEN,
+            Self::Invalid(_) | Self::NoteTooLong => S::UNPROCESSABLE_ENTITY,
+            Self::NoComment => S::NOT_FOUND,
+            Self::ParentGone | Self::AlreadyReported => S::CONFLICT,
+            Self::TooMany(_) => S::TOO_MANY_REQUESTS,
+            Self::Store(_) => S::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    /// What the reader reads.
+    pub fn message(&self, t: &Locale) -> String {
+        match self {
+            Self::LoginNeeded => t.get("discussion-guest").into_owned(),
+            Self::Unverified => t.get("comment-unverified").into_owned(),
+            Self::Banned(until) => {
+                if until.year() >= 9999 {
+                    t.get("comment-banned-forever").into_owned()
+                } else {
+                    t.arg("comment-banned", "until", &t.date_time(*until))
+                }
+            }
+            Self::Closed => t.get("comments-closed").into_owned(),
+            Self::Invalid(CommentBodyError::Empty) => t.get("comment-empty").into_owned(),
+            Self::Invalid(CommentBodyError::TooLong(count)) => {
+                let mut args = fluent_bundle::FluentArgs::new();
+                args.set("max", CommentBody::MAX_CHARS);
+                args.set("count", *count);
+                t.format("comment-too-long", Some(&args)).into_owned()
+            }
+            Self::NoteTooLong => t.get("report-note-long").into_owned(),
+            Self::NoComment => t.get("comment-missing").into_owned(),
+            Self::ParentGone => t.get("comment-parent-gone").into_owned(),
+            Self::NotYours => t.get("comment-not-yours").into_owned(),
+            Self::EditWindowPassed => t.get("comment-edit-window").into_owned(),
+            Self::OwnComment => t.get("report-own").into_owned(),
+            Self::AlreadyReported => t.get("report-twice").into_owned(),
+            Self::TooMany(seconds) => t.count("comment-too-many", *seconds as i64),
+            Self::Store(_) => t.get("server-error-text").into_owned(),
+        }
+    }
+}
+
+/// The published article `id` of edition `edition_id`, or `None`.
+pub async fn published_article(
+    state: &AppState,
+    edition_id: i64,
+    id: i64,
+) -> Result<Option<Article>, StoreError> {
+    Ok(state
+        .store
+        .article_by_id(id)
+        .await?
+        .filter(|a| a.status == ArticleStatus::Published && a.card.edition_id == edition_id))
+}
+
+/// Whether this article takes comments now.
+pub fn openness(state: &AppState, article: &Article, now: OffsetDateTime) -> Openness {
+    let policy = state
+        .directory()
+        .section_by_id(article.card.section_id)
+        .map(|s| s.comment_policy)
+        .unwrap_or_default();
+    Openness::of(policy, article.card.published_at, now, &state.config.discussion)
+}
+
+/// May this account write at all (logged in, confirmed, not banned)?
+pub fn may_write(user: Option<&User>, now: OffsetDateTime) -> Result<&User, DiscussionError> {
+    let user = user.ok_or(DiscussionError::LoginNeeded)?;
+    if let Some(until) = user.banned_at(now) {
+        return Err(DiscussionError::Banned(until));
+    }
+    if !user.email_verified {
+        return Err(DiscussionError::Unverified);
+    }
+    Ok(user)
+}
+
+async fn banned_words(state: &AppState) -> Result<BannedWords, StoreError> {
+    Ok(BannedWords::parse(&state.store.site_setting(BannedWords::SETTING).await?.unwrap_or_default()))
+}
+
+/// Refuses a comment beyond the account's or the address's allowance.
+async fn check_rate(
+    state: &AppState,
+    user: &User,
+    address: IpAddr,
+    now: OffsetDateTime,
+) -> Result<(), DiscussionError> {
+    let limits = &state.config.discussion;
+    let address = address.to_string();
+    let (by_user, by_address) =
+        state.store.recent_comment_counts(user.id, &address, now - Duration::minutes(1)).await?;
+    if by_user >= i64::from(limits.per_account_per_minute)
+        || by_address >= i64::from(limits.per_address_per_minute)
+    {
+        return Err(DiscussionError::TooMany(60));
+    }
+    let (hourly, _) = state.store.recent_comment_counts(user.id, &address, now - Duration::hours(1)).await?;
+    if hourly >= i64::from(limits.per_account_per_hour) {
+        return Err(DiscussionError::TooMany(15 * 60));
+    }
+    Ok(())
+}
+
+fn staff(user: &User) -> bool {
+    user.role.is_staff()
+}
+
+/// Posts a comment, or a reply to `parent_id`.
+pub async fn post(
+    state: &AppState,
+    user: Option<&User>,
+    article: &Article,
+    parent_id: Option<i64>,
+    text: &str,
+    address: IpAddr,
+) -> Result<Comment, DiscussionError> {
+    let now = OffsetDateTime::now_utc();
+    let user = may_write(user, now)?;
+    let openness = openness(state, article, now);
+    if !openness.is_open() {
+        return Err(DiscussionError::Closed);
+    }
+    let body = CommentBody::parse(text).map_err(DiscussionError::Invalid)?;
+    if let Some(parent_id) = parent_id {
+        match state.store.comment_by_id(parent_id).await? {
+            Some(parent)
+                if parent.article_id == article.card.id && parent.status == CommentStatus::Approved => {}
+            Some(parent) if parent.article_id == article.card.id => return Err(DiscussionError::ParentGone),
+            _ => return Err(DiscussionError::NoComment),
+        }
+    }
+    check_rate(state, user, address, now).await?;
+    let approved_before = state.store.approved_comment_count(user.id).await?;
+    let submission = Submission { openness, approved_before, staff: staff(user), text: body.as_str() };
+    let (status, held_reason) = verdict(&submission, &banned_words(state).await?, &state.config.discussion);
+    let new = NewComment {
+        article_id: article.card.id,
+        parent_id,
+        user_id: user.id,
+        body: body.into_inner(),
+        status,
+        held_reason: held_reason.to_owned(),
+        client_address: address.to_string(),
+    };
+    let comment = state.store.add_comment(&new, now).await.map_err(|e| match e {
+        StoreError::Conflict(_) => DiscussionError::ParentGone,
+        other => other.into(),
+    })?;
+    metrics::counter!("dateline_comments_posted_total", "status" => status.as_str()).increment(1);
+    tracing::info!(
+        comment = comment.id,
+        article = article.card.id,
+        user = user.id,
+        status = status.as_str(),
+        held_reason,
+        "comment posted"
+    );
+    if status == CommentStatus::Approved {
+        comment_shown(state, article, &comment, "comment-added").await;
+    }
+    Ok(comment)
+}
+
+/// A comment of this article that its author still sees.
+async fn own_comment(
+    state: &AppState,
+    user: &User,
+    article: &Article,
+    comment_id: i64,
+) -> Result<Comment, DiscussionError> {
+    let comment = state
+        .store
+        .comment_by_id(comment_id)
+        .await?
+        .filter(|c| c.article_id == article.card.id)
+        .filter(|c| matches!(c.status, CommentStatus::Approved | CommentStatus::Pending))
+        .ok_or(DiscussionError::NoComment)?;
+    if comment.user_id != Some(user.id) {
+        return Err(DiscussionError::NotYours);
+    }
+    Ok(comment)
+}
+
+/// Replaces the text of one's own comment within the edit window. The new
+/// text passes the same rules (banned words hold it again).
+pub async fn edit(
+    state: &AppState,
+    user: Option<&User>,
+    article: &Article,
+    comment_id: i64,
+    text: &str,
+) -> Result<Comment, DiscussionError> {
+    let now = OffsetDateTime::now_utc();
+    let user = may_write(user, now)?;
+    let comment = own_comment(state, user, article, comment_id).await?;
+    if now - comment.created_at > EDIT_WINDOW {
+        return Err(DiscussionError::EditWindowPassed);
+    }
+    let openness = openness(state, article, now);
+    if !openness.is_open() {
+        return Err(DiscussionError::Closed);
+    }
+    let body = CommentBody::parse(text).map_err(DiscussionError::Invalid)?;
+    let approved_before = state.store.approved_comment_count(user.id).await?;
+    let submission = Submission { openness, approved_before, staff: staff(user), text: body.as_str() };
+    let (verdict_status, verdict_reason) =
+        verdict(&submission, &banned_words(state).await?, &state.config.discussion);
+    // A pending comment keeps waiting (for its first reason); an approved
+    // one stays approved unless the new text itself needs a look.
+    let (status, reason) = match (comment.status, verdict_status) {
+        (CommentStatus::Pending, CommentStatus::Approved) => {
+            (CommentStatus::Pending, comment.held_reason.clone())
+        }
+        (CommentStatus::Approved, CommentStatus::Pending)
+            if verdict_reason == super::rules::held::NEW_ACCOUNT =>
+        {
+            (CommentStatus::Approved, String::new())
+        }
+        (_, status) => (status, verdict_reason.to_owned()),
+    };
+    state.store.edit_comment(comment.id, body.as_str(), status, &reason, now).await?;
+    let edited = state.store.comment_by_id(comment.id).await?.ok_or(DiscussionError::NoComment)?;
+    match (comment.status, status) {
+        (CommentStatus::Approved, CommentStatus::Approved) => {
+            comment_shown(state, article, &edited, "comment-changed").await
+        }
+        (CommentStatus::Approved, _) => comment_hidden(state, article, comment.id).await,
+        _ => {}
+    }
+    Ok(edited)
+}
+
+/// Deletes one's own comment; replies of others under it stay.
+pub async fn delete(
+    state: &AppState,
+    user: Option<&User>,
+    article: &Article,
+    comment_id: i64,
+) -> Result<(), DiscussionError> {
+    let user = user.ok_or(DiscussionError::LoginNeeded)?;
+    let comment = own_comment(state, user, article, comment_id).await?;
+    state
+        .store
+        .set_comment_status(comment.id, CommentStatus::Deleted, None, OffsetDateTime::now_utc())
+        .await?;
+    tracing::info!(comment = comment.id, user = user.id, "comment deleted by its author");
+    if comment.status == CommentStatus::Approved {
+        comment_hidden(state, article, comment.id).await;
+    }
+    Ok(())
+}
+
+/// An approved comment of this article, for reactions and reports.
+async fn visible_comment(
+    state: &AppState,
+    article: &Article,
+    comment_id: i64,
+) -> Result<Comment, DiscussionError> {
+    state
+        .store
+        .comment_by_id(comment_id)
+        .await?
+        .filter(|c| c.article_id == article.card.id && c.status == CommentStatus::Approved)
+        .ok_or(DiscussionError::NoComment)
+}
+
+/// Turns a reaction on or off; returns the comment's reactions after.
+pub async fn react(
+    state: &AppState,
+    user: Option<&User>,
+    article: &Article,
+    comment_id: i64,
+    kind: Reaction,
+) -> Result<Vec<ReactionCount>, DiscussionError> {
+    let now = OffsetDateTime::now_utc();
+    let user = may_write(user, now)?;
+    if !openness(state, article, now).is_open() {
+        return Err(DiscussionError::Closed);
+    }
+    let comment = visible_comment(state, article, comment_id).await?;
+    state.store.toggle_reaction(comment.id, user.id, kind, now).await?;
+    forget_page(state, article);
+    Ok(state.store.comment_reactions(&[comment.id], Some(user.id)).await?)
+}
+
+/// Reports someone else's comment to the moderators.
+pub async fn report(
+    state: &AppState,
+    user: Option<&User>,
+    article: &Article,
+    comment_id: i64,
+    reason: ReportReason,
+    note: &str,
+) -> Result<(), DiscussionError> {
+    let user = user.ok_or(DiscussionError::LoginNeeded)?;
+    let note = note.trim();
+    if note.chars().count() > 500 {
+        return Err(DiscussionError::NoteTooLong);
+    }
+    let comment = visible_comment(state, article, comment_id).await?;
+    if comment.user_id == Some(user.id) {
+        return Err(DiscussionError::OwnComment);
+    }
+    match state.store.report_comment(comment.id, user.id, reason, note, OffsetDateTime::now_utc()).await {
+        Ok(()) => {}
+        Err(StoreError::Conflict(_)) => return Err(DiscussionError::AlreadyReported),
+        Err(other) => return Err(other.into()),
+    }
+    metrics::counter!("dateline_comment_reports_total").increment(1);
+    tracing::info!(comment = comment.id, reporter = user.id, reason = reason.as_str(), "comment reported");
+    Ok(())
+}
+
+/// Drops the article's cached page (it shows the comments). Other nodes
+/// catch up within the page cache's TTL; open pages get the live event.
+pub fn forget_page(state: &AppState, article: &Article) {
+    if let Some(edition) = state.directory().edition_by_id(article.card.edition_id) {
+        state.cache.forget(&article_path(edition, article.card.published_at, article.card.slug.as_str()));
+    }
+}
+
+/// A comment became visible (`comment-added`) or changed while visible
+/// (`comment-changed`): open pages of the article receive it.
+pub async fn comment_shown(state: &AppState, article: &Article, comment: &Comment, kind: &str) {
+    forget_page(state, article);
+    let directory = state.directory();
+    let Some(edition) = directory.edition_by_id(article.card.edition_id) else { return };
+    let t = state.locales.for_language(&edition.language);
+    let html = match super::view::comment_fragment(t, comment) {
+        Ok(html) => html,
+        Err(error) => {
+            tracing::warn!(%error, comment = comment.id, "could not render a comment for its live event");
+            return;
+        }
+    };
+    let count =
+        state.store.article_by_id(article.card.id).await.ok().flatten().map_or(0, |a| a.card.comment_count);
+    let data = serde_json::json!({
+        "article_id": article.card.id,
+        "comment_id": comment.id,
+        "root_id": comment.root_id,
+        "html": html,
+        "count": count,
+        "count_label": t.count("comments-count", count),
+    });
+    publish(state, article, kind, data).await;
+}
+
+/// A visible comment went away (deleted, rejected, held after an edit).
+pub async fn comment_hidden(state: &AppState, article: &Article, comment_id: i64) {
+    forget_page(state, article);
+    let directory = state.directory();
+    let Some(edition) = directory.edition_by_id(article.card.edition_id) else { return };
+    let t = state.locales.for_language(&edition.language);
+    let count =
+        state.store.article_by_id(article.card.id).await.ok().flatten().map_or(0, |a| a.card.comment_count);
+    let data = serde_json::json!({
+        "article_id": article.card.id,
+        "comment_id": comment_id,
+        "count": count,
+        "count_label": t.count("comments-count", count),
+    });
+    publish(state, article, "comment-removed", data).await;
+}
+
+async fn publish(state: &AppState, article: &Article, kind: &str, data: serde_json::Value) {
+    let event = NewLiveEvent {
+        edition_id: article.card.edition_id,
+        kind: kind.to_owned(),
+        section_id: Some(article.card.section_id),
+        article_id: Some(article.card.id),
+        breaking: false,
+        data: data.to_string(),
+    };
+    if let Err(error) = state.live.publish(event).await {
+        tracing::warn!(%error, article = article.card.id, kind, "could not publish a comment event");
+    }
+}

@@ -1,0 +1,401 @@
+//! The discussion as readers see it: threads two levels deep (a reply to
+//! a reply joins its thread, "in reply to" its parent's author), sorted
+//! newest, oldest or most reacted, paged by thread. The article page shows
+//! the first page; `/{edition}/comments/{article}` every page and sort.
+//!
+//! Guests get the same HTML as every other guest (the article page is
+//! cached); a logged-in reader's page carries their forms and controls
+//! and is never cached (`page_cache::PERSONAL_ROUTES`).
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::cookie::CookieJar;
+use dateline_core::{CommentSort, CommentStatus, Reaction, ReportReason};
+use dateline_store::{Article, Comment, Edition, ReactionCount, ThreadQuery, User};
+use time::OffsetDateTime;
+
+use super::format::comment_html;
+use super::rules::{EDIT_WINDOW, Openness};
+use super::service;
+use crate::AppState;
+use crate::accounts::csrf;
+use crate::accounts::session::CurrentUser;
+use crate::error::PageError;
+use crate::i18n::Locale;
+use crate::public::edition_from;
+use crate::view::{Frame, Link, article_path, iso, url_encode};
+
+/// Threads per page.
+pub const THREADS_PER_PAGE: i64 = 20;
+/// Pages a reader can ask for (20,000 threads).
+const MAX_PAGE: i64 = 1000;
+
+#[derive(Debug)]
+pub struct DiscussionView {
+    pub article_id: i64,
+    pub count: i64,
+    pub count_label: String,
+    pub open: bool,
+    /// "Comments are closed" or "reviewed before they appear".
+    pub note: Option<String>,
+    pub threads: Vec<CommentView>,
+    pub sorts: Vec<Link>,
+    pub newer_href: Option<String>,
+    pub older_href: Option<String>,
+    /// The discussion page, for every sort and page.
+    pub all_href: String,
+    pub login_href: String,
+    pub register_href: String,
+    /// Where the new-comment form posts.
+    pub post_href: String,
+    /// The logged-in reader's form, or why they cannot write.
+    pub viewer: Option<ViewerView>,
+    /// A refused submission: its message and the text to keep.
+    pub form_error: Option<String>,
+    pub form_text: String,
+}
+
+#[derive(Debug)]
+pub struct ViewerView {
+    pub name: String,
+    pub csrf: String,
+    pub back: String,
+    /// Why this reader cannot write here (not confirmed, banned, closed).
+    pub blocked: Option<String>,
+    pub verify_href: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct CommentView {
+    pub id: i64,
+    pub author: String,
+    pub time_iso: String,
+    pub time_label: String,
+    pub html: String,
+    pub edited: bool,
+    /// Shown only to its author: it waits for a moderator.
+    pub pending: bool,
+    /// Deleted by its author; replies stay.
+    pub deleted: bool,
+    pub in_reply_to: Option<String>,
+    pub reactions: Vec<ReactionView>,
+    pub replies: Vec<CommentView>,
+    pub actions: Option<CommentActions>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ReactionView {
+    pub kind: &'static str,
+    pub symbol: &'static str,
+    pub label: String,
+    pub count: i64,
+    pub mine: bool,
+}
+
+/// What the logged-in viewer may do with a comment, and the form details.
+#[derive(Debug, Clone)]
+pub struct CommentActions {
+    /// Where replies post (the discussion's address).
+    pub post: String,
+    /// This comment's address, before `/edit`, `/react` …
+    pub base: String,
+    pub csrf: String,
+    pub back: String,
+    pub reply: bool,
+    pub react: bool,
+    pub edit: bool,
+    pub delete: bool,
+    pub report: bool,
+    /// The text as typed, for the edit form.
+    pub source: String,
+    pub reasons: Vec<(&'static str, String)>,
+}
+
+/// Reads one page of an article's discussion for `viewer`.
+#[derive(Debug)]
+pub struct DiscussionRequest<'a> {
+    pub state: &'a AppState,
+    pub edition: &'a Edition,
+    pub article: &'a Article,
+    pub viewer: Option<&'a User>,
+    /// The CSRF token for the viewer's forms.
+    pub csrf: String,
+    /// The page the forms come back to.
+    pub back: String,
+    pub sort: CommentSort,
+    pub page: i64,
+}
+
+impl DiscussionRequest<'_> {
+    pub async fn load(self, t: &Locale) -> Result<DiscussionView, PageError> {
+        let DiscussionRequest { state, edition, article, viewer, csrf, back, sort, page } = self;
+        let now = OffsetDateTime::now_utc();
+        let card = &article.card;
+        let viewer_id = viewer.map(|u| u.id);
+        let mut roots = state
+            .store
+            .comment_threads(&ThreadQuery {
+                article_id: card.id,
+                sort,
+                offset: (page - 1) * THREADS_PER_PAGE,
+                limit: THREADS_PER_PAGE + 1,
+                viewer_id,
+            })
+            .await?;
+        let more = roots.len() as i64 > THREADS_PER_PAGE;
+        roots.truncate(THREADS_PER_PAGE as usize);
+        let root_ids: Vec<i64> = roots.iter().map(|c| c.id).collect();
+        let replies = state.store.comment_replies(&root_ids, viewer_id).await?;
+        let all_ids: Vec<i64> = roots.iter().chain(&replies).map(|c| c.id).collect();
+        let mut reactions: HashMap<i64, Vec<ReactionCount>> = HashMap::new();
+        for r in state.store.comment_reactions(&all_ids, viewer_id).await? {
+            reactions.entry(r.comment_id).or_default().push(r);
+        }
+        let openness = service::openness(state, article, now);
+        let writable = viewer.map(|user| service::may_write(Some(user), now));
+        let can_write = matches!(writable, Some(Ok(_))) && openness.is_open();
+        let base = format!("/{}/comments/{}", edition.code, card.id);
+        let actions_for = |comment: &Comment| -> Option<CommentActions> {
+            let user = viewer?;
+            let visible = comment.status == CommentStatus::Approved;
+            let mine = comment.user_id == Some(user.id);
+            let live = matches!(comment.status, CommentStatus::Approved | CommentStatus::Pending);
+            Some(CommentActions {
+                post: base.clone(),
+                base: format!("{base}/{}", comment.id),
+                csrf: csrf.clone(),
+                back: back.clone(),
+                reply: can_write && visible,
+                react: can_write && visible,
+                edit: can_write && mine && live && now - comment.created_at <= EDIT_WINDOW,
+                delete: mine && live,
+                report: visible && !mine,
+                source: if mine { comment.body.clone() } else { String::new() },
+                reasons: ReportReason::ALL
+                    .iter()
+                    .map(|r| (r.as_str(), t.get(&format!("report-{}", r.as_str())).into_owned()))
+                    .collect(),
+            })
+        };
+        let mut by_root: HashMap<i64, Vec<CommentView>> = HashMap::new();
+        for reply in &replies {
+            let view = comment_view(t, reply, reactions.get(&reply.id), actions_for(reply), now);
+            by_root.entry(reply.root_id.unwrap_or_default()).or_default().push(view);
+        }
+        let threads = roots
+            .iter()
+            .map(|root| {
+                let mut view = comment_view(t, root, reactions.get(&root.id), actions_for(root), now);
+                view.replies = by_root.remove(&root.id).unwrap_or_default();
+                view
+            })
+            .collect();
+
+        let page_href = |sort: CommentSort, page: i64| {
+            let mut href = format!("{base}?sort={}", sort.as_str());
+            if page > 1 {
+                href.push_str(&format!("&page={page}"));
+            }
+            href.push_str("#discussion");
+            href
+        };
+        let article_href = article_path(edition, card.published_at, card.slug.as_str());
+        let next = url_encode(&format!("{article_href}#discussion"));
+        let note = match openness {
+            Openness::ClosedBySection | Openness::ClosedByAge => Some(t.get("comments-closed").into_owned()),
+            Openness::Premoderated => Some(t.get("comments-premoderated").into_owned()),
+            Openness::Open => None,
+        };
+        let viewer = viewer.map(|user| {
+            let blocked = match &writable {
+                Some(Err(error)) => Some(error.message(t)),
+                _ if !openness.is_open() => Some(t.get("comments-closed").into_owned()),
+                _ => None,
+            };
+            ViewerView {
+                name: user.display_name.clone(),
+                csrf: csrf.clone(),
+                back: back.clone(),
+                verify_href: (!user.email_verified).then(|| format!("/{}/account", edition.code)),
+                blocked,
+            }
+        });
+        Ok(DiscussionView {
+            article_id: card.id,
+            count: card.comment_count,
+            count_label: t.count("comments-count", card.comment_count),
+            open: openness.is_open(),
+            note,
+            threads,
+            sorts: CommentSort::ALL
+                .iter()
+                .map(|s| Link {
+                    href: page_href(*s, 1),
+                    label: t.get(&format!("sort-{}", s.as_str())).into_owned(),
+                    current: *s == sort,
+                })
+                .collect(),
+            newer_href: (page > 1).then(|| page_href(sort, page - 1)),
+            older_href: more.then(|| page_href(sort, page + 1)),
+            all_href: page_href(sort, 1),
+            login_href: format!("/{}/login?next={next}", edition.code),
+            register_href: format!("/{}/register?next={next}", edition.code),
+            post_href: base,
+            viewer,
+            form_error: None,
+            form_text: String::new(),
+        })
+    }
+}
+
+fn comment_view(
+    t: &Locale,
+    comment: &Comment,
+    reactions: Option<&Vec<ReactionCount>>,
+    actions: Option<CommentActions>,
+    now: OffsetDateTime,
+) -> CommentView {
+    let deleted = comment.status == CommentStatus::Deleted;
+    let reactions = Reaction::ALL
+        .iter()
+        .map(|kind| {
+            let found = reactions.and_then(|list| list.iter().find(|r| r.kind == kind.as_str()));
+            ReactionView {
+                kind: kind.as_str(),
+                symbol: kind.symbol(),
+                label: t.get(&format!("reaction-{}", kind.as_str())).into_owned(),
+                count: found.map_or(0, |r| r.count),
+                mine: found.is_some_and(|r| r.mine),
+            }
+        })
+        .collect();
+    CommentView {
+        id: comment.id,
+        author: comment.author_name.clone().unwrap_or_else(|| t.get("comment-former-reader").into_owned()),
+        time_iso: iso(comment.created_at),
+        time_label: if comment.created_at.date() == now.date() {
+            t.time_of_day(comment.created_at)
+        } else {
+            t.date_time(comment.created_at)
+        },
+        html: if deleted { String::new() } else { comment_html(&comment.body) },
+        edited: comment.edited_at.is_some(),
+        pending: comment.status == CommentStatus::Pending,
+        deleted,
+        // A reply to a reply shows in its thread, saying whom it answers.
+        in_reply_to: (comment.root_id.is_some() && comment.parent_id != comment.root_id).then(|| {
+            comment.parent_author.clone().unwrap_or_else(|| t.get("comment-former-reader").into_owned())
+        }),
+        reactions,
+        replies: Vec::new(),
+        actions: if deleted { None } else { actions },
+    }
+}
+
+#[derive(Template)]
+#[template(path = "partials/comment_fragment.html")]
+struct CommentFragment<'a> {
+    t: &'a Locale,
+    c: CommentView,
+    reply: bool,
+}
+
+/// A comment as every guest sees it, for live events.
+pub fn comment_fragment(t: &Locale, comment: &Comment) -> Result<String, askama::Error> {
+    let view = comment_view(t, comment, None, None, OffsetDateTime::now_utc());
+    CommentFragment { t, c: view, reply: comment.root_id.is_some() }.render()
+}
+
+#[derive(Template)]
+#[template(path = "discussion.html")]
+struct DiscussionTemplate<'a> {
+    frame: Frame<'a>,
+    headline: String,
+    article_href: String,
+    d: DiscussionView,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct DiscussionParams {
+    sort: Option<String>,
+    page: Option<String>,
+}
+
+impl DiscussionParams {
+    pub fn parse(&self) -> Result<(CommentSort, i64), PageError> {
+        let sort = CommentSort::parse(self.sort.as_deref().unwrap_or(""))
+            .map_err(|e| PageError::BadRequest(e.to_string()))?;
+        let page = match self.page.as_deref().filter(|p| !p.is_empty()) {
+            None => 1,
+            Some(raw) => raw.parse::<i64>().ok().filter(|p| (1..=MAX_PAGE).contains(p)).ok_or_else(|| {
+                PageError::BadRequest(format!("page must be a whole number from 1 to {MAX_PAGE}"))
+            })?,
+        };
+        Ok((sort, page))
+    }
+}
+
+/// `GET /{edition}/comments/{article}`: the whole discussion, any sort and page.
+pub async fn discussion_page(
+    State(state): State<AppState>,
+    Path((code, article_id)): Path<(String, String)>,
+    Query(params): Query<DiscussionParams>,
+    current: CurrentUser,
+    jar: CookieJar,
+) -> Result<Response, PageError> {
+    let edition = edition_from(&state.directory(), &code)?;
+    let article_id: i64 = article_id.parse().map_err(|_| PageError::NotFound)?;
+    let article =
+        service::published_article(&state, edition.id, article_id).await?.ok_or(PageError::NotFound)?;
+    let (sort, page) = params.parse()?;
+    render_page(&state, &edition, &article, current.user.as_ref(), jar, sort, page, None, StatusCode::OK)
+        .await
+}
+
+/// The discussion page, with a refused submission's message and text.
+#[expect(clippy::too_many_arguments, reason = "one call site per outcome; a struct would only rename them")]
+pub async fn render_page(
+    state: &AppState,
+    edition: &Edition,
+    article: &Article,
+    viewer: Option<&User>,
+    jar: CookieJar,
+    sort: CommentSort,
+    page: i64,
+    refused: Option<(String, String)>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let t = state.locales.for_language(&edition.language);
+    let (jar, csrf) =
+        if viewer.is_some() { csrf::form_token(jar, state.secure_cookies()) } else { (jar, String::new()) };
+    let path = format!("/{}/comments/{}", edition.code, article.card.id);
+    let back = format!("{path}?sort={}&page={page}", sort.as_str());
+    let mut d = DiscussionRequest { state, edition, article, viewer, csrf, back, sort, page }.load(t).await?;
+    if let Some((message, text)) = refused {
+        d.form_error = Some(message);
+        d.form_text = text;
+    }
+    let directory = state.directory();
+    let title = format!("{} — {}", t.get("discussion"), article.card.headline);
+    let mut frame = Frame::new(state, &directory, edition, Some(article.card.section_id), &title, &path);
+    // The article's page is the one to index; this one repeats its comments.
+    frame.noindex = true;
+    let template = DiscussionTemplate {
+        frame,
+        headline: article.card.headline.clone(),
+        article_href: article_path(edition, article.card.published_at, article.card.slug.as_str()),
+        d,
+    };
+    let body = template.render()?;
+    Ok((
+        status,
+        jar,
+        [(header::CACHE_CONTROL, "private, no-store"), (header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        body,
+    )
+        .into_response())
+}
