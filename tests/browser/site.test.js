@@ -4,7 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, readFileSync } from "node:fs";
+import { mkdtempSync, rmSync, readFileSync, readdirSync, statSync, existsSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,7 +23,11 @@ let browser;
 
 before(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "dateline-browser-"));
-  server = spawn(binary, ["serve", "--listen", "127.0.0.1:0", "--data-dir", dataDir], {
+  // One browser posts many comments from one address here: room for that
+  // (the default limits are tested end to end in crates/dateline/tests).
+  const config = join(dataDir, "browser-tests.toml");
+  writeFileSync(config, "comments_per_minute = 100\ncomments_per_address_per_minute = 200\ncomments_per_hour = 1000\ncomments_links_after = 1\n");
+  server = spawn(binary, ["serve", "--listen", "127.0.0.1:0", "--data-dir", dataDir, "--config", config], {
     env: { ...process.env, DATELINE_LOG: "warn" },
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -508,4 +512,184 @@ test("pages fit a phone screen and have no serious accessibility problems", asyn
     assert.deepEqual(serious, [], `${path} accessibility`);
   }
   await context.close();
+});
+
+/** The newest mail to `address` in the outbox, decoded (quoted-printable). */
+function mailTo(address) {
+  const dir = join(dataDir, "outbox");
+  const files = readdirSync(dir).map((name) => join(dir, name)).sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+  for (const file of files) {
+    const raw = readFileSync(file, "utf8");
+    if (!new RegExp(`^To: .*${address.replace(/[.]/g, "\\.")}`, "mi").test(raw)) continue;
+    return raw.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
+  }
+  return null;
+}
+
+async function waitForMail(address) {
+  for (let i = 0; i < 100; i++) {
+    const mail = existsSync(join(dataDir, "outbox")) ? mailTo(address) : null;
+    if (mail) return mail;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no mail to ${address}`);
+}
+
+async function logIn(page, email, password) {
+  await page.getByLabel("Email address").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Log in" }).click();
+}
+
+test("a guest registers from a story, confirms, comments, and a second page sees it arrive", async () => {
+  const id = await publishStory(desk(), "world", "Harbour strike talks resume", false);
+  const story = new URL((await (await fetch(base + `/api/v1/articles/${id}`)).json()).url).pathname;
+  // A second reader keeps the story open: comments must arrive there by themselves.
+  const watcherContext = await browser.newContext();
+  const { page: watcher, problems: watcherProblems } = await openPage(watcherContext, story);
+  await watcher.locator("#discussion").getByText("No comments yet").waitFor();
+
+  const context = await browser.newContext();
+  const { page, problems } = await openPage(context, story);
+  const discussion = page.locator("#discussion");
+  await discussion.getByText("Log in or register to join the discussion.").waitFor();
+  await discussion.getByRole("link", { name: "Register" }).click();
+  await page.getByLabel("Your name").fill("Nadia Reader");
+  await page.getByLabel("Email address").fill("nadia@example.com");
+  await page.getByLabel("Password").fill("a long enough password");
+  await page.getByRole("button", { name: "Create the account" }).click();
+  await page.waitForURL(base + story + "#discussion");
+  await discussion.getByText("Confirm your email address to join the discussion").waitFor();
+
+  const mail = await waitForMail("nadia@example.com");
+  const link = mail.match(/http:\/\/\S+\/account\/verify\?\S+/)[0];
+  await page.goto(link);
+  await page.waitForURL(base + story + "#discussion");
+  await discussion.getByLabel("Comment as Nadia Reader").fill("The port has been shut for a **week**.");
+  await discussion.getByRole("button", { name: "Post comment" }).click();
+  await discussion.getByText("Only you can see this comment until a moderator has read it.").waitFor();
+  assert.equal(await watcher.locator(".comment").count(), 0, "held comments stay hidden");
+
+  // The moderator approves it with the keyboard; it appears on the open page.
+  execFileSync(binary, ["user", "add", "--email", "mod@example.com", "--role", "editor", "--name", "Moderator", "--data-dir", dataDir], {
+    input: "moderator passphrase\n",
+    env: { ...process.env, DATELINE_LOG: "warn" },
+  });
+  const modContext = await browser.newContext();
+  const { page: mod, problems: modProblems } = await openPage(modContext, "/newsroom/comments");
+  await logIn(mod, "mod@example.com", "moderator passphrase");
+  await mod.waitForURL(base + "/newsroom/comments");
+  const item = mod.locator(".mod-item").filter({ hasText: "The port has been shut" });
+  await item.getByText("a new account's first comment").waitFor();
+  await mod.keyboard.press("a");
+  await mod.getByText("The comment is approved and shown.").waitFor();
+  const arrived = watcher.locator(".comment").filter({ hasText: "The port has been shut for a week." });
+  await arrived.waitFor({ timeout: 5000 });
+  assert.equal(await arrived.locator("strong").textContent(), "week");
+  await watcher.locator("#discussion").getByText("1 comment").waitFor();
+
+  // Trusted now: a second comment shows at once, on both pages.
+  await page.reload();
+  await discussion.getByLabel("Comment as Nadia Reader").fill("Unions say the talks are going nowhere.");
+  await discussion.getByRole("button", { name: "Post comment" }).click();
+  await watcher.getByText("Unions say the talks are going nowhere.").waitFor({ timeout: 5000 });
+
+  // Reactions work without a reload.
+  const reaction = discussion.locator(".comment").filter({ hasText: "The port has been shut" }).first().getByRole("button", { name: /Like/ });
+  await reaction.click();
+  await discussion.locator('button.reaction--mine[data-kind="like"]').waitFor();
+  assert.equal(await discussion.locator('button.reaction--mine[data-kind="like"] .reaction__count').first().textContent(), "1");
+
+  // The moderator rejects the second one: it leaves the open page.
+  await mod.goto(base + "/newsroom/comments?view=recent");
+  await mod.locator(".mod-item").filter({ hasText: "going nowhere" }).getByRole("button", { name: "Reject", exact: true }).click();
+  await mod.getByText("The comment is rejected.").waitFor();
+  await watcher.getByText("Unions say the talks are going nowhere.").waitFor({ state: "detached", timeout: 5000 });
+  await watcher.locator("#discussion").getByText("1 comment").waitFor();
+  assert.deepEqual([...problems, ...watcherProblems, ...modProblems], []);
+  await context.close();
+  await watcherContext.close();
+  await modContext.close();
+});
+
+test("hostile comments, names and profiles render as text: no script runs, no dialog opens", async () => {
+  const securityDir = join(here, "../../../shared/testdata/security/xss");
+  if (!existsSync(securityDir)) {
+    console.log("SKIPPED: ../shared/testdata is absent, so the XSS payloads are not here");
+    return;
+  }
+  const payloads = ["xss_payloads_quick.txt", "XSS_Polyglots.txt", "port_swigger_xss_cheatsheet_event_handlers.txt"]
+    .flatMap((file) => readFileSync(join(securityDir, file), "utf8").split("\n"))
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0 && line.length <= 4000);
+  // Every payload as a comment would take long; take a spread of them.
+  const chosen = payloads.filter((_, i) => i % Math.ceil(payloads.length / 40) === 0).slice(0, 40);
+  execFileSync(binary, ["user", "add", "--email", "mallory@example.com", "--role", "reader", "--name", "Mallory", "--data-dir", dataDir], {
+    input: "mallory passphrase\n",
+    env: { ...process.env, DATELINE_LOG: "warn" },
+  });
+  try {
+    execFileSync(binary, ["user", "add", "--email", "mod@example.com", "--role", "editor", "--name", "Moderator", "--data-dir", dataDir], {
+      input: "moderator passphrase\n",
+      env: { ...process.env, DATELINE_LOG: "warn" },
+      stdio: ["pipe", "ignore", "ignore"],
+    });
+  } catch {
+    // made by the test before
+  }
+  const id = await publishStory(desk(), "world", "A story that draws hostile comments", false);
+  const story = new URL((await (await fetch(base + `/api/v1/articles/${id}`)).json()).url).pathname;
+  const context = await browser.newContext();
+  const dialogs = [];
+  context.on("page", (p) => p.on("dialog", (dialog) => { dialogs.push(dialog.message()); dialog.dismiss(); }));
+  const { page } = await openPage(context, "/en/login");
+  page.on("dialog", (dialog) => { dialogs.push(dialog.message()); dialog.dismiss(); });
+  await logIn(page, "mallory@example.com", "mallory passphrase");
+  await page.waitForURL(base + "/en/");
+  // The name and the profile text are payloads too.
+  await page.goto(base + "/en/account");
+  await page.getByLabel("Your name", { exact: false }).first().fill(chosen[0].slice(0, 80));
+  await page.getByLabel("About you").fill(chosen.slice(0, 5).join(" ").slice(0, 500));
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByText("Your profile is saved.").waitFor();
+  const profile = await page.getByRole("link", { name: "See your public profile" }).getAttribute("href");
+  // Comments through the API of the same session's account would skip the
+  // form; post through the page's form like a reader.
+  const moderator = await browser.newContext();
+  for (const [n, payload] of chosen.entries()) {
+    await page.goto(base + story);
+    await page.locator("#comment-body").fill(payload);
+    await page.getByRole("button", { name: "Post comment" }).click();
+    await page.waitForLoadState("load");
+    if (n === 0) {
+      // The first comment of a new account waits: approve it so the rest show.
+      const { page: mod } = await openPage(moderator, "/newsroom/comments");
+      await logIn(mod, "mod@example.com", "moderator passphrase");
+      await mod.waitForURL(base + "/newsroom/comments");
+      await mod.locator(".mod-item").first().getByRole("button", { name: "Approve" }).click();
+      await mod.close();
+    }
+  }
+  const guest = await browser.newContext();
+  const guestDialogs = [];
+  for (const path of [story, `/en/comments/${id}?sort=oldest`, `/en/comments/${id}?page=2`, profile]) {
+    const { page: view } = await openPage(guest, path);
+    view.on("dialog", (dialog) => { guestDialogs.push(dialog.message()); dialog.dismiss(); });
+    await view.waitForTimeout(300);
+    const injected = await view.evaluate(() => ({
+      scripts: [...document.querySelectorAll(".comment script, .reader-profile script, .comment iframe, .comment img, .comment svg, .comment object")].length,
+      handlers: [...document.querySelectorAll(".comment *, .reader-profile *")].filter((el) => [...el.attributes].some((a) => a.name.startsWith("on"))).length,
+      jsLinks: [...document.querySelectorAll(".comment__text a")].filter((a) => !/^https?:/.test(a.getAttribute("href") || "")).length,
+    }));
+    assert.deepEqual(injected, { scripts: 0, handlers: 0, jsLinks: 0 }, path);
+    await view.close();
+  }
+  // What was typed shows as text.
+  const { page: check } = await openPage(guest, `/en/comments/${id}?sort=oldest`);
+  const texts = await check.locator(".comment__text").allTextContents();
+  assert.ok(texts.length >= 10, `comments are shown (${texts.length})`);
+  assert.deepEqual([...dialogs, ...guestDialogs], [], "no dialog opened");
+  await context.close();
+  await guest.close();
+  await moderator.close();
 });

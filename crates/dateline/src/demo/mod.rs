@@ -27,6 +27,25 @@ struct Content {
     authors: Vec<AuthorEntry>,
     sections: Vec<SectionEntry>,
     stories: Vec<Story>,
+    #[serde(default)]
+    comments: Vec<CommentEntry>,
+}
+
+/// A reader's comment under a demo story.
+#[derive(Debug, Deserialize)]
+struct CommentEntry {
+    story: String,
+    /// `en` or `ru`.
+    edition: String,
+    author: String,
+    minutes_after: i64,
+    text: String,
+    /// The index of an earlier entry this one answers.
+    #[serde(default)]
+    reply_to: Option<usize>,
+    /// Readers who liked it.
+    #[serde(default)]
+    likes: usize,
 }
 
 #[derive(Debug, Deserialize)]
@@ -159,6 +178,8 @@ pub async fn load(store: &dyn Store, blobs: &dyn BlobStore, agency: &str) -> any
         }));
     }
     let mut articles = 0;
+    // (story key, edition index) → (article id, published at)
+    let mut published: HashMap<(String, usize), (i64, OffsetDateTime)> = HashMap::new();
     for ((number, story), painted) in content.stories.iter().enumerate().zip(painting) {
         let texts = [story.en.as_ref(), story.ru.as_ref()];
         let first =
@@ -228,16 +249,89 @@ pub async fn load(store: &dyn Store, blobs: &dyn BlobStore, agency: &str) -> any
             if first_slug != final_slug {
                 store.rename_article_slug(id, &final_slug).await?;
             }
+            published.insert((story.key.clone(), index), (id, published_at));
             articles += 1;
         }
     }
+    let comments = load_comments(store, &content.comments, &published).await?;
     tracing::info!(
         articles,
+        comments,
         photos = content.stories.len(),
         elapsed_ms = started.elapsed().as_millis() as u64,
         "demo content loaded"
     );
     Ok(())
+}
+
+/// The demo's discussions, by readers who cannot log in (their password
+/// hash is no hash).
+async fn load_comments(
+    store: &dyn Store,
+    entries: &[CommentEntry],
+    published: &HashMap<(String, usize), (i64, OffsetDateTime)>,
+) -> anyhow::Result<usize> {
+    // Every reader first, so each can like what others wrote.
+    let mut readers: Vec<(&str, i64)> = Vec::new();
+    for entry in entries {
+        if readers.iter().any(|(name, _)| *name == entry.author) {
+            continue;
+        }
+        let user = store
+            .create_user(&dateline_store::NewUser {
+                email: dateline_core::Email::parse(&format!(
+                    "demo-reader-{}@example.invalid",
+                    readers.len() + 1
+                ))?,
+                display_name: entry.author.clone(),
+                password_hash: "!".into(),
+                role: dateline_core::Role::Reader,
+                email_verified: true,
+                edition_ids: Vec::new(),
+            })
+            .await?;
+        readers.push((&entry.author, user.id));
+    }
+    let mut ids: Vec<i64> = Vec::new();
+    for (number, entry) in entries.iter().enumerate() {
+        let edition = match entry.edition.as_str() {
+            "en" => 0,
+            "ru" => 1,
+            other => return Err(anyhow!("comment {number}: unknown edition {other}")),
+        };
+        let (article_id, published_at) = *published
+            .get(&(entry.story.clone(), edition))
+            .ok_or_else(|| anyhow!("comment {number}: no story {} in {}", entry.story, entry.edition))?;
+        let user_id =
+            readers.iter().find(|(name, _)| *name == entry.author).map(|(_, id)| *id).unwrap_or_default();
+        let parent_id = entry
+            .reply_to
+            .map(|index| {
+                ids.get(index)
+                    .copied()
+                    .ok_or_else(|| anyhow!("comment {number}: reply_to {index} is not earlier"))
+            })
+            .transpose()?;
+        let comment = store
+            .add_comment(
+                &dateline_store::NewComment {
+                    article_id,
+                    parent_id,
+                    user_id,
+                    body: entry.text.clone(),
+                    status: dateline_core::CommentStatus::Approved,
+                    held_reason: String::new(),
+                    client_address: String::new(),
+                },
+                published_at + Duration::minutes(entry.minutes_after),
+            )
+            .await?;
+        ids.push(comment.id);
+        for (_, reader) in readers.iter().filter(|(_, id)| *id != user_id).take(entry.likes) {
+            store.toggle_reaction(comment.id, *reader, dateline_core::Reaction::Like, published_at).await?;
+        }
+    }
+    Ok(ids.len())
 }
 
 async fn add_photo(

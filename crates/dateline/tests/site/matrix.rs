@@ -32,6 +32,7 @@ const SIGNED_IN: &[Who] = &[Reader, Contributor, Editor, Admin];
 const WRITERS: &[Who] = &[Contributor, Editor, Admin];
 const PUBLISHERS: &[Who] = &[Editor, Admin];
 const ADMINS: &[Who] = &[Admin];
+const READERS_ONLY: &[Who] = &[Reader];
 
 impl Who {
     fn name(self) -> &'static str {
@@ -133,6 +134,84 @@ const ROWS: &[Row] = &[
         route: "/newsroom/articles/{id}/live",
         case: "post a live-blog entry",
         gate: Gate::Only(PUBLISHERS),
+    },
+    Row {
+        method: "POST",
+        route: "/{edition}/comments/{article}",
+        case: "post a comment",
+        gate: Gate::Only(SIGNED_IN),
+    },
+    Row {
+        method: "POST",
+        route: "/{edition}/comments/{article}/{comment}/edit",
+        case: "edit one's comment",
+        gate: Gate::Only(SIGNED_IN),
+    },
+    Row {
+        method: "POST",
+        route: "/{edition}/comments/{article}/{comment}/delete",
+        case: "delete one's comment",
+        gate: Gate::Only(SIGNED_IN),
+    },
+    Row {
+        method: "POST",
+        route: "/{edition}/comments/{article}/{comment}/react",
+        case: "react to a comment",
+        gate: Gate::Only(SIGNED_IN),
+    },
+    Row {
+        method: "POST",
+        route: "/{edition}/comments/{article}/{comment}/report",
+        case: "report a comment",
+        gate: Gate::Only(SIGNED_IN),
+    },
+    Row {
+        method: "POST",
+        route: "/api/v1/articles/{id}/comments",
+        case: "API: post a comment",
+        gate: Gate::Only(SIGNED_IN),
+    },
+    Row {
+        method: "DELETE",
+        route: "/api/v1/comments/{id}",
+        case: "API: delete one's comment",
+        gate: Gate::Only(SIGNED_IN),
+    },
+    Row {
+        method: "POST",
+        route: "/api/v1/comments/{id}/reactions",
+        case: "API: react to a comment",
+        gate: Gate::Only(SIGNED_IN),
+    },
+    Row {
+        method: "POST",
+        route: "/api/v1/comments/{id}/reports",
+        case: "API: report a comment",
+        gate: Gate::Only(SIGNED_IN),
+    },
+    Row {
+        method: "POST",
+        route: "/newsroom/comments/{id}",
+        case: "approve a comment",
+        gate: Gate::Only(PUBLISHERS),
+    },
+    Row {
+        method: "POST",
+        route: "/newsroom/comments/settings",
+        case: "set the banned words",
+        gate: Gate::Only(PUBLISHERS),
+    },
+    Row {
+        method: "POST",
+        route: "/{edition}/account/profile",
+        case: "save the profile",
+        gate: Gate::Only(SIGNED_IN),
+    },
+    Row {
+        method: "POST",
+        route: "/{edition}/account/delete",
+        case: "delete the account (without choosing)",
+        gate: Gate::Only(READERS_ONLY),
     },
     Row { method: "POST", route: "/newsroom/users", case: "set a role", gate: Gate::Only(ADMINS) },
     Row { method: "POST", route: "/newsroom/sections", case: "add a section", gate: Gate::Only(ADMINS) },
@@ -238,6 +317,24 @@ struct Fixtures {
     admin: Client,
     admin_csrf: String,
     target_user: String,
+    /// A published story to comment on: its id and path.
+    story: i64,
+    story_path: String,
+    /// The bearer token of an editor whose comments appear at once.
+    commenter_token: String,
+}
+
+/// A comment on the fixture story by the token's account; returns its id.
+async fn comment_by(server: &TestServer, fx: &Fixtures, token: &str, label: &str) -> i64 {
+    let path = format!("/api/v1/articles/{}/comments", fx.story);
+    let response = api(server, Method::POST, &path, Some(token), Some(json!({"text": label}))).await;
+    assert_eq!(response.status(), StatusCode::CREATED, "fixture comment");
+    response.json::<Value>().await.expect("json")["id"].as_i64().expect("id")
+}
+
+/// A comment of the actor's own (the commenter's, for the anonymous visitor).
+async fn own_comment(server: &TestServer, fx: &Fixtures, actor: &Actor, label: &str) -> i64 {
+    comment_by(server, fx, actor.token.as_deref().unwrap_or(&fx.commenter_token), label).await
 }
 
 /// A small PNG, different for every call so each upload is its own file.
@@ -377,6 +474,92 @@ async fn perform(server: &TestServer, fx: &Fixtures, actor: &Actor, case: &str) 
             let form =
                 vec![("csrf", actor.csrf.clone()), ("action", "post".to_owned()), ("text", label.clone())];
             post_form(&format!("/newsroom/articles/{id}/live"), form).await
+        }
+        "post a comment" => {
+            let form =
+                vec![("csrf", actor.csrf.clone()), ("body", label.clone()), ("back", fx.story_path.clone())];
+            post_form(&format!("/en/comments/{}", fx.story), form).await
+        }
+        "edit one's comment" => {
+            let id = own_comment(server, fx, actor, &label).await;
+            let form = vec![("csrf", actor.csrf.clone()), ("body", format!("{label}, edited"))];
+            post_form(&format!("/en/comments/{}/{id}/edit", fx.story), form).await
+        }
+        "delete one's comment" => {
+            let id = own_comment(server, fx, actor, &label).await;
+            post_form(&format!("/en/comments/{}/{id}/delete", fx.story), vec![("csrf", actor.csrf.clone())])
+                .await
+        }
+        "react to a comment" => {
+            let id = comment_by(server, fx, &fx.commenter_token, &label).await;
+            let form = vec![("csrf", actor.csrf.clone()), ("kind", "like".to_owned())];
+            post_form(&format!("/en/comments/{}/{id}/react", fx.story), form).await
+        }
+        "report a comment" => {
+            let id = comment_by(server, fx, &fx.commenter_token, &label).await;
+            let form = vec![("csrf", actor.csrf.clone()), ("reason", "spam".to_owned())];
+            post_form(&format!("/en/comments/{}/{id}/report", fx.story), form).await
+        }
+        "API: post a comment" => {
+            let path = format!("/api/v1/articles/{}/comments", fx.story);
+            api(server, Method::POST, &path, token, Some(json!({"text": label}))).await
+        }
+        "API: delete one's comment" => {
+            let id = own_comment(server, fx, actor, &label).await;
+            api(server, Method::DELETE, &format!("/api/v1/comments/{id}"), token, None).await
+        }
+        "API: react to a comment" => {
+            let id = comment_by(server, fx, &fx.commenter_token, &label).await;
+            api(
+                server,
+                Method::POST,
+                &format!("/api/v1/comments/{id}/reactions"),
+                token,
+                Some(json!({"kind": "funny"})),
+            )
+            .await
+        }
+        "API: report a comment" => {
+            let id = comment_by(server, fx, &fx.commenter_token, &label).await;
+            api(
+                server,
+                Method::POST,
+                &format!("/api/v1/comments/{id}/reports"),
+                token,
+                Some(json!({"reason": "abuse"})),
+            )
+            .await
+        }
+        "approve a comment" => {
+            let id = comment_by(server, fx, &fx.commenter_token, &label).await;
+            let form = vec![
+                ("csrf", actor.csrf.clone()),
+                ("action", "approve".to_owned()),
+                ("view", "recent".to_owned()),
+            ];
+            post_form(&format!("/newsroom/comments/{id}"), form).await
+        }
+        "set the banned words" => {
+            let form = vec![
+                ("csrf", actor.csrf.clone()),
+                ("what", "words".to_owned()),
+                ("banned_words", "matrixword".to_owned()),
+            ];
+            post_form("/newsroom/comments/settings", form).await
+        }
+        "save the profile" => {
+            let form = vec![
+                ("csrf", actor.csrf.clone()),
+                ("name", format!("Matrix {}", actor.who.name())),
+                ("bio", label.clone()),
+            ];
+            post_form("/en/account/profile", form).await
+        }
+        "delete the account (without choosing)" => {
+            // No choice for the comments: a reader gets the form back (422);
+            // staff may not delete their own account at all.
+            let form = vec![("csrf", actor.csrf.clone()), ("password", "staff passphrase".to_owned())];
+            post_form("/en/account/delete", form).await
         }
         "set a role" => {
             let form = vec![
@@ -543,7 +726,7 @@ async fn actor(server: &TestServer, who: Who) -> Actor {
 async fn routes_in_the_application(server: &TestServer) -> BTreeSet<(String, String)> {
     let mut routes = BTreeSet::new();
     let sources = concat!(env!("CARGO_MANIFEST_DIR"), "/../web/src");
-    for file in ["accounts/mod.rs", "newsroom/mod.rs", "router.rs"] {
+    for file in ["accounts/mod.rs", "newsroom/mod.rs", "discussion/mod.rs", "router.rs"] {
         let text = std::fs::read_to_string(format!("{sources}/{file}")).expect("router source");
         for line in text.lines().filter(|l| l.contains(".route(\"")) {
             let path = line.split(".route(\"").nth(1).and_then(|r| r.split('"').next()).expect("route path");
@@ -568,7 +751,12 @@ async fn routes_in_the_application(server: &TestServer) -> BTreeSet<(String, Str
 }
 
 pub async fn every_state_changing_route_by_role(backend: Backend) {
-    let server = TestServer::start(backend).await;
+    // Every actor comments from 127.0.0.1 many times a minute here.
+    let (server, _config) = crate::discussion::start_with_settings(
+        backend,
+        "comments_per_minute = 1000\ncomments_per_hour = 1000\ncomments_per_address_per_minute = 1000\n",
+    )
+    .await;
 
     let covered: BTreeSet<(String, String)> =
         ROWS.iter().map(|r| (r.method.to_owned(), r.route.to_owned())).collect();
@@ -601,6 +789,45 @@ pub async fn every_state_changing_route_by_role(backend: Backend) {
         .and_then(|r| r.split('"').next())
         .expect("user id")
         .to_owned();
+    let (ok, _, err) = cli(
+        &server,
+        &["user", "add", "--email", "commenter@matrix.example.com", "--role", "editor"],
+        "a passphrase\n",
+    )
+    .await;
+    assert!(ok, "{err}");
+    let (ok, commenter_token, err) =
+        cli(&server, &["token", "create", "--email", "commenter@matrix.example.com"], "").await;
+    assert!(ok, "{err}");
+    let story_json: Value = api(
+        &server,
+        Method::POST,
+        "/api/v1/articles",
+        admin.token.as_deref(),
+        Some(story("Matrix discussion")),
+    )
+    .await
+    .json()
+    .await
+    .expect("json");
+    let story_id = story_json["id"].as_i64().expect("id");
+    let publish = api(
+        &server,
+        Method::POST,
+        &format!("/api/v1/articles/{story_id}/transitions"),
+        admin.token.as_deref(),
+        Some(json!({"action": "publish"})),
+    )
+    .await;
+    assert_eq!(publish.status(), StatusCode::OK, "fixture publish");
+    let published_story: Value =
+        server.get(&format!("/api/v1/articles/{story_id}")).await.json().await.expect("json");
+    let story_path = published_story["url"]
+        .as_str()
+        .and_then(|url| {
+            url.split_once("://").and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_owned()))
+        })
+        .expect("the story's address");
     let fixtures = Fixtures {
         edition: option_value(&page, "English"),
         section: option_value(&page, "en · World"),
@@ -610,6 +837,9 @@ pub async fn every_state_changing_route_by_role(backend: Backend) {
         admin: admin.client.clone(),
         admin_csrf: admin.csrf.clone(),
         target_user,
+        story: story_id,
+        story_path,
+        commenter_token: commenter_token.trim().to_owned(),
     };
 
     let mut wrong = Vec::new();

@@ -97,9 +97,10 @@ pub async fn article_page_has_every_element(backend: Backend) {
     // 8. newsfeed.
     assert!(html.contains("data-newsfeed"));
     // 9. discussion: count and the guest invitation with links back here.
-    assert!(text.contains("Discussion (No comments yet)"), "{text}");
+    assert!(text.contains("Discussion (3 comments)") && text.contains("Maria Jansen"), "{text}");
+    assert!(text.contains("in reply to") || text.contains("Pieter de Wit"), "{text}");
     assert!(text.contains("Log in or register to join the discussion."));
-    let next = story.replace('/', "%2F");
+    let next = format!("{}%23discussion", story.replace('/', "%2F"));
     assert!(hrefs(&html, "/en/login?next=").contains(&format!("/en/login?next={next}")));
     assert!(hrefs(&html, "/en/register?next=").contains(&format!("/en/register?next={next}")));
     // 10. chats.

@@ -369,6 +369,8 @@ pub fn article_links(html: &str, edition: &str) -> Vec<String> {
     let prefix = format!("/{edition}/");
     let mut seen = Vec::new();
     for href in hrefs(html, &prefix) {
+        // `…#discussion` (a card's comment count) is the same story.
+        let href = href.split('#').next().unwrap_or_default().to_owned();
         let parts: Vec<&str> = href.trim_start_matches('/').split('/').collect();
         let is_article =
             parts.len() == 5 && parts[1].len() == 4 && parts[1].bytes().all(|b| b.is_ascii_digit());

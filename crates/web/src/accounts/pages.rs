@@ -417,7 +417,8 @@ pub async fn register(
     // asks them to confirm their address), and the e-mailed link brings
     // them back there again.
     let next = safe_next(&form.next, &edition);
-    let back = (next != format!("/{}/", edition.code)).then_some(next);
+    let own_pages = [format!("/{}/", edition.code), format!("/{}/account", edition.code)];
+    let back = (!own_pages.contains(&next)).then_some(next);
     send_link(&state, &edition, &user, EmailTokenPurpose::VerifyEmail, back.as_deref()).await?;
     let token = new_secret("dls_");
     let now = OffsetDateTime::now_utc();

@@ -337,7 +337,7 @@ async fn render(
     // The discussion changes the page without changing the article (and
     // a removed comment leaves no newer time behind): the page is as new
     // as its rendering. Revalidation still answers 304 by its ETag.
-    html(&template, now)
+    html(&template, now.replace_nanosecond(0).unwrap_or(now))
 }
 
 /// "By A", "By A and B", "By A, B and C" in the page's language.
