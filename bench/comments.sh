@@ -42,6 +42,11 @@ chmod 755 "$work"
 out=bench/out
 mkdir -p "$out"
 cleanup() {
+  local status=$?
+  if [ "$status" != 0 ] && [ -f "$work/server.err" ]; then
+    echo "bench: failed; the server's log ends with:" >&2
+    tail -20 "$work/server.err" >&2
+  fi
   [ -n "${server_pid:-}" ] && kill "$server_pid" 2>/dev/null || true
   [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
   rm -rf "$work"

@@ -18,6 +18,15 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/
 
 let server;
 let dataDir;
+// DATELINE_BROWSER_DATABASE_URL (an empty PostgreSQL database) runs the
+// suite on PostgreSQL instead of the embedded SQLite; scripts/test does so
+// for the discussion's flows.
+const databaseUrl = process.env.DATELINE_BROWSER_DATABASE_URL;
+
+/** The store flags every `dateline` command of the suite gets. */
+function store() {
+  return ["--data-dir", dataDir, ...(databaseUrl ? ["--database-url", databaseUrl] : [])];
+}
 let base;
 let browser;
 
@@ -27,7 +36,7 @@ before(async () => {
   // (the default limits are tested end to end in crates/dateline/tests).
   const config = join(dataDir, "browser-tests.toml");
   writeFileSync(config, "comments_per_minute = 100\ncomments_per_address_per_minute = 200\ncomments_per_hour = 1000\ncomments_links_after = 1\n");
-  server = spawn(binary, ["serve", "--listen", "127.0.0.1:0", "--data-dir", dataDir, "--config", config], {
+  server = spawn(binary, ["serve", "--listen", "127.0.0.1:0", ...store(), "--config", config], {
     env: { ...process.env, DATELINE_LOG: "warn" },
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -143,11 +152,11 @@ test("the newsfeed counts stories new since the last visit, the same on every re
 
 /** An API token for a new editor, made with the CLI. */
 function editorToken(email) {
-  execFileSync(binary, ["user", "add", "--email", email, "--role", "editor", "--data-dir", dataDir], {
+  execFileSync(binary, ["user", "add", "--email", email, "--role", "editor", ...store()], {
     input: "a passphrase\n",
     env: { ...process.env, DATELINE_LOG: "warn" },
   });
-  return execFileSync(binary, ["token", "create", "--email", email, "--data-dir", dataDir], {
+  return execFileSync(binary, ["token", "create", "--email", email, ...store()], {
     env: { ...process.env, DATELINE_LOG: "warn" },
   })
     .toString()
@@ -331,7 +340,7 @@ test("a reader registers, is welcomed, logs out and logs back in", async () => {
 });
 
 test("an editor writes and publishes a story that readers then see", async () => {
-  execFileSync(binary, ["user", "add", "--email", "editor@example.com", "--role", "editor", "--name", "Desk Editor", "--data-dir", dataDir], {
+  execFileSync(binary, ["user", "add", "--email", "editor@example.com", "--role", "editor", "--name", "Desk Editor", ...store()], {
     input: "editor passphrase\n",
     env: { ...process.env, DATELINE_LOG: "warn" },
   });
@@ -379,7 +388,7 @@ test("an editor writes and publishes a story that readers then see", async () =>
 });
 
 test("a photo editor uploads several files to the bank and sees each one's outcome", async () => {
-  execFileSync(binary, ["user", "add", "--email", "photos@example.com", "--role", "editor", "--data-dir", dataDir], {
+  execFileSync(binary, ["user", "add", "--email", "photos@example.com", "--role", "editor", ...store()], {
     input: "photos passphrase\n",
     env: { ...process.env, DATELINE_LOG: "warn" },
   });
@@ -427,7 +436,7 @@ test("a photo editor uploads several files to the bank and sees each one's outco
 });
 
 test("an expired session does not lose the editor's typed text", async () => {
-  execFileSync(binary, ["user", "add", "--email", "writer@example.com", "--role", "contributor", "--data-dir", dataDir], {
+  execFileSync(binary, ["user", "add", "--email", "writer@example.com", "--role", "contributor", ...store()], {
     input: "writer passphrase\n",
     env: { ...process.env, DATELINE_LOG: "warn" },
   });
@@ -466,7 +475,7 @@ test("an expired session does not lose the editor's typed text", async () => {
 });
 
 test("the editor autosaves to the server, so another computer gets the text back", async () => {
-  execFileSync(binary, ["user", "add", "--email", "desk@example.com", "--role", "editor", "--data-dir", dataDir], {
+  execFileSync(binary, ["user", "add", "--email", "desk@example.com", "--role", "editor", ...store()], {
     input: "desk passphrase\n",
     env: { ...process.env, DATELINE_LOG: "warn" },
   });
@@ -571,7 +580,7 @@ test("a guest registers from a story, confirms, comments, and a second page sees
   assert.equal(await watcher.locator(".comment").count(), 0, "held comments stay hidden");
 
   // The moderator approves it with the keyboard; it appears on the open page.
-  execFileSync(binary, ["user", "add", "--email", "mod@example.com", "--role", "editor", "--name", "Moderator", "--data-dir", dataDir], {
+  execFileSync(binary, ["user", "add", "--email", "mod@example.com", "--role", "editor", "--name", "Moderator", ...store()], {
     input: "moderator passphrase\n",
     env: { ...process.env, DATELINE_LOG: "warn" },
   });
@@ -624,12 +633,12 @@ test("hostile comments, names and profiles render as text: no script runs, no di
     .filter((line) => line.length > 0 && line.length <= 4000);
   // Every payload as a comment would take long; take a spread of them.
   const chosen = payloads.filter((_, i) => i % Math.ceil(payloads.length / 40) === 0).slice(0, 40);
-  execFileSync(binary, ["user", "add", "--email", "mallory@example.com", "--role", "reader", "--name", "Mallory", "--data-dir", dataDir], {
+  execFileSync(binary, ["user", "add", "--email", "mallory@example.com", "--role", "reader", "--name", "Mallory", ...store()], {
     input: "mallory passphrase\n",
     env: { ...process.env, DATELINE_LOG: "warn" },
   });
   try {
-    execFileSync(binary, ["user", "add", "--email", "mod@example.com", "--role", "editor", "--name", "Moderator", "--data-dir", dataDir], {
+    execFileSync(binary, ["user", "add", "--email", "mod@example.com", "--role", "editor", "--name", "Moderator", ...store()], {
       input: "moderator passphrase\n",
       env: { ...process.env, DATELINE_LOG: "warn" },
       stdio: ["pipe", "ignore", "ignore"],

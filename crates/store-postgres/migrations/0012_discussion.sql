@@ -24,6 +24,8 @@ CREATE TABLE comments (
     parent_id      BIGINT  REFERENCES comments (id) ON DELETE SET NULL,
     user_id        BIGINT  REFERENCES users (id) ON DELETE SET NULL,
     body           TEXT    NOT NULL,
+    -- The text as HTML (the safe subset), made once when it is written.
+    body_html      TEXT    NOT NULL DEFAULT '',
     status         TEXT    NOT NULL
                    CHECK (status IN ('pending', 'approved', 'rejected', 'deleted')),
     -- Why a pending comment waits: premoderated, new-account, banned-words, links.

@@ -261,6 +261,7 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         &self,
         id: i64,
         body: &str,
+        html: &str,
         status: dateline_core::CommentStatus,
         held_reason: &str,
         now: OffsetDateTime,

@@ -481,7 +481,10 @@ pub struct Comment {
     pub author_name: Option<String>,
     /// The author of the parent comment, for "in reply to".
     pub parent_author: Option<String>,
+    /// The text as typed.
     pub body: String,
+    /// The text as HTML, rendered when it was written.
+    pub html: String,
     pub status: dateline_core::CommentStatus,
     pub held_reason: String,
     pub reaction_count: i64,
@@ -495,6 +498,8 @@ pub struct NewComment {
     pub parent_id: Option<i64>,
     pub user_id: i64,
     pub body: String,
+    /// `body` rendered (the web layer's safe subset).
+    pub html: String,
     pub status: dateline_core::CommentStatus,
     pub held_reason: String,
     pub client_address: String,

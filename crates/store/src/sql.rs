@@ -137,7 +137,7 @@ macro_rules! sql_store_impl {
 
             /// What `comment_from_row` reads, from [`COMMENT_FROM`].
             const COMMENT_COLUMNS: &str = "c.id, c.article_id, c.root_id, c.parent_id, c.user_id, \
-                u.display_name AS author_name, pu.display_name AS parent_author, c.body, c.status, c.held_reason, \
+                u.display_name AS author_name, pu.display_name AS parent_author, c.body, c.body_html, c.status, c.held_reason, \
                 c.reaction_count, c.created_at, c.edited_at";
             const COMMENT_FROM: &str = "FROM comments c LEFT JOIN users u ON u.id = c.user_id \
                 LEFT JOIN comments p ON p.id = c.parent_id LEFT JOIN users pu ON pu.id = p.user_id";
@@ -153,6 +153,7 @@ macro_rules! sql_store_impl {
                     author_name: row.try_get("author_name").map_err(db_err)?,
                     parent_author: row.try_get("parent_author").map_err(db_err)?,
                     body: row.try_get("body").map_err(db_err)?,
+                    html: row.try_get("body_html").map_err(db_err)?,
                     status: ::dateline_core::CommentStatus::from_stored(&status),
                     held_reason: row.try_get("held_reason").map_err(db_err)?,
                     reaction_count: row.try_get("reaction_count").map_err(db_err)?,
@@ -1341,8 +1342,8 @@ macro_rules! sql_store_impl {
                         }
                     };
                     let row = ::sqlx::query::<Db>(
-                        "INSERT INTO comments (article_id, root_id, parent_id, user_id, body, status, held_reason, \
-                         client_address, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                        "INSERT INTO comments (article_id, root_id, parent_id, user_id, body, body_html, status, \
+                         held_reason, client_address, created_at) VALUES ($1, $2, $3, $4, $5, $10, $6, $7, $8, $9) RETURNING id",
                     )
                     .bind(new.article_id)
                     .bind(root_id)
@@ -1353,6 +1354,7 @@ macro_rules! sql_store_impl {
                     .bind(new.held_reason.clone())
                     .bind(new.client_address.clone())
                     .bind(whole_seconds(now))
+                    .bind(new.html.clone())
                     .fetch_one(&mut *tx)
                     .await
                     .map_err(db_err)?;
@@ -1445,13 +1447,14 @@ macro_rules! sql_store_impl {
                     &self,
                     id: i64,
                     body: &str,
+                    html: &str,
                     status: ::dateline_core::CommentStatus,
                     held_reason: &str,
                     now: ::time::OffsetDateTime,
                 ) -> Result<(), StoreError> {
                     let mut tx = self.pool.begin_with(begin_write()).await.map_err(db_err)?;
                     let row = ::sqlx::query::<Db>(
-                        "UPDATE comments SET body = $1, status = $2, held_reason = $3, edited_at = $4 \
+                        "UPDATE comments SET body = $1, status = $2, held_reason = $3, edited_at = $4, body_html = $6 \
                          WHERE id = $5 RETURNING article_id",
                     )
                     .bind(body.to_owned())
@@ -1459,6 +1462,7 @@ macro_rules! sql_store_impl {
                     .bind(held_reason.to_owned())
                     .bind(whole_seconds(now))
                     .bind(id)
+                    .bind(html.to_owned())
                     .fetch_optional(&mut *tx)
                     .await
                     .map_err(db_err)?;
@@ -1479,7 +1483,7 @@ macro_rules! sql_store_impl {
                     // An author's deletion blanks the text; a moderator's
                     // rejection keeps it for the record (and an appeal).
                     let sql = if status == ::dateline_core::CommentStatus::Deleted {
-                        "UPDATE comments SET status = $1, body = '', moderated_by = $2, moderated_at = $3 \
+                        "UPDATE comments SET status = $1, body = '', body_html = '', moderated_by = $2, moderated_at = $3 \
                          WHERE id = $4 RETURNING article_id"
                     } else {
                         "UPDATE comments SET status = $1, moderated_by = $2, moderated_at = $3, held_reason = '' \
@@ -1787,7 +1791,7 @@ macro_rules! sql_store_impl {
                     if !keep_comments {
                         // Removed like an author's deletion: replies of
                         // others under them stay.
-                        ::sqlx::query::<Db>("UPDATE comments SET status = 'deleted', body = '' WHERE user_id = $1")
+                        ::sqlx::query::<Db>("UPDATE comments SET status = 'deleted', body = '', body_html = '' WHERE user_id = $1")
                             .bind(user_id)
                             .execute(&mut *tx)
                             .await

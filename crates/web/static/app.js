@@ -792,14 +792,17 @@
     if (!window.fetch) return;
     discussion.addEventListener("submit", function (event) {
       var form = event.target;
-      if (!form.classList || !form.classList.contains("reaction-form")) return;
+      if (!form.classList || !form.classList.contains("reaction-form") || form.dataset.plain) return;
+      var button = event.submitter;
+      if (!button || !button.value) return;
       event.preventDefault();
-      var button = form.querySelector("button");
       button.setAttribute("aria-busy", "true");
+      var data = new FormData(form);
+      data.set("kind", button.value);
       window
         .fetch(form.getAttribute("action"), {
           method: "POST",
-          body: new URLSearchParams(new FormData(form)),
+          body: new URLSearchParams(data),
           credentials: "same-origin",
           headers: { Accept: "application/json" }
         })
@@ -808,7 +811,7 @@
           return response.json();
         })
         .then(function (answer) {
-          var box = form.parentNode;
+          var box = form;
           answer.reactions.forEach(function (r) {
             var other = box.querySelector('button[data-kind="' + r.kind + '"]');
             if (!other) return;
@@ -818,7 +821,9 @@
           });
         })
         .catch(function () {
-          form.submit();
+          // The page's own form then, without the script.
+          form.dataset.plain = "1";
+          form.requestSubmit(button);
         })
         .then(function () {
           button.removeAttribute("aria-busy");

@@ -319,6 +319,7 @@ async fn load_comments(
                     parent_id,
                     user_id,
                     body: entry.text.clone(),
+                    html: dateline_web::discussion::format::comment_html(&entry.text),
                     status: dateline_core::CommentStatus::Approved,
                     held_reason: String::new(),
                     client_address: String::new(),

@@ -341,6 +341,30 @@ pub async fn comment_rules_refuse_clearly(backend: Backend) {
         StatusCode::FORBIDDEN
     );
 
+    // The "Reply" and "Report" links lead to their forms.
+    let reply_page =
+        get(&bob, &server, &format!("/en/comments/{id}?reply={mine}")).await.text().await.expect("body");
+    assert!(visible_text(&reply_page).contains("Reply to Ada"), "{}", visible_text(&reply_page));
+    assert!(reply_page.contains(&format!("name=\"parent\" value=\"{mine}\"")));
+    assert_eq!(
+        get(&bob, &server, &format!("/en/comments/{id}?reply=424242")).await.status(),
+        StatusCode::BAD_REQUEST
+    );
+    let report_page = get(&bob, &server, &format!("/en/comments/{id}/{mine}/report")).await;
+    assert_eq!(report_page.status(), StatusCode::OK);
+    let report_text = visible_text(&report_page.text().await.expect("body"));
+    assert!(
+        report_text.contains("No typo here.") && report_text.contains("Spam or advertising"),
+        "{report_text}"
+    );
+    let guest_report = server
+        .browser()
+        .get(server.url(&format!("/en/comments/{id}/{mine}/report")))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(guest_report.status(), StatusCode::SEE_OTHER, "guests log in first");
+
     // Rate limit: a clear 429 with the time to wait, the text kept.
     let mut last = None;
     for n in 0..8 {

@@ -484,3 +484,4 @@ delete-wrong-password = That password is not right.
 delete-staff = Newsroom accounts are closed by an administrator.
 delete-done = Your account is deleted. Thank you for reading.
 comment-kept = Your text, kept so you can copy it
+comment-reply-cancel = Cancel

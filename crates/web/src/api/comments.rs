@@ -17,7 +17,7 @@ use super::auth::ApiUser;
 use super::error::ErrorBody;
 use crate::AppState;
 use crate::client_addr::ClientAddr;
-use crate::discussion::format::comment_html;
+use crate::discussion::format::html_of;
 use crate::discussion::service::{self, DiscussionError};
 use crate::discussion::view::THREADS_PER_PAGE;
 use crate::view::iso;
@@ -108,7 +108,7 @@ fn dto(comment: &Comment, reactions: Option<&Vec<ReactionCount>>) -> CommentDto 
         author: comment.author_name.clone(),
         status: comment.status.as_str().to_owned(),
         text: if deleted { String::new() } else { comment.body.clone() },
-        html: if deleted { String::new() } else { comment_html(&comment.body) },
+        html: if deleted { String::new() } else { html_of(comment) },
         created_at: iso(comment.created_at),
         edited_at: comment.edited_at.map(iso),
         reactions: reaction_dtos(reactions),

@@ -107,6 +107,16 @@ fn push_text(html: &mut String, source: &str, in_paragraph: bool) {
     }
 }
 
+/// A stored comment's HTML: made when it was written (rendered now for a
+/// row written without it).
+pub fn html_of(comment: &dateline_store::Comment) -> String {
+    if comment.html.is_empty() && !comment.body.is_empty() {
+        comment_html(&comment.body)
+    } else {
+        comment.html.clone()
+    }
+}
+
 /// The last word: only the subset survives, links get their `rel`.
 fn clean(html: &str) -> String {
     let tags: HashSet<&str> = ["p", "br", "em", "strong", "a", "blockquote"].into();

@@ -35,6 +35,6 @@ pub fn routes() -> Router<AppState> {
         .route("/{edition}/comments/{article}/{comment}/edit", post(pages::edit_comment))
         .route("/{edition}/comments/{article}/{comment}/delete", post(pages::delete_comment))
         .route("/{edition}/comments/{article}/{comment}/react", post(pages::react))
-        .route("/{edition}/comments/{article}/{comment}/report", post(pages::report))
+        .route("/{edition}/comments/{article}/{comment}/report", get(pages::report_form).post(pages::report))
         .layer(tower_http::csrf::CsrfLayer::new())
 }

@@ -15,7 +15,7 @@ use dateline_store::{Article, Edition};
 use serde::Deserialize;
 
 use super::service::{self, DiscussionError};
-use super::view::render_page;
+use super::view::{PageOptions, render_page};
 use crate::AppState;
 use crate::accounts::csrf;
 use crate::accounts::pages::{safe_next, see_other};
@@ -139,18 +139,8 @@ async fn refused_form(
     let status = error.status();
     let retry = if let DiscussionError::TooMany(seconds) = error { Some(seconds) } else { None };
     let refused = Some((error.message(t), text));
-    let mut response = render_page(
-        state,
-        edition,
-        article,
-        current.user.as_ref(),
-        jar,
-        CommentSort::Newest,
-        1,
-        refused,
-        status,
-    )
-    .await?;
+    let options = PageOptions { sort: CommentSort::Newest, page: 1, refused, reply_to: None, status };
+    let mut response = render_page(state, edition, article, current.user.as_ref(), jar, options).await?;
     if let Some(seconds) = retry {
         response.headers_mut().insert(header::RETRY_AFTER, seconds.to_string().parse().expect("digits"));
     }
@@ -274,4 +264,63 @@ pub async fn report(
         )?),
         Err(error) => Ok(refusal(&state, &edition, &error, json)),
     }
+}
+
+#[derive(askama::Template)]
+#[template(path = "discussion_report.html")]
+struct ReportTemplate<'a> {
+    frame: crate::view::Frame<'a>,
+    author: String,
+    html: String,
+    action: String,
+    csrf: String,
+    back: String,
+    reasons: Vec<(&'static str, String)>,
+}
+
+/// `GET /{edition}/comments/{article}/{comment}/report`: the report form.
+pub async fn report_form(
+    State(state): State<AppState>,
+    Path((code, article_id, comment)): Path<(String, String, String)>,
+    current: CurrentUser,
+    jar: CookieJar,
+) -> Result<Response, PageError> {
+    use askama::Template as _;
+    let (edition, article) = target(&state, &code, &article_id).await?;
+    let id = comment_id(&comment)?;
+    let action = format!("/{}/comments/{}/{id}/report", edition.code, article.card.id);
+    if current.user.is_none() {
+        return Ok(see_other(jar, &format!("/{}/login?next={}", edition.code, url_encode(&action))));
+    }
+    let shown = state
+        .store
+        .comment_by_id(id)
+        .await?
+        .filter(|c| c.article_id == article.card.id && c.status == dateline_core::CommentStatus::Approved)
+        .ok_or(PageError::NotFound)?;
+    let t = state.locales.for_language(&edition.language);
+    let (jar, csrf) = csrf::form_token(jar, state.secure_cookies());
+    let directory = state.directory();
+    let mut frame =
+        crate::view::Frame::new(&state, &directory, &edition, None, &t.get("comment-report"), &action);
+    frame.noindex = true;
+    let body = ReportTemplate {
+        frame,
+        author: shown.author_name.clone().unwrap_or_else(|| t.get("comment-former-reader").into_owned()),
+        html: super::format::html_of(&shown),
+        back: format!("/{}/comments/{}#comment-{id}", edition.code, article.card.id),
+        action,
+        csrf,
+        reasons: ReportReason::ALL
+            .iter()
+            .map(|r| (r.as_str(), t.get(&format!("report-{}", r.as_str())).into_owned()))
+            .collect(),
+    }
+    .render()?;
+    Ok((
+        jar,
+        [(header::CACHE_CONTROL, "private, no-store"), (header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        body,
+    )
+        .into_response())
 }

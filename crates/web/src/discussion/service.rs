@@ -212,6 +212,7 @@ pub async fn post(
         article_id: article.card.id,
         parent_id,
         user_id: user.id,
+        html: super::format::comment_html(body.as_str()),
         body: body.into_inner(),
         status,
         held_reason: held_reason.to_owned(),
@@ -293,7 +294,17 @@ pub async fn edit(
         }
         (_, status) => (status, verdict_reason.to_owned()),
     };
-    state.store.edit_comment(comment.id, body.as_str(), status, &reason, now).await?;
+    state
+        .store
+        .edit_comment(
+            comment.id,
+            body.as_str(),
+            &super::format::comment_html(body.as_str()),
+            status,
+            &reason,
+            now,
+        )
+        .await?;
     let edited = state.store.comment_by_id(comment.id).await?.ok_or(DiscussionError::NoComment)?;
     match (comment.status, status) {
         (CommentStatus::Approved, CommentStatus::Approved) => {

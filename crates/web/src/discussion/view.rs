@@ -14,11 +14,11 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::CookieJar;
-use dateline_core::{CommentSort, CommentStatus, Reaction, ReportReason};
+use dateline_core::{CommentSort, CommentStatus, Reaction};
 use dateline_store::{Article, Comment, Edition, ReactionCount, ThreadQuery, User};
 use time::OffsetDateTime;
 
-use super::format::comment_html;
+use super::format::html_of;
 use super::rules::{EDIT_WINDOW, Openness};
 use super::service;
 use crate::AppState;
@@ -57,6 +57,8 @@ pub struct DiscussionView {
     /// A refused submission: its message and the text to keep.
     pub form_error: Option<String>,
     pub form_text: String,
+    /// The form answers this comment: (id, its author).
+    pub reply_to: Option<(i64, String)>,
 }
 
 #[derive(Debug)]
@@ -83,6 +85,8 @@ pub struct CommentView {
     pub deleted: bool,
     pub in_reply_to: Option<String>,
     pub reactions: Vec<ReactionView>,
+    /// The viewer may react (the buttons are a form).
+    pub reactable: bool,
     pub replies: Vec<CommentView>,
     pub actions: Option<CommentActions>,
 }
@@ -112,7 +116,6 @@ pub struct CommentActions {
     pub report: bool,
     /// The text as typed, for the edit form.
     pub source: String,
-    pub reasons: Vec<(&'static str, String)>,
 }
 
 /// Reads one page of an article's discussion for `viewer`.
@@ -175,10 +178,6 @@ impl DiscussionRequest<'_> {
                 delete: mine && live,
                 report: visible && !mine,
                 source: if mine { comment.body.clone() } else { String::new() },
-                reasons: ReportReason::ALL
-                    .iter()
-                    .map(|r| (r.as_str(), t.get(&format!("report-{}", r.as_str())).into_owned()))
-                    .collect(),
             })
         };
         let mut by_root: HashMap<i64, Vec<CommentView>> = HashMap::new();
@@ -248,6 +247,7 @@ impl DiscussionRequest<'_> {
             viewer,
             form_error: None,
             form_text: String::new(),
+            reply_to: None,
         })
     }
 }
@@ -282,7 +282,7 @@ fn comment_view(
         } else {
             t.date_time(comment.created_at)
         },
-        html: if deleted { String::new() } else { comment_html(&comment.body) },
+        html: if deleted { String::new() } else { html_of(comment) },
         edited: comment.edited_at.is_some(),
         pending: comment.status == CommentStatus::Pending,
         deleted,
@@ -291,6 +291,7 @@ fn comment_view(
             comment.parent_author.clone().unwrap_or_else(|| t.get("comment-former-reader").into_owned())
         }),
         reactions,
+        reactable: !deleted && actions.as_ref().is_some_and(|a| a.react),
         replies: Vec::new(),
         actions: if deleted { None } else { actions },
     }
@@ -323,6 +324,8 @@ struct DiscussionTemplate<'a> {
 pub struct DiscussionParams {
     sort: Option<String>,
     page: Option<String>,
+    /// The comment the form answers (the "Reply" link).
+    reply: Option<String>,
 }
 
 impl DiscussionParams {
@@ -352,23 +355,49 @@ pub async fn discussion_page(
     let article =
         service::published_article(&state, edition.id, article_id).await?.ok_or(PageError::NotFound)?;
     let (sort, page) = params.parse()?;
-    render_page(&state, &edition, &article, current.user.as_ref(), jar, sort, page, None, StatusCode::OK)
-        .await
+    let reply_to = match params.reply.as_deref().filter(|r| !r.is_empty()) {
+        None => None,
+        Some(raw) => {
+            let id: i64 =
+                raw.parse().map_err(|_| PageError::BadRequest("reply must be a comment's id".into()))?;
+            let parent = state
+                .store
+                .comment_by_id(id)
+                .await?
+                .filter(|c| c.article_id == article.card.id && c.status == CommentStatus::Approved)
+                .ok_or_else(|| {
+                    PageError::BadRequest("that comment cannot be answered: it is not here".into())
+                })?;
+            let t = state.locales.for_language(&edition.language);
+            Some((id, parent.author_name.unwrap_or_else(|| t.get("comment-former-reader").into_owned())))
+        }
+    };
+    let options = PageOptions { sort, page, refused: None, reply_to, status: StatusCode::OK };
+    render_page(&state, &edition, &article, current.user.as_ref(), jar, options).await
 }
 
-/// The discussion page, with a refused submission's message and text.
-#[expect(clippy::too_many_arguments, reason = "one call site per outcome; a struct would only rename them")]
+/// How to show the discussion page.
+#[derive(Debug)]
+pub struct PageOptions {
+    pub sort: CommentSort,
+    pub page: i64,
+    /// A refused submission: its message and the typed text.
+    pub refused: Option<(String, String)>,
+    /// The comment the form answers: (id, author).
+    pub reply_to: Option<(i64, String)>,
+    pub status: StatusCode,
+}
+
+/// The discussion page for `viewer`.
 pub async fn render_page(
     state: &AppState,
     edition: &Edition,
     article: &Article,
     viewer: Option<&User>,
     jar: CookieJar,
-    sort: CommentSort,
-    page: i64,
-    refused: Option<(String, String)>,
-    status: StatusCode,
+    options: PageOptions,
 ) -> Result<Response, PageError> {
+    let PageOptions { sort, page, refused, reply_to, status } = options;
     let t = state.locales.for_language(&edition.language);
     let (jar, csrf) =
         if viewer.is_some() { csrf::form_token(jar, state.secure_cookies()) } else { (jar, String::new()) };
@@ -379,6 +408,7 @@ pub async fn render_page(
         d.form_error = Some(message);
         d.form_text = text;
     }
+    d.reply_to = reply_to;
     let directory = state.directory();
     let title = format!("{} — {}", t.get("discussion"), article.card.headline);
     let mut frame = Frame::new(state, &directory, edition, Some(article.card.section_id), &title, &path);

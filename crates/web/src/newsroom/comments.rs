@@ -27,7 +27,7 @@ use crate::AppState;
 use crate::accounts::csrf;
 use crate::accounts::mail::{OutgoingMail, queue_mail};
 use crate::accounts::pages::see_other;
-use crate::discussion::format::comment_html;
+use crate::discussion::format::html_of;
 use crate::discussion::rules::BannedWords;
 use crate::discussion::service;
 use crate::error::PageError;
@@ -117,7 +117,7 @@ fn line(state: &AppState, t: &Locale, item: QueueItem) -> QueueLine {
         address: item.client_address.clone(),
         time_iso: iso(c.created_at),
         time_label: t.date_time(c.created_at),
-        html: comment_html(&c.body),
+        html: html_of(c),
         held_reason: (!c.held_reason.is_empty())
             .then(|| t.get(&format!("held-{}", c.held_reason)).into_owned()),
         reports: item
