@@ -7,7 +7,8 @@
 #     threads at a time): its size, and requests/s and latency of
 #       - the guest page (shared, from the page cache),
 #       - a logged-in reader's page (rendered for them every time),
-#       - the discussion's last page (`/en/comments/{id}?page=35`, rendered);
+#       - the discussion's last page (`/en/comments/{id}?page=35`, rendered),
+#       - the discussion's first page for a guest (rendered: never cached);
 #     beside the same article bytes served as a static file by nginx.
 #
 #   ./bench/comments.sh
@@ -67,6 +68,9 @@ for _ in $(seq 1 240); do grep -q "listening on" "$work/server.out" 2>/dev/null 
 base="http://127.0.0.1:$PORT"
 
 echo "reader passphrase" | DATELINE_LOG=warn "$bin" user add "${store[@]}" --email bench@example.com --role reader --name "Bench Reader" >/dev/null
+# The reader whose pages are measured: another account, like most readers
+# of a discussion (the author of every comment would get an edit form on each).
+echo "viewer passphrase" | DATELINE_LOG=warn "$bin" user add "${store[@]}" --email viewer@example.com --role reader --name "Viewer" >/dev/null
 token=$(DATELINE_LOG=warn "$bin" token create "${store[@]}" --email bench@example.com | tail -1)
 articles=$(curl -fsS "$base/api/v1/articles?edition=en&limit=2")
 first=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])' <<<"$articles")
@@ -112,11 +116,11 @@ PY
 article=$(curl -fsS "$base/api/v1/articles/$second" | python3 -c 'import json,sys,urllib.parse; print(urllib.parse.urlparse(json.load(sys.stdin)["url"]).path)')
 count=$(curl -fsS "$base/api/v1/articles/$second/comments" | python3 -c 'import json,sys; print(json.load(sys.stdin)["count"])')
 
-# A logged-in reader's session cookie.
+# A logged-in reader's session cookie (the viewer's).
 jar="$work/cookies"
 csrf=$(curl -fsS -c "$jar" -b "$jar" "$base/en/login" | grep -o 'name="csrf" value="[^"]*"' | head -1 | cut -d'"' -f4)
-curl -fsS -o /dev/null -c "$jar" -b "$jar" --data-urlencode "csrf=$csrf" --data-urlencode "email=bench@example.com" \
-  --data-urlencode "password=reader passphrase" "$base/en/login"
+curl -fsS -o /dev/null -c "$jar" -b "$jar" --data-urlencode "csrf=$csrf" --data-urlencode "email=viewer@example.com" \
+  --data-urlencode "password=viewer passphrase" "$base/en/login"
 cookie=$(awk '$6 == "dateline_session" || $6 == "dateline_csrf" {printf "%s=%s; ", $6, $7}' "$jar")
 
 # The ceiling: the guest article bytes from nginx.
@@ -182,9 +186,10 @@ id=$second
   run guest-article "$base$article"
   run reader-article "$base$article" "$cookie"
   run discussion-last-page "$base/en/comments/$id?page=35" "$cookie"
+  run discussion-guest "$base/en/comments/$id"
   ceiling=$(awk '$1 == "static-nginx" {print $2}' "$work/rps")
   echo
-  for page in guest-article reader-article discussion-last-page; do
+  for page in guest-article reader-article discussion-last-page discussion-guest; do
     awk -v p="$page" -v c="$ceiling" '$1 == p {printf "%s / static: %.1f%%\n", p, 100 * $2 / c}' "$work/rps"
   done
   echo
