@@ -60,6 +60,8 @@ pub struct Settings {
     pub upload_max_mb: usize,
     /// Largest photo upload, in megapixels (stops decompression bombs).
     pub upload_max_megapixels: u64,
+    /// Feeds carry each story's full text; `false` gives only the lead.
+    pub feed_full_text: bool,
     /// Articles stop taking comments this many days after publication (0: never).
     pub comments_close_after_days: u32,
     /// A new account's first comments (this many) wait for a moderator.
@@ -99,6 +101,7 @@ impl Default for Settings {
             s3_secret_access_key: String::new(),
             upload_max_mb: 25,
             upload_max_megapixels: 60,
+            feed_full_text: true,
             comments_close_after_days: 30,
             comments_hold_first: 1,
             comments_links_after: 3,

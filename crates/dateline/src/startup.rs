@@ -103,6 +103,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         mail_from: settings.effective_mail_from(),
         trusted_proxies: settings.trusted_proxy_networks()?,
         upload: settings.upload_limits(),
+        feed_full_text: settings.feed_full_text,
         discussion: settings.discussion(),
     };
     let mailer: Arc<dyn Mailer> = if settings.smtp_url.is_empty() {

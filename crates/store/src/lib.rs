@@ -226,6 +226,20 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// False when the article has no such entry.
     async fn delete_live_blog_entry(&self, article_id: i64, entry_id: i64) -> Result<bool, StoreError>;
 
+    // ----- sitemaps -----
+
+    /// Published articles of an edition with `from <= published_at < to`,
+    /// newest first, at most `limit`.
+    async fn published_between(
+        &self,
+        edition_id: i64,
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+        limit: i64,
+    ) -> Result<Vec<SitemapEntry>, StoreError>;
+    /// When the edition's oldest published article appeared.
+    async fn first_published(&self, edition_id: i64) -> Result<Option<OffsetDateTime>, StoreError>;
+
     // ----- discussion -----
 
     /// Sets a section's rule for comments.

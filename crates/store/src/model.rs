@@ -576,3 +576,12 @@ pub struct OwnComment {
     #[serde(with = "time::serde::rfc3339::option")]
     pub edited_at: Option<OffsetDateTime>,
 }
+
+/// A published article as a sitemap lists it.
+#[derive(Debug, Clone)]
+pub struct SitemapEntry {
+    pub slug: Slug,
+    pub headline: String,
+    pub published_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}

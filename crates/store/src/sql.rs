@@ -1294,6 +1294,50 @@ macro_rules! sql_store_impl {
                     Ok(done.rows_affected() > 0)
                 }
 
+                async fn published_between(
+                    &self,
+                    edition_id: i64,
+                    from: ::time::OffsetDateTime,
+                    to: ::time::OffsetDateTime,
+                    limit: i64,
+                ) -> Result<Vec<$crate::SitemapEntry>, StoreError> {
+                    ::sqlx::query::<Db>(
+                        "SELECT slug, headline, published_at, updated_at FROM articles \
+                         WHERE edition_id = $1 AND status = 'published' AND published_at >= $2 AND published_at < $3 \
+                         ORDER BY published_at DESC, id DESC LIMIT $4",
+                    )
+                    .bind(edition_id)
+                    .bind(whole_seconds(from))
+                    .bind(whole_seconds(to))
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_err)?
+                    .iter()
+                    .map(|row| {
+                        Ok($crate::SitemapEntry {
+                            slug: slug(row, "slug")?,
+                            headline: row.try_get("headline").map_err(db_err)?,
+                            published_at: row.try_get("published_at").map_err(db_err)?,
+                            updated_at: row.try_get("updated_at").map_err(db_err)?,
+                        })
+                    })
+                    .collect()
+                }
+
+                async fn first_published(&self, edition_id: i64) -> Result<Option<::time::OffsetDateTime>, StoreError> {
+                    ::sqlx::query::<Db>(
+                        "SELECT published_at FROM articles WHERE edition_id = $1 AND status = 'published' \
+                         ORDER BY published_at ASC LIMIT 1",
+                    )
+                    .bind(edition_id)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_err)?
+                    .map(|row| row.try_get("published_at").map_err(db_err))
+                    .transpose()
+                }
+
                 async fn set_comment_policy(
                     &self,
                     section_id: i64,

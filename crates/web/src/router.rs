@@ -12,6 +12,8 @@
 //! | `/{edition}/media`, `/{edition}/media/{id}` | the public media bank: index with search, one photo |
 //! | `/{edition}/login`, `logout`, `register`, `account`, `password/…` | accounts (`accounts/mod.rs`) |
 //! | `/{edition}/comments/{article}` (and `/{comment}/edit`, `delete`, `react`, `report`) | the discussion (`discussion/mod.rs`) |
+//! | `/{edition}/feed.xml`, `feed.atom`, `feed.json`, `/{edition}/feeds/{section,tag,author}/{slug}.{xml,atom,json}` | feeds (`syndication/feeds.rs`) |
+//! | `/sitemap.xml`, `/sitemaps/news-{edition}.xml`, `/sitemaps/{edition}-{yyyy}-{mm}.xml` | sitemaps (`syndication/sitemaps.rs`) |
 //! | `/{edition}/subscribe`, `chats` | coming soon |
 //! | `/newsroom`, `/newsroom/articles/…`, `/newsroom/audit` | the newsroom (`newsroom/mod.rs`) |
 //! | `/media/{*key}` | photo files |
@@ -62,6 +64,7 @@ pub fn router(state: AppState) -> Router {
         .route("/static/{name}", get(assets::serve_asset))
         .merge(crate::accounts::routes())
         .merge(crate::discussion::routes())
+        .merge(crate::syndication::routes())
         .merge(crate::newsroom::routes(state.config.upload))
         .fallback(public::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), page_cache::serve_cached))

@@ -33,6 +33,8 @@ pub struct WebConfig {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Largest photo upload, in bytes and in pixels.
     pub upload: crate::media::ingest::UploadLimits,
+    /// Feeds carry each story's full text (else only its lead).
+    pub feed_full_text: bool,
     /// Comment rules: closing, holding, rate limits.
     pub discussion: crate::discussion::DiscussionSettings,
 }
@@ -48,6 +50,7 @@ impl Default for WebConfig {
             mail_from: "Meridian <no-reply@localhost>".into(),
             trusted_proxies: Vec::new(),
             upload: crate::media::ingest::UploadLimits::default(),
+            feed_full_text: true,
             discussion: crate::discussion::DiscussionSettings::default(),
         }
     }

@@ -96,6 +96,9 @@ pub struct Frame<'a> {
     pub noindex: bool,
     pub edition_code: String,
     pub year: i32,
+    /// Autodiscovery links to feeds: the edition's, and the page's own
+    /// (section, tag, author) before them.
+    pub feeds: Vec<crate::syndication::feeds::FeedLink>,
 }
 
 impl<'a> Frame<'a> {
@@ -149,7 +152,15 @@ impl<'a> Frame<'a> {
             noindex: false,
             edition_code: edition.code.to_string(),
             year: OffsetDateTime::now_utc().year(),
+            feeds: crate::syndication::feeds::feed_links(edition, "", site_name),
         }
+    }
+
+    /// Adds the feeds of this page's section, tag or author (`section/world` …).
+    pub fn add_feeds(&mut self, edition: &Edition, scope: &str, title: &str) {
+        let mut own = crate::syndication::feeds::feed_links(edition, scope, title);
+        own.append(&mut self.feeds);
+        self.feeds = own;
     }
 
     pub fn absolute(&self, public_url: &str, path: &str) -> String {

@@ -489,6 +489,9 @@ pub async fn moderation_policies_words_and_reports(backend: Backend) {
     assert_eq!(closed.status(), StatusCode::FORBIDDEN);
     assert!(visible_text(&closed.text().await.expect("body")).contains("Comments on this story are closed"));
     let page = get(&bob, &server, &article).await.text().await.expect("body");
+    assert!(!page.contains("class=\"reaction-form\""), "no reaction buttons on a closed thread");
+    // A token from the account page: the closed thread's page has no form.
+    let page = get(&bob, &server, "/en/account").await.text().await.expect("body");
     let react = post(
         &bob,
         &server,

@@ -22,6 +22,7 @@ mod media;
 mod newsroom;
 mod pages;
 mod security;
+mod syndication;
 
 /// Declares each listed `async fn(Backend)` as two tests, `sqlite::name`
 /// and `postgres::name`.
@@ -47,6 +48,8 @@ macro_rules! backend_tests {
 }
 
 backend_tests!(
+    syndication::feeds_parse_cleanly,
+    syndication::sitemaps_list_every_story,
     discussion::register_confirm_and_comment,
     discussion::comment_rules_refuse_clearly,
     discussion::moderation_policies_words_and_reports,

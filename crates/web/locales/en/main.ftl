@@ -485,3 +485,4 @@ delete-staff = Newsroom accounts are closed by an administrator.
 delete-done = Your account is deleted. Thank you for reading.
 comment-kept = Your text, kept so you can copy it
 comment-reply-cancel = Cancel
+feed-edition-description = The latest stories, as they are published.

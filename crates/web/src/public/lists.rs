@@ -63,6 +63,7 @@ pub async fn section_page(
     let (list, cards) = StoryList::load(&state, &directory, &edition, t, query, &path).await?;
     let mut frame = Frame::new(&state, &directory, &edition, Some(section.id), &section.name, &path);
     frame.description = section.description.clone();
+    frame.add_feeds(&edition, &format!("section/{}", section.slug), &section.name);
     let template = SectionTemplate {
         heading: section.name.clone(),
         description: section.description.clone(),
@@ -114,7 +115,8 @@ pub async fn tag_page(
     let path = format!("/{}/tag/{}", edition.code, tag.slug);
     let (list, cards) = StoryList::load(&state, &directory, &edition, t, query, &path).await?;
     let title = format!("{}: {}", t.get("topic"), tag.name);
-    let frame = Frame::new(&state, &directory, &edition, None, &title, &path);
+    let mut frame = Frame::new(&state, &directory, &edition, None, &title, &path);
+    frame.add_feeds(&edition, &format!("tag/{}", tag.slug), &tag.name);
     let template =
         TagTemplate { heading: tag.name, newsfeed: newsfeed(&state, &edition, t).await?, list, frame };
     html(&template, newest_change(&cards))
@@ -138,6 +140,7 @@ pub async fn author_page(
     let (list, cards) = StoryList::load(&state, &directory, &edition, t, query, &path).await?;
     let mut frame = Frame::new(&state, &directory, &edition, None, &author.name, &path);
     frame.description = author.bio.clone();
+    frame.add_feeds(&edition, &format!("author/{}", author.slug), &author.name);
     let template = AuthorTemplate {
         heading: author.name,
         description: author.bio,

@@ -53,8 +53,8 @@ pub async fn edition_root(
 
 pub async fn robots_txt(State(state): State<AppState>) -> Response {
     let body = format!(
-        "User-agent: *\nAllow: /\nDisallow: /api/\n\n# {} runs on Dateline.\n",
-        state.config.site_name
+        "User-agent: *\nAllow: /\nDisallow: /api/\n\nSitemap: {}/sitemap.xml\n\n# {} runs on Dateline.\n",
+        state.config.public_url, state.config.site_name
     );
     (
         [

@@ -68,7 +68,7 @@ impl ListParams {
     }
 }
 
-fn page_size(n: u32) -> PageSize {
+pub(crate) fn page_size(n: u32) -> PageSize {
     // The constants above are within 1..=PageSize::MAX.
     PageSize::new(n).unwrap_or_else(|_| PageSize::new(PageSize::MAX).unwrap_or_else(|_| unreachable!()))
 }
