@@ -38,6 +38,17 @@ pub fn rendition_url(rendition: &Rendition) -> String {
     format!("/media/{}", rendition.key)
 }
 
+/// The dateline opening an article's body ("GENEVA, November 28 (Meridian) -"),
+/// empty when it names no place; the site's agency when it names none.
+pub fn dateline_of(state: &AppState, t: &Locale, article: &dateline_store::Article) -> String {
+    if article.dateline_place.is_empty() {
+        return String::new();
+    }
+    let agency =
+        if article.dateline_agency.is_empty() { &state.config.agency } else { &article.dateline_agency };
+    t.dateline(&article.dateline_place, agency, article.card.published_at)
+}
+
 pub fn iso(at: OffsetDateTime) -> String {
     at.format(&Rfc3339).unwrap_or_default()
 }
@@ -99,6 +110,8 @@ pub struct Frame<'a> {
     /// Autodiscovery links to feeds: the edition's, and the page's own
     /// (section, tag, author) before them.
     pub feeds: Vec<crate::syndication::feeds::FeedLink>,
+    /// An article's oEmbed address, for `<head>`.
+    pub oembed: Option<String>,
 }
 
 impl<'a> Frame<'a> {
@@ -153,6 +166,7 @@ impl<'a> Frame<'a> {
             edition_code: edition.code.to_string(),
             year: OffsetDateTime::now_utc().year(),
             feeds: crate::syndication::feeds::feed_links(edition, "", site_name),
+            oembed: None,
         }
     }
 

@@ -50,6 +50,8 @@ macro_rules! backend_tests {
 backend_tests!(
     syndication::feeds_parse_cleanly,
     syndication::sitemaps_list_every_story,
+    syndication::ninjs_validates_against_the_iptc_schema,
+    syndication::pasted_links_get_an_oembed_preview,
     discussion::register_confirm_and_comment,
     discussion::comment_rules_refuse_clearly,
     discussion::moderation_policies_words_and_reports,

@@ -170,3 +170,123 @@ pub async fn sitemaps_list_every_story(backend: Backend) {
         assert_eq!(server.get(path).await.status(), StatusCode::NOT_FOUND, "{path}");
     }
 }
+
+/// Validates ninjs documents against IPTC's schema (draft 2020-12, with
+/// formats checked); prints the errors, nothing when all are valid.
+const NINJS_VALIDATOR: &str = r#"
+import json, sys
+from jsonschema import Draft202012Validator
+schema = json.load(open(sys.argv[1]))
+validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+for path in sys.argv[2:]:
+    for error in validator.iter_errors(json.load(open(path))):
+        print(f"{path}: {error.json_path}: {error.message}")
+"#;
+
+pub async fn ninjs_validates_against_the_iptc_schema(backend: Backend) {
+    let Some(testdata) = crate::support::testdata() else {
+        eprintln!("SKIPPED ninjs_validates_against_the_iptc_schema: ../shared/testdata is absent");
+        return;
+    };
+    let Some(python) = python_with("jsonschema", "ninjs_validates_against_the_iptc_schema") else { return };
+    let server = TestServer::start(backend).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut files = Vec::new();
+    for edition in ["en", "ru"] {
+        let list: serde_json::Value = server
+            .get(&format!("/api/v1/articles?edition={edition}&limit=50"))
+            .await
+            .json()
+            .await
+            .expect("list");
+        for item in list["items"].as_array().expect("items").iter().take(25) {
+            let id = item["id"].as_i64().expect("id");
+            let response = server.get(&format!("/api/v1/articles/{id}/ninjs")).await;
+            assert_eq!(response.status(), StatusCode::OK, "article {id}");
+            let body = response.bytes().await.expect("body");
+            let file = dir.path().join(format!("{id}.json"));
+            std::fs::write(&file, &body).expect("write");
+            files.push(file);
+        }
+    }
+    assert!(files.len() >= 20, "a real sample");
+    let output = std::process::Command::new(&python)
+        .arg("-c")
+        .arg(NINJS_VALIDATOR)
+        .arg(testdata.join("ninjs/schema/ninjs-schema_2.2.json"))
+        .args(&files)
+        .output()
+        .expect("run the validator");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let errors = String::from_utf8_lossy(&output.stdout);
+    assert!(errors.trim().is_empty(), "ninjs output is not valid:\n{errors}");
+
+    // What a partner reads: the story's fields, and its photo as an association.
+    let list: serde_json::Value =
+        server.get("/api/v1/articles?edition=en&limit=50").await.json().await.expect("list");
+    let rotterdam = list["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["headline"].as_str().is_some_and(|h| h.starts_with("Rotterdam dock workers")))
+        .expect("the Rotterdam story");
+    let ninjs: serde_json::Value =
+        server.get(&format!("/api/v1/articles/{}/ninjs", rotterdam["id"])).await.json().await.expect("ninjs");
+    assert_eq!(ninjs["headlines"][0]["value"], "Rotterdam dock workers end nine-day strike after wage deal");
+    assert_eq!(ninjs["located"], "ROTTERDAM");
+    assert_eq!(ninjs["language"], "en");
+    assert!(
+        ninjs["bodies"][0]["value"].as_str().expect("body").contains("<span class=\"dateline\">ROTTERDAM")
+    );
+    assert_eq!(ninjs["associations"][0]["type"], "picture");
+    assert!(ninjs["associations"][0]["renditions"].as_array().is_some_and(|r| !r.is_empty()));
+    for bad in ["/api/v1/articles/abc/ninjs", "/api/v1/articles/999999/ninjs"] {
+        assert!(server.get(bad).await.status().is_client_error(), "{bad}");
+    }
+}
+
+pub async fn pasted_links_get_an_oembed_preview(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let list = server.page("/en/world").await;
+    let story = crate::support::article_links(&list, "en")
+        .into_iter()
+        .find(|p| p.contains("rotterdam-dock-workers"))
+        .expect("the Rotterdam story");
+    let page = server.page(&story).await;
+    // A consumer finds the endpoint in <head> and follows it.
+    let marker = "<link rel=\"alternate\" type=\"application/json+oembed\" href=\"";
+    let href = page.split(marker).nth(1).and_then(|r| r.split('"').next()).expect("discovery link in <head>");
+    let href = href.replace("&amp;", "&");
+    assert!(href.starts_with(&format!("{}/api/v1/oembed?url=", server.base)), "{href}");
+    let discovered: serde_json::Value =
+        server.client.get(&href).send().await.expect("get").json().await.expect("json");
+    assert_eq!(discovered["title"], "Rotterdam dock workers end nine-day strike after wage deal");
+    let url = format!("{}{story}", server.base);
+    let answer = server
+        .client
+        .get(server.url("/api/v1/oembed"))
+        .query(&[("url", url.as_str())])
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(answer.status(), StatusCode::OK);
+    let embed: serde_json::Value = answer.json().await.expect("json");
+    assert_eq!(embed["version"], "1.0");
+    assert_eq!(embed["type"], "rich");
+    assert_eq!(embed["title"], "Rotterdam dock workers end nine-day strike after wage deal");
+    assert_eq!(embed["provider_name"], "Meridian");
+    assert!(embed["html"].as_str().expect("html").contains(&format!("<a href=\"{url}\">")));
+    assert!(embed["thumbnail_url"].as_str().is_some_and(|u| u.starts_with(&server.base)), "{embed}");
+    let missing = format!("{}/en/2020/01/01/no-such-story", server.base);
+    for (query, status) in [
+        (vec![("url", missing.as_str())], StatusCode::NOT_FOUND),
+        (vec![], StatusCode::BAD_REQUEST),
+        (vec![("url", "https://elsewhere.example/en/2026/01/01/x")], StatusCode::NOT_FOUND),
+        (vec![("url", url.as_str()), ("format", "xml")], StatusCode::NOT_IMPLEMENTED),
+        (vec![("url", url.as_str()), ("maxwidth", "huge")], StatusCode::BAD_REQUEST),
+    ] {
+        let response =
+            server.client.get(server.url("/api/v1/oembed")).query(&query).send().await.expect("get");
+        assert_eq!(response.status(), status, "{query:?}");
+    }
+}

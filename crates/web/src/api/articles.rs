@@ -252,12 +252,11 @@ pub async fn get_article(
     let summary = summary(&article.card, &directory, public_url).ok_or_else(not_found)?;
     let edition = directory.edition_by_id(article.card.edition_id).ok_or_else(not_found)?;
     let t = state.locales.for_language(&edition.language);
-    let agency =
-        if article.dateline_agency.is_empty() { &state.config.agency } else { &article.dateline_agency };
-    let dateline = if article.dateline_place.is_empty() {
-        String::new()
+    let dateline = crate::view::dateline_of(&state, t, &article);
+    let agency = if article.dateline_agency.is_empty() {
+        state.config.agency.clone()
     } else {
-        t.dateline(&article.dateline_place, agency, article.card.published_at)
+        article.dateline_agency.clone()
     };
     let translations = match &article.translation_group {
         Some(group) => state
@@ -281,7 +280,7 @@ pub async fn get_article(
         summary,
         body_html: render_body(&article.body, &dateline),
         dateline_place: article.dateline_place,
-        dateline_agency: agency.clone(),
+        dateline_agency: agency,
         body_markdown: article.body,
         image_caption: article.image_caption,
         image_credit: article.image_credit,

@@ -10,6 +10,8 @@ mod editions;
 mod error;
 mod me;
 mod media;
+mod ninjs;
+mod oembed;
 mod write;
 
 pub use error::ApiError;
@@ -61,6 +63,8 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(articles::get_article, write::update_article, write::delete_article))
         .routes(routes!(write::transition_article))
         .routes(routes!(me::me))
+        .routes(routes!(ninjs::get_ninjs))
+        .routes(routes!(oembed::oembed))
         .routes(routes!(comments::list_comments, comments::post_comment))
         .routes(routes!(comments::delete_comment))
         .routes(routes!(comments::react))

@@ -145,13 +145,7 @@ async fn render(
     let public_url = &state.config.public_url;
     let absolute = format!("{public_url}{path}");
 
-    let agency =
-        if article.dateline_agency.is_empty() { &state.config.agency } else { &article.dateline_agency };
-    let dateline = if article.dateline_place.is_empty() {
-        String::new()
-    } else {
-        t.dateline(&article.dateline_place, agency, card.published_at)
-    };
+    let dateline = crate::view::dateline_of(state, t, article);
 
     let figure = card.image.as_ref().and_then(|image| {
         Some(FigureView {
@@ -241,6 +235,7 @@ async fn render(
     let mut frame = Frame::new(state, directory, edition, Some(card.section_id), &card.headline, path);
     frame.description =
         if article.seo_description.is_empty() { card.lead.clone() } else { article.seo_description.clone() };
+    frame.oembed = Some(format!("{public_url}/api/v1/oembed?url={}", crate::view::url_encode(&absolute)));
     if !article.seo_title.is_empty() {
         frame.title = format!("{} — {}", article.seo_title, state.config.site_name);
     }

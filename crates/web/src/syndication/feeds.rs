@@ -194,7 +194,7 @@ struct FeedItem {
 }
 
 /// `tag:host,2026:article-42`: stable whatever else changes.
-fn item_id(public_url: &str, article: &Article) -> String {
+pub fn item_id(public_url: &str, article: &Article) -> String {
     let host = public_url.split("://").nth(1).unwrap_or(public_url).split('/').next().unwrap_or("localhost");
     let host = host.split(':').next().unwrap_or(host);
     format!("tag:{host},{}:article-{}", article.card.published_at.year(), article.card.id)
@@ -216,17 +216,7 @@ async fn render(
         let url = format!("{public_url}{}", article_path(edition, card.published_at, card.slug.as_str()));
         let html = if state.config.feed_full_text {
             let t = state.locales.for_language(&edition.language);
-            let agency = if article.dateline_agency.is_empty() {
-                &state.config.agency
-            } else {
-                &article.dateline_agency
-            };
-            let dateline = if article.dateline_place.is_empty() {
-                String::new()
-            } else {
-                t.dateline(&article.dateline_place, agency, card.published_at)
-            };
-            render_body(&article.body, &dateline)
+            render_body(&article.body, &crate::view::dateline_of(state, t, &article))
         } else {
             String::new()
         };

@@ -1,0 +1,144 @@
+//! `GET /api/v1/articles/{id}/ninjs`: a published article as IPTC ninjs
+//! 2.2 (News in JSON), the format partner agencies and publishing systems
+//! exchange. Valid against IPTC's JSON schema (a test checks real output
+//! with `jsonschema`). The main photo is an association of type `picture`
+//! with its renditions.
+//!
+//! Mapping: `uri` is the article's stable `tag:` id (the same as in the
+//! feeds); `version` counts from the publish time (`versioncreated` is the
+//! last update); `urgency` is 1 for breaking news, 5 otherwise; `located`
+//! is the dateline's place; the body is HTML with the dateline.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use dateline_core::ArticleStatus;
+use serde_json::{Value, json};
+
+use super::ApiError;
+use super::error::ErrorBody;
+use crate::AppState;
+use crate::markdown::render_body;
+use crate::syndication::feeds::item_id;
+use crate::view::{article_path, dateline_of, iso, rendition_url};
+
+/// The schema this output is valid against.
+pub const NINJS_SCHEMA: &str = "http://www.iptc.org/std/ninjs/ninjs-schema_2.2.json";
+
+/// One published article as ninjs 2.2.
+#[utoipa::path(get, path = "/api/v1/articles/{id}/ninjs", tag = "content",
+    params(("id" = i64, Path, description = "Article id")),
+    responses(
+        (status = 200, description = "The article as IPTC ninjs 2.2 (application/json)", body = Object),
+        (status = 400, description = "The id is not a number", body = ErrorBody),
+        (status = 404, description = "No published article with this id", body = ErrorBody),
+    ))]
+pub async fn get_ninjs(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let id: i64 = id
+        .parse()
+        .map_err(|_| ApiError::BadRequest(format!("article id must be a whole number, not {id:?}")))?;
+    let not_found = || ApiError::NotFound(format!("no published article {id}"));
+    let article = state
+        .store
+        .article_by_id(id)
+        .await?
+        .filter(|a| a.status == ArticleStatus::Published)
+        .ok_or_else(not_found)?;
+    let directory = state.directory();
+    let edition = directory.edition_by_id(article.card.edition_id).ok_or_else(not_found)?;
+    let t = state.locales.for_language(&edition.language);
+    let public_url = &state.config.public_url;
+    let card = &article.card;
+    let url = format!("{public_url}{}", article_path(edition, card.published_at, card.slug.as_str()));
+    let agency =
+        if article.dateline_agency.is_empty() { &state.config.agency } else { &article.dateline_agency };
+    let body = render_body(&article.body, &dateline_of(&state, t, &article));
+    let words = article.body.split_whitespace().count();
+    let by: Vec<&str> = article.authors.iter().map(|a| a.name.as_str()).collect();
+    let mut subjects: Vec<Value> = article
+        .tags
+        .iter()
+        .map(|tag| {
+            json!({
+                "name": tag.name,
+                "uri": format!("{public_url}/{}/tag/{}", edition.code, tag.slug),
+                "rel": "about",
+            })
+        })
+        .collect();
+    if let Some(section) = directory.section_by_id(card.section_id) {
+        subjects.push(json!({
+            "name": section.name,
+            "uri": format!("{public_url}/{}/{}", edition.code, section.slug),
+            "rel": "section",
+        }));
+    }
+    let mut ninjs = json!({
+        "uri": item_id(public_url, &article),
+        "standard": { "name": "ninjs", "version": "2.2", "schema": NINJS_SCHEMA },
+        "type": "text",
+        "representationtype": "full",
+        "profile": if card.image.is_some() { "text-photo" } else { "text-only" },
+        "version": ((card.updated_at - card.published_at).whole_minutes().max(0) + 1).to_string(),
+        "firstcreated": iso(card.published_at),
+        "versioncreated": iso(card.updated_at.max(card.published_at)),
+        "pubstatus": "usable",
+        "urgency": if card.breaking { 1 } else { 5 },
+        "language": edition.language,
+        "headlines": [{ "value": card.headline, "role": "main", "contenttype": "text/plain" }],
+        "descriptions": [{ "value": card.lead, "role": "summary", "contenttype": "text/plain" }],
+        "bodies": [{ "value": body, "role": "main", "contenttype": "text/html", "wordcount": words }],
+        "copyrightnotice": format!("© {} {agency}", card.published_at.year()),
+        "subjects": subjects,
+        "altids": [
+            { "role": "url", "value": url },
+            { "role": "dateline-id", "value": card.id.to_string() },
+        ],
+        "renditions": [{ "name": "web", "href": url, "contenttype": "text/html" }],
+    });
+    if !by.is_empty() {
+        ninjs["by"] = Value::String(by.join(", "));
+    }
+    if !article.dateline_place.is_empty() {
+        ninjs["located"] = Value::String(article.dateline_place.clone());
+    }
+    if let Some(correction) = article.correction.as_deref().filter(|c| !c.trim().is_empty()) {
+        ninjs["ednote"] = Value::String(correction.to_owned());
+    }
+    if let Some(image) = &card.image {
+        let renditions: Vec<Value> = image
+            .renditions
+            .iter()
+            .map(|r| {
+                json!({
+                    "name": format!("{}{}-{}", if r.crop { "crop-" } else { "" }, r.width, r.mime.trim_start_matches("image/")),
+                    "href": format!("{public_url}{}", rendition_url(r)),
+                    "contenttype": r.mime,
+                    "width": r.width,
+                    "height": r.height,
+                })
+            })
+            .collect();
+        let mut picture = json!({
+            "name": "mainpicture",
+            "uri": format!("{public_url}/{}/media/{}", edition.code, image.media_id),
+            "type": "picture",
+            "representationtype": "full",
+            "renditions": renditions,
+        });
+        if !article.image_caption.is_empty() {
+            picture["headlines"] = json!([{ "value": article.image_caption, "role": "caption" }]);
+        }
+        if !image.alt_text.is_empty() {
+            picture["descriptions"] = json!([{ "value": image.alt_text, "role": "alt" }]);
+        }
+        if !article.image_credit.is_empty() {
+            picture["by"] = Value::String(article.image_credit.clone());
+            picture["copyrightnotice"] = Value::String(format!("© {}", article.image_credit));
+        }
+        ninjs["associations"] = json!([picture]);
+    }
+    Ok(Json(ninjs))
+}
