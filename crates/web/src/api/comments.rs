@@ -9,7 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use dateline_core::{CommentSort, CommentStatus, Reaction, ReportReason};
-use dateline_store::{Article, Comment, ReactionCount, ThreadQuery};
+use dateline_store::{Article, Comment, ReactionCount};
 use serde::{Deserialize, Serialize};
 
 use super::ApiError;
@@ -18,8 +18,7 @@ use super::error::ErrorBody;
 use crate::AppState;
 use crate::client_addr::ClientAddr;
 use crate::discussion::format::html_of;
-use crate::discussion::service::{self, DiscussionError};
-use crate::discussion::view::THREADS_PER_PAGE;
+use crate::discussion::service::{self, DiscussionError, ThreadPage};
 use crate::view::iso;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -116,7 +115,7 @@ fn dto(comment: &Comment, reactions: Option<&Vec<ReactionCount>>) -> CommentDto 
     }
 }
 
-fn reaction_dtos(reactions: Option<&Vec<ReactionCount>>) -> Vec<ReactionDto> {
+pub(crate) fn reaction_dtos(reactions: Option<&Vec<ReactionCount>>) -> Vec<ReactionDto> {
     Reaction::ALL
         .iter()
         .map(|kind| {
@@ -153,25 +152,8 @@ pub async fn list_comments(
     // The same for every caller: a reader's own pending comments show on
     // the page, not here.
     let viewer_id = None;
-    let mut roots = state
-        .store
-        .comment_threads(&ThreadQuery {
-            article_id: id,
-            sort,
-            offset: (page - 1) * THREADS_PER_PAGE,
-            limit: THREADS_PER_PAGE + 1,
-            viewer_id,
-        })
-        .await?;
-    let more = roots.len() as i64 > THREADS_PER_PAGE;
-    roots.truncate(THREADS_PER_PAGE as usize);
-    let root_ids: Vec<i64> = roots.iter().map(|c| c.id).collect();
-    let replies = state.store.comment_replies(&root_ids, viewer_id).await?;
-    let ids: Vec<i64> = roots.iter().chain(&replies).map(|c| c.id).collect();
-    let mut reactions: HashMap<i64, Vec<ReactionCount>> = HashMap::new();
-    for r in state.store.comment_reactions(&ids, viewer_id).await? {
-        reactions.entry(r.comment_id).or_default().push(r);
-    }
+    let ThreadPage { roots, replies, reactions, more } =
+        service::thread_page(&state, id, sort, page, viewer_id).await?;
     let mut by_root: HashMap<i64, Vec<CommentDto>> = HashMap::new();
     for reply in &replies {
         by_root

@@ -5,7 +5,7 @@
 
 mod articles;
 pub mod auth;
-mod comments;
+pub(crate) mod comments;
 mod editions;
 mod error;
 mod me;

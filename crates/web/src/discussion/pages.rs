@@ -215,14 +215,7 @@ pub async fn react(
     match service::react(&state, current.user.as_ref(), &article, id, kind).await {
         Ok(counts) if json => Ok(Json(serde_json::json!({
             "comment_id": id,
-            "reactions": Reaction::ALL.iter().map(|k| {
-                let found = counts.iter().find(|r| r.kind == k.as_str());
-                serde_json::json!({
-                    "kind": k.as_str(),
-                    "count": found.map_or(0, |r| r.count),
-                    "mine": found.is_some_and(|r| r.mine),
-                })
-            }).collect::<Vec<_>>(),
+            "reactions": crate::api::comments::reaction_dtos(Some(&counts)),
         }))
         .into_response()),
         Ok(_) => Ok(see_other(jar, &format!("{back}#comment-{id}"))),

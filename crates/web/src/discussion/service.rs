@@ -127,6 +127,48 @@ pub async fn published_article(
         .filter(|a| a.status == ArticleStatus::Published && a.card.edition_id == edition_id))
 }
 
+/// A page of a discussion as the store holds it: threads, their replies
+/// (oldest first) and every comment's reactions.
+#[derive(Debug)]
+pub struct ThreadPage {
+    pub roots: Vec<Comment>,
+    pub replies: Vec<Comment>,
+    pub reactions: std::collections::HashMap<i64, Vec<ReactionCount>>,
+    /// A further page exists.
+    pub more: bool,
+}
+
+/// Threads per page.
+pub const THREADS_PER_PAGE: i64 = 20;
+
+/// Reads page `page` (from 1) of an article's threads as `viewer_id` sees them.
+pub async fn thread_page(
+    state: &AppState,
+    article_id: i64,
+    sort: dateline_core::CommentSort,
+    page: i64,
+    viewer_id: Option<i64>,
+) -> Result<ThreadPage, StoreError> {
+    let query = dateline_store::ThreadQuery {
+        article_id,
+        sort,
+        offset: (page - 1) * THREADS_PER_PAGE,
+        limit: THREADS_PER_PAGE + 1,
+        viewer_id,
+    };
+    let mut roots = state.store.comment_threads(&query).await?;
+    let more = roots.len() as i64 > THREADS_PER_PAGE;
+    roots.truncate(THREADS_PER_PAGE as usize);
+    let root_ids: Vec<i64> = roots.iter().map(|c| c.id).collect();
+    let replies = state.store.comment_replies(&root_ids, viewer_id).await?;
+    let ids: Vec<i64> = roots.iter().chain(&replies).map(|c| c.id).collect();
+    let mut reactions: std::collections::HashMap<i64, Vec<ReactionCount>> = std::collections::HashMap::new();
+    for r in state.store.comment_reactions(&ids, viewer_id).await? {
+        reactions.entry(r.comment_id).or_default().push(r);
+    }
+    Ok(ThreadPage { roots, replies, reactions, more })
+}
+
 /// Whether this article takes comments now.
 pub fn openness(state: &AppState, article: &Article, now: OffsetDateTime) -> Openness {
     let policy = state

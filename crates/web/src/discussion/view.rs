@@ -15,7 +15,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::CookieJar;
 use dateline_core::{CommentSort, CommentStatus, Reaction};
-use dateline_store::{Article, Comment, Edition, ReactionCount, ThreadQuery, User};
+use dateline_store::{Article, Comment, Edition, ReactionCount, User};
 use time::OffsetDateTime;
 
 use super::format::html_of;
@@ -29,8 +29,6 @@ use crate::i18n::Locale;
 use crate::public::edition_from;
 use crate::view::{Frame, Link, article_path, iso, url_encode};
 
-/// Threads per page.
-pub const THREADS_PER_PAGE: i64 = 20;
 /// Pages a reader can ask for (20,000 threads).
 const MAX_PAGE: i64 = 1000;
 
@@ -139,25 +137,8 @@ impl DiscussionRequest<'_> {
         let now = OffsetDateTime::now_utc();
         let card = &article.card;
         let viewer_id = viewer.map(|u| u.id);
-        let mut roots = state
-            .store
-            .comment_threads(&ThreadQuery {
-                article_id: card.id,
-                sort,
-                offset: (page - 1) * THREADS_PER_PAGE,
-                limit: THREADS_PER_PAGE + 1,
-                viewer_id,
-            })
-            .await?;
-        let more = roots.len() as i64 > THREADS_PER_PAGE;
-        roots.truncate(THREADS_PER_PAGE as usize);
-        let root_ids: Vec<i64> = roots.iter().map(|c| c.id).collect();
-        let replies = state.store.comment_replies(&root_ids, viewer_id).await?;
-        let all_ids: Vec<i64> = roots.iter().chain(&replies).map(|c| c.id).collect();
-        let mut reactions: HashMap<i64, Vec<ReactionCount>> = HashMap::new();
-        for r in state.store.comment_reactions(&all_ids, viewer_id).await? {
-            reactions.entry(r.comment_id).or_default().push(r);
-        }
+        let service::ThreadPage { roots, replies, reactions, more } =
+            service::thread_page(state, card.id, sort, page, viewer_id).await?;
         let openness = service::openness(state, article, now);
         let writable = viewer.map(|user| service::may_write(Some(user), now));
         let can_write = matches!(writable, Some(Ok(_))) && openness.is_open();
