@@ -171,6 +171,35 @@ pub async fn edit_comment(
     }
 }
 
+/// What every action on one comment starts with: the published article,
+/// a checked form token, the page to come back to, and whether the page's
+/// script asked for JSON. A guest using the form is sent to log in
+/// (`Err` holds that answer); the script gets the action's 401.
+struct CommentAction {
+    edition: Edition,
+    article: Article,
+    back: String,
+    json: bool,
+}
+
+async fn begin_action(
+    state: &AppState,
+    (code, article_id): (&str, &str),
+    current: &CurrentUser,
+    headers: &HeaderMap,
+    jar: &CookieJar,
+    form: &ActionForm,
+) -> Result<Result<CommentAction, Response>, PageError> {
+    let (edition, article) = target(state, code, article_id).await?;
+    csrf::check(jar, &form.csrf)?;
+    let back = back_to(&form.back, &edition, article.card.id);
+    let json = wants_json(headers);
+    if current.user.is_none() && !json {
+        return Ok(Err(login_first(jar.clone(), &edition, &back)));
+    }
+    Ok(Ok(CommentAction { edition, article, back, json }))
+}
+
 /// `POST /{edition}/comments/{article}/{comment}/delete`.
 pub async fn delete_comment(
     State(state): State<AppState>,
@@ -180,13 +209,11 @@ pub async fn delete_comment(
     jar: CookieJar,
     Form(form): Form<ActionForm>,
 ) -> Result<Response, PageError> {
-    let (edition, article) = target(&state, &code, &article_id).await?;
-    csrf::check(&jar, &form.csrf)?;
-    let back = back_to(&form.back, &edition, article.card.id);
-    if current.user.is_none() {
-        return Ok(login_first(jar, &edition, &back));
-    }
-    let json = wants_json(&headers);
+    let CommentAction { edition, article, back, json } =
+        match begin_action(&state, (&code, &article_id), &current, &headers, &jar, &form).await? {
+            Ok(action) => action,
+            Err(to_login) => return Ok(to_login),
+        };
     match service::delete(&state, current.user.as_ref(), &article, comment_id(&comment)?).await {
         Ok(()) if json => Ok(StatusCode::NO_CONTENT.into_response()),
         Ok(()) => Ok(see_other(jar, &format!("{back}#discussion"))),
@@ -203,13 +230,11 @@ pub async fn react(
     jar: CookieJar,
     Form(form): Form<ActionForm>,
 ) -> Result<Response, PageError> {
-    let (edition, article) = target(&state, &code, &article_id).await?;
-    csrf::check(&jar, &form.csrf)?;
-    let back = back_to(&form.back, &edition, article.card.id);
-    let json = wants_json(&headers);
-    if current.user.is_none() && !json {
-        return Ok(login_first(jar, &edition, &back));
-    }
+    let CommentAction { edition, article, back, json } =
+        match begin_action(&state, (&code, &article_id), &current, &headers, &jar, &form).await? {
+            Ok(action) => action,
+            Err(to_login) => return Ok(to_login),
+        };
     let kind = Reaction::parse(&form.kind).map_err(|e| PageError::BadRequest(e.to_string()))?;
     let id = comment_id(&comment)?;
     match service::react(&state, current.user.as_ref(), &article, id, kind).await {
@@ -232,13 +257,11 @@ pub async fn report(
     jar: CookieJar,
     Form(form): Form<ActionForm>,
 ) -> Result<Response, PageError> {
-    let (edition, article) = target(&state, &code, &article_id).await?;
-    csrf::check(&jar, &form.csrf)?;
-    let back = back_to(&form.back, &edition, article.card.id);
-    let json = wants_json(&headers);
-    if current.user.is_none() && !json {
-        return Ok(login_first(jar, &edition, &back));
-    }
+    let CommentAction { edition, article, json, .. } =
+        match begin_action(&state, (&code, &article_id), &current, &headers, &jar, &form).await? {
+            Ok(action) => action,
+            Err(to_login) => return Ok(to_login),
+        };
     let reason = ReportReason::parse(&form.reason).map_err(|e| PageError::BadRequest(e.to_string()))?;
     let id = comment_id(&comment)?;
     let t = state.locales.for_language(&edition.language);
