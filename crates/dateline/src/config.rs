@@ -74,6 +74,11 @@ pub struct Settings {
     pub comments_per_hour: u32,
     /// Comments one client address may post per minute.
     pub comments_per_address_per_minute: u32,
+    /// The hour (0–23, UTC) after which each edition's daily digest goes out.
+    pub newsletter_digest_hour: u8,
+    /// A WebSub hub (`https://hub.example.com/`): feeds name it, and every
+    /// publish or update pings it. Empty: no WebSub.
+    pub websub_hub: String,
     /// Log filter (`info`, `dateline=debug,info` …).
     pub log: String,
     pub log_format: LogFormat,
@@ -108,6 +113,8 @@ impl Default for Settings {
             comments_per_minute: 5,
             comments_per_hour: 60,
             comments_per_address_per_minute: 20,
+            newsletter_digest_hour: 6,
+            websub_hub: String::new(),
             log: "info".into(),
             log_format: LogFormat::Text,
         }
@@ -268,6 +275,17 @@ impl Settings {
             max_bytes: self.upload_max_mb.clamp(1, 1024) * 1024 * 1024,
             max_pixels: self.upload_max_megapixels.clamp(1, 1000) * 1_000_000,
         }
+    }
+
+    /// The digest hour, checked: 0–23.
+    pub fn newsletter_digest_hour(&self) -> anyhow::Result<u8> {
+        if self.newsletter_digest_hour > 23 {
+            anyhow::bail!(
+                "newsletter_digest_hour must be 0–23 (an hour, UTC), not {}",
+                self.newsletter_digest_hour
+            );
+        }
+        Ok(self.newsletter_digest_hour)
     }
 
     pub fn discussion(&self) -> dateline_web::discussion::DiscussionSettings {

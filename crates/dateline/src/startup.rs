@@ -105,6 +105,8 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         upload: settings.upload_limits(),
         feed_full_text: settings.feed_full_text,
         discussion: settings.discussion(),
+        newsletter_digest_hour: settings.newsletter_digest_hour()?,
+        websub_hub: settings.websub_hub.trim().to_owned(),
     };
     let mailer: Arc<dyn Mailer> = if settings.smtp_url.is_empty() {
         Arc::new(OutboxMailer::new(settings.data_dir.join("outbox"), config.mail_from.clone()))
@@ -117,6 +119,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     let state = AppState::new(Arc::clone(&store), Arc::new(blobs), config, mailer, metrics).await?;
     let worker = format!("{}-{}", std::process::id(), &uuid::Uuid::now_v7().simple().to_string()[20..]);
     tokio::spawn(dateline_web::jobs::run(state.clone(), worker));
+    tokio::spawn(dateline_web::newsletters::sender::run(state.clone()));
     tokio::spawn(std::sync::Arc::clone(&state.live).follow());
     let live = std::sync::Arc::clone(&state.live);
     let app = crate::listener::WithPeerAddress(dateline_web::router(state));

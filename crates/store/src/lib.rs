@@ -12,11 +12,17 @@
 pub mod blob;
 mod error;
 mod model;
+pub mod newsletter;
 mod sql;
+mod sql_newsletter;
 
 pub use blob::{BlobStore, ObjectBlobStore, S3Settings};
 pub use error::StoreError;
 pub use model::*;
+pub use newsletter::{
+    ClaimedDelivery, DeliveryOutcome, NewSend, NewSubscriber, NewsletterCounts, NewsletterSend,
+    NewsletterStore, SendKind, SendSummary, Subscriber, SubscriberStatus, SubscriptionChoice,
+};
 
 use async_trait::async_trait;
 use dateline_core::{ArticleStatus, Slug};
@@ -27,7 +33,7 @@ use time::OffsetDateTime;
 /// Reads return only what readers may see unless the method says otherwise.
 /// Writes are used by the demo loader now and by the newsroom later.
 #[async_trait]
-pub trait Store: Send + Sync + std::fmt::Debug + 'static {
+pub trait Store: NewsletterStore + Send + Sync + std::fmt::Debug + 'static {
     /// Which backend this is (`sqlite`, `postgres`), for logs and `/readyz`.
     fn backend(&self) -> &'static str;
 

@@ -2511,6 +2511,8 @@ macro_rules! sql_store_impl {
                     Ok(())
                 }
             }
+
+            $crate::sql_newsletter_impl!($store);
         };
     };
 }

@@ -32,6 +32,7 @@ pub mod jobs;
 pub mod live;
 pub mod markdown;
 pub mod media;
+pub mod newsletters;
 pub mod newsroom;
 pub mod ops;
 pub mod page_cache;

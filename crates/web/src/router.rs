@@ -14,7 +14,8 @@
 //! | `/{edition}/comments/{article}` (and `/{comment}/edit`, `delete`, `react`, `report`) | the discussion (`discussion/mod.rs`) |
 //! | `/{edition}/feed.xml`, `feed.atom`, `feed.json`, `/{edition}/feeds/{section,tag,author}/{slug}.{xml,atom,json}` | feeds (`syndication/feeds.rs`) |
 //! | `/sitemap.xml`, `/sitemaps/news-{edition}.xml`, `/sitemaps/{edition}-{yyyy}-{mm}.xml` | sitemaps (`syndication/sitemaps.rs`) |
-//! | `/{edition}/subscribe`, `chats` | coming soon |
+//! | `/{edition}/subscribe`, `/newsletter/{confirm,manage,unsubscribe}/{token}` | newsletters (`newsletters/mod.rs`) |
+//! | `/{edition}/chats` | coming soon |
 //! | `/newsroom`, `/newsroom/articles/…`, `/newsroom/audit` | the newsroom (`newsroom/mod.rs`) |
 //! | `/media/{*key}` | photo files |
 //! | `/static/{name}` | fingerprinted CSS, JS, icon |
@@ -58,13 +59,13 @@ pub fn router(state: AppState) -> Router {
         .route("/{edition}/author/{author}", get(public::author_page))
         .route("/{edition}/media", get(public::media_index))
         .route("/{edition}/media/{id}", get(public::media_page))
-        .route("/{edition}/subscribe", get(coming_soon_subscribe))
         .route("/{edition}/chats", get(coming_soon_chats))
         .route("/media/{*key}", get(public::media_file))
         .route("/static/{name}", get(assets::serve_asset))
         .merge(crate::accounts::routes())
         .merge(crate::discussion::routes())
         .merge(crate::syndication::routes())
+        .merge(crate::newsletters::routes())
         .merge(crate::newsroom::routes(state.config.upload))
         .fallback(public::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), page_cache::serve_cached))
@@ -135,13 +136,6 @@ pub fn router(state: AppState) -> Router {
 
 fn security_header(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
     SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
-}
-
-async fn coming_soon_subscribe(
-    state: axum::extract::State<AppState>,
-    axum::extract::Path(edition): axum::extract::Path<String>,
-) -> Result<Response, crate::error::PageError> {
-    public::coming_soon(state, axum::extract::Path((edition, "subscribe".into()))).await
 }
 
 async fn coming_soon_chats(

@@ -37,6 +37,10 @@ pub struct WebConfig {
     pub feed_full_text: bool,
     /// Comment rules: closing, holding, rate limits.
     pub discussion: crate::discussion::DiscussionSettings,
+    /// The hour (UTC) after which each edition's daily digest goes out.
+    pub newsletter_digest_hour: u8,
+    /// The WebSub hub feeds name and publishing pings; empty: none.
+    pub websub_hub: String,
 }
 
 impl Default for WebConfig {
@@ -52,6 +56,8 @@ impl Default for WebConfig {
             upload: crate::media::ingest::UploadLimits::default(),
             feed_full_text: true,
             discussion: crate::discussion::DiscussionSettings::default(),
+            newsletter_digest_hour: 6,
+            websub_hub: String::new(),
         }
     }
 }

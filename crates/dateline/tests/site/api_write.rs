@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use crate::accounts::cli;
 use crate::support::{Backend, TestServer};
 
-async fn token_for(server: &TestServer, email: &str, role: &str) -> String {
+pub async fn token_for(server: &TestServer, email: &str, role: &str) -> String {
     let (ok, _, err) =
         cli(server, &["user", "add", "--email", email, "--role", role], "staff passphrase\n").await;
     assert!(ok, "{err}");
@@ -16,7 +16,7 @@ async fn token_for(server: &TestServer, email: &str, role: &str) -> String {
     token.trim().to_owned()
 }
 
-async fn call(
+pub async fn call(
     server: &TestServer,
     method: reqwest::Method,
     path: &str,
@@ -38,7 +38,7 @@ async fn call(
     (status, json)
 }
 
-fn story(headline: &str) -> Value {
+pub fn story(headline: &str) -> Value {
     json!({
         "edition": "en",
         "section": "business",

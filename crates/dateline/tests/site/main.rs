@@ -19,6 +19,7 @@ mod i18n;
 mod live;
 mod matrix;
 mod media;
+mod newsletters;
 mod newsroom;
 mod pages;
 mod security;
@@ -48,6 +49,9 @@ macro_rules! backend_tests {
 }
 
 backend_tests!(
+    newsletters::newsletter_round_trip,
+    newsletters::newsletter_forms_and_links_refuse_clearly,
+    newsletters::newsletter_survives_an_smtp_outage,
     syndication::feeds_parse_cleanly,
     syndication::sitemaps_list_every_story,
     syndication::ninjs_validates_against_the_iptc_schema,

@@ -273,6 +273,36 @@ const ROWS: &[Row] = &[
         case: "resend the confirmation mail",
         gate: Gate::Only(SIGNED_IN),
     },
+    Row {
+        method: "POST",
+        route: "/newsroom/newsletters",
+        case: "send a digest now",
+        gate: Gate::Only(PUBLISHERS),
+    },
+    Row {
+        method: "POST",
+        route: "/{edition}/subscribe",
+        case: "subscribe to newsletters",
+        gate: Gate::Public,
+    },
+    Row {
+        method: "POST",
+        route: "/newsletter/confirm/{token}",
+        case: "confirm with a stale link",
+        gate: Gate::Public,
+    },
+    Row {
+        method: "POST",
+        route: "/newsletter/manage/{token}",
+        case: "save newsletter choices with a stale link",
+        gate: Gate::Public,
+    },
+    Row {
+        method: "POST",
+        route: "/newsletter/unsubscribe/{token}",
+        case: "unsubscribe with a stale link",
+        gate: Gate::Public,
+    },
     Row { method: "POST", route: "/{edition}/register", case: "register", gate: Gate::Public },
     Row { method: "POST", route: "/{edition}/login", case: "log in", gate: Gate::Public },
     Row {
@@ -647,6 +677,31 @@ async fn perform(server: &TestServer, fx: &Fixtures, actor: &Actor, case: &str) 
         "resend the confirmation mail" => {
             post_form("/en/account/verification", vec![("csrf", actor.csrf.clone())]).await
         }
+        "send a digest now" => {
+            post_form(
+                "/newsroom/newsletters",
+                vec![("csrf", actor.csrf.clone()), ("edition", fx.edition.clone())],
+            )
+            .await
+        }
+        "subscribe to newsletters" => {
+            let form = vec![
+                ("csrf", actor.csrf.clone()),
+                ("email", format!("matrix-{}@example.com", actor.who.tag())),
+                ("daily", "1".to_owned()),
+            ];
+            post_form("/en/subscribe", form).await
+        }
+        "confirm with a stale link" => {
+            post_form(&format!("/newsletter/confirm/dle_{}", "0".repeat(64)), Vec::new()).await
+        }
+        "save newsletter choices with a stale link" => {
+            let form = vec![("action", "save".to_owned()), ("daily", "1".to_owned())];
+            post_form(&format!("/newsletter/manage/dlm_{}", "0".repeat(64)), form).await
+        }
+        "unsubscribe with a stale link" => {
+            post_form(&format!("/newsletter/unsubscribe/dlm_{}", "0".repeat(64)), Vec::new()).await
+        }
         "register" => {
             // Invalid on purpose: the form answers, and no session changes hands.
             let form = vec![
@@ -726,7 +781,8 @@ async fn actor(server: &TestServer, who: Who) -> Actor {
 async fn routes_in_the_application(server: &TestServer) -> BTreeSet<(String, String)> {
     let mut routes = BTreeSet::new();
     let sources = concat!(env!("CARGO_MANIFEST_DIR"), "/../web/src");
-    for file in ["accounts/mod.rs", "newsroom/mod.rs", "discussion/mod.rs", "router.rs"] {
+    for file in ["accounts/mod.rs", "newsroom/mod.rs", "discussion/mod.rs", "newsletters/mod.rs", "router.rs"]
+    {
         let text = std::fs::read_to_string(format!("{sources}/{file}")).expect("router source");
         for line in text.lines().filter(|l| l.contains(".route(\"")) {
             let path = line.split(".route(\"").nth(1).and_then(|r| r.split('"').next()).expect("route path");

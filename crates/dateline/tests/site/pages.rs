@@ -229,7 +229,7 @@ pub async fn tag_and_author_pages(backend: Backend) {
 
 pub async fn placeholder_pages_answer(backend: Backend) {
     let server = TestServer::start(backend).await;
-    for page in ["subscribe", "chats"] {
+    for page in ["chats"] {
         for edition in ["en", "ru"] {
             let html = server.page(&format!("/{edition}/{page}")).await;
             assert!(html.contains("<meta name=\"robots\" content=\"noindex\">"));

@@ -486,3 +486,87 @@ delete-done = Your account is deleted. Thank you for reading.
 comment-kept = Your text, kept so you can copy it
 comment-reply-cancel = Cancel
 feed-edition-description = The latest stories, as they are published.
+
+## Newsletters
+newsletters = Newsletters
+newsletter-title = Newsletters
+newsletter-intro = The day's top stories every morning, and breaking news the moment it happens — for every story, or only the sections and topics you pick.
+newsletter-rhythm = What to send
+newsletter-daily = The daily digest
+newsletter-breaking = Breaking-news alerts
+newsletter-sections = Sections
+newsletter-sections-hint = Leave all unticked for every section.
+newsletter-tags = Topics
+newsletter-tags-hint = Tags, separated by commas (for example: Climate, Ports). Stories in a ticked section or with one of these tags are sent.
+newsletter-error-rhythm = Tick the daily digest, breaking-news alerts, or both.
+newsletter-error-section = That section is not part of this edition.
+newsletter-error-too-many-tags = { $count ->
+    [one] Pick at most { $count } topic.
+   *[other] Pick at most { $count } topics.
+}
+newsletter-error-tags = These topics do not exist: { $tags }.
+newsletter-check-inbox = Check your inbox
+newsletter-check-inbox-text = If { $email } can receive our newsletters, a message is on its way to it. Open the link in it to confirm.
+newsletter-confirm-subject = Confirm your { $site } newsletter subscription
+newsletter-confirm-mail = Hello,
+
+    Someone — we hope you — asked for the { $site } newsletters ({ $edition }) at this address. To confirm, open this link within 7 days and press the button:
+
+    { $link }
+
+    If it was not you, ignore this message: nothing will be sent.
+newsletter-already-subject = Your { $site } newsletter subscription
+newsletter-already-mail = Hello,
+
+    Someone asked to subscribe this address to the { $site } newsletters ({ $edition }). You are already subscribed. To change what you receive, or to unsubscribe:
+
+    { $link }
+newsletter-link-invalid = This link is not valid: it may have been used already, or it has expired. You can subscribe again from any page.
+newsletter-confirm-title = Confirm your subscription
+newsletter-confirm-text = Confirm that { $email } should receive our newsletters.
+newsletter-confirm-button = Confirm my subscription
+newsletter-confirmed = You are subscribed
+newsletter-confirmed-text = Welcome. The { $edition } newsletters will come to your inbox; every mail has a link to change or stop them.
+newsletter-manage = Manage your subscription
+newsletter-manage-title = Your newsletter subscription
+newsletter-manage-intro = The { $edition } newsletters: choose what you receive.
+newsletter-status-pending = waiting for confirmation
+newsletter-status-active = subscribed
+newsletter-status-unsubscribed = unsubscribed
+newsletter-waiting-confirmation = Open the link in the confirmation mail to start receiving newsletters.
+newsletter-welcome-back = Welcome back: you are subscribed again.
+newsletter-saved = Your choices are saved.
+newsletter-resubscribe = Subscribe again
+newsletter-unsubscribe = Unsubscribe
+newsletter-unsubscribe-title = Unsubscribe?
+newsletter-unsubscribe-text = { $email } will receive no more newsletters from us.
+newsletter-unsubscribed = You have unsubscribed
+newsletter-unsubscribed-text = { $email } will receive no more newsletters from us.
+newsletter-changed-mind = Changed your mind? Subscribe again
+newsletter-digest-subject = { $site }: the news of { $date }
+newsletter-digest-intro = What we published since the last digest.
+newsletter-why = You receive this because you subscribed to the { $site } newsletters.
+newsletter-footer-label = Your e-mail address
+newsletter-counts = Subscribers
+newsletter-active = Subscribed
+newsletter-pending = Awaiting confirmation
+newsletter-left = Unsubscribed
+newsletter-daily-count = Daily digest
+newsletter-breaking-count = Breaking alerts
+newsletter-history = Sends
+newsletter-no-sends = Nothing has been sent yet.
+newsletter-kind = Kind
+newsletter-kind-digest = Digest
+newsletter-kind-breaking = Breaking alert
+newsletter-subject = Subject
+newsletter-started = Started
+newsletter-stories = Stories
+newsletter-sent = Sent
+newsletter-skipped = Nothing to send
+newsletter-waiting = Waiting
+newsletter-failed = Failed
+newsletter-last-error = Last error
+newsletter-send-digest = Send a digest now
+newsletter-send-digest-hint = Sends what the edition published since its last digest to its daily subscribers, now. The scheduled digest then continues from here.
+newsletter-digest-started = The digest is being sent.
+newsletter-digest-exists = A digest was started a moment ago; it is being sent.

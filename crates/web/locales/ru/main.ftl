@@ -489,3 +489,88 @@ delete-done = Учётная запись удалена. Спасибо, что
 comment-kept = Ваш текст — чтобы его можно было скопировать
 comment-reply-cancel = Отмена
 feed-edition-description = Последние материалы, по мере публикации.
+
+## Newsletters
+newsletters = Рассылки
+newsletter-title = Рассылки
+newsletter-intro = Главные новости дня каждое утро и срочные новости сразу — обо всём или только о выбранных разделах и темах.
+newsletter-rhythm = Что присылать
+newsletter-daily = Ежедневный дайджест
+newsletter-breaking = Срочные новости
+newsletter-sections = Разделы
+newsletter-sections-hint = Не отмечайте ничего, чтобы получать все разделы.
+newsletter-tags = Темы
+newsletter-tags-hint = Теги через запятую (например: Климат, Порты). Присылаются материалы отмеченных разделов и материалы с этими тегами.
+newsletter-error-rhythm = Отметьте ежедневный дайджест, срочные новости или оба.
+newsletter-error-section = Такого раздела нет в этой версии сайта.
+newsletter-error-too-many-tags = { $count ->
+    [one] Выберите не больше { $count } темы.
+    [few] Выберите не больше { $count } тем.
+   *[other] Выберите не больше { $count } тем.
+}
+newsletter-error-tags = Таких тем нет: { $tags }.
+newsletter-check-inbox = Проверьте почту
+newsletter-check-inbox-text = Если на адрес { $email } можно отправлять наши рассылки, письмо уже в пути. Откройте ссылку в нём, чтобы подтвердить подписку.
+newsletter-confirm-subject = Подтвердите подписку на рассылки { $site }
+newsletter-confirm-mail = Здравствуйте!
+
+    Кто-то — надеемся, вы — подписал этот адрес на рассылки { $site } ({ $edition }). Чтобы подтвердить, откройте ссылку в течение 7 дней и нажмите кнопку:
+
+    { $link }
+
+    Если это были не вы, просто не отвечайте: писем не будет.
+newsletter-already-subject = Ваша подписка на рассылки { $site }
+newsletter-already-mail = Здравствуйте!
+
+    Кто-то попросил подписать этот адрес на рассылки { $site } ({ $edition }). Вы уже подписаны. Изменить подписку или отписаться:
+
+    { $link }
+newsletter-link-invalid = Ссылка недействительна: возможно, ею уже воспользовались или срок её действия истёк. Подписаться заново можно с любой страницы.
+newsletter-confirm-title = Подтвердите подписку
+newsletter-confirm-text = Подтвердите, что на адрес { $email } нужно присылать наши рассылки.
+newsletter-confirm-button = Подтвердить подписку
+newsletter-confirmed = Вы подписаны
+newsletter-confirmed-text = Добро пожаловать! Рассылки ({ $edition }) будут приходить вам на почту; в каждом письме есть ссылка, чтобы изменить или отменить подписку.
+newsletter-manage = Управление подпиской
+newsletter-manage-title = Ваша подписка на рассылки
+newsletter-manage-intro = Рассылки ({ $edition }): выберите, что получать.
+newsletter-status-pending = ждёт подтверждения
+newsletter-status-active = подписка действует
+newsletter-status-unsubscribed = подписка отменена
+newsletter-waiting-confirmation = Откройте ссылку из письма с подтверждением, чтобы начать получать рассылки.
+newsletter-welcome-back = С возвращением: вы снова подписаны.
+newsletter-saved = Настройки сохранены.
+newsletter-resubscribe = Подписаться снова
+newsletter-unsubscribe = Отписаться
+newsletter-unsubscribe-title = Отписаться?
+newsletter-unsubscribe-text = На адрес { $email } больше не будут приходить наши рассылки.
+newsletter-unsubscribed = Вы отписались
+newsletter-unsubscribed-text = На адрес { $email } больше не будут приходить наши рассылки.
+newsletter-changed-mind = Передумали? Подпишитесь снова
+newsletter-digest-subject = { $site }: новости за { $date }
+newsletter-digest-intro = Что мы опубликовали после предыдущего дайджеста.
+newsletter-why = Вы получили это письмо, потому что подписались на рассылки { $site }.
+newsletter-footer-label = Ваш адрес электронной почты
+newsletter-counts = Подписчики
+newsletter-active = Подписаны
+newsletter-pending = Ждут подтверждения
+newsletter-left = Отписались
+newsletter-daily-count = Дайджест
+newsletter-breaking-count = Срочные новости
+newsletter-history = Отправки
+newsletter-no-sends = Пока ничего не отправлено.
+newsletter-kind = Вид
+newsletter-kind-digest = Дайджест
+newsletter-kind-breaking = Срочная новость
+newsletter-subject = Тема
+newsletter-started = Начало
+newsletter-stories = Материалы
+newsletter-sent = Отправлено
+newsletter-skipped = Нечего отправлять
+newsletter-waiting = Ожидают
+newsletter-failed = Не доставлено
+newsletter-last-error = Последняя ошибка
+newsletter-send-digest = Отправить дайджест сейчас
+newsletter-send-digest-hint = Отправляет подписчикам дайджеста всё, что опубликовано после предыдущего дайджеста. Плановый дайджест продолжит с этого момента.
+newsletter-digest-started = Дайджест отправляется.
+newsletter-digest-exists = Дайджест уже запущен и отправляется.

@@ -9,8 +9,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use lettre::message::Mailbox;
-use lettre::message::header::ContentType;
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
+use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -20,11 +20,23 @@ use crate::AppState;
 /// Job kind: payload is an [`OutgoingMail`] as JSON; cleared once sent.
 pub const SEND_MAIL: &str = "send_mail";
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct OutgoingMail {
     pub to: String,
     pub subject: String,
     pub text: String,
+    /// An HTML version: the mail becomes `multipart/alternative`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub html: Option<String>,
+    /// An `https:` unsubscribe URL: sets `List-Unsubscribe` and the
+    /// one-click `List-Unsubscribe-Post` of RFC 8058 (the URL must accept
+    /// a cookie-less POST).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub list_unsubscribe: Option<String>,
+    /// A fixed `Message-ID` (without angle brackets), so a mail sent again
+    /// after a crash is recognisably the same message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -68,14 +80,27 @@ fn mailbox(address: &str) -> Result<Mailbox, MailError> {
 }
 
 fn build(from: &Mailbox, mail: OutgoingMail) -> Result<Message, MailError> {
-    Message::builder()
+    let mut builder = Message::builder()
         .from(from.clone())
-        .message_id(None)
+        .message_id(mail.message_id.map(|id| format!("<{id}>")))
         .to(mailbox(&mail.to)?)
-        .subject(mail.subject)
-        .header(ContentType::TEXT_PLAIN)
-        .body(mail.text)
-        .map_err(|e| MailError::Build(e.to_string()))
+        .subject(mail.subject);
+    if let Some(url) = mail.list_unsubscribe {
+        builder = builder
+            .raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                format!("<{url}>"),
+            ))
+            .raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                "List-Unsubscribe=One-Click".to_owned(),
+            ));
+    }
+    let built = match mail.html {
+        Some(html) => builder.multipart(MultiPart::alternative_plain_html(mail.text, html)),
+        None => builder.header(ContentType::TEXT_PLAIN).body(mail.text),
+    };
+    built.map_err(|e| MailError::Build(e.to_string()))
 }
 
 /// Writes each message to `<dir>/<time>-<random>.eml`.

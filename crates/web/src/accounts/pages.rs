@@ -127,6 +127,7 @@ async fn send_link(
         to: user.email.clone(),
         subject: t.get(subject).into_owned(),
         text: t.format(body, Some(&args(&[("name", &user.display_name), ("link", &link)]))).into_owned(),
+        ..OutgoingMail::default()
     };
     queue_mail(state, &mail).await
 }

@@ -28,6 +28,9 @@ pub async fn article_changed(state: &AppState, id: i64, was: Option<ArticleStatu
     if let Err(error) = publish_article_event(state, id, kind).await {
         tracing::warn!(%error, article = id, kind, "could not publish a live event");
     }
+    if kind == "published" {
+        crate::newsletters::sender::story_published(state, id).await;
+    }
 }
 
 async fn publish_article_event(

@@ -287,6 +287,7 @@ async fn tell_reporters(
             to: reporter.reporter_email,
             subject: t.get("mail-report-subject").into_owned(),
             text: t.format(&format!("mail-report-{outcome}"), Some(&args)).into_owned(),
+            ..OutgoingMail::default()
         };
         queue_mail(state, &mail).await?;
     }

@@ -13,7 +13,8 @@
 //! - [`sections`]: administrators add and edit sections;
 //! - [`editions`]: administrators add and edit language editions;
 //! - [`media`]: the media bank: upload, browse, search, edit, delete;
-//! - [`comments`]: the moderation queue, bans, banned words, section policies.
+//! - [`comments`]: the moderation queue, bans, banned words, section policies;
+//! - [`newsletters`]: subscriber numbers, the send history, "send a digest now".
 //!
 //! The newsroom speaks the staff member's language (English or Russian, by
 //! `Accept-Language`). Pages are never cached.
@@ -25,6 +26,7 @@ pub mod editor;
 pub mod list;
 pub mod live_blog;
 pub mod media;
+pub mod newsletters;
 pub mod permissions;
 pub mod revisions;
 pub mod sections;
@@ -60,6 +62,7 @@ pub fn routes(upload: crate::media::ingest::UploadLimits) -> Router<AppState> {
         .route("/newsroom/comments", get(comments::queue))
         .route("/newsroom/comments/settings", get(comments::settings).post(comments::save_settings))
         .route("/newsroom/comments/{id}", axum::routing::post(comments::decide))
+        .route("/newsroom/newsletters", get(newsletters::overview).post(newsletters::send_digest))
         .route("/newsroom/users", get(users::users).post(users::set_role))
         .route("/newsroom/sections", get(sections::sections).post(sections::save_section))
         .route("/newsroom/editions", get(editions::editions).post(editions::save_edition))
