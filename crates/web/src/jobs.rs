@@ -6,7 +6,8 @@
 //! Kinds so far: [`PUBLISH_ARTICLE`] (scheduled publishing and embargoes)
 //! [`SEND_MAIL`] (account e-mails; a permanent refusal by the mail
 //! server ends the job, anything else is retried) and
-//! [`crate::media::renditions::MAKE_RENDITIONS`] (photo sizes).
+//! [`crate::media::renditions::MAKE_RENDITIONS`] (photo sizes) and
+//! [`crate::syndication::websub::WEBSUB_PING`] (telling the WebSub hub).
 //!
 //! Each tick also checks the shared content version, so a node drops its
 //! cached pages within about a second of another node's change.
@@ -51,6 +52,9 @@ pub async fn run(state: AppState, worker: String) {
                 SEND_MAIL => send_mail(&state, job.id, &job.payload).await,
                 crate::media::renditions::MAKE_RENDITIONS => {
                     crate::media::renditions::run_job(&state, &job.payload).await
+                }
+                crate::syndication::websub::WEBSUB_PING => {
+                    crate::syndication::websub::run_job(&state, &job.payload, job.attempts).await
                 }
                 other => Err(format!("unknown job kind {other:?}")),
             };

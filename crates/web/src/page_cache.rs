@@ -46,12 +46,20 @@ pub struct CachedPage {
     last_modified: SystemTime,
     last_modified_header: HeaderValue,
     content_type: HeaderValue,
+    /// A `Link` header the page was rendered with (a feed's WebSub hub).
+    link: Option<HeaderValue>,
     created: Instant,
     generation: u64,
 }
 
 impl CachedPage {
-    fn new(body: Bytes, content_type: HeaderValue, last_modified: SystemTime, generation: u64) -> Self {
+    fn new(
+        body: Bytes,
+        content_type: HeaderValue,
+        link: Option<HeaderValue>,
+        last_modified: SystemTime,
+        generation: u64,
+    ) -> Self {
         let hash = blake3::hash(&body).to_hex();
         let header =
             |text: String| HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static(""));
@@ -63,6 +71,7 @@ impl CachedPage {
             gzip: OnceLock::new(),
             last_modified,
             content_type,
+            link,
             created: Instant::now(),
             generation,
         }
@@ -210,7 +219,9 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
         .get(header::CONTENT_TYPE)
         .cloned()
         .unwrap_or_else(|| HeaderValue::from_static("text/html; charset=utf-8"));
-    let page = Arc::new(CachedPage::new(body, content_type, SystemTime::from(last_modified), generation));
+    let link = parts.headers.get(header::LINK).cloned();
+    let page =
+        Arc::new(CachedPage::new(body, content_type, link, SystemTime::from(last_modified), generation));
     state.cache.insert(key, Arc::clone(&page), rendering_started);
     vary_on_cookie(personal_route, respond(&state, &page, &conditions))
 }
@@ -318,6 +329,9 @@ fn respond(state: &AppState, page: &CachedPage, conditions: &Conditions) -> Resp
     if !not_modified {
         headers.insert(header::CONTENT_TYPE, page.content_type.clone());
     }
+    if let Some(link) = &page.link {
+        headers.insert(header::LINK, link.clone());
+    }
     headers.insert(header::ETAG, etag.clone());
     headers.insert(header::LAST_MODIFIED, page.last_modified_header.clone());
     headers.insert(header::CACHE_CONTROL, state.page_cache_control.clone());
@@ -349,6 +363,7 @@ mod tests {
             Arc::new(CachedPage::new(
                 Bytes::from_static(b"x"),
                 HeaderValue::from_static("text/html"),
+                None,
                 SystemTime::UNIX_EPOCH,
                 generation,
             ))
@@ -372,6 +387,7 @@ mod tests {
             Arc::new(CachedPage::new(
                 Bytes::from_static(b"x"),
                 HeaderValue::from_static("text/html"),
+                None,
                 SystemTime::UNIX_EPOCH,
                 0,
             ))

@@ -56,6 +56,7 @@ backend_tests!(
     syndication::sitemaps_list_every_story,
     syndication::ninjs_validates_against_the_iptc_schema,
     syndication::pasted_links_get_an_oembed_preview,
+    syndication::websub_hub_hears_of_every_change,
     discussion::register_confirm_and_comment,
     discussion::comment_rules_refuse_clearly,
     discussion::moderation_policies_words_and_reports,

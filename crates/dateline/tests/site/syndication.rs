@@ -290,3 +290,148 @@ pub async fn pasted_links_get_an_oembed_preview(backend: Backend) {
         assert_eq!(response.status(), status, "{query:?}");
     }
 }
+
+/// A WebSub hub on loopback: keeps the body of every POST it gets and
+/// answers 503 to the first one, 204 to the rest.
+struct FakeHub {
+    url: String,
+    pings: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl FakeHub {
+    async fn start() -> Self {
+        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind the hub");
+        let url = format!("http://{}/hub", listener.local_addr().expect("address"));
+        let pings = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let seen = std::sync::Arc::clone(&pings);
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let seen = std::sync::Arc::clone(&seen);
+                tokio::spawn(async move {
+                    let mut buffer = Vec::new();
+                    let mut chunk = [0u8; 4096];
+                    loop {
+                        // One request: headers, then Content-Length bytes of body.
+                        let head_end = loop {
+                            if let Some(at) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+                                break at + 4;
+                            }
+                            match socket.read(&mut chunk).await {
+                                Ok(0) | Err(_) => return,
+                                Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+                            }
+                        };
+                        let head = String::from_utf8_lossy(&buffer[..head_end]).to_lowercase();
+                        let length: usize = head
+                            .lines()
+                            .find_map(|l| l.strip_prefix("content-length:"))
+                            .and_then(|v| v.trim().parse().ok())
+                            .unwrap_or(0);
+                        while buffer.len() < head_end + length {
+                            match socket.read(&mut chunk).await {
+                                Ok(0) | Err(_) => return,
+                                Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+                            }
+                        }
+                        let body = String::from_utf8_lossy(&buffer[head_end..head_end + length]).into_owned();
+                        buffer.drain(..head_end + length);
+                        let first = {
+                            let mut pings = seen.lock().expect("pings");
+                            pings.push(body);
+                            pings.len() == 1
+                        };
+                        let answer: &[u8] = if first {
+                            b"HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\n\r\n"
+                        } else {
+                            b"HTTP/1.1 204 No Content\r\n\r\n"
+                        };
+                        if socket.write_all(answer).await.is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        Self { url, pings }
+    }
+
+    fn pings(&self) -> Vec<String> {
+        self.pings.lock().expect("pings").clone()
+    }
+}
+
+/// With a hub configured, feeds name it and publishing pings it for every
+/// feed the story is in; a failing hub is tried again.
+pub async fn websub_hub_hears_of_every_change(backend: Backend) {
+    let hub = FakeHub::start().await;
+    let (server, _config) =
+        crate::discussion::start_with_settings(backend, &format!("websub_hub = \"{}\"\n", hub.url)).await;
+
+    let rss = server.get("/en/feed.xml").await;
+    let link = rss.headers()["link"].to_str().expect("link").to_owned();
+    assert_eq!(link, format!("<{}>; rel=\"hub\", <{}/en/feed.xml>; rel=\"self\"", hub.url, server.base));
+    let rss = rss.text().await.expect("rss");
+    assert!(rss.contains(&format!("<atom:link href=\"{}\" rel=\"hub\"", hub.url)), "{rss}");
+    let atom = server.page("/en/feeds/section/business.atom").await;
+    assert!(atom.contains(&format!("<link href=\"{}\" rel=\"hub\"", hub.url)), "{atom}");
+    let json: serde_json::Value =
+        serde_json::from_str(&server.page("/en/feed.json").await).expect("json feed");
+    assert_eq!(json["hubs"][0]["type"], "WebSub");
+    assert_eq!(json["hubs"][0]["url"], hub.url.as_str());
+
+    let token = crate::api_write::token_for(&server, "wire@example.com", "editor").await;
+    let (status, created) = crate::api_write::call(
+        &server,
+        reqwest::Method::POST,
+        "/api/v1/articles",
+        &token,
+        Some(crate::api_write::story("Hub pings carry every feed")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let id = created["id"].as_i64().expect("id");
+    assert!(hub.pings().is_empty(), "a draft is nobody's news");
+    let (status, _) = crate::api_write::call(
+        &server,
+        reqwest::Method::POST,
+        &format!("/api/v1/articles/{id}/transitions"),
+        &token,
+        Some(serde_json::json!({"action": "publish"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+
+    let encoded =
+        |path: &str| format!("hub.mode=publish&hub.url={}", url_encode(&format!("{}{path}", server.base)));
+    let edition_feed = encoded("/en/feed.xml");
+    // The first ping got a 503: the job runs again (after about 10 s).
+    for _ in 0..300 {
+        if hub.pings().iter().filter(|p| **p == edition_feed).count() >= 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let pings = hub.pings();
+    assert!(pings.iter().filter(|p| **p == edition_feed).count() >= 2, "retried after the 503: {pings:?}");
+    for path in [
+        "/en/feed.atom",
+        "/en/feed.json",
+        "/en/feeds/section/business.xml",
+        "/en/feeds/tag/markets.atom",
+        "/en/feeds/tag/api.json",
+        "/en/feeds/author/marcus-okafor.xml",
+    ] {
+        assert!(pings.contains(&encoded(path)), "{path} announced: {pings:?}");
+    }
+}
+
+fn url_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'*' => char::from(b).to_string(),
+            b' ' => "+".to_owned(),
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}

@@ -15,8 +15,10 @@ pub use bus::LiveBus;
 
 /// Tells open pages that an article appeared, changed or went away:
 /// `published` when it became visible, `updated` when a visible article
-/// was saved again, `removed` when it stopped being visible. Failing to
-/// publish an event is logged, never fatal: the article is saved.
+/// was saved again, `removed` when it stopped being visible. A story that
+/// became visible may start a breaking-news mail (`newsletters::sender`),
+/// and any change pings the WebSub hub (`syndication::websub`). Failing
+/// here is logged, never fatal: the article is saved.
 pub async fn article_changed(state: &AppState, id: i64, was: Option<ArticleStatus>, now: ArticleStatus) {
     let visible = |s: Option<ArticleStatus>| s == Some(ArticleStatus::Published);
     let kind = match (visible(was), visible(Some(now))) {
@@ -30,6 +32,9 @@ pub async fn article_changed(state: &AppState, id: i64, was: Option<ArticleStatu
     }
     if kind == "published" {
         crate::newsletters::sender::story_published(state, id).await;
+    }
+    if let Err(error) = crate::syndication::websub::article_changed(state, id).await {
+        tracing::warn!(%error, article = id, "could not queue the WebSub ping");
     }
 }
 

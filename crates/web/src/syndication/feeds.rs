@@ -250,23 +250,42 @@ async fn render(
     }
     let updated = items.iter().map(|i| i.updated).max().unwrap_or(OffsetDateTime::UNIX_EPOCH);
     let self_url = format!("{public_url}{path}");
+    let hub = Some(state.config.websub_hub.as_str()).filter(|hub| !hub.is_empty());
+    let links = FeedLinks { self_url: &self_url, hub };
     let body = match format {
-        FeedFormat::Rss => rss_feed(&scope, edition, &items, updated),
-        FeedFormat::Atom => atom_feed(&scope, edition, &items, updated, &self_url)?,
-        FeedFormat::Json => json_feed(&scope, edition, &items, &self_url),
+        FeedFormat::Rss => rss_feed(&scope, edition, &items, updated, &links),
+        FeedFormat::Atom => atom_feed(&scope, edition, &items, updated, &links)?,
+        FeedFormat::Json => json_feed(&scope, edition, &items, &links),
     };
     let content_type = format!("{}; charset=utf-8", format.media_type());
     let mut response = ([(header::CONTENT_TYPE, content_type)], body).into_response();
+    if let Some(value) =
+        hub.and_then(|hub| HeaderValue::from_str(&super::websub::link_header(hub, &self_url)).ok())
+    {
+        response.headers_mut().insert(header::LINK, value);
+    }
     response.extensions_mut().insert(Cacheable { last_modified: updated });
     response.headers_mut().insert("x-content-type-options", HeaderValue::from_static("nosniff"));
     Ok(response)
+}
+
+/// A feed's own address and its WebSub hub, if any.
+struct FeedLinks<'a> {
+    self_url: &'a str,
+    hub: Option<&'a str>,
 }
 
 fn rfc2822(at: OffsetDateTime) -> String {
     at.format(&Rfc2822).unwrap_or_default()
 }
 
-fn rss_feed(scope: &FeedScope, edition: &Edition, items: &[FeedItem], updated: OffsetDateTime) -> String {
+fn rss_feed(
+    scope: &FeedScope,
+    edition: &Edition,
+    items: &[FeedItem],
+    updated: OffsetDateTime,
+    links: &FeedLinks<'_>,
+) -> String {
     let items: Vec<rss::Item> = items
         .iter()
         .map(|item| {
@@ -315,9 +334,20 @@ fn rss_feed(scope: &FeedScope, edition: &Edition, items: &[FeedItem], updated: O
         .language(Some(edition.language.clone()))
         .last_build_date(Some(rfc2822(updated)))
         .generator(Some("Dateline".to_owned()))
+        .atom_ext(Some(rss::extension::atom::AtomExtension { links: atom_links(links) }))
         .items(items)
         .build()
         .to_string()
+}
+
+/// `self`, and `hub` when there is one (WebSub discovery).
+fn atom_links(links: &FeedLinks<'_>) -> Vec<atom_syndication::Link> {
+    use atom_syndication::LinkBuilder;
+    let mut out = vec![LinkBuilder::default().href(links.self_url.to_owned()).rel("self".to_owned()).build()];
+    out.extend(
+        links.hub.map(|hub| LinkBuilder::default().href(hub.to_owned()).rel("hub".to_owned()).build()),
+    );
+    out
 }
 
 fn fixed(at: OffsetDateTime) -> Result<atom_syndication::FixedDateTime, PageError> {
@@ -330,8 +360,9 @@ fn atom_feed(
     edition: &Edition,
     items: &[FeedItem],
     updated: OffsetDateTime,
-    self_url: &str,
+    links: &FeedLinks<'_>,
 ) -> Result<String, PageError> {
+    let self_url = links.self_url;
     use atom_syndication::{ContentBuilder, EntryBuilder, FeedBuilder, LinkBuilder, PersonBuilder, Text};
     let mut entries = Vec::with_capacity(items.len());
     for item in items {
@@ -384,21 +415,29 @@ fn atom_feed(
         .updated(fixed(updated)?)
         .lang(Some(edition.language.clone()))
         .subtitle(Some(Text::plain(scope.description.clone())))
-        .links(vec![
-            LinkBuilder::default()
-                .href(self_url.to_owned())
-                .rel("self".to_owned())
-                .mime_type(Some("application/atom+xml".to_owned()))
-                .build(),
-            LinkBuilder::default().href(scope.home.clone()).rel("alternate".to_owned()).build(),
-        ])
+        .links({
+            let mut feed_links = vec![
+                LinkBuilder::default()
+                    .href(self_url.to_owned())
+                    .rel("self".to_owned())
+                    .mime_type(Some("application/atom+xml".to_owned()))
+                    .build(),
+                LinkBuilder::default().href(scope.home.clone()).rel("alternate".to_owned()).build(),
+            ];
+            feed_links.extend(
+                links
+                    .hub
+                    .map(|hub| LinkBuilder::default().href(hub.to_owned()).rel("hub".to_owned()).build()),
+            );
+            feed_links
+        })
         .generator(Some(atom_syndication::GeneratorBuilder::default().value("Dateline".to_owned()).build()))
         .entries(entries)
         .build();
     Ok(feed.to_string())
 }
 
-fn json_feed(scope: &FeedScope, edition: &Edition, items: &[FeedItem], self_url: &str) -> String {
+fn json_feed(scope: &FeedScope, edition: &Edition, items: &[FeedItem], links: &FeedLinks<'_>) -> String {
     let items: Vec<serde_json::Value> = items
         .iter()
         .map(|item| {
@@ -424,14 +463,17 @@ fn json_feed(scope: &FeedScope, edition: &Edition, items: &[FeedItem], self_url:
             value
         })
         .collect();
-    let feed = serde_json::json!({
+    let mut feed = serde_json::json!({
         "version": "https://jsonfeed.org/version/1.1",
         "title": scope.title,
         "home_page_url": scope.home,
-        "feed_url": self_url,
+        "feed_url": links.self_url,
         "description": scope.description,
         "language": edition.language,
         "items": items,
     });
+    if let Some(hub) = links.hub {
+        feed["hubs"] = serde_json::json!([{ "type": "WebSub", "url": hub }]);
+    }
     serde_json::to_string_pretty(&feed).unwrap_or_default()
 }

@@ -1,10 +1,12 @@
 //! What other machines read: feeds for feed readers and aggregators
 //! ([`feeds`]: RSS 2.0, Atom 1.0 and JSON Feed 1.1 per edition, section,
 //! tag and author) and sitemaps for search engines and news aggregators
-//! ([`sitemaps`]).
+//! ([`sitemaps`]); and WebSub pings so hubs push new stories at once
+//! ([`websub`]).
 
 pub mod feeds;
 pub mod sitemaps;
+pub mod websub;
 
 use axum::Router;
 use axum::extract::{Path, State};
