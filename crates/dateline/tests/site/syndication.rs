@@ -192,6 +192,7 @@ pub async fn ninjs_validates_against_the_iptc_schema(backend: Backend) {
     let server = TestServer::start(backend).await;
     let dir = tempfile::tempdir().expect("temp dir");
     let mut files = Vec::new();
+    let mut files_3 = Vec::new();
     for edition in ["en", "ru"] {
         let list: serde_json::Value = server
             .get(&format!("/api/v1/articles?edition={edition}&limit=50"))
@@ -207,19 +208,26 @@ pub async fn ninjs_validates_against_the_iptc_schema(backend: Backend) {
             let file = dir.path().join(format!("{id}.json"));
             std::fs::write(&file, &body).expect("write");
             files.push(file);
+            let response = server.get(&format!("/api/v1/articles/{id}/ninjs?version=3.1")).await;
+            assert_eq!(response.status(), StatusCode::OK, "article {id} as ninjs 3.1");
+            let file = dir.path().join(format!("{id}-3.json"));
+            std::fs::write(&file, response.bytes().await.expect("body")).expect("write");
+            files_3.push(file);
         }
     }
     assert!(files.len() >= 20, "a real sample");
-    let output = std::process::Command::new(&python)
-        .arg("-c")
-        .arg(NINJS_VALIDATOR)
-        .arg(testdata.join("ninjs/schema/ninjs-schema_2.2.json"))
-        .args(&files)
-        .output()
-        .expect("run the validator");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    let errors = String::from_utf8_lossy(&output.stdout);
-    assert!(errors.trim().is_empty(), "ninjs output is not valid:\n{errors}");
+    for (schema, files) in [("ninjs-schema_2.2.json", &files), ("ninjs-schema_3.1.json", &files_3)] {
+        let output = std::process::Command::new(&python)
+            .arg("-c")
+            .arg(NINJS_VALIDATOR)
+            .arg(testdata.join("ninjs/schema").join(schema))
+            .args(files)
+            .output()
+            .expect("run the validator");
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        let errors = String::from_utf8_lossy(&output.stdout);
+        assert!(errors.trim().is_empty(), "ninjs output is not valid against {schema}:\n{errors}");
+    }
 
     // What a partner reads: the story's fields, and its photo as an association.
     let list: serde_json::Value =
@@ -240,7 +248,23 @@ pub async fn ninjs_validates_against_the_iptc_schema(backend: Backend) {
     );
     assert_eq!(ninjs["associations"][0]["type"], "picture");
     assert!(ninjs["associations"][0]["renditions"].as_array().is_some_and(|r| !r.is_empty()));
-    for bad in ["/api/v1/articles/abc/ninjs", "/api/v1/articles/999999/ninjs"] {
+    let ninjs_3: serde_json::Value = server
+        .get(&format!("/api/v1/articles/{}/ninjs?version=3", rotterdam["id"]))
+        .await
+        .json()
+        .await
+        .expect("ninjs 3.1");
+    assert_eq!(ninjs_3["standard"]["version"], "3.1");
+    assert_eq!(ninjs_3["headlines"][0]["value"], ninjs["headlines"][0]["value"]);
+    assert_eq!(ninjs_3["headlines"][0]["contentType"], "text/plain");
+    assert_eq!(ninjs_3["versionCreated"], ninjs["versioncreated"]);
+    assert_eq!(
+        ninjs_3["associations"][0]["renditions"][0]["contentType"],
+        ninjs["associations"][0]["renditions"][0]["contenttype"]
+    );
+    for bad in
+        ["/api/v1/articles/abc/ninjs", "/api/v1/articles/999999/ninjs", "/api/v1/articles/1/ninjs?version=9"]
+    {
         assert!(server.get(bad).await.status().is_client_error(), "{bad}");
     }
 }

@@ -11,6 +11,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
+use lettre::transport::smtp::PoolConfig;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -50,15 +51,23 @@ pub enum MailError {
     #[error("invalid SMTP URL: {0}")]
     Url(String),
     /// `permanent` when the server refused for good (a 5xx reply, such as
-    /// an unknown mailbox): retrying would not help.
+    /// an unknown mailbox): retrying would not help. `replied` when the
+    /// server answered at all (a 4xx or 5xx reply), as opposed to a
+    /// connection that failed or timed out.
     #[error("SMTP delivery failed: {message}")]
-    Smtp { permanent: bool, message: String },
+    Smtp { permanent: bool, replied: bool, message: String },
 }
 
 impl MailError {
     /// True when a retry cannot succeed.
     pub fn is_permanent(&self) -> bool {
         matches!(self, Self::Address(_) | Self::Build(_) | Self::Smtp { permanent: true, .. })
+    }
+
+    /// True when the mail server could not be reached or written to (not a
+    /// refusal of this one message): the next messages would fail too.
+    pub fn is_unreachable(&self) -> bool {
+        matches!(self, Self::Io(_) | Self::Smtp { replied: false, .. })
     }
 }
 
@@ -120,6 +129,7 @@ impl OutboxMailer {
 impl Mailer for OutboxMailer {
     async fn send(&self, mail: OutgoingMail) -> Result<(), MailError> {
         let to = mail.to.clone();
+        let bulk = mail.list_unsubscribe.is_some();
         let bytes = build(&mailbox(&self.from)?, mail)?.formatted();
         tokio::fs::create_dir_all(&self.dir).await?;
         let stamp = OffsetDateTime::now_utc().unix_timestamp_nanos();
@@ -127,7 +137,11 @@ impl Mailer for OutboxMailer {
         let partial = self.dir.join(format!("{name}.partial"));
         tokio::fs::write(&partial, bytes).await?;
         tokio::fs::rename(&partial, self.dir.join(&name)).await?;
-        tracing::info!(%to, file = %name, "mail written to the outbox");
+        if bulk {
+            tracing::debug!(%to, file = %name, "newsletter written to the outbox");
+        } else {
+            tracing::info!(%to, file = %name, "mail written to the outbox");
+        }
         Ok(())
     }
 }
@@ -154,6 +168,7 @@ impl SmtpMailer {
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
             .map_err(|e| MailError::Url(e.to_string()))?
             .timeout(Some(Duration::from_secs(30)))
+            .pool_config(PoolConfig::new().max_size(32))
             .build();
         Ok(Self { transport, from: mailbox(from)? })
     }
@@ -163,13 +178,23 @@ impl SmtpMailer {
 impl Mailer for SmtpMailer {
     async fn send(&self, mail: OutgoingMail) -> Result<(), MailError> {
         let to = mail.to.clone();
+        // Newsletters are counted by their sender, not logged one by one.
+        let bulk = mail.list_unsubscribe.is_some();
         let message = build(&self.from, mail)?;
         match self.transport.send(message).await {
             Ok(response) => {
-                tracing::info!(%to, code = %response.code(), "mail handed to the SMTP server");
+                if bulk {
+                    tracing::debug!(%to, code = %response.code(), "newsletter handed to the SMTP server");
+                } else {
+                    tracing::info!(%to, code = %response.code(), "mail handed to the SMTP server");
+                }
                 Ok(())
             }
-            Err(e) => Err(MailError::Smtp { permanent: e.is_permanent(), message: e.to_string() }),
+            Err(e) => Err(MailError::Smtp {
+                permanent: e.is_permanent(),
+                replied: e.is_permanent() || e.is_transient(),
+                message: e.to_string(),
+            }),
         }
     }
 }

@@ -1,8 +1,10 @@
 //! `GET /api/v1/articles/{id}/ninjs`: a published article as IPTC ninjs
-//! 2.2 (News in JSON), the format partner agencies and publishing systems
-//! exchange. Valid against IPTC's JSON schema (a test checks real output
-//! with `jsonschema`). The main photo is an association of type `picture`
-//! with its renditions.
+//! (News in JSON), the format partner agencies and publishing systems
+//! exchange: 2.2 by default, 3.1 with `?version=3.1` (or `3`). Both are
+//! valid against IPTC's JSON schemas (a test checks real output with
+//! `jsonschema`). The main photo is an association of type `picture` with
+//! its renditions. 3.x is 2.2's structure with camel-case property names,
+//! so the document is built once and renamed for 3.1.
 //!
 //! Mapping: `uri` is the article's stable `tag:` id (the same as in the
 //! feeds); `version` counts from the publish time (`versioncreated` is the
@@ -10,7 +12,7 @@
 //! is the dateline's place; the body is HTML with the dateline.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use dateline_core::ArticleStatus;
 use serde_json::{Value, json};
 
@@ -21,24 +23,74 @@ use crate::markdown::render_body;
 use crate::syndication::feeds::item_id;
 use crate::view::{article_path, dateline_of, iso, rendition_url};
 
-/// The schema this output is valid against.
+/// The schemas this output is valid against.
 pub const NINJS_SCHEMA: &str = "http://www.iptc.org/std/ninjs/ninjs-schema_2.2.json";
+pub const NINJS_3_SCHEMA: &str = "http://www.iptc.org/std/ninjs/ninjs-schema_3.1.json#";
 
-/// One published article as ninjs 2.2.
+/// ninjs 2.x property names and their 3.x spelling.
+const RENAMED_IN_3: &[(&str, &str)] = &[
+    ("representationtype", "representationType"),
+    ("firstcreated", "firstCreated"),
+    ("versioncreated", "versionCreated"),
+    ("pubstatus", "pubStatus"),
+    ("copyrightnotice", "copyrightNotice"),
+    ("ednote", "edNote"),
+    ("altids", "altIds"),
+    ("contenttype", "contentType"),
+    ("wordcount", "wordCount"),
+];
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+pub struct NinjsQuery {
+    /// `2.2` (the default) or `3.1` (`2` and `3` also work).
+    version: Option<String>,
+}
+
+/// A ninjs 2.2 document as ninjs 3.1.
+fn into_ninjs_3(value: Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(key, value)| {
+                    let key = RENAMED_IN_3
+                        .iter()
+                        .find(|(old, _)| *old == key)
+                        .map_or(key, |(_, new)| (*new).to_owned());
+                    (key, into_ninjs_3(value))
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.into_iter().map(into_ninjs_3).collect()),
+        other => other,
+    }
+}
+
+/// One published article as ninjs 2.2 or 3.1.
 #[utoipa::path(get, path = "/api/v1/articles/{id}/ninjs", tag = "content",
-    params(("id" = i64, Path, description = "Article id")),
+    params(("id" = i64, Path, description = "Article id"), NinjsQuery),
     responses(
-        (status = 200, description = "The article as IPTC ninjs 2.2 (application/json)", body = Object),
-        (status = 400, description = "The id is not a number", body = ErrorBody),
+        (status = 200, description = "The article as IPTC ninjs 2.2 or 3.1 (application/json)", body = Object),
+        (status = 400, description = "The id is not a number, or no such ninjs version", body = ErrorBody),
         (status = 404, description = "No published article with this id", body = ErrorBody),
     ))]
 pub async fn get_ninjs(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    Query(query): Query<NinjsQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let id: i64 = id
         .parse()
         .map_err(|_| ApiError::BadRequest(format!("article id must be a whole number, not {id:?}")))?;
+    let version_3 = match query.version.as_deref() {
+        None | Some("2" | "2.2") => false,
+        Some("3" | "3.1") => true,
+        Some(other) => {
+            return Err(ApiError::BadRequest(format!(
+                "version must be 2.2 or 3.1, not {:?}",
+                other.chars().take(20).collect::<String>()
+            )));
+        }
+    };
     let not_found = || ApiError::NotFound(format!("no published article {id}"));
     let article = state
         .store
@@ -139,6 +191,10 @@ pub async fn get_ninjs(
             picture["copyrightnotice"] = Value::String(format!("© {}", article.image_credit));
         }
         ninjs["associations"] = json!([picture]);
+    }
+    if version_3 {
+        ninjs = into_ninjs_3(ninjs);
+        ninjs["standard"] = json!({ "name": "ninjs", "version": "3.1", "schema": NINJS_3_SCHEMA });
     }
     Ok(Json(ninjs))
 }
