@@ -245,12 +245,8 @@ impl Contents {
     }
 }
 
-#[derive(Template)]
-#[template(path = "mail/newsletter.html")]
-struct NewsletterHtml<'a> {
-    lang: &'a str,
-    dir: &'a str,
-    site_name: &'a str,
+/// What both parts of a newsletter mail say.
+struct MailContent<'a> {
     heading: &'a str,
     intro: &'a str,
     stories: &'a [&'a Story],
@@ -263,17 +259,18 @@ struct NewsletterHtml<'a> {
 }
 
 #[derive(Template)]
+#[template(path = "mail/newsletter.html")]
+struct NewsletterHtml<'a> {
+    lang: &'a str,
+    dir: &'a str,
+    site_name: &'a str,
+    m: &'a MailContent<'a>,
+}
+
+#[derive(Template)]
 #[template(path = "mail/newsletter.txt")]
 struct NewsletterText<'a> {
-    heading: &'a str,
-    intro: &'a str,
-    stories: &'a [&'a Story],
-    home_url: &'a str,
-    manage_label: &'a str,
-    manage_url: &'a str,
-    unsubscribe_label: &'a str,
-    unsubscribe_url: &'a str,
-    why: &'a str,
+    m: &'a MailContent<'a>,
 }
 
 /// The two links every mail carries, for a subscriber's secret.
@@ -305,33 +302,25 @@ impl SendContent {
         let manage = manage_url(public_url, TOKEN);
         let unsubscribe = unsubscribe_url(public_url, TOKEN);
         let (manage_label, unsubscribe_label) = (t.get("newsletter-manage"), t.get("newsletter-unsubscribe"));
+        let content = MailContent {
+            heading: &heading,
+            intro: &intro,
+            stories,
+            home_url: &home_url,
+            manage_label: &manage_label,
+            manage_url: &manage,
+            unsubscribe_label: &unsubscribe_label,
+            unsubscribe_url: &unsubscribe,
+            why: &why,
+        };
         let html = NewsletterHtml {
             lang: &self.edition.language,
             dir: self.edition.direction.as_str(),
             site_name: &state.config.site_name,
-            heading: &heading,
-            intro: &intro,
-            stories,
-            home_url: &home_url,
-            manage_label: &manage_label,
-            manage_url: &manage,
-            unsubscribe_label: &unsubscribe_label,
-            unsubscribe_url: &unsubscribe,
-            why: &why,
+            m: &content,
         }
         .render()?;
-        let text = NewsletterText {
-            heading: &heading,
-            intro: &intro,
-            stories,
-            home_url: &home_url,
-            manage_label: &manage_label,
-            manage_url: &manage,
-            unsubscribe_label: &unsubscribe_label,
-            unsubscribe_url: &unsubscribe,
-            why: &why,
-        }
-        .render()?;
+        let text = NewsletterText { m: &content }.render()?;
         let done = Arc::new(Rendered { html, text });
         self.rendered
             .lock()
