@@ -76,6 +76,8 @@ pub struct Settings {
     pub comments_per_address_per_minute: u32,
     /// The hour (0–23, UTC) after which each edition's daily digest goes out.
     pub newsletter_digest_hour: u8,
+    /// New newsletter sign-ups one client address may make per hour.
+    pub newsletter_signups_per_address_per_hour: u32,
     /// A WebSub hub (`https://hub.example.com/`): feeds name it, and every
     /// publish or update pings it. Empty: no WebSub.
     pub websub_hub: String,
@@ -114,6 +116,7 @@ impl Default for Settings {
             comments_per_hour: 60,
             comments_per_address_per_minute: 20,
             newsletter_digest_hour: 6,
+            newsletter_signups_per_address_per_hour: 20,
             websub_hub: String::new(),
             log: "info".into(),
             log_format: LogFormat::Text,

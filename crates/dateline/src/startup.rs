@@ -106,6 +106,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         feed_full_text: settings.feed_full_text,
         discussion: settings.discussion(),
         newsletter_digest_hour: settings.newsletter_digest_hour()?,
+        newsletter_signups_per_hour: settings.newsletter_signups_per_address_per_hour.max(1),
         websub_hub: settings.websub_hub.trim().to_owned(),
     };
     let mailer: Arc<dyn Mailer> = if settings.smtp_url.is_empty() {

@@ -20,6 +20,8 @@ CREATE TABLE subscribers (
     -- The BLAKE3 hash of the confirmation link's secret, until it is used.
     confirm_hash       TEXT    UNIQUE,
     confirm_expires_at TEXT,
+    -- Where the sign-up came from, to limit sign-ups per address.
+    client_address     TEXT    NOT NULL DEFAULT '',
     -- The last confirmation or notice mail, so a form cannot mail-bomb anyone.
     last_mailed_at     TEXT,
     created_at         TEXT    NOT NULL,
@@ -28,6 +30,7 @@ CREATE TABLE subscribers (
     UNIQUE (edition_id, email)
 );
 CREATE INDEX subscribers_by_edition ON subscribers (edition_id, status);
+CREATE INDEX subscribers_by_address ON subscribers (client_address, created_at);
 
 -- A digest (`send_key` is its date, or `manual-<time>`) or a breaking
 -- alert (`send_key` is the article id): unique, so two nodes or a restart

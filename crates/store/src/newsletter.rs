@@ -98,6 +98,8 @@ pub struct NewSubscriber {
     pub token: String,
     pub confirm_hash: String,
     pub confirm_expires_at: OffsetDateTime,
+    /// Where the sign-up came from.
+    pub client_address: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -218,6 +220,8 @@ pub trait NewsletterStore: Send + Sync {
         new: &NewSubscriber,
         now: OffsetDateTime,
     ) -> Result<Subscriber, StoreError>;
+    /// How many subscribers were signed up from this address since `since`.
+    async fn signups_from(&self, client_address: &str, since: OffsetDateTime) -> Result<i64, StoreError>;
     /// A pending or unsubscribed subscriber asks again: new choice, new
     /// confirmation link, pending until confirmed.
     async fn renew_subscription(

@@ -104,8 +104,8 @@ macro_rules! sql_newsletter_impl {
             ) -> Result<$crate::Subscriber, StoreError> {
                 let row = ::sqlx::query::<Db>(&format!(
                     "INSERT INTO subscribers (edition_id, email, status, daily, breaking, section_ids, tags, token, \
-                     confirm_hash, confirm_expires_at, created_at) \
-                     VALUES ($1, $2, 'pending', $3, $4, $5, $6, $7, $8, $9, $10) RETURNING {SUBSCRIBER_COLUMNS}"
+                     confirm_hash, confirm_expires_at, created_at, client_address) \
+                     VALUES ($1, $2, 'pending', $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING {SUBSCRIBER_COLUMNS}"
                 ))
                 .bind(new.edition_id)
                 .bind(new.email.clone())
@@ -117,10 +117,27 @@ macro_rules! sql_newsletter_impl {
                 .bind(new.confirm_hash.clone())
                 .bind(whole_seconds(new.confirm_expires_at))
                 .bind(whole_seconds(now))
+                .bind(new.client_address.clone())
                 .fetch_one(&self.pool)
                 .await
                 .map_err(db_err)?;
                 subscriber_from_row(&row)
+            }
+
+            async fn signups_from(
+                &self,
+                client_address: &str,
+                since: ::time::OffsetDateTime,
+            ) -> Result<i64, StoreError> {
+                let row = ::sqlx::query::<Db>(
+                    "SELECT COUNT(*) AS n FROM subscribers WHERE client_address = $1 AND created_at >= $2",
+                )
+                .bind(client_address.to_owned())
+                .bind(whole_seconds(since))
+                .fetch_one(&self.pool)
+                .await
+                .map_err(db_err)?;
+                row.try_get("n").map_err(db_err)
             }
 
             async fn renew_subscription(

@@ -39,6 +39,8 @@ pub struct WebConfig {
     pub discussion: crate::discussion::DiscussionSettings,
     /// The hour (UTC) after which each edition's daily digest goes out.
     pub newsletter_digest_hour: u8,
+    /// New newsletter sign-ups one client address may make per hour.
+    pub newsletter_signups_per_hour: u32,
     /// The WebSub hub feeds name and publishing pings; empty: none.
     pub websub_hub: String,
 }
@@ -57,6 +59,7 @@ impl Default for WebConfig {
             feed_full_text: true,
             discussion: crate::discussion::DiscussionSettings::default(),
             newsletter_digest_hour: 6,
+            newsletter_signups_per_hour: 20,
             websub_hub: String::new(),
         }
     }

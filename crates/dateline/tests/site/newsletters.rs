@@ -282,7 +282,9 @@ pub async fn newsletter_round_trip(backend: Backend) {
 }
 
 pub async fn newsletter_forms_and_links_refuse_clearly(backend: Backend) {
-    let server = TestServer::start(backend).await;
+    let (server, _config) =
+        crate::discussion::start_with_settings(backend, "newsletter_signups_per_address_per_hour = 3\n")
+            .await;
     let reader = server.browser();
     let response =
         subscribe(&reader, &server, &[("email", "not-an-address"), ("tags", "No such topic, Climate")]).await;
@@ -352,6 +354,15 @@ pub async fn newsletter_forms_and_links_refuse_clearly(backend: Backend) {
         submit(&newsroom, &server, "/newsroom/newsletters", "/newsroom/newsletters", &[("edition", "nope")])
             .await;
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    // Three sign-ups an hour from one address here (c@ was the first): the fourth waits.
+    for email in ["d@example.com", "e@example.com"] {
+        let response = subscribe(&reader, &server, &[("email", email), ("daily", "1")]).await;
+        assert_eq!(response.status(), 200, "{email}");
+    }
+    let response = subscribe(&reader, &server, &[("email", "f@example.com"), ("daily", "1")]).await;
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(response.headers()["retry-after"], "3600");
+    assert!(visible_text(&response.text().await.expect("body")).contains("Too many sign-ups"));
     let reader_account = staff(&server, "reader@example.com", "reader", &[]).await;
     assert_eq!(get(&reader_account, &server, "/newsroom/newsletters").await.status(), StatusCode::FORBIDDEN);
 }

@@ -570,3 +570,4 @@ newsletter-send-digest = Send a digest now
 newsletter-send-digest-hint = Sends what the edition published since its last digest to its daily subscribers, now. The scheduled digest then continues from here.
 newsletter-digest-started = The digest is being sent.
 newsletter-digest-exists = A digest was started a moment ago; it is being sent.
+newsletter-too-many = Too many sign-ups came from your network in the last hour. Please try again later.

@@ -23,6 +23,7 @@ use crate::AppState;
 use crate::accounts::csrf;
 use crate::accounts::mail::{OutgoingMail, queue_mail};
 use crate::accounts::secrets::{new_secret, secret_hash};
+use crate::client_addr::ClientAddr;
 use crate::error::PageError;
 use crate::i18n::Locale;
 use crate::public::edition_from;
@@ -258,6 +259,7 @@ pub async fn subscribe_form(
 pub async fn subscribe(
     State(state): State<AppState>,
     Path(code): Path<String>,
+    ClientAddr(address): ClientAddr,
     jar: CookieJar,
     Form(form): Form<SubscribeForm>,
 ) -> Result<Response, PageError> {
@@ -278,6 +280,17 @@ pub async fn subscribe(
         }
     };
     let now = OffsetDateTime::now_utc();
+    // Each sign-up mails someone: one address may not mail the world.
+    let address = address.to_string();
+    let signups = state.store.signups_from(&address, now - Duration::hours(1)).await?;
+    if signups >= i64::from(state.config.newsletter_signups_per_hour) {
+        tracing::warn!(%address, signups, "newsletter sign-ups from one address over the hourly limit");
+        let mut response =
+            PageError::Refused(StatusCode::TOO_MANY_REQUESTS, t.get("newsletter-too-many").into_owned())
+                .into_response();
+        response.headers_mut().insert(header::RETRY_AFTER, axum::http::HeaderValue::from_static("3600"));
+        return Ok(response);
+    }
     match state.store.subscriber_by_email(edition.id, email.as_str()).await? {
         None => {
             let confirm = new_secret(CONFIRM_PREFIX);
@@ -288,6 +301,7 @@ pub async fn subscribe(
                 token: new_secret(MANAGE_PREFIX),
                 confirm_hash: secret_hash(&confirm),
                 confirm_expires_at: now + CONFIRM_LINK_LIFETIME,
+                client_address: address,
             };
             match state.store.create_subscriber(&new, now).await {
                 Ok(subscriber) => send_confirmation(&state, &edition, &subscriber, &confirm, now).await?,
