@@ -398,6 +398,19 @@ macro_rules! sql_newsletter_impl {
                 // racing for the same rows on PostgreSQL finds them taken.
                 const DUE: &str = "status IN ('pending', 'sending') AND next_attempt_at <= $2 \
                     AND (lease_until IS NULL OR lease_until < $2)";
+                // Nothing due is the usual answer: find that out without
+                // taking SQLite's write lock (every node asks every second).
+                let due = ::sqlx::query::<Db>(
+                    "SELECT id FROM newsletter_deliveries WHERE status IN ('pending', 'sending') \
+                     AND next_attempt_at <= $1 AND (lease_until IS NULL OR lease_until < $1) LIMIT 1",
+                )
+                .bind(whole_seconds(now))
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db_err)?;
+                if due.is_none() {
+                    return Ok(Vec::new());
+                }
                 let mut tx = self.pool.begin_with(begin_write()).await.map_err(db_err)?;
                 let claimed = ::sqlx::query::<Db>(&format!(
                     "UPDATE newsletter_deliveries SET status = 'sending', lease_until = $1, attempts = attempts + 1 \
