@@ -509,7 +509,7 @@ test("pages fit a phone screen and have no serious accessibility problems", asyn
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, bypassCSP: true });
   const { page } = await openPage(context, "/en/");
   const article = await page.locator("main h3 a").first().getAttribute("href");
-  for (const path of ["/en/", "/en/world", article, "/ru/", "/en/no-such-page", "/en/login", "/en/register", "/ru/password/forgot"]) {
+  for (const path of ["/en/", "/en/world", article, "/ru/", "/en/no-such-page", "/en/login", "/en/register", "/ru/password/forgot", "/en/search?q=climate", "/ru/search?q=%D0%BE%D0%B7%D0%B5%D1%80%D0%BE"]) {
     await page.goto(base + path);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 1, `${path} scrolls sideways by ${overflow}px on a phone`);
@@ -520,6 +520,67 @@ test("pages fit a phone screen and have no serious accessibility problems", asyn
       .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")})`);
     assert.deepEqual(serious, [], `${path} accessibility`);
   }
+  await context.close();
+});
+
+/** The search index is built in the background after the first start. */
+async function searchReady() {
+  for (let i = 0; i < 300; i++) {
+    if ((await fetch(base + "/api/v1/search?edition=en&q=port")).status === 200) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error("the search index was never ready");
+}
+
+test("a reader searches from the header in English and in Russian, narrows and sorts", async () => {
+  await searchReady();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const { page, problems } = await openPage(context, "/en/world");
+  await page.getByRole("searchbox", { name: "Search the stories" }).fill("glacial lakes");
+  await page.keyboard.press("Enter");
+  await page.waitForURL(/\/en\/search\?q=glacial\+lakes/);
+  await page.getByText("One story matches “glacial lakes”").waitFor();
+  const first = page.locator(".search-result").first();
+  assert.equal(await first.locator("h2").textContent(), "Nepal evacuates Himalayan villages as glacial lake rises");
+  const marked = await page.locator(".search-result mark").allTextContents();
+  assert.ok(marked.includes("glacial") && marked.some((m) => m.startsWith("lake")), marked.join(","));
+
+  // A broader search, narrowed by a topic facet, then widened again.
+  const box = page.getByRole("searchbox", { name: "Search the stories" }).first();
+  await box.fill("climate");
+  await box.press("Enter");
+  await page.waitForURL(/q=climate/);
+  const all = await page.locator(".search-result").count();
+  assert.ok(all >= 4, `${all} results for climate`);
+  const facet = page.locator(".search-facets a", { hasText: "Transport" });
+  const expected = Number(await facet.locator("xpath=..").locator(".facet__count").textContent());
+  await facet.click();
+  await page.waitForURL(/tag=/);
+  assert.equal(await page.locator(".search-result").count(), expected);
+  await page.locator(".search-active a", { hasText: "Transport" }).click();
+  await page.waitForURL((url) => !url.search.includes("tag="));
+  assert.equal(await page.locator(".search-result").count(), all);
+  await page.getByRole("link", { name: "newest first" }).click();
+  await page.waitForURL(/sort=newest/);
+  const times = await page.locator(".search-result time").evaluateAll((list) => list.map((t) => t.getAttribute("datetime")));
+  assert.deepEqual(times, [...times].sort().reverse(), "newest first");
+
+  // Nothing found: a page that helps.
+  await box.fill("zzyzx quuxle");
+  await box.press("Enter");
+  await page.getByText("No stories match “zzyzx quuxle”").waitFor();
+  assert.ok(await page.getByText("Check the spelling").isVisible());
+
+  // The Russian edition stems Russian.
+  await page.goto(base + "/ru/");
+  await page.getByRole("searchbox", { name: "Поиск по материалам" }).fill("ледниковое озеро");
+  await page.keyboard.press("Enter");
+  await page.waitForURL(/\/ru\/search/);
+  const headline = await page.locator(".search-result h2").first().textContent();
+  assert.ok(headline.startsWith("Непал эвакуирует"), headline);
+  assert.ok((await page.locator(".search-result mark").count()) > 0, "highlighted");
+  assert.ok(await page.getByText(/По запросу «ледниковое озеро»/).isVisible());
+  assert.deepEqual(problems, []);
   await context.close();
 });
 

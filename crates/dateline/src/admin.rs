@@ -14,6 +14,47 @@ use crate::cli::{TokenCommand, UserCommand};
 use crate::config::Settings;
 use crate::startup::open_store;
 
+/// `dateline reindex`: a new search index from the database, with a
+/// progress bar on a terminal (a line every 10 % otherwise).
+pub async fn reindex(settings: &Settings) -> anyhow::Result<()> {
+    let store = open_store(settings).await?;
+    let directory = dateline_web::directory::SiteDirectory::load(store.as_ref())
+        .await
+        .context("could not read the editions")?;
+    let dir = settings.effective_search_dir();
+    let index =
+        std::sync::Arc::new(dateline_search::SearchIndex::new(dateline_search::Place::Dir(dir.clone())));
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} indexing [{bar:40}] {pos}/{len} articles, {per_sec}, {eta} left",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    let on_terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let last_tenth = std::sync::atomic::AtomicU64::new(0);
+    let started = std::time::Instant::now();
+    let progress = |done: u64, total: u64| {
+        bar.set_length(total);
+        bar.set_position(done);
+        let tenth = (done * 10).checked_div(total).unwrap_or(10);
+        if !on_terminal && last_tenth.fetch_max(tenth, std::sync::atomic::Ordering::Relaxed) < tenth {
+            eprintln!("indexed {done} of {total} articles");
+        }
+    };
+    let count = dateline_web::search::follow::rebuild(store.as_ref(), &directory, &index, &progress)
+        .await
+        .with_context(|| format!("could not rebuild the search index in {}", dir.display()))?;
+    bar.finish_and_clear();
+    println!(
+        "indexed {count} articles in {:.1} s into {}; a running server switches to it within a second",
+        started.elapsed().as_secs_f64(),
+        dir.display()
+    );
+    Ok(())
+}
+
 pub async fn user(settings: &Settings, command: UserCommand) -> anyhow::Result<()> {
     match command {
         UserCommand::Add { email, role, name, editions } => {

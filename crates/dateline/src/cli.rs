@@ -36,6 +36,9 @@ pub struct GlobalArgs {
     /// [default: SQLite in the data directory].
     #[arg(long, global = true, env = "DATELINE_DATABASE_URL", value_name = "URL")]
     pub database_url: Option<String>,
+    /// This node's search index [default: <data dir>/search]; each node needs its own.
+    #[arg(long, global = true, env = "DATELINE_SEARCH_DIR", value_name = "DIR")]
+    pub search_dir: Option<PathBuf>,
     /// Log filter, e.g. `info` or `dateline=debug,info`.
     #[arg(long, global = true, env = "DATELINE_LOG", value_name = "FILTER")]
     pub log: Option<String>,
@@ -72,6 +75,10 @@ pub enum Command {
     /// Load the demo content (two editions, sections, authors, tags, photos,
     /// articles) into an empty store, then exit.
     Demo,
+    /// Rebuild this node's search index from the database, showing progress.
+    /// A running server on the same data directory switches to the new
+    /// index by itself when it is complete; searches keep working meanwhile.
+    Reindex,
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),

@@ -28,6 +28,9 @@ pub struct Settings {
     pub data_dir: PathBuf,
     /// `postgres://…` or `sqlite:…`; empty means SQLite in `data_dir`.
     pub database_url: String,
+    /// This node's search index; empty means `<data_dir>/search`. Every
+    /// node (process) needs its own.
+    pub search_dir: PathBuf,
     /// Base URL for absolute links; empty means `http://<listen>`.
     pub public_url: String,
     /// The outlet's name.
@@ -92,6 +95,7 @@ impl Default for Settings {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             data_dir: PathBuf::from("data"),
             database_url: String::new(),
+            search_dir: PathBuf::new(),
             public_url: String::new(),
             site_name: "Meridian".into(),
             agency: "Meridian".into(),
@@ -169,6 +173,9 @@ impl Settings {
         if let Some(url) = &global.database_url {
             settings.database_url = url.clone();
         }
+        if let Some(dir) = &global.search_dir {
+            settings.search_dir = dir.clone();
+        }
         if let Some(log) = &global.log {
             settings.log = log.clone();
         }
@@ -222,6 +229,15 @@ impl Settings {
                 e.message().trim()
             )
         })
+    }
+
+    /// The search index directory in effect.
+    pub fn effective_search_dir(&self) -> PathBuf {
+        if self.search_dir.as_os_str().is_empty() {
+            self.data_dir.join("search")
+        } else {
+            self.search_dir.clone()
+        }
     }
 
     /// The database URL in effect: the configured one, or SQLite in the data dir.

@@ -39,6 +39,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Serve(_) => serve(settings).await,
+        Command::Reindex => crate::admin::reindex(&settings).await,
         Command::User(command) => crate::admin::user(&settings, command).await,
         Command::Token(command) => crate::admin::token(&settings, command).await,
     }
@@ -108,6 +109,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         newsletter_digest_hour: settings.newsletter_digest_hour()?,
         newsletter_signups_per_hour: settings.newsletter_signups_per_address_per_hour.max(1),
         websub_hub: settings.websub_hub.trim().to_owned(),
+        search_dir: Some(settings.effective_search_dir()),
     };
     let mailer: Arc<dyn Mailer> = if settings.smtp_url.is_empty() {
         Arc::new(OutboxMailer::new(settings.data_dir.join("outbox"), config.mail_from.clone()))
@@ -121,6 +123,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     let worker = format!("{}-{}", std::process::id(), &uuid::Uuid::now_v7().simple().to_string()[20..]);
     tokio::spawn(dateline_web::jobs::run(state.clone(), worker));
     tokio::spawn(dateline_web::newsletters::sender::run(state.clone()));
+    tokio::spawn(dateline_web::search::follow::run(state.clone()));
     tokio::spawn(std::sync::Arc::clone(&state.live).follow());
     let live = std::sync::Arc::clone(&state.live);
     let app = crate::listener::WithPeerAddress(dateline_web::router(state));

@@ -13,8 +13,10 @@ pub mod blob;
 mod error;
 mod model;
 pub mod newsletter;
+pub mod search;
 mod sql;
 mod sql_newsletter;
+mod sql_search;
 
 pub use blob::{BlobStore, ObjectBlobStore, S3Settings};
 pub use error::StoreError;
@@ -23,6 +25,8 @@ pub use newsletter::{
     ClaimedDelivery, DeliveryOutcome, NewSend, NewSubscriber, NewsletterCounts, NewsletterSend,
     NewsletterStore, SendKind, SendSummary, Subscriber, SubscriberStatus, SubscriptionChoice,
 };
+
+pub use search::{ArticleChange, SearchSource, SearchStore};
 
 use async_trait::async_trait;
 use dateline_core::{ArticleStatus, Slug};
@@ -33,7 +37,7 @@ use time::OffsetDateTime;
 /// Reads return only what readers may see unless the method says otherwise.
 /// Writes are used by the demo loader now and by the newsroom later.
 #[async_trait]
-pub trait Store: NewsletterStore + Send + Sync + std::fmt::Debug + 'static {
+pub trait Store: NewsletterStore + SearchStore + Send + Sync + std::fmt::Debug + 'static {
     /// Which backend this is (`sqlite`, `postgres`), for logs and `/readyz`.
     fn backend(&self) -> &'static str;
 

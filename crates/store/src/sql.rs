@@ -2513,6 +2513,7 @@ macro_rules! sql_store_impl {
             }
 
             $crate::sql_newsletter_impl!($store);
+            $crate::sql_search_impl!($store);
         };
     };
 }

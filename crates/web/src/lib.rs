@@ -38,6 +38,7 @@ pub mod ops;
 pub mod page_cache;
 pub mod public;
 pub mod router;
+pub mod search;
 pub mod state;
 pub mod syndication;
 pub mod view;

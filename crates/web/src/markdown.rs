@@ -49,9 +49,37 @@ pub fn render_body(markdown: &str, dateline: &str) -> String {
     }
 }
 
+/// The words of a body without its markup (for the search index): text,
+/// code and link text; raw HTML is dropped; blocks end with a line break.
+pub fn plain_text(markdown: &str) -> String {
+    let mut text = String::with_capacity(markdown.len());
+    for event in Parser::new_ext(markdown, Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES) {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::TableCell
+                | TagEnd::BlockQuote(_),
+            ) => text.push('\n'),
+            _ => {}
+        }
+    }
+    text.trim_end().to_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_text_keeps_words_only() {
+        let text =
+            plain_text("# Title\n\nSome *bold* [link](http://x) `code`\n\n<div>hidden</div>\n\n- one\n- two");
+        assert_eq!(text, "Title\nSome bold link code\none\ntwo");
+    }
 
     #[test]
     fn dateline_opens_the_first_paragraph() {

@@ -15,6 +15,7 @@
 //! | `/{edition}/feed.xml`, `feed.atom`, `feed.json`, `/{edition}/feeds/{section,tag,author}/{slug}.{xml,atom,json}` | feeds (`syndication/feeds.rs`) |
 //! | `/sitemap.xml`, `/sitemaps/news-{edition}.xml`, `/sitemaps/{edition}-{yyyy}-{mm}.xml` | sitemaps (`syndication/sitemaps.rs`) |
 //! | `/{edition}/subscribe`, `/newsletter/{confirm,manage,unsubscribe}/{token}` | newsletters (`newsletters/mod.rs`) |
+//! | `/{edition}/search` | search with facets (`search/mod.rs`); `/newsroom/search` covers drafts |
 //! | `/{edition}/chats` | coming soon |
 //! | `/newsroom`, `/newsroom/articles/…`, `/newsroom/audit` | the newsroom (`newsroom/mod.rs`) |
 //! | `/media/{*key}` | photo files |
@@ -66,6 +67,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::discussion::routes())
         .merge(crate::syndication::routes())
         .merge(crate::newsletters::routes())
+        .merge(crate::search::routes())
         .merge(crate::newsroom::routes(state.config.upload))
         .fallback(public::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), page_cache::serve_cached))

@@ -43,6 +43,9 @@ pub struct WebConfig {
     pub newsletter_signups_per_hour: u32,
     /// The WebSub hub feeds name and publishing pings; empty: none.
     pub websub_hub: String,
+    /// Where this node keeps its search index (`<data dir>/search`);
+    /// `None` keeps it in memory, rebuilt at every start.
+    pub search_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for WebConfig {
@@ -61,6 +64,7 @@ impl Default for WebConfig {
             newsletter_digest_hour: 6,
             newsletter_signups_per_hour: 20,
             websub_hub: String::new(),
+            search_dir: None,
         }
     }
 }
@@ -80,6 +84,8 @@ pub struct Inner {
     pub mailer: Arc<dyn Mailer>,
     /// The live newsfeed's events (`live/`).
     pub live: Arc<crate::live::LiveBus>,
+    /// This node's full-text index (`search/`), followed from the store.
+    pub search: Arc<dateline_search::SearchIndex>,
     /// The content version this node's cache reflects.
     known_version: std::sync::atomic::AtomicI64,
     /// `Cache-Control` of public pages, from `page_max_age`.
@@ -114,6 +120,10 @@ impl AppState {
         }
         let cache = PageCache::new(config.page_cache_ttl, 5_000);
         let live = Arc::new(crate::live::LiveBus::load(Arc::clone(&store)).await?);
+        let search = Arc::new(dateline_search::SearchIndex::new(match &config.search_dir {
+            Some(dir) => dateline_search::Place::Dir(dir.clone()),
+            None => dateline_search::Place::Memory,
+        }));
         let max_age = config.page_max_age.as_secs();
         let page_cache_control = axum::http::HeaderValue::from_str(&format!(
             "public, max-age={max_age}, stale-while-revalidate={}",
@@ -130,6 +140,7 @@ impl AppState {
             metrics,
             mailer,
             live,
+            search,
             known_version,
             page_cache_control,
             directory: RwLock::new(Arc::new(directory)),

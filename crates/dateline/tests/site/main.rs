@@ -22,6 +22,7 @@ mod media;
 mod newsletters;
 mod newsroom;
 mod pages;
+mod search;
 mod security;
 mod syndication;
 
@@ -115,4 +116,6 @@ backend_tests!(
     live::bad_event_requests_are_refused,
     live::live_blog_entries_arrive_and_stay,
     api_write::tokens_write_and_publish_articles,
+    search::search_finds_stories_in_each_language,
+    search::search_refuses_bad_input_clearly,
 );

@@ -237,9 +237,12 @@ impl TestServer {
         self.child = Some(child);
     }
 
-    /// A second server process over the same store (another "node").
+    /// A second server process over the same store (another "node"), with
+    /// a search index of its own as every node has.
     pub async fn second_node(&self) -> (String, Child) {
-        let flags: Vec<&str> = self.flags.iter().map(String::as_str).collect();
+        let search_dir = self.dir.path().join("search-second").display().to_string();
+        let mut flags: Vec<&str> = self.flags.iter().map(String::as_str).collect();
+        flags.extend(["--search-dir", &search_dir]);
         launch(self.dir.path(), self.database.as_deref(), &flags, "server-second.log").await
     }
 }

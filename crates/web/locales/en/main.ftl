@@ -571,3 +571,46 @@ newsletter-send-digest-hint = Sends what the edition published since its last di
 newsletter-digest-started = The digest is being sent.
 newsletter-digest-exists = A digest was started a moment ago; it is being sent.
 newsletter-too-many = Too many sign-ups came from your network in the last hour. Please try again later.
+
+## Search
+search = Search
+search-label = Search the stories
+search-placeholder = Names, places, events…
+search-button = Search
+search-dates = Between dates
+search-from = From
+search-to = To
+search-not-ready = Search is being prepared. Please try again in a moment.
+search-tips = Type words to find stories that contain them all. Put "quotes" around a phrase, end a word with * to match its beginning, and put - before a word to leave it out.
+search-count = { $count ->
+    [0] No stories
+    [one] One story
+   *[other] { $count } stories
+}
+search-count-for = { $count ->
+    [0] No stories match “{ $query }”
+    [one] One story matches “{ $query }”
+   *[other] { $count } stories match “{ $query }”
+}
+search-page-of = Page { $page } of { $pages }
+search-active-filters = Filters in use
+search-remove-filter = remove this filter
+search-sort = Sort by
+search-sort-relevance = relevance
+search-sort-newest = newest first
+search-past-end = There are no more results on this page.
+search-none = Nothing was found.
+search-none-spelling = Check the spelling, or try another word for the same thing.
+search-none-fewer = Use fewer words: every word must appear in a story.
+search-none-filters = Remove a filter to search more widely.
+search-previous = Previous
+search-next = Next
+search-narrow = Narrow the results
+search-tags = Topics
+search-when = Published
+search-when-day = In the last day
+search-when-week = In the last week
+search-when-month = In the last month
+search-when-year = In the last year
+newsroom-search = Search all articles
+newsroom-search-intro = Headlines, leads and text of every article you can see, drafts included.

@@ -575,3 +575,48 @@ newsletter-send-digest-hint = Отправляет подписчикам дай
 newsletter-digest-started = Дайджест отправляется.
 newsletter-digest-exists = Дайджест уже запущен и отправляется.
 newsletter-too-many = С вашего адреса за последний час было слишком много подписок. Попробуйте позже.
+
+## Search
+search = Поиск
+search-label = Поиск по материалам
+search-placeholder = Имена, места, события…
+search-button = Найти
+search-dates = Между датами
+search-from = С
+search-to = По
+search-not-ready = Поиск готовится. Попробуйте ещё раз через минуту.
+search-tips = Введите слова, чтобы найти материалы, где есть все они. Возьмите фразу в "кавычки", поставьте * в конце слова, чтобы искать по началу слова, и - перед словом, чтобы исключить его.
+search-count = { $count ->
+    [0] Материалов нет
+    [one] { $count } материал
+    [few] { $count } материала
+   *[many] { $count } материалов
+}
+search-count-for = { $count ->
+    [0] По запросу «{ $query }» ничего нет
+    [one] По запросу «{ $query }» { $count } материал
+    [few] По запросу «{ $query }» { $count } материала
+   *[many] По запросу «{ $query }» { $count } материалов
+}
+search-page-of = Страница { $page } из { $pages }
+search-active-filters = Выбранные фильтры
+search-remove-filter = убрать этот фильтр
+search-sort = Сортировка
+search-sort-relevance = по релевантности
+search-sort-newest = сначала новые
+search-past-end = На этой странице результатов больше нет.
+search-none = Ничего не найдено.
+search-none-spelling = Проверьте написание или попробуйте другое слово.
+search-none-fewer = Уберите лишние слова: в материале должно быть каждое из них.
+search-none-filters = Уберите фильтр, чтобы искать шире.
+search-previous = Назад
+search-next = Дальше
+search-narrow = Уточнить результаты
+search-tags = Темы
+search-when = Опубликовано
+search-when-day = За сутки
+search-when-week = За неделю
+search-when-month = За месяц
+search-when-year = За год
+newsroom-search = Поиск по всем материалам
+newsroom-search-intro = Заголовки, лиды и тексты всех доступных вам материалов, включая черновики.

@@ -83,6 +83,7 @@ impl IntoResponse for ApiError {
                     StatusCode::UNPROCESSABLE_ENTITY => "invalid",
                     StatusCode::TOO_MANY_REQUESTS => "too_many",
                     StatusCode::UNAUTHORIZED => "unauthorized",
+                    StatusCode::SERVICE_UNAVAILABLE => "unavailable",
                     _ => "refused",
                 };
                 let body = ErrorBody { error: code, message: message.clone(), fields: None };

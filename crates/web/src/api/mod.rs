@@ -12,6 +12,7 @@ mod me;
 mod media;
 mod ninjs;
 mod oembed;
+mod search;
 mod write;
 
 pub use error::ApiError;
@@ -34,6 +35,7 @@ use crate::AppState;
         (name = "accounts", description = "The account behind a bearer token"),
         (name = "newsroom", description = "Write and publish articles (bearer token of a staff account)"),
         (name = "media", description = "The media bank: public photos; uploads and edits with a staff token"),
+        (name = "search", description = "Full-text search of an edition's published stories"),
         (name = "discussion", description = "Comments under articles: read freely; post, react, report and delete with a reader's token")
     ),
     modifiers(&BearerScheme)
@@ -69,6 +71,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(comments::delete_comment))
         .routes(routes!(comments::react))
         .routes(routes!(comments::report))
+        .routes(routes!(search::search))
         .routes(routes!(media::list_media, media::upload_media))
         .routes(routes!(media::get_media, media::update_media))
         .split_for_parts()

@@ -29,6 +29,7 @@ pub mod media;
 pub mod newsletters;
 pub mod permissions;
 pub mod revisions;
+mod search;
 pub mod sections;
 pub mod users;
 pub mod workflow;
@@ -59,6 +60,7 @@ pub fn routes(upload: crate::media::ingest::UploadLimits) -> Router<AppState> {
         .route("/newsroom/articles/{id}/live", axum::routing::post(live_blog::live_entry))
         .route("/newsroom/articles/{id}/revisions/{revision}", get(revisions::restore))
         .route("/newsroom/audit", get(audit::audit_log))
+        .route("/newsroom/search", get(search::newsroom_search))
         .route("/newsroom/comments", get(comments::queue))
         .route("/newsroom/comments/settings", get(comments::settings).post(comments::save_settings))
         .route("/newsroom/comments/{id}", axum::routing::post(comments::decide))

@@ -1,0 +1,304 @@
+//! Language-aware analysis: how an edition's text becomes index terms.
+//!
+//! Every edition's language maps to one [`Analyzer`]. Languages with a
+//! Snowball stemmer get it ("defenses" finds "defense", "обороны" finds
+//! "оборона"); languages written without spaces between words (Chinese,
+//! Japanese, Korean, Thai, …) are cut into overlapping pairs of characters,
+//! so any word of two or more characters is found without a dictionary;
+//! every other language is split on punctuation, lower-cased and folded
+//! to ASCII where it has accents.
+
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
+    Token, TokenStream, Tokenizer,
+};
+
+/// Tokens longer than this (in bytes) are dropped: they are never words.
+const LONGEST_TOKEN: usize = 60;
+
+/// One way of analysing text; each has its own fields in the index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Analyzer {
+    Stemmed(Language),
+    /// Overlapping character pairs, for scripts without spaces.
+    Unspaced,
+    /// Words, lower-cased and folded to ASCII.
+    Plain,
+}
+
+impl Ord for Analyzer {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.code().cmp(other.code())
+    }
+}
+
+impl PartialOrd for Analyzer {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// Every analyzer, in the order their fields are made.
+pub const ALL: [Analyzer; 20] = [
+    Analyzer::Stemmed(Language::English),
+    Analyzer::Stemmed(Language::Russian),
+    Analyzer::Stemmed(Language::German),
+    Analyzer::Stemmed(Language::French),
+    Analyzer::Stemmed(Language::Spanish),
+    Analyzer::Stemmed(Language::Italian),
+    Analyzer::Stemmed(Language::Portuguese),
+    Analyzer::Stemmed(Language::Dutch),
+    Analyzer::Stemmed(Language::Swedish),
+    Analyzer::Stemmed(Language::Danish),
+    Analyzer::Stemmed(Language::Norwegian),
+    Analyzer::Stemmed(Language::Finnish),
+    Analyzer::Stemmed(Language::Hungarian),
+    Analyzer::Stemmed(Language::Romanian),
+    Analyzer::Stemmed(Language::Turkish),
+    Analyzer::Stemmed(Language::Arabic),
+    Analyzer::Stemmed(Language::Greek),
+    Analyzer::Stemmed(Language::Tamil),
+    Analyzer::Unspaced,
+    Analyzer::Plain,
+];
+
+impl Analyzer {
+    /// The analyzer for a BCP 47 language tag (`en`, `ru`, `pt-BR`, `zh-Hant`).
+    pub fn for_language(tag: &str) -> Self {
+        let primary = tag.split(['-', '_']).next().unwrap_or_default().to_ascii_lowercase();
+        let stemmed = |language| Self::Stemmed(language);
+        match primary.as_str() {
+            "en" => stemmed(Language::English),
+            "ru" => stemmed(Language::Russian),
+            "de" => stemmed(Language::German),
+            "fr" => stemmed(Language::French),
+            "es" => stemmed(Language::Spanish),
+            "it" => stemmed(Language::Italian),
+            "pt" => stemmed(Language::Portuguese),
+            "nl" => stemmed(Language::Dutch),
+            "sv" => stemmed(Language::Swedish),
+            "da" => stemmed(Language::Danish),
+            "no" | "nb" | "nn" => stemmed(Language::Norwegian),
+            "fi" => stemmed(Language::Finnish),
+            "hu" => stemmed(Language::Hungarian),
+            "ro" => stemmed(Language::Romanian),
+            "tr" => stemmed(Language::Turkish),
+            "ar" => stemmed(Language::Arabic),
+            "el" => stemmed(Language::Greek),
+            "ta" => stemmed(Language::Tamil),
+            "zh" | "ja" | "ko" | "th" | "lo" | "km" | "my" | "bo" => Self::Unspaced,
+            _ => Self::Plain,
+        }
+    }
+
+    /// A short name, used in field and tokenizer names and stored with each
+    /// document (`en`, `ru`, `unspaced`, `plain`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Stemmed(language) => match language {
+                Language::English => "en",
+                Language::Russian => "ru",
+                Language::German => "de",
+                Language::French => "fr",
+                Language::Spanish => "es",
+                Language::Italian => "it",
+                Language::Portuguese => "pt",
+                Language::Dutch => "nl",
+                Language::Swedish => "sv",
+                Language::Danish => "da",
+                Language::Norwegian => "no",
+                Language::Finnish => "fi",
+                Language::Hungarian => "hu",
+                Language::Romanian => "ro",
+                Language::Turkish => "tr",
+                Language::Arabic => "ar",
+                Language::Greek => "el",
+                Language::Tamil => "ta",
+            },
+            Self::Unspaced => "unspaced",
+            Self::Plain => "plain",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        ALL.into_iter().find(|a| a.code() == code)
+    }
+
+    pub(crate) fn tokenizer_name(self) -> String {
+        format!("dateline_{}", self.code())
+    }
+
+    pub(crate) fn text_analyzer(self) -> TextAnalyzer {
+        match self {
+            Self::Stemmed(language) => TextAnalyzer::builder(SimpleTokenizer::default())
+                .filter(RemoveLongFilter::limit(LONGEST_TOKEN))
+                .filter(LowerCaser)
+                .filter(Stemmer::new(language))
+                .build(),
+            Self::Unspaced => TextAnalyzer::builder(BigramTokenizer)
+                .filter(RemoveLongFilter::limit(LONGEST_TOKEN))
+                .filter(LowerCaser)
+                .build(),
+            Self::Plain => TextAnalyzer::builder(SimpleTokenizer::default())
+                .filter(RemoveLongFilter::limit(LONGEST_TOKEN))
+                .filter(LowerCaser)
+                .filter(AsciiFoldingFilter)
+                .build(),
+        }
+    }
+
+    /// The terms `text` becomes, in order.
+    pub fn terms(self, text: &str) -> Vec<String> {
+        collect_terms(self.text_analyzer(), text)
+    }
+
+    /// The terms of a typed prefix: like [`Analyzer::terms`] but unstemmed,
+    /// since the stemmer would cut a word's beginning as if it were whole.
+    pub fn prefix_terms(self, text: &str) -> Vec<String> {
+        match self {
+            Self::Stemmed(_) => collect_terms(
+                TextAnalyzer::builder(SimpleTokenizer::default())
+                    .filter(RemoveLongFilter::limit(LONGEST_TOKEN))
+                    .filter(LowerCaser)
+                    .build(),
+                text,
+            ),
+            _ => self.terms(text),
+        }
+    }
+}
+
+fn collect_terms(mut analyzer: TextAnalyzer, text: &str) -> Vec<String> {
+    let mut stream = analyzer.token_stream(text);
+    let mut terms = Vec::new();
+    while stream.advance() {
+        terms.push(stream.token().text.clone());
+    }
+    terms
+}
+
+/// Is this character from a script written without spaces between words?
+fn unspaced(c: char) -> bool {
+    matches!(c as u32,
+        0x0E00..=0x0EFF      // Thai, Lao
+        | 0x0F00..=0x0FFF    // Tibetan
+        | 0x1000..=0x109F    // Myanmar
+        | 0x1780..=0x17FF    // Khmer
+        | 0x3040..=0x30FF    // Hiragana, Katakana
+        | 0x3400..=0x4DBF    // CJK extension A
+        | 0x4E00..=0x9FFF    // CJK unified ideographs
+        | 0xAC00..=0xD7AF    // Hangul syllables
+        | 0xF900..=0xFAFF    // CJK compatibility ideographs
+        | 0x20000..=0x2FFFF) // CJK extensions B–F
+}
+
+/// Splits on anything that is not a letter or digit, like
+/// [`SimpleTokenizer`], and cuts runs of unspaced scripts into overlapping
+/// character pairs ("東京都" → "東京", "京都"); a lone character stays one
+/// token.
+#[derive(Clone, Debug, Default)]
+pub struct BigramTokenizer;
+
+#[derive(Debug)]
+pub struct BigramStream {
+    tokens: std::vec::IntoIter<Token>,
+    current: Token,
+}
+
+impl Tokenizer for BigramTokenizer {
+    type TokenStream<'a> = BigramStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> BigramStream {
+        let mut tokens = Vec::new();
+        let mut push = |from: usize, to: usize| {
+            tokens.push(Token {
+                offset_from: from,
+                offset_to: to,
+                position: tokens.len(),
+                text: text[from..to].to_owned(),
+                position_length: 1,
+            });
+        };
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        let end_of = |i: usize| chars.get(i + 1).map_or(text.len(), |(o, _)| *o);
+        let mut i = 0;
+        while i < chars.len() {
+            let (start, c) = chars[i];
+            if !c.is_alphanumeric() {
+                i += 1;
+                continue;
+            }
+            let is_unspaced = unspaced(c);
+            let mut j = i;
+            while j + 1 < chars.len()
+                && chars[j + 1].1.is_alphanumeric()
+                && unspaced(chars[j + 1].1) == is_unspaced
+            {
+                j += 1;
+            }
+            if !is_unspaced || i == j {
+                push(start, end_of(j));
+            } else {
+                for (k, (offset, _)) in chars.iter().enumerate().take(j).skip(i) {
+                    push(*offset, end_of(k + 1));
+                }
+            }
+            i = j + 1;
+        }
+        BigramStream { tokens: tokens.into_iter(), current: Token::default() }
+    }
+}
+
+impl TokenStream for BigramStream {
+    fn advance(&mut self) -> bool {
+        match self.tokens.next() {
+            Some(token) => {
+                self.current = token;
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn token(&self) -> &Token {
+        &self.current
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.current
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn english_and_russian_are_stemmed() {
+        let en = Analyzer::for_language("en-GB");
+        assert_eq!(en.terms("Missile defenses"), en.terms("missile defense"));
+        let ru = Analyzer::for_language("ru");
+        assert_eq!(ru.terms("противоракетной обороны"), ru.terms("противоракетная оборона"));
+    }
+
+    #[test]
+    fn unspaced_scripts_become_pairs() {
+        let zh = Analyzer::for_language("zh-Hans");
+        assert_eq!(zh.terms("東京都 Tokyo"), ["東京", "京都", "tokyo"]);
+        assert_eq!(zh.terms("東"), ["東"]);
+    }
+
+    #[test]
+    fn unknown_languages_fold_accents() {
+        let plain = Analyzer::for_language("pl");
+        assert_eq!(plain, Analyzer::Plain);
+        assert_eq!(plain.terms("Łódź, Kraków"), ["lodz", "krakow"]);
+    }
+
+    #[test]
+    fn codes_round_trip() {
+        for analyzer in ALL {
+            assert_eq!(Analyzer::from_code(analyzer.code()), Some(analyzer));
+        }
+    }
+}

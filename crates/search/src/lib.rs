@@ -1,0 +1,765 @@
+//! Dateline's full-text index (tantivy), one per node.
+//!
+//! The database is the source of everything here: the index can be thrown
+//! away and rebuilt at any time ([`Builder`]). On disk it lives under one
+//! directory as generations (`gen-<uuid>/`), with `CURRENT` naming the one
+//! in use; a rebuild writes a new generation beside the old and switches
+//! `CURRENT` when it is complete, so a running server (which looks at
+//! `CURRENT` as it follows changes) picks up a rebuild made by
+//! `dateline reindex` without a restart.
+//!
+//! Each commit records, as its payload, the id of the last change of the
+//! database's change stream it reflects (the watermark); a node resumes
+//! from there.
+
+pub mod analysis;
+mod collect;
+pub mod query;
+
+use std::collections::BTreeMap;
+use std::ops::Bound;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhrasePrefixQuery, PhraseQuery,
+    Query, RangeQuery, TermQuery,
+};
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions, Value,
+};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{
+    DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, TantivyDocument, Term,
+};
+
+pub use analysis::Analyzer;
+use query::Clause;
+
+/// Bumped when the schema or analysis changes: an index made by another
+/// version is rebuilt.
+const SCHEMA_VERSION: u32 = 1;
+/// Memory the serving node's writer may buffer (one thread).
+const SERVING_WRITER_BYTES: usize = 20_000_000;
+/// Memory a rebuild's writer may buffer per thread.
+const REBUILD_WRITER_BYTES: usize = 100_000_000;
+/// Largest page of results one request may ask for.
+pub const MAX_LIMIT: usize = 50;
+/// Deepest result one request may reach (offset + limit).
+pub const MAX_DEPTH: usize = 1_000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("the search index is being built")]
+    NotReady,
+    #[error("search index: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    #[error("search index files: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// One article as the index holds it.
+#[derive(Debug, Clone)]
+pub struct Doc {
+    pub id: i64,
+    pub edition_id: i64,
+    pub section_id: i64,
+    pub slug: String,
+    /// The article's status (`published`, `draft`, …), shown to staff.
+    pub status: String,
+    /// Readers may find it (published).
+    pub visible: bool,
+    pub breaking: bool,
+    /// Unix seconds.
+    pub published_at: i64,
+    pub analyzer: Analyzer,
+    pub headline: String,
+    pub lead: String,
+    /// Plain text (no markup).
+    pub body: String,
+    /// Tags, authors and the dateline's place, as words.
+    pub extra: String,
+    pub tag_ids: Vec<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    #[default]
+    Relevance,
+    Newest,
+}
+
+/// A search, as the web layer asks it.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    /// What the user typed (see [`query`]).
+    pub text: String,
+    /// Only these editions (none: all).
+    pub editions: Vec<i64>,
+    /// How to analyse the text: the searched editions' analyzers.
+    pub analyzers: Vec<Analyzer>,
+    /// Staff searches also find drafts and unpublished stories.
+    pub include_unpublished: bool,
+    pub section: Option<i64>,
+    pub tag: Option<i64>,
+    /// Published at or after (unix seconds).
+    pub since: Option<i64>,
+    /// Published before (unix seconds).
+    pub until: Option<i64>,
+    pub sort: Sort,
+    pub offset: usize,
+    pub limit: usize,
+    /// "Now" for the date facets (unix seconds).
+    pub now: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub id: i64,
+    pub edition_id: i64,
+    pub section_id: i64,
+    pub slug: String,
+    pub status: String,
+    pub breaking: bool,
+    pub published_at: i64,
+    pub headline: String,
+    /// The headline as HTML, matched words in `<mark>`.
+    pub headline_html: String,
+    /// A passage of the body (or the lead) as HTML, matched words in `<mark>`.
+    pub snippet_html: String,
+}
+
+/// How many results fall in each of the last day, week, month and year.
+pub const DATE_RANGES: [(&str, i64); 4] =
+    [("day", 86_400), ("week", 7 * 86_400), ("month", 31 * 86_400), ("year", 366 * 86_400)];
+
+#[derive(Debug, Clone, Default)]
+pub struct Results {
+    pub total: usize,
+    pub hits: Vec<Hit>,
+    /// Section ids with their counts, largest first.
+    pub sections: Vec<(i64, u64)>,
+    /// Tag ids with their counts, largest first.
+    pub tags: Vec<(i64, u64)>,
+    /// Counts for each of [`DATE_RANGES`].
+    pub dates: [u64; 4],
+}
+
+/// The fields of one analyzer.
+#[derive(Debug, Clone, Copy)]
+struct TextFields {
+    headline: Field,
+    lead: Field,
+    body: Field,
+    extra: Field,
+}
+
+impl TextFields {
+    /// Each field with its weight in scoring.
+    fn weighted(self) -> [(Field, f32); 4] {
+        [(self.headline, 3.0), (self.lead, 1.5), (self.extra, 1.5), (self.body, 1.0)]
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Fields {
+    id: Field,
+    edition: Field,
+    section: Field,
+    tags: Field,
+    visible: Field,
+    published: Field,
+    slug: Field,
+    status: Field,
+    breaking: Field,
+    analyzer: Field,
+    text: BTreeMap<Analyzer, TextFields>,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let id = builder.add_i64_field("id", INDEXED | STORED | FAST);
+    let edition = builder.add_i64_field("edition", INDEXED | STORED | FAST);
+    let section = builder.add_i64_field("section", INDEXED | STORED | FAST);
+    let tags = builder.add_i64_field("tags", INDEXED | FAST);
+    let visible = builder.add_i64_field("visible", INDEXED);
+    let published = builder.add_i64_field("published", INDEXED | STORED | FAST);
+    let slug = builder.add_text_field("slug", STORED);
+    let status = builder.add_text_field("status", STORED);
+    let breaking = builder.add_i64_field("breaking", STORED);
+    let analyzer = builder.add_text_field("analyzer", STORED);
+    let mut text = BTreeMap::new();
+    for a in analysis::ALL {
+        let indexing = TextFieldIndexing::default()
+            .set_tokenizer(&a.tokenizer_name())
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+        let stored = TextOptions::default().set_indexing_options(indexing.clone()).set_stored();
+        let unstored = TextOptions::default().set_indexing_options(indexing);
+        let code = a.code();
+        text.insert(
+            a,
+            TextFields {
+                headline: builder.add_text_field(&format!("headline_{code}"), stored.clone()),
+                lead: builder.add_text_field(&format!("lead_{code}"), stored.clone()),
+                body: builder.add_text_field(&format!("body_{code}"), stored),
+                extra: builder.add_text_field(&format!("extra_{code}"), unstored),
+            },
+        );
+    }
+    let fields =
+        Fields { id, edition, section, tags, visible, published, slug, status, breaking, analyzer, text };
+    (builder.build(), fields)
+}
+
+fn register_tokenizers(index: &Index) {
+    for a in analysis::ALL {
+        index.tokenizers().register(&a.tokenizer_name(), a.text_analyzer());
+    }
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Payload {
+    version: u32,
+    watermark: i64,
+}
+
+fn payload(watermark: i64) -> String {
+    serde_json::to_string(&Payload { version: SCHEMA_VERSION, watermark }).unwrap_or_default()
+}
+
+/// One built index: what searches read and changes go into.
+struct Generation {
+    name: String,
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    writer: Mutex<Option<IndexWriter>>,
+    /// The last change applied (committed or not).
+    watermark: AtomicI64,
+}
+
+impl std::fmt::Debug for Generation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Generation").field("name", &self.name).finish_non_exhaustive()
+    }
+}
+
+impl Generation {
+    fn new(name: String, index: Index, fields: Fields, watermark: i64) -> Result<Self, SearchError> {
+        register_tokenizers(&index);
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        Ok(Self {
+            name,
+            index,
+            reader,
+            fields,
+            writer: Mutex::new(None),
+            watermark: AtomicI64::new(watermark),
+        })
+    }
+
+    fn document(&self, doc: &Doc) -> TantivyDocument {
+        let f = &self.fields;
+        let mut out = TantivyDocument::default();
+        out.add_i64(f.id, doc.id);
+        out.add_i64(f.edition, doc.edition_id);
+        out.add_i64(f.section, doc.section_id);
+        for tag in &doc.tag_ids {
+            out.add_i64(f.tags, *tag);
+        }
+        out.add_i64(f.visible, i64::from(doc.visible));
+        out.add_i64(f.published, doc.published_at);
+        out.add_text(f.slug, &doc.slug);
+        out.add_text(f.status, &doc.status);
+        out.add_i64(f.breaking, i64::from(doc.breaking));
+        out.add_text(f.analyzer, doc.analyzer.code());
+        let text = f.text[&doc.analyzer];
+        out.add_text(text.headline, &doc.headline);
+        out.add_text(text.lead, &doc.lead);
+        out.add_text(text.body, &doc.body);
+        out.add_text(text.extra, &doc.extra);
+        out
+    }
+}
+
+/// Where an index lives.
+#[derive(Debug, Clone)]
+pub enum Place {
+    /// Generations under this directory.
+    Dir(PathBuf),
+    /// In memory only (tests, tools): rebuilt at every start.
+    Memory,
+}
+
+/// How opening went.
+#[derive(Debug)]
+pub enum Opened {
+    /// Resume following changes after this one.
+    Ready { watermark: i64, documents: u64 },
+    /// There is nothing usable: build one (the reason is for the log).
+    Rebuild(String),
+}
+
+/// A node's search index; cheap to share.
+#[derive(Debug)]
+pub struct SearchIndex {
+    place: Place,
+    current: RwLock<Option<Arc<Generation>>>,
+}
+
+impl SearchIndex {
+    /// An index at `place`, not opened yet (nothing is read).
+    pub fn new(place: Place) -> Self {
+        Self { place, current: RwLock::new(None) }
+    }
+
+    fn current(&self) -> Option<Arc<Generation>> {
+        self.current.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+    }
+
+    fn install(&self, generation: Arc<Generation>) {
+        let old = self.current.write().unwrap_or_else(std::sync::PoisonError::into_inner).replace(generation);
+        if let (Place::Dir(root), Some(old)) = (&self.place, old) {
+            let dir = root.join(&old.name);
+            drop(old);
+            if let Err(error) = std::fs::remove_dir_all(&dir) {
+                tracing::warn!(%error, dir = %dir.display(), "could not remove the previous search index");
+            }
+        }
+    }
+
+    /// Whether searches can be answered.
+    pub fn is_ready(&self) -> bool {
+        self.current().is_some()
+    }
+
+    /// The last change the index reflects, if it is open.
+    pub fn watermark(&self) -> Option<i64> {
+        self.current().map(|g| g.watermark.load(Ordering::Acquire))
+    }
+
+    /// How many articles the index holds.
+    pub fn documents(&self) -> u64 {
+        self.current().map_or(0, |g| g.reader.searcher().num_docs())
+    }
+
+    /// Opens the generation `CURRENT` names, checking its files.
+    pub fn open(&self) -> Opened {
+        let Place::Dir(root) = &self.place else {
+            return Opened::Rebuild("the index is kept in memory".into());
+        };
+        remove_abandoned(root);
+        let name = match std::fs::read_to_string(root.join("CURRENT")) {
+            Ok(name) => name.trim().to_owned(),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                return Opened::Rebuild("there is no index yet".into());
+            }
+            Err(error) => return Opened::Rebuild(format!("CURRENT could not be read: {error}")),
+        };
+        match open_generation(root, &name) {
+            Ok(generation) => {
+                let watermark = generation.watermark.load(Ordering::Acquire);
+                let documents = generation.reader.searcher().num_docs();
+                self.install_without_removing(Arc::new(generation));
+                Opened::Ready { watermark, documents }
+            }
+            Err(reason) => Opened::Rebuild(reason),
+        }
+    }
+
+    fn install_without_removing(&self, generation: Arc<Generation>) {
+        *self.current.write().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(generation);
+    }
+
+    /// Switches to the generation `CURRENT` names if another process (a
+    /// `dateline reindex`) made a newer one; returns its watermark.
+    pub fn follow_current(&self) -> Option<i64> {
+        let Place::Dir(root) = &self.place else { return None };
+        let name = std::fs::read_to_string(root.join("CURRENT")).ok()?.trim().to_owned();
+        if self.current().is_some_and(|g| g.name == name) || name.is_empty() {
+            return None;
+        }
+        match open_generation(root, &name) {
+            Ok(generation) => {
+                let watermark = generation.watermark.load(Ordering::Acquire);
+                tracing::info!(generation = %name, "switched to a rebuilt search index");
+                self.install(Arc::new(generation));
+                Some(watermark)
+            }
+            Err(reason) => {
+                tracing::warn!(generation = %name, %reason, "a rebuilt search index could not be opened");
+                None
+            }
+        }
+    }
+
+    /// Writes these changes and makes them searchable: `upserts` replace
+    /// (or add) their articles, `removals` go; the index then reflects the
+    /// change stream up to `watermark`.
+    pub fn apply(&self, upserts: &[Doc], removals: &[i64], watermark: i64) -> Result<(), SearchError> {
+        let generation = self.current().ok_or(SearchError::NotReady)?;
+        let mut guard = generation.writer.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if upserts.is_empty() && removals.is_empty() {
+            generation.watermark.fetch_max(watermark, Ordering::AcqRel);
+            return Ok(());
+        }
+        if guard.is_none() {
+            *guard = Some(generation.index.writer_with_num_threads(1, SERVING_WRITER_BYTES)?);
+        }
+        let Some(writer) = guard.as_mut() else { return Err(SearchError::NotReady) };
+        for id in removals.iter().chain(upserts.iter().map(|d| &d.id)) {
+            writer.delete_term(Term::from_field_i64(generation.fields.id, *id));
+        }
+        for doc in upserts {
+            writer.add_document(generation.document(doc))?;
+        }
+        let watermark = watermark.max(generation.watermark.load(Ordering::Acquire));
+        let mut prepared = writer.prepare_commit()?;
+        prepared.set_payload(&payload(watermark));
+        prepared.commit()?;
+        generation.watermark.store(watermark, Ordering::Release);
+        generation.reader.reload()?;
+        Ok(())
+    }
+
+    /// Answers a search.
+    pub fn search(&self, request: &Request) -> Result<Results, SearchError> {
+        let generation = self.current().ok_or(SearchError::NotReady)?;
+        run_search(&generation, request)
+    }
+}
+
+/// Removes generations a crashed rebuild left behind (an hour old or more,
+/// so a rebuild still running elsewhere is left alone).
+fn remove_abandoned(root: &Path) {
+    let current = std::fs::read_to_string(root.join("CURRENT")).unwrap_or_default();
+    let Ok(entries) = std::fs::read_dir(root) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age.as_secs() > 3600);
+        if name.starts_with("gen-") && name != current.trim() && old {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+fn open_generation(root: &Path, name: &str) -> Result<Generation, String> {
+    if !name.starts_with("gen-") || name.contains(['/', '\\']) {
+        return Err(format!("CURRENT names {name:?}, which is not an index"));
+    }
+    let dir = root.join(name);
+    let index = Index::open_in_dir(&dir).map_err(|e| format!("the index could not be opened: {e}"))?;
+    let metas = index.load_metas().map_err(|e| format!("the index could not be read: {e}"))?;
+    let payload: Option<Payload> = metas.payload.as_deref().and_then(|p| serde_json::from_str(p).ok());
+    let Some(payload) = payload.filter(|p| p.version == SCHEMA_VERSION) else {
+        return Err("the index was made by another version of Dateline".into());
+    };
+    let corrupt = index.validate_checksum().map_err(|e| format!("the index could not be checked: {e}"))?;
+    if !corrupt.is_empty() {
+        return Err(format!("{} index files are damaged", corrupt.len()));
+    }
+    let (_, fields) = schema();
+    Generation::new(name.to_owned(), index, fields, payload.watermark).map_err(|e| e.to_string())
+}
+
+/// A rebuild: a whole new generation, written beside the one in use and
+/// switched to by [`Builder::finish`].
+pub struct Builder {
+    generation: Generation,
+    writer: IndexWriter,
+    root: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for Builder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Builder").field("generation", &self.generation).finish_non_exhaustive()
+    }
+}
+
+impl Builder {
+    /// Starts a new generation for `index`'s place.
+    pub fn new(index: &SearchIndex) -> Result<Self, SearchError> {
+        let (schema, fields) = schema();
+        let name = format!("gen-{}", uuid::Uuid::now_v7().simple());
+        let (built, root) = match &index.place {
+            Place::Dir(root) => {
+                let dir = root.join(&name);
+                std::fs::create_dir_all(&dir)?;
+                (Index::create_in_dir(&dir, schema)?, Some(root.clone()))
+            }
+            Place::Memory => (Index::create_in_ram(schema), None),
+        };
+        let generation = Generation::new(name, built, fields, 0)?;
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
+        let writer = generation.index.writer_with_num_threads(threads, REBUILD_WRITER_BYTES * threads)?;
+        Ok(Self { generation, writer, root })
+    }
+
+    pub fn add(&mut self, docs: &[Doc]) -> Result<(), SearchError> {
+        for doc in docs {
+            self.writer.add_document(self.generation.document(doc))?;
+        }
+        Ok(())
+    }
+
+    /// Commits the generation as reflecting the change stream up to
+    /// `watermark`, names it in `CURRENT` and makes `index` use it.
+    pub fn finish(mut self, index: &SearchIndex, watermark: i64) -> Result<(), SearchError> {
+        let mut prepared = self.writer.prepare_commit()?;
+        prepared.set_payload(&payload(watermark));
+        prepared.commit()?;
+        self.writer.wait_merging_threads()?;
+        self.generation.watermark.store(watermark, Ordering::Release);
+        self.generation.reader.reload()?;
+        if let Some(root) = &self.root {
+            let temporary = root.join("CURRENT.new");
+            std::fs::write(&temporary, &self.generation.name)?;
+            std::fs::rename(&temporary, root.join("CURRENT"))?;
+        }
+        index.install(Arc::new(self.generation));
+        Ok(())
+    }
+}
+
+fn term_query(term: Term) -> Box<dyn Query> {
+    Box::new(TermQuery::new(term, IndexRecordOption::Basic))
+}
+
+/// A filter: matches like `query`, adds nothing to the score.
+fn filter(query: Box<dyn Query>) -> Box<dyn Query> {
+    Box::new(ConstScoreQuery::new(query, 0.0))
+}
+
+/// One clause in every field of one analyzer, weighted.
+fn clause_query(fields: TextFields, analyzer: Analyzer, clause: &Clause) -> Option<Box<dyn Query>> {
+    let (text, prefix) = match clause {
+        Clause::Word(text) | Clause::Phrase(text) => (text, false),
+        Clause::Prefix(text) => (text, true),
+    };
+    let terms = if prefix { analyzer.prefix_terms(text) } else { analyzer.terms(text) };
+    if terms.is_empty() {
+        return None;
+    }
+    let per_field: Vec<(Occur, Box<dyn Query>)> = fields
+        .weighted()
+        .into_iter()
+        .map(|(field, weight)| {
+            let terms: Vec<Term> = terms.iter().map(|t| Term::from_field_text(field, t)).collect();
+            let query: Box<dyn Query> = if prefix {
+                let mut query = PhrasePrefixQuery::new(terms);
+                query.set_max_expansions(200);
+                Box::new(query)
+            } else if terms.len() == 1 {
+                Box::new(TermQuery::new(terms[0].clone(), IndexRecordOption::WithFreqs))
+            } else {
+                Box::new(PhraseQuery::new(terms))
+            };
+            (Occur::Should, Box::new(BoostQuery::new(query, weight)) as Box<dyn Query>)
+        })
+        .collect();
+    Some(Box::new(BooleanQuery::new(per_field)))
+}
+
+/// A clause across the searched analyzers (an article has the fields of
+/// its own edition's analyzer only).
+fn any_analyzer(fields: &Fields, analyzers: &[Analyzer], clause: &Clause) -> Option<Box<dyn Query>> {
+    let parts: Vec<(Occur, Box<dyn Query>)> = analyzers
+        .iter()
+        .filter_map(|a| clause_query(fields.text[a], *a, clause))
+        .map(|q| (Occur::Should, q))
+        .collect();
+    match parts.len() {
+        0 => None,
+        1 => parts.into_iter().next().map(|(_, q)| q),
+        _ => Some(Box::new(BooleanQuery::new(parts))),
+    }
+}
+
+fn build_query(fields: &Fields, request: &Request) -> (Box<dyn Query>, bool) {
+    let parsed = query::parse(&request.text);
+    let mut analyzers = request.analyzers.clone();
+    analyzers.sort();
+    analyzers.dedup();
+    if analyzers.is_empty() {
+        analyzers = analysis::ALL.to_vec();
+    }
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut has_text = false;
+    for clause in &parsed.required {
+        // A word that analyses to nothing (a lone stop sign of punctuation)
+        // is dropped, not a reason to find nothing.
+        if let Some(q) = any_analyzer(fields, &analyzers, clause) {
+            clauses.push((Occur::Must, q));
+            has_text = true;
+        }
+    }
+    if !parsed.is_empty() && !has_text {
+        return (Box::new(EmptyQuery), false);
+    }
+    for clause in &parsed.excluded {
+        if let Some(q) = any_analyzer(fields, &analyzers, clause) {
+            clauses.push((Occur::MustNot, q));
+        }
+    }
+    if !request.include_unpublished {
+        clauses.push((Occur::Must, filter(term_query(Term::from_field_i64(fields.visible, 1)))));
+    }
+    if !request.editions.is_empty() {
+        let editions = request
+            .editions
+            .iter()
+            .map(|e| (Occur::Should, term_query(Term::from_field_i64(fields.edition, *e))))
+            .collect();
+        clauses.push((Occur::Must, filter(Box::new(BooleanQuery::new(editions)))));
+    }
+    if let Some(section) = request.section {
+        clauses.push((Occur::Must, filter(term_query(Term::from_field_i64(fields.section, section)))));
+    }
+    if let Some(tag) = request.tag {
+        clauses.push((Occur::Must, filter(term_query(Term::from_field_i64(fields.tags, tag)))));
+    }
+    if request.since.is_some() || request.until.is_some() {
+        let lower = request
+            .since
+            .map_or(Bound::Unbounded, |s| Bound::Included(Term::from_field_i64(fields.published, s)));
+        let upper = request
+            .until
+            .map_or(Bound::Unbounded, |u| Bound::Excluded(Term::from_field_i64(fields.published, u)));
+        clauses.push((Occur::Must, filter(Box::new(RangeQuery::new(lower, upper)))));
+    }
+    if !clauses.iter().any(|(occur, _)| *occur == Occur::Must) {
+        clauses.push((Occur::Must, Box::new(AllQuery)));
+    }
+    (Box::new(BooleanQuery::new(clauses)), has_text)
+}
+
+fn run_search(generation: &Generation, request: &Request) -> Result<Results, SearchError> {
+    let fields = &generation.fields;
+    let searcher = generation.reader.searcher();
+    let (query, has_text) = build_query(fields, request);
+    let limit = request.limit.clamp(1, MAX_LIMIT);
+    let offset = request.offset.min(MAX_DEPTH.saturating_sub(limit));
+    let facets = collect::Facets::new(request.now);
+    let top = TopDocs::with_limit(limit).and_offset(offset);
+    let (total, counts, addresses): (usize, collect::FacetCounts, Vec<DocAddress>) =
+        if request.sort == Sort::Relevance && has_text {
+            let (total, counts, top) = searcher.search(&*query, &(Count, facets, top.order_by_score()))?;
+            (total, counts, top.into_iter().map(|(_, a)| a).collect())
+        } else {
+            let by_date = top.order_by_fast_field::<i64>("published", Order::Desc);
+            let (total, counts, top) = searcher.search(&*query, &(Count, facets, by_date))?;
+            (total, counts, top.into_iter().map(|(_, a)| a).collect())
+        };
+    let mut snippets = Snippets { searcher: &searcher, query: &*query, fields, made: BTreeMap::new() };
+    let mut hits = Vec::with_capacity(addresses.len());
+    for address in addresses {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        hits.push(snippets.hit(&doc)?);
+    }
+    Ok(Results {
+        total,
+        hits,
+        sections: collect::largest_first(counts.sections),
+        tags: collect::largest_first(counts.tags),
+        dates: counts.dates,
+    })
+}
+
+/// Snippet generators, made once per analyzer a page of results needs.
+struct Snippets<'a> {
+    searcher: &'a Searcher,
+    query: &'a dyn Query,
+    fields: &'a Fields,
+    made: BTreeMap<Analyzer, [SnippetGenerator; 3]>,
+}
+
+fn str_of(doc: &TantivyDocument, field: Field) -> &str {
+    doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default()
+}
+
+fn i64_of(doc: &TantivyDocument, field: Field) -> i64 {
+    doc.get_first(field).and_then(|v| v.as_i64()).unwrap_or_default()
+}
+
+impl Snippets<'_> {
+    fn generators(&mut self, analyzer: Analyzer) -> Result<&[SnippetGenerator; 3], SearchError> {
+        if !self.made.contains_key(&analyzer) {
+            let text = self.fields.text[&analyzer];
+            let make = |field, chars| -> Result<SnippetGenerator, SearchError> {
+                let mut generator = SnippetGenerator::create(self.searcher, self.query, field)?;
+                generator.set_max_num_chars(chars);
+                Ok(generator)
+            };
+            let made = [make(text.headline, 1_000)?, make(text.body, 240)?, make(text.lead, 240)?];
+            self.made.insert(analyzer, made);
+        }
+        self.made.get(&analyzer).ok_or(SearchError::NotReady)
+    }
+
+    fn hit(&mut self, doc: &TantivyDocument) -> Result<Hit, SearchError> {
+        let fields = self.fields;
+        let analyzer = Analyzer::from_code(str_of(doc, fields.analyzer)).unwrap_or(Analyzer::Plain);
+        let text = fields.text[&analyzer];
+        let headline = str_of(doc, text.headline);
+        let lead = str_of(doc, text.lead);
+        let body = str_of(doc, text.body);
+        let [for_headline, for_body, for_lead] = self.generators(analyzer)?;
+        let mut headline_snippet = for_headline.snippet(headline);
+        headline_snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
+        let headline_html = if headline_snippet.fragment().len() == headline.len() {
+            headline_snippet.to_html()
+        } else {
+            escape(headline)
+        };
+        let mut snippet = for_body.snippet(body);
+        if snippet.highlighted().is_empty() {
+            let from_lead = for_lead.snippet(lead);
+            if !from_lead.highlighted().is_empty() || !lead.is_empty() {
+                snippet = from_lead;
+            }
+        }
+        snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
+        let snippet_html = if snippet.fragment().is_empty() {
+            escape(&lead.chars().take(240).collect::<String>())
+        } else {
+            snippet.to_html()
+        };
+        Ok(Hit {
+            id: i64_of(doc, fields.id),
+            edition_id: i64_of(doc, fields.edition),
+            section_id: i64_of(doc, fields.section),
+            slug: str_of(doc, fields.slug).to_owned(),
+            status: str_of(doc, fields.status).to_owned(),
+            breaking: i64_of(doc, fields.breaking) == 1,
+            published_at: i64_of(doc, fields.published),
+            headline: headline.to_owned(),
+            headline_html,
+            snippet_html,
+        })
+    }
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;
