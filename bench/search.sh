@@ -4,8 +4,9 @@
 #     published articles (default 200,000; bench/search_corpus.py);
 #  2. `dateline reindex` builds the index from it: docs/s and size on disk;
 #  3. the server answers 1–3-word queries (random, from the corpus's own
-#     vocabulary) at CONNECTIONS concurrent clients for DURATION seconds
-#     with wrk: the JSON API and the HTML search page, with facets and
+#     names and words; and, as the worst case, only its 300 commonest
+#     words) at CONNECTIONS concurrent clients for DURATION seconds with
+#     wrk: the JSON API and the HTML search page, with facets and
 #     highlights, beside one saved results page served by nginx as a static
 #     file (the ceiling).
 #
@@ -91,6 +92,7 @@ LUA
 lua "/api/v1/search?edition=en&q=" "$work/queries-en.txt" >"$work/api-en.lua"
 lua "/api/v1/search?edition=ru&q=" "$work/queries-ru.txt" >"$work/api-ru.lua"
 lua "/en/search?q=" "$work/queries-en.txt" >"$work/page-en.lua"
+lua "/api/v1/search?edition=en&q=" "$work/common-en.txt" >"$work/common-en.lua"
 
 # The ceiling: one English results page's bytes, served by nginx.
 first=$(head -1 "$work/queries-en.txt")
@@ -127,9 +129,12 @@ run() {
   echo "| what ($CONNECTIONS connections, ${DURATION}s) | requests/s | p50 | p99 | non-2xx lines |"
   echo "|---|---|---|---|---|"
   run "static results page, nginx (ceiling)" "http://127.0.0.1:$STATIC_PORT/static.html"
-  run "API, English, 1–3 words" -s "$work/api-en.lua" "$base"
-  run "API, Russian, 1–3 words" -s "$work/api-ru.lua" "$base"
-  run "search page, English, 1–3 words" -s "$work/page-en.lua" "$base"
+  run "API, English, typical 1–3 words" -s "$work/api-en.lua" "$base"
+  run "API, Russian, typical 1–3 words" -s "$work/api-ru.lua" "$base"
+  run "search page, English, typical 1–3 words" -s "$work/page-en.lua" "$base"
+  run "API, English, 1–3 of the 300 commonest words" -s "$work/common-en.lua" "$base"
+  CONNECTIONS=1 THREADS=1 run "API, English, typical, one client at a time" -s "$work/api-en.lua" "$base"
+  CONNECTIONS=1 THREADS=1 run "API, English, commonest words, one client at a time" -s "$work/common-en.lua" "$base"
   echo
   echo "Results page: $page_bytes bytes. Server RSS: ${rss_start} KiB after start, $(awk '/VmRSS/ {print $2}' "/proc/$server_pid/status") KiB after the runs."
 } | tee "$out/search-summary.md"

@@ -2,15 +2,16 @@
 //!
 //! Every edition's language maps to one [`Analyzer`]. Languages with a
 //! Snowball stemmer get it ("defenses" finds "defense", "обороны" finds
-//! "оборона"); languages written without spaces between words (Chinese,
+//! "оборона"), and lose their stop words ("the", "и") where a list exists:
+//! they would match nearly every story, at a high cost and no use; languages written without spaces between words (Chinese,
 //! Japanese, Korean, Thai, …) are cut into overlapping pairs of characters,
 //! so any word of two or more characters is found without a dictionary;
 //! every other language is split on punctuation, lower-cased and folded
 //! to ASCII where it has accents.
 
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
-    Token, TokenStream, Tokenizer,
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter,
+    TextAnalyzer, Token, TokenStream, Tokenizer,
 };
 
 /// Tokens longer than this (in bytes) are dropped: they are never words.
@@ -130,11 +131,16 @@ impl Analyzer {
 
     pub(crate) fn text_analyzer(self) -> TextAnalyzer {
         match self {
-            Self::Stemmed(language) => TextAnalyzer::builder(SimpleTokenizer::default())
-                .filter(RemoveLongFilter::limit(LONGEST_TOKEN))
-                .filter(LowerCaser)
-                .filter(Stemmer::new(language))
-                .build(),
+            Self::Stemmed(language) => {
+                let mut builder = TextAnalyzer::builder(SimpleTokenizer::default())
+                    .filter(RemoveLongFilter::limit(LONGEST_TOKEN))
+                    .filter(LowerCaser)
+                    .dynamic();
+                if let Some(stop_words) = StopWordFilter::new(language) {
+                    builder = builder.filter_dynamic(stop_words);
+                }
+                builder.filter_dynamic(Stemmer::new(language)).build()
+            }
             Self::Unspaced => TextAnalyzer::builder(BigramTokenizer)
                 .filter(RemoveLongFilter::limit(LONGEST_TOKEN))
                 .filter(LowerCaser)
@@ -149,12 +155,18 @@ impl Analyzer {
 
     /// The terms `text` becomes, in order.
     pub fn terms(self, text: &str) -> Vec<String> {
+        self.positioned_terms(text).into_iter().map(|(_, t)| t).collect()
+    }
+
+    /// The terms `text` becomes with their positions (stop words leave
+    /// gaps, which phrases must keep).
+    pub fn positioned_terms(self, text: &str) -> Vec<(usize, String)> {
         collect_terms(self.text_analyzer(), text)
     }
 
     /// The terms of a typed prefix: like [`Analyzer::terms`] but unstemmed,
     /// since the stemmer would cut a word's beginning as if it were whole.
-    pub fn prefix_terms(self, text: &str) -> Vec<String> {
+    pub fn prefix_terms(self, text: &str) -> Vec<(usize, String)> {
         match self {
             Self::Stemmed(_) => collect_terms(
                 TextAnalyzer::builder(SimpleTokenizer::default())
@@ -163,16 +175,17 @@ impl Analyzer {
                     .build(),
                 text,
             ),
-            _ => self.terms(text),
+            _ => self.positioned_terms(text),
         }
     }
 }
 
-fn collect_terms(mut analyzer: TextAnalyzer, text: &str) -> Vec<String> {
+fn collect_terms(mut analyzer: TextAnalyzer, text: &str) -> Vec<(usize, String)> {
     let mut stream = analyzer.token_stream(text);
     let mut terms = Vec::new();
     while stream.advance() {
-        terms.push(stream.token().text.clone());
+        let token = stream.token();
+        terms.push((token.position, token.text.clone()));
     }
     terms
 }
@@ -279,6 +292,16 @@ mod tests {
         assert_eq!(en.terms("Missile defenses"), en.terms("missile defense"));
         let ru = Analyzer::for_language("ru");
         assert_eq!(ru.terms("противоракетной обороны"), ru.terms("противоракетная оборона"));
+    }
+
+    #[test]
+    fn stop_words_go_and_leave_their_place() {
+        let en = Analyzer::for_language("en");
+        assert_eq!(
+            en.positioned_terms("Bank of the North"),
+            [(0, "bank".to_owned()), (3, "north".to_owned())]
+        );
+        assert!(Analyzer::for_language("ru").terms("и в на").is_empty());
     }
 
     #[test]

@@ -1,13 +1,52 @@
 //! Facet counts in the same pass as the results: sections, tags and how
 //! recent the matches are, read from fast fields.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 use crate::DATE_RANGES;
+
+/// Documents read per batch from the fast fields.
+const COLLECT_BLOCK: usize = 64;
+
+/// Ids below this are counted in a plain array (sections and tags of all
+/// but the largest sites); the rest in a map.
+const DENSE_IDS: i64 = 1 << 16;
+
+/// Counts per id: the per-document work of every search, so cheap first.
+#[derive(Debug, Clone, Default)]
+pub struct Counter {
+    dense: Vec<u32>,
+    sparse: HashMap<i64, u64>,
+}
+
+impl Counter {
+    #[inline]
+    fn add(&mut self, id: i64) {
+        if (0..DENSE_IDS).contains(&id) {
+            let slot = id as usize;
+            if slot >= self.dense.len() {
+                self.dense.resize(slot + 1, 0);
+            }
+            self.dense[slot] += 1;
+        } else {
+            *self.sparse.entry(id).or_default() += 1;
+        }
+    }
+
+    fn into_map(self) -> HashMap<i64, u64> {
+        let mut map = self.sparse;
+        for (id, count) in self.dense.into_iter().enumerate() {
+            if count > 0 {
+                *map.entry(id as i64).or_default() += u64::from(count);
+            }
+        }
+        map
+    }
+}
 
 #[derive(Debug, Clone, Default)]
 pub struct FacetCounts {
@@ -33,6 +72,7 @@ impl FacetCounts {
 /// Counts per id, largest first (ties by id), at most 30.
 pub fn largest_first(counts: HashMap<i64, u64>) -> Vec<(i64, u64)> {
     let mut list: Vec<(i64, u64)> = counts.into_iter().collect();
+    list.sort_unstable();
     list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     list.truncate(30);
     list
@@ -55,7 +95,9 @@ pub struct FacetSegment {
     tags: Column<i64>,
     published: Column<i64>,
     starts: [i64; 4],
-    counts: FacetCounts,
+    sections: Counter,
+    tags_seen: Counter,
+    dates: [u64; 4],
 }
 
 impl Collector for Facets {
@@ -69,7 +111,9 @@ impl Collector for Facets {
             tags: fast.i64("tags")?,
             published: fast.i64("published")?,
             starts: self.starts,
-            counts: FacetCounts::default(),
+            sections: Counter::default(),
+            tags_seen: Counter::default(),
+            dates: [0; 4],
         })
     }
 
@@ -91,21 +135,43 @@ impl SegmentCollector for FacetSegment {
 
     fn collect(&mut self, doc: DocId, _: Score) {
         if let Some(section) = self.section.first(doc) {
-            *self.counts.sections.entry(section).or_default() += 1;
+            self.sections.add(section);
         }
         for tag in self.tags.values_for_doc(doc) {
-            *self.counts.tags.entry(tag).or_default() += 1;
+            self.tags_seen.add(tag);
         }
         if let Some(published) = self.published.first(doc) {
-            for (count, start) in self.counts.dates.iter_mut().zip(self.starts) {
-                if published >= start {
-                    *count += 1;
+            for (count, start) in self.dates.iter_mut().zip(self.starts) {
+                *count += u64::from(published >= start);
+            }
+        }
+    }
+
+    fn collect_block(&mut self, docs: &[DocId]) {
+        let mut sections = [None; COLLECT_BLOCK];
+        let mut published = [None; COLLECT_BLOCK];
+        for chunk in docs.chunks(COLLECT_BLOCK) {
+            let sections = &mut sections[..chunk.len()];
+            let published = &mut published[..chunk.len()];
+            self.section.first_vals(chunk, sections);
+            self.published.first_vals(chunk, published);
+            for section in sections.iter().flatten() {
+                self.sections.add(*section);
+            }
+            for at in published.iter().flatten() {
+                for (count, start) in self.dates.iter_mut().zip(self.starts) {
+                    *count += u64::from(*at >= start);
+                }
+            }
+            for doc in chunk {
+                for tag in self.tags.values_for_doc(*doc) {
+                    self.tags_seen.add(tag);
                 }
             }
         }
     }
 
     fn harvest(self) -> FacetCounts {
-        self.counts
+        FacetCounts { sections: self.sections.into_map(), tags: self.tags_seen.into_map(), dates: self.dates }
     }
 }

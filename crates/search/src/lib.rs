@@ -40,7 +40,7 @@ use query::Clause;
 
 /// Bumped when the schema or analysis changes: an index made by another
 /// version is rebuilt.
-const SCHEMA_VERSION: u32 = 1;
+const SCHEMA_VERSION: u32 = 3;
 /// Memory the serving node's writer may buffer (one thread).
 const SERVING_WRITER_BYTES: usize = 20_000_000;
 /// Memory a rebuild's writer may buffer per thread.
@@ -147,21 +147,19 @@ pub struct Results {
     pub dates: [u64; 4],
 }
 
-/// The fields of one analyzer.
+/// The indexed fields of one analyzer. A word must be in `all`, which has
+/// every text of the story; being in the headline too adds to its score.
+/// (One required posting list per word and an optional one is much cheaper
+/// than the union of a field per part of the story.)
 #[derive(Debug, Clone, Copy)]
 struct TextFields {
     headline: Field,
-    lead: Field,
-    body: Field,
-    extra: Field,
+    /// Headline, lead, tags, authors, place, section and body.
+    all: Field,
 }
 
-impl TextFields {
-    /// Each field with its weight in scoring.
-    fn weighted(self) -> [(Field, f32); 4] {
-        [(self.headline, 3.0), (self.lead, 1.5), (self.extra, 1.5), (self.body, 1.0)]
-    }
-}
+/// How much more a word in the headline counts.
+const HEADLINE_BOOST: f32 = 2.0;
 
 #[derive(Debug, Clone)]
 struct Fields {
@@ -175,6 +173,10 @@ struct Fields {
     status: Field,
     breaking: Field,
     analyzer: Field,
+    /// Stored only, for results and their passages.
+    headline: Field,
+    lead: Field,
+    body: Field,
     text: BTreeMap<Analyzer, TextFields>,
 }
 
@@ -190,26 +192,40 @@ fn schema() -> (Schema, Fields) {
     let status = builder.add_text_field("status", STORED);
     let breaking = builder.add_i64_field("breaking", STORED);
     let analyzer = builder.add_text_field("analyzer", STORED);
+    let headline = builder.add_text_field("headline", STORED);
+    let lead = builder.add_text_field("lead", STORED);
+    let body = builder.add_text_field("body", STORED);
     let mut text = BTreeMap::new();
     for a in analysis::ALL {
         let indexing = TextFieldIndexing::default()
             .set_tokenizer(&a.tokenizer_name())
             .set_index_option(IndexRecordOption::WithFreqsAndPositions);
-        let stored = TextOptions::default().set_indexing_options(indexing.clone()).set_stored();
-        let unstored = TextOptions::default().set_indexing_options(indexing);
+        let options = TextOptions::default().set_indexing_options(indexing);
         let code = a.code();
         text.insert(
             a,
             TextFields {
-                headline: builder.add_text_field(&format!("headline_{code}"), stored.clone()),
-                lead: builder.add_text_field(&format!("lead_{code}"), stored.clone()),
-                body: builder.add_text_field(&format!("body_{code}"), stored),
-                extra: builder.add_text_field(&format!("extra_{code}"), unstored),
+                headline: builder.add_text_field(&format!("headline_{code}"), options.clone()),
+                all: builder.add_text_field(&format!("all_{code}"), options),
             },
         );
     }
-    let fields =
-        Fields { id, edition, section, tags, visible, published, slug, status, breaking, analyzer, text };
+    let fields = Fields {
+        id,
+        edition,
+        section,
+        tags,
+        visible,
+        published,
+        slug,
+        status,
+        breaking,
+        analyzer,
+        headline,
+        lead,
+        body,
+        text,
+    };
     (builder.build(), fields)
 }
 
@@ -275,11 +291,14 @@ impl Generation {
         out.add_text(f.status, &doc.status);
         out.add_i64(f.breaking, i64::from(doc.breaking));
         out.add_text(f.analyzer, doc.analyzer.code());
+        out.add_text(f.headline, &doc.headline);
+        out.add_text(f.lead, &doc.lead);
+        out.add_text(f.body, &doc.body);
         let text = f.text[&doc.analyzer];
         out.add_text(text.headline, &doc.headline);
-        out.add_text(text.lead, &doc.lead);
-        out.add_text(text.body, &doc.body);
-        out.add_text(text.extra, &doc.extra);
+        for part in [&doc.headline, &doc.lead, &doc.extra, &doc.body] {
+            out.add_text(text.all, part);
+        }
         out
     }
 }
@@ -343,6 +362,13 @@ impl SearchIndex {
     /// How many articles the index holds.
     pub fn documents(&self) -> u64 {
         self.current().map_or(0, |g| g.reader.searcher().num_docs())
+    }
+
+    /// Deletes generations a rebuild left behind (an hour old, not current).
+    pub fn remove_abandoned(&self) {
+        if let Place::Dir(root) = &self.place {
+            remove_abandoned(root);
+        }
     }
 
     /// Opens the generation `CURRENT` names, checking its files.
@@ -431,8 +457,9 @@ impl SearchIndex {
     }
 }
 
-/// Removes generations a crashed rebuild left behind (an hour old or more,
-/// so a rebuild still running elsewhere is left alone).
+/// Removes generations that are not current and an hour old or more: left
+/// by a crashed rebuild, or replaced by `dateline reindex` while no server
+/// ran (a rebuild still running elsewhere is younger, and left alone).
 fn remove_abandoned(root: &Path) {
     let current = std::fs::read_to_string(root.join("CURRENT")).unwrap_or_default();
     let Ok(entries) = std::fs::read_dir(root) else { return };
@@ -537,34 +564,33 @@ fn filter(query: Box<dyn Query>) -> Box<dyn Query> {
     Box::new(ConstScoreQuery::new(query, 0.0))
 }
 
-/// One clause in every field of one analyzer, weighted.
+/// One clause in the fields of one analyzer: required in `all`, counted
+/// more in the headline.
 fn clause_query(fields: TextFields, analyzer: Analyzer, clause: &Clause) -> Option<Box<dyn Query>> {
     let (text, prefix) = match clause {
         Clause::Word(text) | Clause::Phrase(text) => (text, false),
         Clause::Prefix(text) => (text, true),
     };
-    let terms = if prefix { analyzer.prefix_terms(text) } else { analyzer.terms(text) };
-    if terms.is_empty() {
-        return None;
-    }
-    let per_field: Vec<(Occur, Box<dyn Query>)> = fields
-        .weighted()
-        .into_iter()
-        .map(|(field, weight)| {
-            let terms: Vec<Term> = terms.iter().map(|t| Term::from_field_text(field, t)).collect();
-            let query: Box<dyn Query> = if prefix {
-                let mut query = PhrasePrefixQuery::new(terms);
-                query.set_max_expansions(200);
-                Box::new(query)
-            } else if terms.len() == 1 {
-                Box::new(TermQuery::new(terms[0].clone(), IndexRecordOption::WithFreqs))
-            } else {
-                Box::new(PhraseQuery::new(terms))
-            };
-            (Occur::Should, Box::new(BoostQuery::new(query, weight)) as Box<dyn Query>)
-        })
-        .collect();
-    Some(Box::new(BooleanQuery::new(per_field)))
+    let terms = if prefix { analyzer.prefix_terms(text) } else { analyzer.positioned_terms(text) };
+    let first = terms.first().map(|(position, _)| *position)?;
+    let in_field = |field: Field| -> Box<dyn Query> {
+        let mut terms: Vec<(usize, Term)> =
+            terms.iter().map(|(position, t)| (position - first, Term::from_field_text(field, t))).collect();
+        if prefix {
+            let mut query = PhrasePrefixQuery::new_with_offset(terms);
+            query.set_max_expansions(200);
+            Box::new(query)
+        } else if terms.len() == 1 {
+            let (_, term) = terms.remove(0);
+            Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
+        } else {
+            Box::new(PhraseQuery::new_with_offset(terms))
+        }
+    };
+    Some(Box::new(BooleanQuery::new(vec![
+        (Occur::Must, in_field(fields.all)),
+        (Occur::Should, Box::new(BoostQuery::new(in_field(fields.headline), HEADLINE_BOOST))),
+    ])))
 }
 
 /// A clause across the searched analyzers (an article has the fields of
@@ -646,6 +672,11 @@ fn run_search(generation: &Generation, request: &Request) -> Result<Results, Sea
     let (query, has_text) = build_query(fields, request);
     let limit = request.limit.clamp(1, MAX_LIMIT);
     let offset = request.offset.min(MAX_DEPTH.saturating_sub(limit));
+    // One pass feeds the count, the facets and the best results. (Two
+    // passes, the top results alone and then counting without scores, were
+    // measured slower: the filters every search has keep tantivy from
+    // skipping blocks, so the first pass scores every match anyway.) Sorted
+    // by date nothing needs a score, and facets are read a block at a time.
     let facets = collect::Facets::new(request.now);
     let top = TopDocs::with_limit(limit).and_offset(offset);
     let (total, counts, addresses): (usize, collect::FacetCounts, Vec<DocAddress>) =
@@ -677,7 +708,7 @@ struct Snippets<'a> {
     searcher: &'a Searcher,
     query: &'a dyn Query,
     fields: &'a Fields,
-    made: BTreeMap<Analyzer, [SnippetGenerator; 3]>,
+    made: BTreeMap<Analyzer, [SnippetGenerator; 2]>,
 }
 
 fn str_of(doc: &TantivyDocument, field: Field) -> &str {
@@ -689,7 +720,7 @@ fn i64_of(doc: &TantivyDocument, field: Field) -> i64 {
 }
 
 impl Snippets<'_> {
-    fn generators(&mut self, analyzer: Analyzer) -> Result<&[SnippetGenerator; 3], SearchError> {
+    fn generators(&mut self, analyzer: Analyzer) -> Result<&[SnippetGenerator; 2], SearchError> {
         if !self.made.contains_key(&analyzer) {
             let text = self.fields.text[&analyzer];
             let make = |field, chars| -> Result<SnippetGenerator, SearchError> {
@@ -697,7 +728,8 @@ impl Snippets<'_> {
                 generator.set_max_num_chars(chars);
                 Ok(generator)
             };
-            let made = [make(text.headline, 1_000)?, make(text.body, 240)?, make(text.lead, 240)?];
+            // Every text is in `all`, so its terms serve every passage.
+            let made = [make(text.all, 1_000)?, make(text.all, 240)?];
             self.made.insert(analyzer, made);
         }
         self.made.get(&analyzer).ok_or(SearchError::NotReady)
@@ -706,11 +738,12 @@ impl Snippets<'_> {
     fn hit(&mut self, doc: &TantivyDocument) -> Result<Hit, SearchError> {
         let fields = self.fields;
         let analyzer = Analyzer::from_code(str_of(doc, fields.analyzer)).unwrap_or(Analyzer::Plain);
-        let text = fields.text[&analyzer];
-        let headline = str_of(doc, text.headline);
-        let lead = str_of(doc, text.lead);
-        let body = str_of(doc, text.body);
-        let [for_headline, for_body, for_lead] = self.generators(analyzer)?;
+        let headline = str_of(doc, fields.headline);
+        let lead = str_of(doc, fields.lead);
+        // Passages come from the opening of long texts: cutting the whole
+        // of every result's text into words would cost more than the search.
+        let body = cut(str_of(doc, fields.body), SNIPPET_SOURCE_BYTES);
+        let [for_headline, for_passage] = self.generators(analyzer)?;
         let mut headline_snippet = for_headline.snippet(headline);
         headline_snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
         let headline_html = if headline_snippet.fragment().len() == headline.len() {
@@ -718,9 +751,9 @@ impl Snippets<'_> {
         } else {
             escape(headline)
         };
-        let mut snippet = for_body.snippet(body);
+        let mut snippet = for_passage.snippet(body);
         if snippet.highlighted().is_empty() {
-            let from_lead = for_lead.snippet(lead);
+            let from_lead = for_passage.snippet(lead);
             if !from_lead.highlighted().is_empty() || !lead.is_empty() {
                 snippet = from_lead;
             }
@@ -744,6 +777,21 @@ impl Snippets<'_> {
             snippet_html,
         })
     }
+}
+
+/// How much of a story's text its passage is chosen from.
+const SNIPPET_SOURCE_BYTES: usize = 4_000;
+
+/// `text` cut to at most `bytes`, at a character boundary.
+fn cut(text: &str, bytes: usize) -> &str {
+    if text.len() <= bytes {
+        return text;
+    }
+    let mut end = bytes;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
 }
 
 fn escape(text: &str) -> String {

@@ -87,6 +87,11 @@ fn phrases_prefixes_exclusions_and_sorting() {
     assert_eq!(ids(&ask(&index, "defense", 1)).len(), 2);
     assert_eq!(ids(&ask(&index, "\"air defense\"", 1)), [3]);
     assert_eq!(ids(&ask(&index, "\"defense air\"", 1)), Vec::<i64>::new());
+    // A stop word keeps its place in a phrase.
+    assert_eq!(ids(&ask(&index, "\"drill over the capital\"", 1)), [3]);
+    assert_eq!(ids(&ask(&index, "\"drill over capital\"", 1)), Vec::<i64>::new());
+    // Only stop words: nothing to look for, so nothing found.
+    assert_eq!(ids(&ask(&index, "the", 1)), Vec::<i64>::new());
     assert_eq!(ids(&ask(&index, "harb*", 1)), [2]);
     assert_eq!(ids(&ask(&index, "defense -drill", 1)), [1]);
     let mut newest = Request {

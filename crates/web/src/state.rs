@@ -86,6 +86,8 @@ pub struct Inner {
     pub live: Arc<crate::live::LiveBus>,
     /// This node's full-text index (`search/`), followed from the store.
     pub search: Arc<dateline_search::SearchIndex>,
+    /// Tag names for search facets, by id (tags are never renamed).
+    pub tag_names: RwLock<std::collections::HashMap<i64, dateline_store::Tag>>,
     /// The content version this node's cache reflects.
     known_version: std::sync::atomic::AtomicI64,
     /// `Cache-Control` of public pages, from `page_max_age`.
@@ -141,6 +143,7 @@ impl AppState {
             mailer,
             live,
             search,
+            tag_names: RwLock::new(std::collections::HashMap::new()),
             known_version,
             page_cache_control,
             directory: RwLock::new(Arc::new(directory)),

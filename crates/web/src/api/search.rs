@@ -184,7 +184,7 @@ pub async fn search(
         })
         .collect();
     let tag_ids: Vec<i64> = results.tags.iter().map(|(id, _)| *id).collect();
-    let tags = state.store.tags_by_ids(&tag_ids).await?;
+    let tags = crate::search::tags_named(&state, &tag_ids).await?;
     let tags = results
         .tags
         .iter()

@@ -237,6 +237,8 @@ pub async fn run(state: AppState) {
         }
         if pruned.elapsed() > Duration::from_secs(3600) {
             pruned = Instant::now();
+            let index = Arc::clone(&state.search);
+            let _ = tokio::task::spawn_blocking(move || index.remove_abandoned()).await;
             match state.store.prune_article_changes(OffsetDateTime::now_utc() - KEEP_CHANGES).await {
                 Ok(0) => {}
                 Ok(count) => tracing::debug!(count, "pruned old search changes"),

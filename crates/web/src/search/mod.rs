@@ -171,6 +171,29 @@ pub async fn understand(
     Ok(Asked { request, text, section, tag, page, blank })
 }
 
+/// The tags with these ids, from memory when seen before (facets name the
+/// same tags over and over).
+pub async fn tags_named(state: &AppState, ids: &[i64]) -> Result<Vec<Tag>, dateline_store::StoreError> {
+    let (mut found, missing) = {
+        let known = state.tag_names.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let found: Vec<Tag> = ids.iter().filter_map(|id| known.get(id).cloned()).collect();
+        let missing: Vec<i64> = ids.iter().copied().filter(|id| !known.contains_key(id)).collect();
+        (found, missing)
+    };
+    if !missing.is_empty() {
+        let fetched = state.store.tags_by_ids(&missing).await?;
+        let mut known = state.tag_names.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if known.len() > 100_000 {
+            known.clear();
+        }
+        for tag in &fetched {
+            known.insert(tag.id, tag.clone());
+        }
+        found.extend(fetched);
+    }
+    Ok(found)
+}
+
 /// Runs a search off the async threads.
 pub async fn run(state: &AppState, request: Request) -> Result<Results, SearchError> {
     let index = Arc::clone(&state.search);
@@ -371,7 +394,7 @@ async fn fill(
         })
         .collect();
     let tag_ids: Vec<i64> = results.tags.iter().map(|(id, _)| *id).collect();
-    let tags = state.store.tags_by_ids(&tag_ids).await?;
+    let tags = tags_named(state, &tag_ids).await?;
     let current_tag = asked.tag.as_ref().map(|t| t.id);
     template.tags = results
         .tags
