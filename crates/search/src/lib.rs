@@ -670,6 +670,14 @@ fn run_search(generation: &Generation, request: &Request) -> Result<Results, Sea
     let fields = &generation.fields;
     let searcher = generation.reader.searcher();
     let (query, has_text) = build_query(fields, request);
+    let prefixes: Vec<String> = query::parse(&request.text)
+        .required
+        .into_iter()
+        .filter_map(|c| match c {
+            Clause::Prefix(p) => Some(p),
+            _ => None,
+        })
+        .collect();
     let limit = request.limit.clamp(1, MAX_LIMIT);
     let offset = request.offset.min(MAX_DEPTH.saturating_sub(limit));
     // One pass feeds the count, the facets and the best results. (Two
@@ -688,7 +696,8 @@ fn run_search(generation: &Generation, request: &Request) -> Result<Results, Sea
             let (total, counts, top) = searcher.search(&*query, &(Count, facets, by_date))?;
             (total, counts, top.into_iter().map(|(_, a)| a).collect())
         };
-    let mut snippets = Snippets { searcher: &searcher, query: &*query, fields, made: BTreeMap::new() };
+    let mut snippets =
+        Snippets { searcher: &searcher, query: &*query, fields, prefixes: &prefixes, made: BTreeMap::new() };
     let mut hits = Vec::with_capacity(addresses.len());
     for address in addresses {
         let doc: TantivyDocument = searcher.doc(address)?;
@@ -708,6 +717,8 @@ struct Snippets<'a> {
     searcher: &'a Searcher,
     query: &'a dyn Query,
     fields: &'a Fields,
+    /// Typed prefixes (`harb*`), whose words the query does not list.
+    prefixes: &'a [String],
     made: BTreeMap<Analyzer, [SnippetGenerator; 2]>,
 }
 
@@ -720,16 +731,53 @@ fn i64_of(doc: &TantivyDocument, field: Field) -> i64 {
 }
 
 impl Snippets<'_> {
+    /// The words to mark in `analyzer`'s texts, each with its weight (rarer
+    /// words weigh more): the query's, and what each typed prefix stands
+    /// for in the index (up to [`PREFIX_WORDS_MARKED`] words per segment).
+    fn marked_words(&self, field: Field, analyzer: Analyzer) -> Result<BTreeMap<String, f32>, SearchError> {
+        let mut terms = Vec::new();
+        self.query.query_terms(&mut |term, _| {
+            if term.field() == field {
+                terms.push(term.clone());
+            }
+        });
+        let mut words = BTreeMap::new();
+        for term in terms {
+            let Some(text) = term.value().as_str().map(str::to_owned) else { continue };
+            let frequency = self.searcher.doc_freq(&term)?;
+            if frequency > 0 {
+                words.insert(text, 1.0 / (1.0 + frequency as f32));
+            }
+        }
+        for prefix in self.prefixes {
+            let Some((_, last)) = analyzer.prefix_terms(prefix).pop() else { continue };
+            for segment in self.searcher.segment_readers() {
+                let inverted = segment.inverted_index(field)?;
+                let mut stream = inverted.terms().range().ge(last.as_bytes()).into_stream()?;
+                let mut taken = 0;
+                while taken < PREFIX_WORDS_MARKED && stream.advance() {
+                    let Ok(word) = std::str::from_utf8(stream.key()) else { continue };
+                    if !word.starts_with(&last) {
+                        break;
+                    }
+                    words.entry(word.to_owned()).or_insert(0.5);
+                    taken += 1;
+                }
+            }
+        }
+        Ok(words)
+    }
+
     fn generators(&mut self, analyzer: Analyzer) -> Result<&[SnippetGenerator; 2], SearchError> {
         if !self.made.contains_key(&analyzer) {
-            let text = self.fields.text[&analyzer];
-            let make = |field, chars| -> Result<SnippetGenerator, SearchError> {
-                let mut generator = SnippetGenerator::create(self.searcher, self.query, field)?;
-                generator.set_max_num_chars(chars);
-                Ok(generator)
-            };
-            // Every text is in `all`, so its terms serve every passage.
-            let made = [make(text.all, 1_000)?, make(text.all, 240)?];
+            // Every text is in `all`, so its words serve every passage.
+            let field = self.fields.text[&analyzer].all;
+            let words = self.marked_words(field, analyzer)?;
+            let tokenizer = self.searcher.index().tokenizer_for_field(field)?;
+            let made = [
+                SnippetGenerator::new(words.clone(), tokenizer.clone(), field, 1_000),
+                SnippetGenerator::new(words, tokenizer, field, 240),
+            ];
             self.made.insert(analyzer, made);
         }
         self.made.get(&analyzer).ok_or(SearchError::NotReady)
@@ -778,6 +826,9 @@ impl Snippets<'_> {
         })
     }
 }
+
+/// How many index words one typed prefix marks in passages, per segment.
+const PREFIX_WORDS_MARKED: usize = 50;
 
 /// How much of a story's text its passage is chosen from.
 const SNIPPET_SOURCE_BYTES: usize = 4_000;

@@ -92,7 +92,9 @@ fn phrases_prefixes_exclusions_and_sorting() {
     assert_eq!(ids(&ask(&index, "\"drill over capital\"", 1)), Vec::<i64>::new());
     // Only stop words: nothing to look for, so nothing found.
     assert_eq!(ids(&ask(&index, "the", 1)), Vec::<i64>::new());
-    assert_eq!(ids(&ask(&index, "harb*", 1)), [2]);
+    let prefixed = ask(&index, "harb*", 1);
+    assert_eq!(ids(&prefixed), [2]);
+    assert!(prefixed.hits[0].headline_html.contains("<mark>Harbour</mark>"), "{prefixed:?}");
     assert_eq!(ids(&ask(&index, "defense -drill", 1)), [1]);
     let mut newest = Request {
         text: "defense".into(),

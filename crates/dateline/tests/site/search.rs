@@ -86,9 +86,10 @@ pub async fn search_finds_stories_in_each_language(backend: Backend) {
     // Phrases, prefixes, exclusions.
     assert_eq!(find(base, "en", "\"night train\"", "").await["total"], 1);
     assert_eq!(find(base, "en", "\"train night\"", "").await["total"], 0);
-    assert!(
-        headlines(&find(base, "en", "Barcel*", "").await).iter().any(|h| h.contains("Vienna and Barcelona"))
-    );
+    let prefixed = find(base, "en", "Barcel*", "").await;
+    assert!(headlines(&prefixed).iter().any(|h| h.contains("Vienna and Barcelona")));
+    let marked = prefixed["items"][0]["headline_html"].as_str().expect("html");
+    assert!(marked.contains("<mark>Barcelona</mark>"), "a prefix marks the words it found: {marked}");
     let climate = find(base, "en", "climate", "").await;
     let without_trains = find(base, "en", "climate -train", "").await;
     assert_eq!(
@@ -150,13 +151,11 @@ pub async fn search_finds_stories_in_each_language(backend: Backend) {
     let id = created["id"].as_i64().expect("id");
     tokio::time::sleep(Duration::from_millis(1200)).await;
     assert_eq!(find(base, "en", "Skerryvore", "").await["total"], 0, "a draft is not public");
-    let started = Instant::now();
+    // Measured from the moment the newsroom's request was answered.
     transition(base, &token, id, "publish").await;
-    until(base, "Skerryvore keepers", true).await;
-    let published_in = started.elapsed();
+    let published_in = until(base, "Skerryvore keepers", true).await;
     assert!(published_in < Duration::from_secs(1), "published → found in {published_in:?}");
 
-    let started = Instant::now();
     let (status, _) = call(
         &server,
         Method::PUT,
@@ -166,15 +165,12 @@ pub async fn search_finds_stories_in_each_language(backend: Backend) {
     )
     .await;
     assert_eq!(status, StatusCode::OK);
-    until(base, "Skerryvore depart", true).await;
-    let updated_in = started.elapsed();
+    let updated_in = until(base, "Skerryvore depart", true).await;
     assert!(updated_in < Duration::from_secs(1), "updated → found in {updated_in:?}");
     assert_eq!(find(base, "en", "Skerryvore return", "").await["total"], 0, "the old words are gone");
 
-    let started = Instant::now();
     transition(base, &token, id, "unpublish").await;
-    until(base, "Skerryvore", false).await;
-    let withdrawn_in = started.elapsed();
+    let withdrawn_in = until(base, "Skerryvore", false).await;
     assert!(withdrawn_in < Duration::from_secs(1), "withdrawn → gone in {withdrawn_in:?}");
 
     // Staff find drafts and withdrawn stories in the newsroom.
@@ -205,6 +201,11 @@ pub async fn search_finds_stories_in_each_language(backend: Backend) {
     }
     let text = visible_text(&found);
     assert!(text.contains("Confidential Halvorsen memo draft") && text.contains("Draft"), "{text}");
+    let list = editor.get(server.url("/newsroom")).send().await.expect("GET").text().await.expect("body");
+    assert!(
+        list.contains("formaction=\"/newsroom/search\""),
+        "the article list's filters lead to full-text search"
+    );
     let withdrawn = editor
         .get(server.url("/newsroom/search?q=Skerryvore"))
         .send()
@@ -300,10 +301,9 @@ async fn postgres_two_nodes_index_the_same_changes() {
         call(&server, Method::POST, "/api/v1/articles", &token, Some(story("Ferrymen of Lochranza strike")))
             .await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
-    let started = Instant::now();
     transition(&server.base, &token, created["id"].as_i64().expect("id"), "publish").await;
     let elapsed = until(&second, "Lochranza", true).await;
-    assert!(started.elapsed() < Duration::from_millis(1500), "reached the other node in {elapsed:?}");
+    assert!(elapsed < Duration::from_secs(1), "reached the other node in {elapsed:?}");
     let results = find(&second, "en", "ferrymen", "").await;
     assert_eq!(headlines(&results), ["Ferrymen of Lochranza strike"]);
     assert!(second_index_is_its_own(&server), "the second node keeps its index in its own directory");

@@ -377,20 +377,26 @@ async fn fill(
     args.set("page", asked.page as i64);
     args.set("pages", pages as i64);
     template.page_label = t.format("search-page-of", Some(&args)).into_owned();
+    // A facet's link adds it, or removes it when it is the one in use.
+    let facet = |key: &str, value: &str, label: String, count: u64, current: bool| FacetLink {
+        label,
+        count,
+        href: href_with(edition, params, &[(key, if current { "" } else { value })]),
+        current,
+    };
     let current_section = asked.section.as_ref().map(|s| s.id);
     template.sections = results
         .sections
         .iter()
         .filter_map(|(id, count)| {
             let section = directory.section_by_id(*id)?;
-            let current = current_section == Some(*id);
-            let slug = if current { "" } else { section.slug.as_str() };
-            Some(FacetLink {
-                label: section.name.clone(),
-                count: *count,
-                href: href_with(edition, params, &[("section", slug)]),
-                current,
-            })
+            Some(facet(
+                "section",
+                section.slug.as_str(),
+                section.name.clone(),
+                *count,
+                current_section == Some(*id),
+            ))
         })
         .collect();
     let tag_ids: Vec<i64> = results.tags.iter().map(|(id, _)| *id).collect();
@@ -401,54 +407,23 @@ async fn fill(
         .iter()
         .filter_map(|(id, count)| {
             let tag = tags.iter().find(|t| t.id == *id)?;
-            let current = current_tag == Some(*id);
-            let slug = if current { "" } else { tag.slug.as_str() };
-            Some(FacetLink {
-                label: tag.name.clone(),
-                count: *count,
-                href: href_with(edition, params, &[("tag", slug)]),
-                current,
-            })
+            Some(facet("tag", tag.slug.as_str(), tag.name.clone(), *count, current_tag == Some(*id)))
         })
         .collect();
+    let when_label = |name: &str| t.get(&format!("search-when-{name}")).into_owned();
     template.dates = DATE_RANGES
         .iter()
         .zip(results.dates)
-        .map(|((name, _), count)| {
-            let current = params.when.trim() == *name;
-            FacetLink {
-                label: t.get(&format!("search-when-{name}")).into_owned(),
-                count,
-                href: href_with(edition, params, &[("when", if current { "" } else { name })]),
-                current,
-            }
-        })
+        .map(|((name, _), count)| facet("when", name, when_label(name), count, params.when.trim() == *name))
         .collect();
     if let Some(section) = &asked.section {
-        template.active.push(FacetLink {
-            label: section.name.clone(),
-            count: 0,
-            href: href_with(edition, params, &[("section", "")]),
-            current: true,
-        });
+        template.active.push(facet("section", "", section.name.clone(), 0, true));
     }
     if let Some(tag) = &asked.tag {
-        template.active.push(FacetLink {
-            label: tag.name.clone(),
-            count: 0,
-            href: href_with(edition, params, &[("tag", "")]),
-            current: true,
-        });
+        template.active.push(facet("tag", "", tag.name.clone(), 0, true));
     }
-    if let Some(((name, _), _)) =
-        DATE_RANGES.iter().zip(0..).find(|((name, _), _)| params.when.trim() == *name)
-    {
-        template.active.push(FacetLink {
-            label: t.get(&format!("search-when-{name}")).into_owned(),
-            count: 0,
-            href: href_with(edition, params, &[("when", "")]),
-            current: true,
-        });
+    if let Some((name, _)) = DATE_RANGES.iter().find(|(name, _)| params.when.trim() == *name) {
+        template.active.push(facet("when", "", when_label(name), 0, true));
     }
     if !params.from.trim().is_empty() || !params.to.trim().is_empty() {
         template.active.push(FacetLink {
