@@ -86,6 +86,9 @@ pub struct Inner {
     pub live: Arc<crate::live::LiveBus>,
     /// This node's full-text index (`search/`), followed from the store.
     pub search: Arc<dateline_search::SearchIndex>,
+    /// Wakes the search follower (`search/follow.rs`) when content changed
+    /// here, or on another node as the shared content version tells.
+    pub search_wake: tokio::sync::Notify,
     /// Tag names for search facets, by id (tags are never renamed).
     pub tag_names: RwLock<std::collections::HashMap<i64, dateline_store::Tag>>,
     /// The content version this node's cache reflects.
@@ -143,6 +146,7 @@ impl AppState {
             mailer,
             live,
             search,
+            search_wake: tokio::sync::Notify::new(),
             tag_names: RwLock::new(std::collections::HashMap::new()),
             known_version,
             page_cache_control,
@@ -168,6 +172,7 @@ impl AppState {
     pub async fn content_changed(&self) -> Result<(), StoreError> {
         let version = self.0.store.bump_content_version().await?;
         self.0.known_version.store(version, std::sync::atomic::Ordering::Release);
+        self.0.search_wake.notify_one();
         self.refresh().await
     }
 
@@ -178,6 +183,7 @@ impl AppState {
         let known = self.0.known_version.swap(version, std::sync::atomic::Ordering::AcqRel);
         if known != version {
             tracing::debug!(version, "content changed on another node; refreshing");
+            self.0.search_wake.notify_one();
             self.refresh().await?;
         }
         Ok(())

@@ -2,10 +2,13 @@
 //!
 //! Every write that can change an article's search entry adds a row to
 //! the database's `article_changes` (by trigger). Each node follows that
-//! stream from the last id its index reflects: woken by the live event
-//! bus (a publish on any node reaches it within moments) and otherwise
-//! every half second (drafts, which the bus does not carry). Nothing lives
-//! only in the index: [`rebuild`] makes a new one from the articles.
+//! stream from the last id its index reflects. It reads it when woken: by
+//! a write on this node (`AppState::content_changed`), by the live event
+//! bus (a publish on any node reaches it within moments), or by the
+//! shared content version moving (another node's drafts, within the job
+//! runner's second); and, as a safety net, every [`SAFETY_POLL`]. An idle
+//! node does no database work for search in between. Nothing lives only
+//! in the index: [`rebuild`] makes a new one from the articles.
 //!
 //! On PostgreSQL ids can commit out of order, so a missing id is waited
 //! for ([`GAP_PATIENCE`]) before it is passed over as a rolled-back write.
@@ -23,7 +26,9 @@ use crate::AppState;
 use crate::directory::SiteDirectory;
 
 /// How often the change stream is read when nothing wakes the follower.
-const POLL: Duration = Duration::from_millis(500);
+const SAFETY_POLL: Duration = Duration::from_secs(10);
+/// How often a rebuild by `dateline reindex` is looked for (a file read).
+const LOOK_FOR_REBUILD: Duration = Duration::from_millis(500);
 /// How long a gap in change ids is waited for.
 const GAP_PATIENCE: Duration = Duration::from_secs(10);
 /// Change rows read per query.
@@ -219,18 +224,26 @@ pub async fn run(state: AppState) {
     let mut position = position.unwrap_or_default();
     let mut wake = state.live.subscribe(None).receiver;
     let mut pruned = Instant::now();
+    let mut polled = Instant::now();
     loop {
-        tokio::select! {
-            () = tokio::time::sleep(POLL) => {}
+        let woken = tokio::select! {
+            () = tokio::time::sleep(LOOK_FOR_REBUILD) => false,
+            () = state.search_wake.notified() => true,
             received = wake.recv() => {
                 if matches!(received, Err(tokio::sync::broadcast::error::RecvError::Closed)) {
                     wake = state.live.subscribe(None).receiver;
                 }
+                true
             }
-        }
-        if let Some(watermark) = state.search.follow_current() {
+        };
+        let switched = state.search.follow_current();
+        if let Some(watermark) = switched {
             position = Position::at(watermark);
         }
+        if !woken && switched.is_none() && polled.elapsed() < SAFETY_POLL && position.gap.is_none() {
+            continue;
+        }
+        polled = Instant::now();
         if let Err(error) = catch_up(&state, &mut position).await {
             tracing::warn!(%error, "could not update the search index; retrying");
             tokio::time::sleep(Duration::from_secs(2)).await;
