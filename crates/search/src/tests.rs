@@ -116,6 +116,9 @@ fn snippets_escape_the_text() {
     let results = ask(&index, "exercise", 1);
     assert!(results.hits[0].snippet_html.contains("&lt;script&gt;"), "{results:?}");
     assert!(!results.hits[0].snippet_html.contains("<script"), "{results:?}");
+    // A headline without a matched word is still the whole headline (a
+    // snippet of it would be empty, and so would the result's link).
+    assert_eq!(results.hits[0].headline_html, "Air defense drill over the capital");
 }
 
 #[test]
