@@ -509,7 +509,7 @@ test("pages fit a phone screen and have no serious accessibility problems", asyn
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, bypassCSP: true });
   const { page } = await openPage(context, "/en/");
   const article = await page.locator("main h3 a").first().getAttribute("href");
-  for (const path of ["/en/", "/en/world", article, "/ru/", "/en/no-such-page", "/en/login", "/en/register", "/ru/password/forgot", "/en/search?q=climate", "/ru/search?q=%D0%BE%D0%B7%D0%B5%D1%80%D0%BE"]) {
+  for (const path of ["/en/", "/en/world", article, "/ru/", "/en/no-such-page", "/en/login", "/en/register", "/ru/password/forgot", "/en/search?q=climate", "/ru/search?q=%D0%BE%D0%B7%D0%B5%D1%80%D0%BE", "/en/chats", "/en/chats/lobby", "/ru/chats/obshchiy"]) {
     await page.goto(base + path);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 1, `${path} scrolls sideways by ${overflow}px on a phone`);
@@ -680,6 +680,70 @@ test("a guest registers from a story, confirms, comments, and a second page sees
   await context.close();
   await watcherContext.close();
   await modContext.close();
+});
+
+test("two readers chat live; a moderator deletes a message and it disappears for both", { timeout: 120_000 }, async () => {
+  for (const [email, name, role] of [
+    ["chat-a@example.com", "Asha", "reader"],
+    ["chat-b@example.com", "Bruno", "reader"],
+    ["chat-mod@example.com", "Chat Moderator", "editor"],
+  ]) {
+    execFileSync(binary, ["user", "add", "--email", email, "--role", role, "--name", name, ...store()], {
+      input: "chat passphrase\n",
+      env: { ...process.env, DATELINE_LOG: "warn" },
+    });
+  }
+  // A guest finds the room from the list, reads, and is asked to log in to write.
+  const guestContext = await browser.newContext();
+  const { page: guest, problems: guestProblems } = await openPage(guestContext, "/en/chats");
+  await guest.getByRole("link", { name: "The lobby" }).click();
+  await guest.getByText("Log in or register to write in the chat.").waitFor();
+  assert.equal(await guest.getByLabel("Write a message").isVisible(), false);
+
+  async function inRoom(email) {
+    const context = await browser.newContext();
+    const { page, problems } = await openPage(context, "/en/login?next=%2Fen%2Fchats%2Flobby");
+    await logIn(page, email, "chat passphrase");
+    await page.waitForURL(base + "/en/chats/lobby");
+    await page.getByLabel("Write a message").waitFor();
+    return { context, page, problems };
+  }
+  const asha = await inRoom("chat-a@example.com");
+  const bruno = await inRoom("chat-b@example.com");
+  await asha.page.getByLabel("Write a message").fill("Is the ferry running today?");
+  await asha.page.getByRole("button", { name: "Send" }).click();
+  const question = bruno.page.locator(".chat-msg").filter({ hasText: "Is the ferry running today?" });
+  await question.waitFor({ timeout: 5000 });
+  assert.equal(await asha.page.getByLabel("Write a message").inputValue(), "", "the sent text leaves the box");
+
+  // Bruno replies (Enter sends); Asha and the guest see it at once.
+  await question.getByRole("button", { name: "Reply" }).click();
+  await bruno.page.getByLabel("Write a message").fill("Only the morning one.");
+  await bruno.page.getByLabel("Write a message").press("Enter");
+  const answer = asha.page.locator(".chat-msg").filter({ hasText: "Only the morning one." });
+  await answer.waitFor({ timeout: 5000 });
+  assert.match(await answer.locator(".chat-msg__reply").textContent(), /Asha: Is the ferry running today\?/);
+  await guest.getByText("Only the morning one.").waitFor({ timeout: 5000 });
+  await answer.getByRole("button", { name: "React: like" }).click();
+  await bruno.page.locator(".chat-msg").filter({ hasText: "Only the morning one." }).locator(".chat-msg__reactions").getByText("1").waitFor({ timeout: 5000 });
+
+  // The moderator deletes the question: it disappears for everyone.
+  const moderator = await inRoom("chat-mod@example.com");
+  moderator.page.on("dialog", (dialog) => dialog.accept());
+  await moderator.page.locator(".chat-msg").filter({ hasText: "Is the ferry running today?" }).first()
+    .getByRole("button", { name: "Delete" }).click();
+  for (const page of [asha.page, bruno.page, guest, moderator.page]) {
+    await page.getByText("Is the ferry running today?").waitFor({ state: "detached", timeout: 5000 });
+    await page.locator(".chat-msg--deleted").getByText("Message deleted").waitFor();
+  }
+  await bruno.page.getByText("Only the morning one.").waitFor();
+
+  // After a reload the history is there, the deleted text is not.
+  await guest.reload();
+  await guest.getByText("Only the morning one.").waitFor();
+  assert.equal(await guest.getByText("Is the ferry running today?").count(), 0);
+  assert.deepEqual([...guestProblems, ...asha.problems, ...bruno.problems, ...moderator.problems], []);
+  for (const context of [guestContext, asha.context, bruno.context, moderator.context]) await context.close();
 });
 
 test("hostile comments, names and profiles render as text: no script runs, no dialog opens", { timeout: 240_000 }, async () => {

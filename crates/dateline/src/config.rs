@@ -77,6 +77,13 @@ pub struct Settings {
     pub comments_per_hour: u32,
     /// Comments one client address may post per minute.
     pub comments_per_address_per_minute: u32,
+    /// Chat messages one account may send per minute.
+    pub chat_messages_per_minute: u32,
+    /// Chat messages one client address may send per minute (all its accounts).
+    pub chat_messages_per_address_per_minute: u32,
+    /// Days a new chat room keeps its messages (0: for ever); each room
+    /// can change its own in the newsroom.
+    pub chat_retention_days: u32,
     /// The hour (0–23, UTC) after which each edition's daily digest goes out.
     pub newsletter_digest_hour: u8,
     /// New newsletter sign-ups one client address may make per hour.
@@ -119,6 +126,9 @@ impl Default for Settings {
             comments_per_minute: 5,
             comments_per_hour: 60,
             comments_per_address_per_minute: 20,
+            chat_messages_per_minute: 20,
+            chat_messages_per_address_per_minute: 60,
+            chat_retention_days: 30,
             newsletter_digest_hour: 6,
             newsletter_signups_per_address_per_hour: 20,
             websub_hub: String::new(),
@@ -315,6 +325,14 @@ impl Settings {
             per_account_per_minute: self.comments_per_minute.max(1),
             per_account_per_hour: self.comments_per_hour.max(1),
             per_address_per_minute: self.comments_per_address_per_minute.max(1),
+        }
+    }
+
+    pub fn chat_limits(&self) -> dateline_web::chats::ChatLimits {
+        dateline_web::chats::ChatLimits {
+            per_account_per_minute: self.chat_messages_per_minute.max(1),
+            per_address_per_minute: self.chat_messages_per_address_per_minute.max(1),
+            retention_days: self.chat_retention_days,
         }
     }
 

@@ -109,6 +109,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         newsletter_digest_hour: settings.newsletter_digest_hour()?,
         newsletter_signups_per_hour: settings.newsletter_signups_per_address_per_hour.max(1),
         websub_hub: settings.websub_hub.trim().to_owned(),
+        chat: settings.chat_limits(),
         search_dir: Some(settings.effective_search_dir()),
     };
     let mailer: Arc<dyn Mailer> = if settings.smtp_url.is_empty() {
@@ -125,7 +126,10 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     tokio::spawn(dateline_web::newsletters::sender::run(state.clone()));
     tokio::spawn(dateline_web::search::follow::run(state.clone()));
     tokio::spawn(std::sync::Arc::clone(&state.live).follow());
+    tokio::spawn(std::sync::Arc::clone(&state.chats).follow());
     let live = std::sync::Arc::clone(&state.live);
+    let chats = std::sync::Arc::clone(&state.chats);
+    let closing_chats = std::sync::Arc::clone(&chats);
     let app = crate::listener::WithPeerAddress(dateline_web::router(state));
     tracing::info!(backend = store.backend(), address = %bound, "Dateline is serving");
     // Tests and scripts read this line to learn the port when --listen has port 0.
@@ -137,9 +141,11 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
             // Live streams never finish by themselves: end them, so the
             // shutdown waits only for ordinary requests.
             live.close_streams();
+            closing_chats.close_sockets();
         })
         .await
         .context("the server failed")?;
+    chats.depart().await;
     tracing::info!("shut down cleanly");
     Ok(())
 }

@@ -30,16 +30,20 @@ impl PostgresStore {
         Ok(Self { pool })
     }
 
-    /// Listens on the `dateline_live` channel, which every node's
-    /// [`dateline_store::Store::append_live_event`] notifies. Each
+    /// Listens on a notification channel: `dateline_live`, which every
+    /// node's [`dateline_store::Store::append_live_event`] notifies, or
+    /// `dateline_chat` ([`dateline_store::ChatStore::append_chat_event`]). Each
     /// notification becomes a wake-up (coalesced while one is pending), as
     /// does every reconnection after a lost connection, since notifications
     /// sent meanwhile are lost: the reader then catches up from the log.
     /// The listening task ends when the receiver is dropped.
-    async fn listen_live(&self) -> Result<Option<tokio::sync::mpsc::Receiver<()>>, StoreError> {
+    async fn listen(
+        &self,
+        channel: &'static str,
+    ) -> Result<Option<tokio::sync::mpsc::Receiver<()>>, StoreError> {
         let mut listener =
             PgListener::connect_with(&self.pool).await.map_err(|e| StoreError::Database(Box::new(e)))?;
-        listener.listen("dateline_live").await.map_err(|e| StoreError::Database(Box::new(e)))?;
+        listener.listen(channel).await.map_err(|e| StoreError::Database(Box::new(e)))?;
         let (sender, receiver) = tokio::sync::mpsc::channel(1);
         tokio::spawn(async move {
             loop {
@@ -47,12 +51,13 @@ impl PostgresStore {
                     Ok(Some(_)) => true,
                     Ok(None) => {
                         tracing::warn!(
-                            "lost the database connection that listens for live events; reconnecting"
+                            channel,
+                            "lost the database connection that listens for events; reconnecting"
                         );
                         true
                     }
                     Err(error) => {
-                        tracing::warn!(%error, "could not listen for live events; retrying");
+                        tracing::warn!(%error, channel, "could not listen for events; retrying");
                         tokio::time::sleep(Duration::from_secs(1)).await;
                         false
                     }

@@ -41,7 +41,10 @@ impl SqliteStore {
 
     /// One process owns an SQLite file: there are no other nodes to hear.
     #[expect(clippy::unused_async, reason = "the shared store code awaits every backend's version")]
-    async fn listen_live(&self) -> Result<Option<tokio::sync::mpsc::Receiver<()>>, StoreError> {
+    async fn listen(
+        &self,
+        _channel: &'static str,
+    ) -> Result<Option<tokio::sync::mpsc::Receiver<()>>, StoreError> {
         Ok(None)
     }
 }

@@ -10,11 +10,13 @@
 //! a [`BlobStore`]; see [`blob`].
 
 pub mod blob;
+pub mod chat;
 mod error;
 mod model;
 pub mod newsletter;
 pub mod search;
 mod sql;
+mod sql_chat;
 mod sql_newsletter;
 mod sql_search;
 
@@ -26,6 +28,10 @@ pub use newsletter::{
     NewsletterStore, SendKind, SendSummary, Subscriber, SubscriberStatus, SubscriptionChoice,
 };
 
+pub use chat::{
+    ChatEvent, ChatMember, ChatMessage, ChatReactionCount, ChatReply, ChatReport, ChatRoom, ChatRoomChanges,
+    ChatSanction, ChatStore, NewChatMessage, NewChatRoom, NewChatSanction, SanctionKind,
+};
 pub use search::{ArticleChange, SearchSource, SearchStore};
 
 use async_trait::async_trait;
@@ -37,7 +43,7 @@ use time::OffsetDateTime;
 /// Reads return only what readers may see unless the method says otherwise.
 /// Writes are used by the demo loader now and by the newsroom later.
 #[async_trait]
-pub trait Store: NewsletterStore + SearchStore + Send + Sync + std::fmt::Debug + 'static {
+pub trait Store: NewsletterStore + SearchStore + ChatStore + Send + Sync + std::fmt::Debug + 'static {
     /// Which backend this is (`sqlite`, `postgres`), for logs and `/readyz`.
     fn backend(&self) -> &'static str;
 

@@ -1222,7 +1222,7 @@ macro_rules! sql_store_impl {
                 async fn live_wakeups(
                     &self,
                 ) -> Result<Option<::tokio::sync::mpsc::Receiver<()>>, StoreError> {
-                    self.listen_live().await
+                    self.listen("dateline_live").await
                 }
 
                 async fn live_blog_entries(&self, article_id: i64) -> Result<Vec<$crate::LiveBlogEntry>, StoreError> {
@@ -2514,6 +2514,7 @@ macro_rules! sql_store_impl {
 
             $crate::sql_newsletter_impl!($store);
             $crate::sql_search_impl!($store);
+            $crate::sql_chat_impl!($store, $backend);
         };
     };
 }

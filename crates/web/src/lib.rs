@@ -19,10 +19,12 @@
 //!   scheduled work (publishing at a set time) from a table with leases.
 //! - [`live`] is the live newsfeed: an event log every node follows, and
 //!   the Server-Sent Events stream pages keep open.
+//! - [`chats`] is the readers' chat rooms over WebSocket.
 
 pub mod accounts;
 pub mod api;
 pub mod assets;
+pub mod chats;
 pub mod client_addr;
 pub mod directory;
 pub mod discussion;

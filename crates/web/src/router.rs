@@ -16,7 +16,7 @@
 //! | `/sitemap.xml`, `/sitemaps/news-{edition}.xml`, `/sitemaps/{edition}-{yyyy}-{mm}.xml` | sitemaps (`syndication/sitemaps.rs`) |
 //! | `/{edition}/subscribe`, `/newsletter/{confirm,manage,unsubscribe}/{token}` | newsletters (`newsletters/mod.rs`) |
 //! | `/{edition}/search` | search with facets (`search/mod.rs`); `/newsroom/search` covers drafts |
-//! | `/{edition}/chats` | coming soon |
+//! | `/{edition}/chats`, `/{edition}/chats/{room}` | chat rooms (`chats/mod.rs`); `…/{room}/socket` is the room's WebSocket |
 //! | `/newsroom`, `/newsroom/articles/…`, `/newsroom/audit` | the newsroom (`newsroom/mod.rs`) |
 //! | `/media/{*key}` | photo files |
 //! | `/static/{name}` | fingerprinted CSS, JS, icon |
@@ -60,7 +60,6 @@ pub fn router(state: AppState) -> Router {
         .route("/{edition}/author/{author}", get(public::author_page))
         .route("/{edition}/media", get(public::media_index))
         .route("/{edition}/media/{id}", get(public::media_page))
-        .route("/{edition}/chats", get(coming_soon_chats))
         .route("/media/{*key}", get(public::media_file))
         .route("/static/{name}", get(assets::serve_asset))
         .merge(crate::accounts::routes())
@@ -68,6 +67,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::syndication::routes())
         .merge(crate::newsletters::routes())
         .merge(crate::search::routes())
+        .merge(crate::chats::routes())
         .merge(crate::newsroom::routes(state.config.upload))
         .fallback(public::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), page_cache::serve_cached))
@@ -113,6 +113,8 @@ pub fn router(state: AppState) -> Router {
         .merge(pages)
         .layer(CompressionLayer::new())
         .merge(live)
+        // Chat sockets answer refusals in plain text a client can show.
+        .route("/{edition}/chats/{room}/socket", get(crate::chats::socket::socket))
         .with_state(state)
         .layer(axum::middleware::from_fn(ops::record_metrics))
         .layer(security_header(header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY))
@@ -138,13 +140,6 @@ pub fn router(state: AppState) -> Router {
 
 fn security_header(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
     SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
-}
-
-async fn coming_soon_chats(
-    state: axum::extract::State<AppState>,
-    axum::extract::Path(edition): axum::extract::Path<String>,
-) -> Result<Response, crate::error::PageError> {
-    public::coming_soon(state, axum::extract::Path((edition, "chats".into()))).await
 }
 
 async fn api_not_found() -> ApiError {

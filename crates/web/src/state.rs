@@ -43,6 +43,8 @@ pub struct WebConfig {
     pub newsletter_signups_per_hour: u32,
     /// The WebSub hub feeds name and publishing pings; empty: none.
     pub websub_hub: String,
+    /// Chat writers' allowances and new rooms' retention.
+    pub chat: crate::chats::ChatLimits,
     /// Where this node keeps its search index (`<data dir>/search`);
     /// `None` keeps it in memory, rebuilt at every start.
     pub search_dir: Option<std::path::PathBuf>,
@@ -64,6 +66,7 @@ impl Default for WebConfig {
             newsletter_digest_hour: 6,
             newsletter_signups_per_hour: 20,
             websub_hub: String::new(),
+            chat: crate::chats::ChatLimits::default(),
             search_dir: None,
         }
     }
@@ -84,6 +87,8 @@ pub struct Inner {
     pub mailer: Arc<dyn Mailer>,
     /// The live newsfeed's events (`live/`).
     pub live: Arc<crate::live::LiveBus>,
+    /// The chat rooms' sockets and event log (`chats/`).
+    pub chats: Arc<crate::chats::ChatHub>,
     /// This node's full-text index (`search/`), followed from the store.
     pub search: Arc<dateline_search::SearchIndex>,
     /// Wakes the search follower (`search/follow.rs`) when content changed
@@ -125,6 +130,7 @@ impl AppState {
         }
         let cache = PageCache::new(config.page_cache_ttl, 5_000);
         let live = Arc::new(crate::live::LiveBus::load(Arc::clone(&store)).await?);
+        let chats = Arc::new(crate::chats::ChatHub::load(Arc::clone(&store)).await?);
         let search = Arc::new(dateline_search::SearchIndex::new(match &config.search_dir {
             Some(dir) => dateline_search::Place::Dir(dir.clone()),
             None => dateline_search::Place::Memory,
@@ -145,6 +151,7 @@ impl AppState {
             metrics,
             mailer,
             live,
+            chats,
             search,
             search_wake: tokio::sync::Notify::new(),
             tag_names: RwLock::new(std::collections::HashMap::new()),

@@ -18,6 +18,8 @@
 // 4. Media bank: the upload form sends its files one at a time with a
 //    progress line each; the editor's "upload a new photo" sends one file
 //    and puts its bank number (and caption, credit when empty) in the form.
+// 5. Chat rooms: the room page opens its WebSocket and becomes the live
+//    room, resuming after a lost connection with the last event id.
 (function () {
   "use strict";
 
@@ -864,6 +866,467 @@
     });
   }
 
+
+  // ----- 5. Chat rooms -----
+  //
+  // The room page, rendered with its recent history, opens the room's
+  // WebSocket and becomes the live room: new messages, edits, deletions,
+  // reactions, pins and the head count arrive as frames. The last event
+  // id seen is kept, so a reconnection (with growing, jittered pauses)
+  // resumes with `?after=` and misses nothing. Messages are keyed by id:
+  // a frame about a message already shown replaces it.
+
+  var REACTIONS = [["like", "\uD83D\uDC4D"], ["insightful", "\uD83D\uDCA1"], ["funny", "\uD83D\uDE04"], ["sad", "\uD83D\uDE22"]];
+
+  function setUpChat() {
+    var page = document.querySelector("[data-chat-socket]");
+    if (!page || !window.WebSocket || !window.JSON) return;
+    // An older page of the history stays as it is: the newest is live.
+    if (/[?&]before=/.test(window.location.search)) return;
+    var strings = {};
+    try {
+      strings = JSON.parse(page.dataset.chatStrings || "{}");
+    } catch (e) {
+      strings = {};
+    }
+    var log = page.querySelector("[data-chat-log]");
+    var form = page.querySelector("[data-chat-form]");
+    var textarea = form.querySelector("textarea");
+    var statusLine = page.querySelector("[data-chat-status]");
+    var why = page.querySelector("[data-chat-why]");
+    var people = page.querySelector("[data-chat-people]");
+    var empty = page.querySelector("[data-chat-empty]");
+    var pinnedBox = page.querySelector("[data-chat-pinned]");
+    var replying = page.querySelector("[data-chat-replying]");
+    var replyLabel = page.querySelector("[data-chat-reply-label]");
+    var me = { id: null, moderator: false, can_write: false };
+    var lastEvent = null;
+    var socket = null;
+    var attempts = 0;
+    var nonce = 0;
+    var pending = null;
+    var mode = null; // {reply: id} or {edit: id}
+
+    function say(text) {
+      statusLine.textContent = text || "";
+    }
+
+    function nearBottom() {
+      return log.scrollHeight - log.scrollTop - log.clientHeight < 80;
+    }
+
+    function send(frame) {
+      if (!socket || socket.readyState !== 1) return false;
+      nonce += 1;
+      frame.nonce = nonce;
+      socket.send(JSON.stringify(frame));
+      return nonce;
+    }
+
+    function button(label, action, extra) {
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "chat-action";
+      b.textContent = label;
+      b.dataset.action = action;
+      if (extra) b.dataset.value = extra;
+      return b;
+    }
+
+    function actionsFor(m) {
+      var bar = document.createElement("div");
+      bar.className = "chat-msg__actions";
+      if (m.deleted || me.id === null) return bar;
+      var mine = m.author_id === me.id;
+      if (me.can_write) {
+        bar.appendChild(button(strings.reply || "Reply", "reply"));
+        REACTIONS.forEach(function (r) {
+          var b = button(r[1], "react", r[0]);
+          b.setAttribute("aria-label", (strings.react || "React") + ": " + r[0]);
+          bar.appendChild(b);
+        });
+      }
+      if (mine && me.can_write) bar.appendChild(button(strings.edit || "Edit", "edit"));
+      if (mine || me.moderator) bar.appendChild(button(strings["delete"] || "Delete", "delete"));
+      if (!mine) bar.appendChild(button(strings.report || "Report", "report"));
+      if (me.moderator) {
+        bar.appendChild(button(m.pinned ? strings.unpin || "Unpin" : strings.pin || "Pin", m.pinned ? "unpin" : "pin"));
+        if (!mine && !m.staff && m.author_id !== null) {
+          bar.appendChild(button(strings.mute || "Mute", "mute"));
+          bar.appendChild(button(strings.ban || "Ban", "ban"));
+        }
+      }
+      return bar;
+    }
+
+    function messageElement(m) {
+      var li = document.createElement("li");
+      li.className = "chat-msg" + (m.deleted ? " chat-msg--deleted" : "") + (m.author_id === me.id ? " chat-msg--mine" : "");
+      li.id = "m" + Number(m.id);
+      li.dataset.id = String(m.id);
+      if (m.author_id !== null && m.author_id !== undefined) li.dataset.author = String(m.author_id);
+      li.dataset.json = JSON.stringify(m);
+      var head = document.createElement("p");
+      head.className = "chat-msg__head";
+      var author = document.createElement("span");
+      author.className = "chat-msg__author";
+      author.textContent = m.author;
+      head.appendChild(author);
+      if (m.staff) {
+        var badge = document.createElement("span");
+        badge.className = "chat-badge";
+        badge.textContent = strings.staff || "Staff";
+        head.appendChild(document.createTextNode(" "));
+        head.appendChild(badge);
+      }
+      var time = document.createElement("time");
+      time.dateTime = m.at;
+      var at = new Date(m.at);
+      time.textContent = isNaN(at) ? m.time : at.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+      head.appendChild(document.createTextNode(" "));
+      head.appendChild(time);
+      if (m.edited && !m.deleted) {
+        var edited = document.createElement("span");
+        edited.className = "chat-msg__edited";
+        edited.textContent = " " + (strings.edited || "(edited)");
+        head.appendChild(edited);
+      }
+      li.appendChild(head);
+      if (m.reply) {
+        var quote = document.createElement("p");
+        quote.className = "chat-msg__reply";
+        var link = document.createElement("a");
+        link.href = "#m" + Number(m.reply.id);
+        link.textContent = m.reply.author;
+        quote.appendChild(link);
+        quote.appendChild(document.createTextNode(": " + (m.reply.deleted ? strings.deleted || "" : m.reply.excerpt)));
+        li.appendChild(quote);
+      }
+      var body = document.createElement("div");
+      body.className = "chat-msg__body";
+      if (m.deleted) {
+        var gone = document.createElement("em");
+        gone.textContent = strings.deleted || "Message deleted";
+        body.appendChild(gone);
+      } else {
+        // Escaped text and links, made by the server.
+        body.innerHTML = m.html;
+      }
+      li.appendChild(body);
+      if (m.reactions && m.reactions.length && !m.deleted) li.appendChild(reactionsLine(m.reactions));
+      li.appendChild(actionsFor(m));
+      return li;
+    }
+
+    function reactionsLine(reactions) {
+      var line = document.createElement("p");
+      line.className = "chat-msg__reactions";
+      reactions.forEach(function (r) {
+        var span = document.createElement("span");
+        span.dataset.kind = r.kind;
+        span.textContent = r.symbol + " " + r.count;
+        line.appendChild(span);
+        line.appendChild(document.createTextNode(" "));
+      });
+      return line;
+    }
+
+    function upsert(m, atTop) {
+      var stick = nearBottom();
+      var fresh = messageElement(m);
+      var existing = document.getElementById("m" + Number(m.id));
+      if (existing && log.contains(existing)) {
+        log.replaceChild(fresh, existing);
+      } else if (atTop) {
+        log.insertBefore(fresh, log.firstChild);
+      } else {
+        log.appendChild(fresh);
+        if (stick) log.scrollTop = log.scrollHeight;
+      }
+      empty.hidden = log.children.length > 0;
+    }
+
+    function current(id) {
+      var element = document.getElementById("m" + Number(id));
+      if (!element || !element.dataset.json) return null;
+      try {
+        return JSON.parse(element.dataset.json);
+      } catch (e) {
+        return null;
+      }
+    }
+
+    function renderPinned(list) {
+      var ul = pinnedBox.querySelector("ul");
+      ul.textContent = "";
+      list.forEach(function (m) {
+        var li = document.createElement("li");
+        li.dataset.pin = String(m.id);
+        var who = document.createElement("strong");
+        who.textContent = m.author;
+        li.appendChild(who);
+        li.appendChild(document.createTextNode(": "));
+        var span = document.createElement("span");
+        span.innerHTML = m.html;
+        li.appendChild(span);
+        ul.appendChild(li);
+      });
+      pinnedBox.hidden = list.length === 0;
+    }
+
+    function pinnedList() {
+      var items = [];
+      Array.prototype.forEach.call(pinnedBox.querySelectorAll("li[data-pin]"), function (li) {
+        var m = current(li.dataset.pin);
+        if (m) items.push(m);
+      });
+      return items;
+    }
+
+    function olderLink(more) {
+      var link = page.querySelector("[data-chat-older]");
+      if (!more) {
+        if (link) link.parentNode.remove();
+        return;
+      }
+      if (!link) {
+        var p = document.createElement("p");
+        p.className = "chat-older";
+        link = document.createElement("a");
+        link.dataset.chatOlder = "";
+        link.textContent = strings.older || "Earlier messages";
+        p.appendChild(link);
+        log.parentNode.insertBefore(p, log);
+      }
+      link.href = "#";
+    }
+
+    function setMode(next) {
+      mode = next;
+      if (!mode) {
+        replying.hidden = true;
+        return;
+      }
+      var m = current(mode.reply || mode.edit);
+      replyLabel.textContent = mode.reply ? (strings.replying || "Replying to") + " " + (m ? m.author : "") : strings.edit || "Edit";
+      replying.hidden = false;
+      if (mode.edit && m) {
+        var body = document.querySelector("#m" + Number(m.id) + " .chat-msg__body");
+        textarea.value = body ? body.innerText : "";
+      }
+      textarea.focus();
+    }
+
+    function hello(data) {
+      me = data.you;
+      form.hidden = !me.can_write;
+      why.hidden = me.can_write;
+      if (!me.can_write && data.you.why_not) {
+        var login = why.querySelector("a");
+        why.textContent = data.you.why_not + " ";
+        if (login) why.appendChild(login);
+      }
+      people.textContent = (strings.people || "") + " " + data.people;
+      page.querySelector("[data-chat-title]").textContent = data.room.title;
+      page.querySelector("[data-chat-closed]").hidden = data.room.open;
+      if (!data.resumed) {
+        log.textContent = "";
+        data.messages.forEach(function (m) {
+          upsert(m, false);
+        });
+        olderLink(data.more);
+        log.scrollTop = log.scrollHeight;
+        if (typeof data.last_event === "number") lastEvent = data.last_event;
+      } else {
+        // Rights may have changed: redraw every message's actions.
+        Array.prototype.forEach.call(log.children, function (li) {
+          var m = current(li.dataset.id);
+          if (m) upsert(m, false);
+        });
+      }
+      renderPinned(data.pinned || []);
+      empty.hidden = log.children.length > 0;
+    }
+
+    function onFrame(data) {
+      if (typeof data.event === "number") lastEvent = Math.max(lastEvent || 0, data.event);
+      switch (data.type) {
+        case "hello":
+          hello(data);
+          say("");
+          break;
+        case "message":
+        case "edited":
+          upsert(data.message, false);
+          break;
+        case "pinned":
+        case "unpinned":
+          upsert(data.message, false);
+          var list = pinnedList().filter(function (m) {
+            return m.id !== data.message.id;
+          });
+          if (data.type === "pinned") list.unshift(data.message);
+          renderPinned(list);
+          break;
+        case "deleted":
+          var gone = current(data.id);
+          if (gone) {
+            gone.deleted = true;
+            gone.html = "";
+            gone.reactions = [];
+            upsert(gone, false);
+          }
+          // Replies quoting it no longer show its text.
+          Array.prototype.forEach.call(log.children, function (li) {
+            var quoting = current(li.dataset.id);
+            if (quoting && quoting.reply && quoting.reply.id === data.id) {
+              quoting.reply.deleted = true;
+              quoting.reply.excerpt = "";
+              upsert(quoting, false);
+            }
+          });
+          renderPinned(
+            pinnedList().filter(function (m) {
+              return m.id !== data.id;
+            })
+          );
+          break;
+        case "reactions":
+          var reacted = current(data.id);
+          if (reacted) {
+            reacted.reactions = data.reactions;
+            upsert(reacted, false);
+          }
+          break;
+        case "presence":
+          people.textContent = (strings.people || "") + " " + data.people;
+          break;
+        case "history":
+          var first = log.firstChild;
+          for (var i = data.messages.length - 1; i >= 0; i--) upsert(data.messages[i], true);
+          if (first) first.scrollIntoView();
+          olderLink(data.more);
+          break;
+        case "room":
+        case "sanctioned":
+          // What one may do changed: a fresh hello says so.
+          if (data.type === "room" || data.user === me.id) socket.close();
+          break;
+        case "ack":
+          if (pending && data.nonce === pending) {
+            textarea.value = "";
+            setMode(null);
+            pending = null;
+            form.querySelector("button[type=submit]").disabled = false;
+          }
+          break;
+        case "error":
+          say(data.message);
+          if (pending && data.nonce === pending) {
+            pending = null;
+            form.querySelector("button[type=submit]").disabled = false;
+          }
+          break;
+      }
+    }
+
+    function connect() {
+      say(attempts ? strings.reconnecting : strings.connecting);
+      var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+      var url = scheme + window.location.host + page.dataset.chatSocket;
+      if (lastEvent !== null) url += "?after=" + lastEvent;
+      socket = new WebSocket(url);
+      socket.onopen = function () {
+        attempts = 0;
+      };
+      socket.onmessage = function (event) {
+        var data;
+        try {
+          data = JSON.parse(event.data);
+        } catch (e) {
+          return;
+        }
+        onFrame(data);
+      };
+      socket.onclose = function () {
+        attempts += 1;
+        pending = null;
+        form.querySelector("button[type=submit]").disabled = false;
+        say(strings.reconnecting);
+        var pause = Math.min(30000, 500 * Math.pow(2, Math.min(attempts, 6)));
+        window.setTimeout(connect, pause / 2 + Math.random() * pause / 2);
+      };
+    }
+
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var text = textarea.value;
+      if (!text.trim() || pending) return;
+      var frame = mode && mode.edit ? { type: "edit", id: mode.edit, text: text } : { type: "send", text: text };
+      if (mode && mode.reply) frame.reply_to = mode.reply;
+      pending = send(frame);
+      if (pending) form.querySelector("button[type=submit]").disabled = true;
+    });
+    textarea.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        form.requestSubmit();
+      }
+    });
+    page.querySelector("[data-chat-cancel]").addEventListener("click", function () {
+      if (mode && mode.edit) textarea.value = "";
+      setMode(null);
+    });
+    page.addEventListener("click", function (event) {
+      var target = event.target;
+      if (target.matches && target.matches("[data-chat-older]")) {
+        event.preventDefault();
+        var first = log.firstElementChild;
+        if (first) send({ type: "history", before: Number(first.dataset.id) });
+        return;
+      }
+      if (!target.dataset || !target.dataset.action) return;
+      var item = target.closest(".chat-msg");
+      if (!item) return;
+      var id = Number(item.dataset.id);
+      var author = Number(item.dataset.author);
+      switch (target.dataset.action) {
+        case "reply":
+          setMode({ reply: id });
+          break;
+        case "edit":
+          setMode({ edit: id });
+          break;
+        case "react":
+          send({ type: "react", id: id, reaction: target.dataset.value });
+          break;
+        case "delete":
+          if (window.confirm(strings.confirm_delete)) send({ type: "delete", id: id });
+          break;
+        case "report":
+          var reason = window.prompt(strings.report_reason, "spam");
+          if (reason) {
+            send({ type: "report", id: id, reason: reason.trim().toLowerCase() });
+            say(strings.reported);
+          }
+          break;
+        case "pin":
+          send({ type: "pin", id: id });
+          break;
+        case "unpin":
+          send({ type: "unpin", id: id });
+          break;
+        case "mute":
+          send({ type: "mute", user: author, minutes: 60 });
+          break;
+        case "ban":
+          if (window.confirm(strings.confirm_ban)) send({ type: "ban", user: author });
+          break;
+      }
+    });
+    connect();
+  }
+
   function start() {
     setUpInfiniteScroll();
     setUpLive();
@@ -873,6 +1336,7 @@
     setUpFocalPicker();
     setUpDiscussion();
     setUpModerationKeys();
+    setUpChat();
   }
 
   if (document.readyState === "loading") {

@@ -253,7 +253,10 @@ pub async fn load(store: &dyn Store, blobs: &dyn BlobStore, agency: &str) -> any
             articles += 1;
         }
     }
-    let comments = load_comments(store, &content.comments, &published).await?;
+    let (comments, readers) = load_comments(store, &content.comments, &published).await?;
+    let breaking = content.stories.iter().find(|s| s.breaking).map(|s| s.key.clone());
+    let story_of_day = breaking.and_then(|key| published.get(&(key, 0)).map(|(id, _)| *id));
+    load_chats(store, [editions[0].id, editions[1].id], story_of_day, &readers, now).await?;
     tracing::info!(
         articles,
         comments,
@@ -270,7 +273,7 @@ async fn load_comments(
     store: &dyn Store,
     entries: &[CommentEntry],
     published: &HashMap<(String, usize), (i64, OffsetDateTime)>,
-) -> anyhow::Result<usize> {
+) -> anyhow::Result<(usize, Vec<i64>)> {
     // Every reader first, so each can like what others wrote.
     let mut readers: Vec<(&str, i64)> = Vec::new();
     for entry in entries {
@@ -332,7 +335,86 @@ async fn load_comments(
             store.toggle_reaction(comment.id, *reader, dateline_core::Reaction::Like, published_at).await?;
         }
     }
-    Ok(ids.len())
+    Ok((ids.len(), readers.iter().map(|(_, id)| *id).collect()))
+}
+
+/// The demo's chat rooms: a lobby per edition and a room about the
+/// breaking story, with a few messages by the demo readers.
+async fn load_chats(
+    store: &dyn Store,
+    [en, ru]: [i64; 2],
+    story: Option<i64>,
+    readers: &[i64],
+    now: OffsetDateTime,
+) -> anyhow::Result<()> {
+    use dateline_store::{NewChatMessage, NewChatRoom};
+    let rooms = [
+        (
+            en,
+            "lobby",
+            "The lobby",
+            "Talk about today's news with other readers.",
+            None,
+            &[
+                "Morning, everyone. Anyone following the port strike?",
+                "Yes, the live updates are good. See https://example.com/ports for the map.",
+                "Thanks! That map helps.",
+            ][..],
+        ),
+        (
+            en,
+            "breaking",
+            "Breaking: your questions",
+            "Ask our editors about the story of the day.",
+            story,
+            &["What happens next? Is there an official statement yet?"][..],
+        ),
+        (
+            ru,
+            "obshchiy",
+            "Общий чат",
+            "Обсуждаем новости дня.",
+            None,
+            &["Добрый день! Кто читал материал о портах?", "Да, интересно. Ждём продолжения."][..],
+        ),
+    ];
+    for (edition_id, slug, title, topic, article_id, messages) in rooms {
+        let room = store
+            .create_chat_room(
+                &NewChatRoom {
+                    edition_id,
+                    slug: slug.into(),
+                    title: title.into(),
+                    topic: topic.into(),
+                    article_id,
+                    members_only: false,
+                    retention_days: 0,
+                    created_by: None,
+                },
+                now,
+            )
+            .await?;
+        let count = messages.len() as i64;
+        for (index, text) in messages.iter().enumerate() {
+            let Some(user_id) = readers.get(index % readers.len().max(1)).copied() else { break };
+            let at = now - Duration::minutes(5 * (count - index as i64));
+            let body = (*text).to_owned();
+            store
+                .add_chat_message(
+                    &NewChatMessage {
+                        room_id: room.id,
+                        user_id,
+                        reply_to: None,
+                        html: dateline_web::chats::text::html(&body),
+                        body,
+                        client_address: String::new(),
+                    },
+                    at,
+                )
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 async fn add_photo(

@@ -12,6 +12,7 @@ mod support;
 mod accounts;
 mod api;
 mod api_write;
+mod chats;
 mod cli;
 mod discussion;
 mod http;
@@ -50,6 +51,8 @@ macro_rules! backend_tests {
 }
 
 backend_tests!(
+    chats::readers_talk_and_moderators_keep_order,
+    chats::bad_chat_requests_are_refused_clearly,
     newsletters::newsletter_round_trip,
     newsletters::newsletter_forms_and_links_refuse_clearly,
     newsletters::newsletter_survives_an_smtp_outage,
@@ -73,7 +76,6 @@ backend_tests!(
     pages::withdrawn_article_is_gone,
     pages::latest_list_pages_by_cursor,
     pages::tag_and_author_pages,
-    pages::placeholder_pages_answer,
     pages::unknown_addresses_get_a_localized_404,
     pages::malformed_query_gets_a_400_page,
     http::pages_carry_validators_and_answer_304,

@@ -201,6 +201,13 @@ const ROWS: &[Row] = &[
         case: "set the banned words",
         gate: Gate::Only(PUBLISHERS),
     },
+    Row { method: "POST", route: "/newsroom/chats", case: "open a chat room", gate: Gate::Only(PUBLISHERS) },
+    Row {
+        method: "POST",
+        route: "/newsroom/chats/{id}",
+        case: "save a chat room",
+        gate: Gate::Only(PUBLISHERS),
+    },
     Row {
         method: "POST",
         route: "/{edition}/account/profile",
@@ -396,6 +403,25 @@ async fn bank_photo(server: &TestServer, fx: &Fixtures, seed: u8) -> i64 {
     response.json::<Value>().await.expect("json")[0]["id"].as_i64().expect("id")
 }
 
+/// A fresh chat room opened by the admin; returns its id.
+async fn chat_room(server: &TestServer, fx: &Fixtures, tag: &str) -> i64 {
+    let form = [
+        ("csrf", fx.admin_csrf.as_str()),
+        ("what", "create"),
+        ("edition", fx.edition.as_str()),
+        ("title", &format!("Matrix save {tag}")),
+    ];
+    let response =
+        fx.admin.post(server.url("/newsroom/chats")).form(&form).send().await.expect("open a room");
+    assert_eq!(response.status(), StatusCode::SEE_OTHER, "fixture room");
+    let to = response.headers()["location"].to_str().expect("location").to_owned();
+    to.trim_start_matches("/newsroom/chats/")
+        .split('?')
+        .next()
+        .and_then(|id| id.parse().ok())
+        .expect("room id")
+}
+
 async fn api(
     server: &TestServer,
     method: Method,
@@ -576,6 +602,24 @@ async fn perform(server: &TestServer, fx: &Fixtures, actor: &Actor, case: &str) 
                 ("banned_words", "matrixword".to_owned()),
             ];
             post_form("/newsroom/comments/settings", form).await
+        }
+        "open a chat room" => {
+            let form = vec![
+                ("csrf", actor.csrf.clone()),
+                ("what", "create".to_owned()),
+                ("edition", fx.edition.clone()),
+                ("title", format!("Matrix room {}", actor.who.tag())),
+            ];
+            post_form("/newsroom/chats", form).await
+        }
+        "save a chat room" => {
+            let id = chat_room(server, fx, actor.who.tag()).await;
+            let form = vec![
+                ("csrf", actor.csrf.clone()),
+                ("what", "save".to_owned()),
+                ("title", format!("Saved by {}", actor.who.name())),
+            ];
+            post_form(&format!("/newsroom/chats/{id}"), form).await
         }
         "save the profile" => {
             let form = vec![

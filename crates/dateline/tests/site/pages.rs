@@ -227,20 +227,6 @@ pub async fn tag_and_author_pages(backend: Backend) {
     assert!(ru_tag.contains("<h1>Порты</h1>"));
 }
 
-pub async fn placeholder_pages_answer(backend: Backend) {
-    let server = TestServer::start(backend).await;
-    for page in ["chats"] {
-        for edition in ["en", "ru"] {
-            let html = server.page(&format!("/{edition}/{page}")).await;
-            assert!(html.contains("<meta name=\"robots\" content=\"noindex\">"));
-            let coming = if edition == "en" { "Coming soon" } else { "Скоро" };
-            assert!(visible_text(&html).contains(coming), "/{edition}/{page}");
-        }
-    }
-    let login = server.get("/en/login?next=%2Fen%2F").await;
-    assert_eq!(login.status(), 200);
-}
-
 pub async fn unknown_addresses_get_a_localized_404(backend: Backend) {
     let server = TestServer::start(backend).await;
     for (path, heading) in [

@@ -60,8 +60,6 @@ photo-usage = Usage terms
 photo-usage-text = Editorial use only, with the credit shown. For licensing, contact the agency's media desk.
 photo-used-in = Published with
 photo-not-used = Not used in a published story yet.
-coming-soon = Coming soon
-coming-soon-text = This part of the site is being built and will open soon.
 not-found = Page not found
 not-found-text = There is no page at this address. It may have moved, or the address may be mistyped.
 gone = This story has been withdrawn
@@ -614,3 +612,122 @@ search-when-month = In the last month
 search-when-year = In the last year
 newsroom-search = Search all articles
 newsroom-search-intro = Headlines, leads and text of every article you can see, drafts included.
+
+## Chats
+chat-no-rooms = There are no chat rooms in this edition yet.
+chat-no-room = There is no chat room at this address.
+chat-socket-only = This address is a chat room's live connection; open the room's page instead
+chat-other-origin = A chat room opens only from this site's own pages.
+chat-bad-after = The resume point must be a whole number (the last event id seen).
+chat-bad-before = The page point must be a message number.
+chat-people = { $count ->
+    [one] { $count } person here
+   *[other] { $count } people here
+}
+chat-people-here = People here:
+chat-members-only = Members only
+chat-closed = Closed
+chat-about = About the story:
+chat-slow-mode = { $count ->
+    [one] Slow mode: one message every { $count } second
+   *[other] Slow mode: one message every { $count } seconds
+}
+chat-pinned = Pinned
+chat-older = Earlier messages
+chat-newest = Latest messages
+chat-messages = Messages
+chat-empty = No messages yet. Say hello!
+chat-cancel = Cancel
+chat-write = Write a message
+chat-send = Send
+chat-needs-script = Reading works without JavaScript; writing and live updates need it.
+chat-staff = Staff
+chat-deleted = Message deleted
+chat-edit = Edit
+chat-delete = Delete
+chat-report = Report
+chat-pin = Pin
+chat-unpin = Unpin
+chat-mute = Mute for an hour
+chat-ban = Ban from this room
+chat-replying = Replying to
+chat-connecting = Connecting…
+chat-reconnecting = Connection lost; reconnecting…
+chat-confirm-delete = Delete this message for everyone?
+chat-confirm-ban = Ban this reader from the room?
+chat-report-reason = Why report it? (spam, abuse, off-topic, other)
+chat-reported = Thank you: the moderators will look at it.
+chat-save = Save
+chat-react = React
+chat-error-login-needed = Log in or register to write in the chat.
+chat-error-session-expired = Your session has ended; log in again to write.
+chat-error-unverified = Confirm your email address to write: follow the link we sent you.
+chat-error-banned = You may no longer write in this chat.
+chat-error-banned-until = You may not write in this chat until { $until }.
+chat-error-muted-until = You are muted until { $until }.
+chat-error-closed = This room is closed; its history stays readable.
+chat-error-members-only = This room is for its members only.
+chat-error-empty = Write something first.
+chat-error-too-long = A message is at most { $max } characters long; this one has { $count }.
+chat-error-banned-words = Your message has words this site does not allow. It was not sent.
+chat-error-slow-mode = { $count ->
+    [one] Slow mode is on: you can write again in { $count } second.
+   *[other] Slow mode is on: you can write again in { $count } seconds.
+}
+chat-error-too-many = { $count ->
+    [one] You are writing very fast. Try again in { $count } second.
+   *[other] You are writing very fast. Try again in { $count } seconds.
+}
+chat-error-repeated = You just sent that message.
+chat-error-no-message = That message is not here any more.
+chat-error-not-yours = Only its author (or a moderator) can change a message.
+chat-error-edit-window = Messages can be edited for 15 minutes after sending.
+chat-error-own-message = You cannot report your own message.
+chat-error-already-reported = You already reported this message.
+chat-error-note-too-long = A report's note is at most 500 characters long.
+chat-error-not-moderator = Only moderators can do that.
+chat-error-no-user = There is no reader by that number (staff cannot be muted or banned).
+chat-error-bad-duration = A mute lasts from 1 minute to 30 days; a ban as long, or for ever.
+chat-error-bad-frame = The chat could not understand that request ({ $detail }).
+chat-error-too-large = That request is too large (at most 8 KB).
+chat-error-binary = The chat understands text frames only.
+chat-error-unavailable = The chat is unavailable for a moment. Try again shortly.
+chat-rooms = Rooms
+chat-room = Room
+chat-state = State
+chat-open = Open
+chat-view = Open on the site
+chat-new-room = Open a new room
+chat-title = Title
+chat-slug = Address
+chat-slug-hint = The last part of the room's address; made from the title when left empty.
+chat-topic = Topic
+chat-story = Story
+chat-story-hint = The story the room is about: its number in the newsroom or its address on the site. Leave empty for none.
+chat-retention = Keep messages (days)
+chat-retention-hint = Older messages are deleted; 0 keeps them for good.
+chat-slow = Slow mode (seconds)
+chat-slow-hint = How long a reader waits between two messages; 0 turns slow mode off.
+chat-close = Closed (history stays readable, nobody writes)
+chat-create = Open the room
+chat-reports = Reported messages
+chat-no-reports = No message is waiting for a look.
+chat-reported-by = Reported by
+chat-dismiss = Keep the message
+chat-sanctions = Mutes and bans in force
+chat-no-sanctions = Nobody is muted or banned.
+chat-sanction = Sanction
+chat-sanction-mute = Muted
+chat-sanction-ban = Banned
+chat-everywhere = Every chat
+chat-members = Members
+chat-members-hint = A members-only room is read and written only by its members (and by editors).
+chat-remove-member = Remove
+chat-add-member = Add a member by e-mail address
+chat-add = Add
+chat-done-created = The room is open.
+chat-done-saved = Saved.
+chat-done-deleted = The message was deleted.
+chat-done-dismissed = The report was dismissed; the message stays.
+chat-done-lifted = Lifted.
+chat-about-story = Readers are talking about this story live:

@@ -60,8 +60,6 @@ photo-usage = Условия использования
 photo-usage-text = Только для редакционного использования с указанием автора. По вопросам лицензирования обращайтесь в фотослужбу агентства.
 photo-used-in = Опубликовано в материалах
 photo-not-used = Пока не используется в опубликованных материалах.
-coming-soon = Скоро
-coming-soon-text = Этот раздел сайта ещё создаётся и скоро откроется.
 not-found = Страница не найдена
 not-found-text = По этому адресу ничего нет. Возможно, страница переехала или в адресе опечатка.
 gone = Материал отозван
@@ -620,3 +618,126 @@ search-when-month = За месяц
 search-when-year = За год
 newsroom-search = Поиск по всем материалам
 newsroom-search-intro = Заголовки, лиды и тексты всех доступных вам материалов, включая черновики.
+
+## Chats
+chat-no-rooms = В этой редакции пока нет чатов.
+chat-no-room = По этому адресу нет чата.
+chat-socket-only = Это адрес живого соединения чата; откройте страницу чата
+chat-other-origin = Чат открывается только со страниц этого сайта.
+chat-bad-after = Точка возобновления должна быть целым числом (номер последнего события).
+chat-bad-before = Точка листания должна быть номером сообщения.
+chat-people = { $count ->
+    [one] { $count } человек в чате
+    [few] { $count } человека в чате
+   *[other] { $count } человек в чате
+}
+chat-people-here = Сейчас в чате:
+chat-members-only = Только для участников
+chat-closed = Закрыт
+chat-about = О материале:
+chat-slow-mode = { $count ->
+    [one] Медленный режим: одно сообщение в { $count } секунду
+    [few] Медленный режим: одно сообщение в { $count } секунды
+   *[other] Медленный режим: одно сообщение в { $count } секунд
+}
+chat-pinned = Закреплено
+chat-older = Более ранние сообщения
+chat-newest = Последние сообщения
+chat-messages = Сообщения
+chat-empty = Сообщений пока нет. Поздоровайтесь!
+chat-cancel = Отмена
+chat-write = Напишите сообщение
+chat-send = Отправить
+chat-needs-script = Читать можно без JavaScript; чтобы писать и видеть новые сообщения сразу, он нужен.
+chat-staff = Редакция
+chat-deleted = Сообщение удалено
+chat-edit = Изменить
+chat-delete = Удалить
+chat-report = Пожаловаться
+chat-pin = Закрепить
+chat-unpin = Открепить
+chat-mute = Заглушить на час
+chat-ban = Заблокировать в этом чате
+chat-replying = Ответ для
+chat-connecting = Подключение…
+chat-reconnecting = Связь потеряна; переподключаемся…
+chat-confirm-delete = Удалить это сообщение для всех?
+chat-confirm-ban = Заблокировать этого читателя в чате?
+chat-report-reason = Почему вы жалуетесь? (spam, abuse, off-topic, other)
+chat-reported = Спасибо: модераторы посмотрят.
+chat-save = Сохранить
+chat-react = Реакция
+chat-error-login-needed = Войдите или зарегистрируйтесь, чтобы писать в чате.
+chat-error-session-expired = Сеанс завершён; войдите снова, чтобы писать.
+chat-error-unverified = Подтвердите адрес электронной почты, чтобы писать: перейдите по ссылке из письма.
+chat-error-banned = Вам больше нельзя писать в этом чате.
+chat-error-banned-until = Вам нельзя писать в этом чате до { $until }.
+chat-error-muted-until = Вы не можете писать до { $until }.
+chat-error-closed = Этот чат закрыт; его история доступна для чтения.
+chat-error-members-only = Этот чат только для участников.
+chat-error-empty = Сначала напишите что-нибудь.
+chat-error-too-long = Сообщение может быть длиной до { $max } знаков; в этом { $count }.
+chat-error-banned-words = В сообщении есть слова, запрещённые на сайте. Оно не отправлено.
+chat-error-slow-mode = { $count ->
+    [one] Включён медленный режим: писать можно будет через { $count } секунду.
+    [few] Включён медленный режим: писать можно будет через { $count } секунды.
+   *[other] Включён медленный режим: писать можно будет через { $count } секунд.
+}
+chat-error-too-many = { $count ->
+    [one] Вы пишете слишком быстро. Попробуйте через { $count } секунду.
+    [few] Вы пишете слишком быстро. Попробуйте через { $count } секунды.
+   *[other] Вы пишете слишком быстро. Попробуйте через { $count } секунд.
+}
+chat-error-repeated = Вы только что отправили это сообщение.
+chat-error-no-message = Этого сообщения больше нет.
+chat-error-not-yours = Изменить сообщение может только его автор (или модератор).
+chat-error-edit-window = Сообщение можно изменить в течение 15 минут после отправки.
+chat-error-own-message = Нельзя пожаловаться на собственное сообщение.
+chat-error-already-reported = Вы уже пожаловались на это сообщение.
+chat-error-note-too-long = Пояснение к жалобе — не длиннее 500 знаков.
+chat-error-not-moderator = Это могут только модераторы.
+chat-error-no-user = Нет читателя с таким номером (сотрудников редакции заглушить или заблокировать нельзя).
+chat-error-bad-duration = Заглушить можно на срок от минуты до 30 дней; заблокировать — так же или навсегда.
+chat-error-bad-frame = Чат не понял запрос ({ $detail }).
+chat-error-too-large = Запрос слишком велик (не больше 8 КБ).
+chat-error-binary = Чат понимает только текстовые кадры.
+chat-error-unavailable = Чат на минуту недоступен. Попробуйте чуть позже.
+chat-rooms = Чаты
+chat-room = Чат
+chat-state = Состояние
+chat-open = Открыт
+chat-view = Открыть на сайте
+chat-new-room = Открыть новый чат
+chat-title = Название
+chat-slug = Адрес
+chat-slug-hint = Последняя часть адреса чата; если оставить пустой, будет составлена из названия.
+chat-topic = Тема
+chat-story = Материал
+chat-story-hint = Материал, которому посвящён чат: его номер в редакции или адрес на сайте. Оставьте пустым, если такого нет.
+chat-retention = Хранить сообщения (дней)
+chat-retention-hint = Более старые сообщения удаляются; 0 — хранить всегда.
+chat-slow = Медленный режим (секунд)
+chat-slow-hint = Сколько читатель ждёт между двумя сообщениями; 0 выключает медленный режим.
+chat-close = Закрыт (история доступна, писать нельзя)
+chat-create = Открыть чат
+chat-reports = Жалобы на сообщения
+chat-no-reports = Жалоб нет.
+chat-reported-by = Пожаловался
+chat-dismiss = Оставить сообщение
+chat-sanctions = Действующие ограничения
+chat-no-sanctions = Ограничений нет.
+chat-sanction = Ограничение
+chat-sanction-mute = Заглушён
+chat-sanction-ban = Заблокирован
+chat-everywhere = Все чаты
+chat-members = Участники
+chat-members-hint = Чат «только для участников» читают и пишут только его участники (и редакторы).
+chat-remove-member = Убрать
+chat-add-member = Добавить участника по адресу электронной почты
+chat-add = Добавить
+chat-done-created = Чат открыт.
+chat-done-saved = Сохранено.
+chat-done-deleted = Сообщение удалено.
+chat-done-dismissed = Жалоба отклонена; сообщение остаётся.
+chat-done-lifted = Снято.
+chat-about-story = Читатели обсуждают этот материал в чате:

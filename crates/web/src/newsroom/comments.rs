@@ -419,6 +419,7 @@ pub async fn save_settings(
             }
             let words = BannedWords::normalised(&form.banned_words);
             state.store.set_site_setting(BannedWords::SETTING, &words).await?;
+            state.chats.forget_banned_words();
             let count = words.lines().count().to_string();
             state.store.record_audit(Some(user.id), "comments.banned_words", "banned words", &count).await?;
         }

@@ -15,11 +15,14 @@
 //! - [`media`]: the media bank: upload, browse, search, edit, delete;
 //! - [`comments`]: the moderation queue, bans, banned words, section policies;
 //! - [`newsletters`]: subscriber numbers, the send history, "send a digest now".
+//! - [`chats`]: chat rooms — open, close, link a story, members, slow mode;
+//!   reported messages and the mutes and bans in force.
 //!
 //! The newsroom speaks the staff member's language (English or Russian, by
 //! `Accept-Language`). Pages are never cached.
 
 pub mod audit;
+pub mod chats;
 pub mod comments;
 pub mod editions;
 pub mod editor;
@@ -61,6 +64,8 @@ pub fn routes(upload: crate::media::ingest::UploadLimits) -> Router<AppState> {
         .route("/newsroom/articles/{id}/revisions/{revision}", get(revisions::restore))
         .route("/newsroom/audit", get(audit::audit_log))
         .route("/newsroom/search", get(search::newsroom_search))
+        .route("/newsroom/chats", get(chats::chats).post(chats::act))
+        .route("/newsroom/chats/{id}", get(chats::room).post(chats::save_room))
         .route("/newsroom/comments", get(comments::queue))
         .route("/newsroom/comments/settings", get(comments::settings).post(comments::save_settings))
         .route("/newsroom/comments/{id}", axum::routing::post(comments::decide))

@@ -52,6 +52,8 @@ pub struct ArticleView {
     pub share: Vec<Link>,
     pub subscribe_href: String,
     pub chats_href: String,
+    /// Open chat rooms about this story (address, title).
+    pub chat_rooms: Vec<(String, String)>,
 }
 
 /// A live blog's entries under the story, newest first.
@@ -222,6 +224,13 @@ async fn render(
         share,
         subscribe_href: format!("/{}/subscribe", edition.code),
         chats_href: format!("/{}/chats", edition.code),
+        chat_rooms: state
+            .store
+            .chat_rooms_for_article(card.id)
+            .await?
+            .into_iter()
+            .map(|room| (format!("/{}/chats/{}", edition.code, room.slug), room.title))
+            .collect(),
     };
 
     // More stories: the edition's stories older than this one, continuing

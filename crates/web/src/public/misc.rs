@@ -1,4 +1,4 @@
-//! Small pages: the root redirect, robots.txt, "coming soon" pages.
+//! Small pages: the root redirect and robots.txt.
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -6,11 +6,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use fluent_langneg::{NegotiationStrategy, negotiate_languages};
 use unic_langid::LanguageIdentifier;
 
-use super::{MessageTemplate, edition_from, html};
+use super::edition_from;
 use crate::AppState;
 use crate::directory::SiteDirectory;
 use crate::error::PageError;
-use crate::view::Frame;
 use dateline_store::Edition;
 
 /// The edition that best fits an `Accept-Language` header.
@@ -64,34 +63,4 @@ pub async fn robots_txt(State(state): State<AppState>) -> Response {
         body,
     )
         .into_response()
-}
-
-/// `GET /{edition}/subscribe|chats`: placeholders until
-/// those capabilities land; they answer 200 with a clear notice and are
-/// kept out of search engines.
-pub async fn coming_soon(
-    State(state): State<AppState>,
-    Path((code, page)): Path<(String, String)>,
-) -> Result<Response, PageError> {
-    let directory = state.directory();
-    let edition = edition_from(&directory, &code)?;
-    let title_key = match page.as_str() {
-        "subscribe" => "subscribe",
-        "chats" => "chats",
-        _ => return Err(PageError::NotFound),
-    };
-    let path = format!("/{}/{}", edition.code, page);
-    let t = state.locales.for_language(&edition.language);
-    let heading = t.get(title_key).into_owned();
-    let mut frame = Frame::new(&state, &directory, &edition, None, &heading, &path);
-    frame.noindex = true;
-    let template = MessageTemplate {
-        heading: format!("{heading}: {}", t.get("coming-soon")),
-        text: t.get("coming-soon-text").into_owned(),
-        detail: None,
-        frame,
-    };
-    let mut response = html(&template, time::OffsetDateTime::UNIX_EPOCH)?;
-    *response.status_mut() = StatusCode::OK;
-    Ok(response)
 }

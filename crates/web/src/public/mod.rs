@@ -15,7 +15,7 @@ pub use article::article_page;
 pub use home::home_page;
 pub use lists::{author_page, latest_page, section_page, tag_page};
 pub use media::{media_file, media_index, media_page};
-pub use misc::{coming_soon, edition_root, robots_txt, root_redirect};
+pub use misc::{edition_root, robots_txt, root_redirect};
 pub use newsfeed::newsfeed_page;
 
 use askama::Template;
