@@ -733,7 +733,8 @@ test("two readers chat live; a moderator deletes a message and it disappears for
   await moderator.page.locator(".chat-msg").filter({ hasText: "Is the ferry running today?" }).first()
     .getByRole("button", { name: "Delete" }).click();
   for (const page of [asha.page, bruno.page, guest, moderator.page]) {
-    await page.getByText("Is the ferry running today?").waitFor({ state: "detached", timeout: 5000 });
+    // Gone from the message and from the reply that quoted it.
+    await page.waitForFunction(() => !document.querySelector(".chat-log").innerText.includes("Is the ferry running today?"), null, { timeout: 5000 });
     await page.locator(".chat-msg--deleted").getByText("Message deleted").waitFor();
   }
   await bruno.page.getByText("Only the morning one.").waitFor();
