@@ -175,7 +175,7 @@ async fn run(args: &[String]) {
     let counts = Arc::new(Counts::default());
     let start = Arc::new(tokio::sync::Notify::new());
     let started = Arc::new(tokio::sync::Semaphore::new(0));
-    let stop_at = Arc::new(std::sync::OnceLock::<Instant>::new());
+    let (stop, stopped) = tokio::sync::watch::channel(false);
     let gate = Arc::new(tokio::sync::Semaphore::new(200));
     let interval = Duration::from_micros((1_000_000 * senders as u64 / rate.max(1)).max(1));
     let mut tasks = Vec::with_capacity(clients);
@@ -184,14 +184,14 @@ async fn run(args: &[String]) {
         let room = rooms[i % rooms.len()].clone();
         let url = format!("{ws_base}/en/chats/{room}/socket");
         let cookie = cookie.clone();
-        let (connected, counts, start, started, stop_at, gate) = (
+        let (connected, counts, start, started, gate) = (
             Arc::clone(&connected),
             Arc::clone(&counts),
             Arc::clone(&start),
             Arc::clone(&started),
-            Arc::clone(&stop_at),
             Arc::clone(&gate),
         );
+        let mut stopped = stopped.clone();
         let sender = i < senders;
         tasks.push(tokio::spawn(async move {
             let permit = gate.acquire_owned().await.expect("gate");
@@ -207,7 +207,12 @@ async fn run(args: &[String]) {
             let (mut write, mut read) = socket.split();
             let mut latencies = Vec::new();
             let reading = async {
-                while let Some(Ok(message)) = read.next().await {
+                loop {
+                    let message = tokio::select! {
+                        message = read.next() => message,
+                        _ = stopped.changed() => break,
+                    };
+                    let Some(Ok(message)) = message else { break };
                     let Message::Text(text) = message else { continue };
                     let text = text.as_str();
                     if text.contains("\"type\":\"ack\"") {
@@ -224,9 +229,6 @@ async fn run(args: &[String]) {
                             latencies.push(now_micros().saturating_sub(t0));
                             counts.received.fetch_add(1, Ordering::Relaxed);
                         }
-                    }
-                    if stop_at.get().is_some_and(|at| Instant::now() > *at) {
-                        break;
                     }
                 }
                 latencies
@@ -276,17 +278,15 @@ async fn run(args: &[String]) {
     while !std::path::Path::new(&go).exists() && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let _ = stop_at.set(Instant::now() + Duration::from_secs(seconds + 5));
     start.notify_waiters();
-    tokio::time::sleep(Duration::from_secs(seconds + 6)).await;
+    tokio::time::sleep(Duration::from_secs(seconds + 5)).await;
+    let _ = stop.send(true);
     let mut all = Vec::new();
     for task in tasks {
-        task.abort();
-        if let Ok(latencies) = task.await {
+        if let Ok(Ok(latencies)) = tokio::time::timeout(Duration::from_secs(10), task).await {
             all.extend(latencies);
         }
     }
-    // Tasks still reading were aborted above: count what was recorded.
     let text: String = all.iter().map(|l| format!("{l}\n")).collect();
     std::fs::write(&out, text).expect("write latencies");
     let per_room = clients.div_ceil(rooms.len());

@@ -611,3 +611,53 @@ async fn postgres_two_nodes_share_chat_rooms() {
     assert!(list.contains("2 people here"), "{list}");
     let _ = second_child.kill().await;
 }
+
+/// The `dateline_chat_connections` gauge.
+async fn chat_connections(server: &TestServer) -> i64 {
+    let metrics = server.page("/metrics").await;
+    metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("dateline_chat_connections "))
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .map_or(0, |v| v as i64)
+}
+
+/// Hundreds of sockets coming and going at once leave no connection
+/// behind, and the head counts follow them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chat_sockets_come_and_go() {
+    let server = TestServer::start(Backend::Sqlite).await;
+    let url = socket_url(&server.base, "/en/chats/lobby");
+    for round in 0..3 {
+        let opening = (0..150).map(|_| {
+            let url = url.clone();
+            tokio::spawn(
+                async move { tokio_tungstenite::connect_async(url.as_str()).await.expect("upgrade").0 },
+            )
+        });
+        let mut sockets = Vec::new();
+        for socket in opening {
+            sockets.push(socket.await.expect("task"));
+        }
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while chat_connections(&server).await != 150 && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert_eq!(chat_connections(&server).await, 150, "round {round}: every socket counted");
+        let list = visible_text(&server.page("/en/chats").await);
+        assert!(list.contains("150 people here"), "round {round}: {list}");
+        // Half leave politely, half just vanish.
+        for (n, mut socket) in sockets.into_iter().enumerate() {
+            if n % 2 == 0 {
+                let _ = socket.close(None).await;
+            }
+        }
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while chat_connections(&server).await != 0 && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert_eq!(chat_connections(&server).await, 0, "round {round}: every socket gone");
+    }
+    let list = visible_text(&server.page("/en/chats").await);
+    assert!(list.contains("0 people here"), "{list}");
+}

@@ -18,8 +18,10 @@
 //! Bad input closes nothing it need not: a malformed or unknown frame gets
 //! an error frame; a frame over 8 KiB gets `too-large`; a binary frame is
 //! refused and the socket closed (1003); a flood of frames, a client that
-//! falls behind the room, or one silent for 75 s is disconnected. Every
-//! socket is one task; nothing a client does touches another's.
+//! falls behind the room, or one silent for 75 s is disconnected, and one
+//! that reads nothing is cut off by the listener's 30-second write
+//! timeout. Every socket is one task; nothing a client does touches
+//! another's.
 
 use std::net::IpAddr;
 use std::time::{Duration, Instant};
@@ -30,9 +32,10 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::CookieJar;
 use dateline_store::{ChatRoom, SanctionKind, User};
+use futures_util::SinkExt;
 use serde::Deserialize;
 use time::OffsetDateTime;
-use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 
 use super::hub::CLOSE;
 use super::service::{self, ChatError, Decision, is_moderator, message_view};
@@ -58,8 +61,8 @@ const SILENCE_LIMIT: Duration = Duration::from_secs(75);
 /// (a mute or ban given in another room applies within this time; in the
 /// same room, and a closed room, at once).
 const RECHECK: Duration = Duration::from_secs(2);
-/// A socket whose client reads nothing for this long is dropped.
-const SEND_TIMEOUT: Duration = Duration::from_secs(10);
+/// Frames written at once when several wait.
+const BATCH: usize = 64;
 
 #[derive(Debug, Deserialize)]
 pub struct SocketParams {
@@ -155,7 +158,7 @@ pub async fn socket(
     let language = edition.language.clone();
     upgrade
         .read_buffer_size(4 * 1024)
-        .write_buffer_size(0)
+        .write_buffer_size(16 * 1024)
         .max_write_buffer_size(256 * 1024)
         .max_message_size(HARD_MAX_FRAME)
         .max_frame_size(HARD_MAX_FRAME)
@@ -264,16 +267,46 @@ impl Connection<'_> {
         let end = loop {
             tokio::select! {
                 frame = live.recv() => match frame {
-                    Ok(frame) if frame.id == CLOSE => break End::With(1001, "server going away"),
-                    Ok(frame) => {
-                        if frame.id > 0 && frame.id <= skip_through {
-                            continue;
+                    Ok(first) => {
+                        // Whatever else is already waiting goes out in the
+                        // same write (a busy room costs fewer system calls).
+                        let mut next = Some(first);
+                        let (mut fed, mut end) = (0, None);
+                        while let Some(frame) = next.take() {
+                            if frame.id == CLOSE {
+                                end = Some(End::With(1001, "server going away"));
+                                break;
+                            }
+                            if !(frame.id > 0 && frame.id <= skip_through) {
+                                if frame.changes_rights {
+                                    self.allowed_at = None;
+                                }
+                                if socket.feed(Message::Text(frame.text.clone())).await.is_err() {
+                                    end = Some(End::Quietly);
+                                    break;
+                                }
+                                fed += 1;
+                            }
+                            if fed < BATCH {
+                                next = match live.try_recv() {
+                                    Ok(frame) => Some(frame),
+                                    Err(TryRecvError::Empty) => None,
+                                    Err(TryRecvError::Lagged(_)) => {
+                                        end = Some(End::With(4008, "fell behind; reconnect to resume"));
+                                        None
+                                    }
+                                    Err(TryRecvError::Closed) => {
+                                        end = Some(End::With(1001, "server going away"));
+                                        None
+                                    }
+                                };
+                            }
                         }
-                        if frame.changes_rights {
-                            self.allowed_at = None;
-                        }
-                        if !send(&mut socket, frame.text.clone()).await {
+                        if fed > 0 && socket.flush().await.is_err() {
                             break End::Quietly;
+                        }
+                        if let Some(end) = end {
+                            break end;
                         }
                     }
                     Err(RecvError::Lagged(_)) => break End::With(4008, "fell behind; reconnect to resume"),
@@ -511,9 +544,10 @@ async fn send(socket: &mut WebSocket, text: Utf8Bytes) -> bool {
     send_message(socket, Message::Text(text)).await
 }
 
-/// Sends one frame; false when the client is gone or reads nothing.
+/// Sends one frame; false when the client is gone. (A client that reads
+/// nothing is cut off by the listener's write timeout, `listener.rs`.)
 async fn send_message(socket: &mut WebSocket, message: Message) -> bool {
-    matches!(tokio::time::timeout(SEND_TIMEOUT, socket.send(message)).await, Ok(Ok(())))
+    socket.send(message).await.is_ok()
 }
 
 #[cfg(test)]
