@@ -149,12 +149,11 @@ impl ChatClient {
     }
 }
 
-/// The session cookie (`dateline_session=…`) a logged-in client holds:
-/// logs the account in once more on a fresh client and reads its cookie.
-pub async fn session_cookie(server: &TestServer, email: &str, password: &str) -> String {
-    let client = server.browser();
+/// Logs an account in on `client`; the session cookie it was given
+/// (`dateline_session=…`), as a `Cookie` header carries it.
+pub async fn log_in(server: &TestServer, client: &Client, email: &str, password: &str) -> String {
     let login =
-        submit(&client, server, "/en/login", "/en/login", &[("email", email), ("password", password)]).await;
+        submit(client, server, "/en/login", "/en/login", &[("email", email), ("password", password)]).await;
     assert_eq!(login.status(), StatusCode::SEE_OTHER, "{email} logs in");
     login
         .headers()
@@ -165,6 +164,11 @@ pub async fn session_cookie(server: &TestServer, email: &str, password: &str) ->
         .and_then(|c| c.split(';').next())
         .expect("a session cookie")
         .to_owned()
+}
+
+/// A fresh session's cookie for an account (logged in on a new client).
+pub async fn session_cookie(server: &TestServer, email: &str, password: &str) -> String {
+    log_in(server, &server.browser(), email, password).await
 }
 
 /// Opens a room from the newsroom; returns its page's path.
@@ -403,23 +407,7 @@ pub async fn bad_chat_requests_are_refused_clearly(backend: Backend) {
     assert_eq!(client.hello()["you"]["can_write"], false);
     let leaving = server.browser();
     let old_cookie = {
-        let login = submit(
-            &leaving,
-            &server,
-            "/en/login",
-            "/en/login",
-            &[("email", "cara@example.com"), ("password", "reader passphrase")],
-        )
-        .await;
-        let cookie = login
-            .headers()
-            .get_all("set-cookie")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find(|c| c.starts_with("dateline_session="))
-            .and_then(|c| c.split(';').next())
-            .expect("cookie")
-            .to_owned();
+        let cookie = log_in(&server, &leaving, "cara@example.com", "reader passphrase").await;
         let account = get(&leaving, &server, "/en/account").await.text().await.expect("account");
         let out = post(&leaving, &server, "/en/logout", &[("csrf", csrf_of(&account).as_str())]).await;
         assert_eq!(out.status(), StatusCode::SEE_OTHER);
