@@ -14,6 +14,7 @@
 # postgres://postgres@127.0.0.1:5432/test, in a scratch database).
 # Every process raises its open-file limit to the hard limit (`ulimit -Hn`);
 # a node holds at most that many streams, less a few descriptors.
+# KEEP=DIR keeps the run's files (logs, per-stream latencies) in DIR.
 # Everything runs on 127.0.0.1 and stops by itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,7 +35,7 @@ cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   if [ -n "$database" ]; then psql -q "$ADMIN_URL" -c "DROP DATABASE IF EXISTS $database" >/dev/null 2>&1 || true; fi
-  rm -rf "$work"
+  if [ -n "${KEEP:-}" ]; then rm -rf "$KEEP"; cp -r "$work" "$KEEP"; fi; rm -rf "$work"
 }
 trap cleanup EXIT
 

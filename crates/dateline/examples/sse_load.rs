@@ -77,12 +77,16 @@ async fn listen(args: &[String]) {
                     if failed.fetch_add(1, Ordering::Relaxed) < 5 {
                         eprintln!("stream {i}: {error}");
                     }
-                    return Vec::new();
+                    return (Vec::new(), None);
                 }
             };
             drop(permit);
             connected.fetch_add(1, Ordering::Relaxed);
-            read_events(&mut stream, events).await
+            let latencies = read_events(&mut stream, events).await;
+            // The stream stays open until every stream has its events: a
+            // reader leaving mid-way would load the server while it still
+            // delivers to the others.
+            (latencies, Some(stream))
         }));
     }
     let started = std::time::Instant::now();
@@ -98,9 +102,13 @@ async fn listen(args: &[String]) {
         started.elapsed().as_secs_f64()
     );
     let mut latencies = Vec::new();
+    let mut streams = Vec::with_capacity(clients);
     for task in tasks {
-        latencies.extend(task.await.unwrap_or_default());
+        let (got, stream) = task.await.unwrap_or_default();
+        latencies.extend(got);
+        streams.extend(stream);
     }
+    drop(streams);
     let text: String = latencies.iter().map(|(story, latency)| format!("{story} {latency}\n")).collect();
     std::fs::write(&out, text).expect("write results");
     println!("done {}", latencies.len());

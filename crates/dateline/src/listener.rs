@@ -1,4 +1,11 @@
-//! The server's listener: TCP, with a write timeout on every connection.
+//! The server's listener: TCP, with a write timeout on every connection,
+//! and live streams taken aside.
+//!
+//! Each new connection's first bytes are looked at (without reading
+//! them): a connection that opens with a live-stream request is served by
+//! [`crate::live_connection`], which costs a fraction of a hyper
+//! connection; every other goes to `axum::serve`. A connection that sends
+//! nothing for a minute is closed.
 //!
 //! A client that stops reading (a phone that lost its network, a stalled
 //! proxy) would otherwise keep its connection, and a live stream's state,
@@ -14,39 +21,103 @@ use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::mpsc;
 use tokio::time::Sleep;
 
 /// How long a write may wait for the client to take bytes.
 pub const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 
-#[derive(Debug)]
-pub struct TimeoutListener {
-    inner: TcpListener,
-    timeout: Duration,
+/// Connections the kernel queues for accepting (capped by
+/// `net.core.somaxconn`). After a deploy or a network blip, every open page
+/// reconnects its live stream at once; with a short queue the kernel drops
+/// their handshakes and each client waits a second or more to retry.
+const BACKLOG: u32 = 4096;
+
+/// Binds the server's socket with a long accept queue ([`BACKLOG`]).
+pub fn bind(address: SocketAddr) -> io::Result<TcpListener> {
+    let socket =
+        if address.is_ipv4() { tokio::net::TcpSocket::new_v4()? } else { tokio::net::TcpSocket::new_v6()? };
+    // As std's and tokio's own bind do on Unix: a restarted server can
+    // listen again while old connections linger in TIME_WAIT.
+    socket.set_reuseaddr(true)?;
+    socket.bind(address)?;
+    socket.listen(BACKLOG)
 }
 
-impl TimeoutListener {
-    pub fn new(inner: TcpListener, timeout: Duration) -> Self {
-        Self { inner, timeout }
+/// How long a new connection may stay silent before it is closed.
+const FIRST_BYTES_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The listener `axum::serve` takes connections from. A task accepts
+/// them, looks at each one's first bytes, serves those that ask for a live
+/// stream itself ([`crate::live_connection`]) and hands the others on.
+#[derive(Debug)]
+pub struct SiteListener {
+    connections: mpsc::Receiver<(WriteTimeout<TcpStream>, SocketAddr)>,
+    local: SocketAddr,
+}
+
+impl SiteListener {
+    /// Starts accepting on `inner`; `router` serves the live streams.
+    pub fn new(inner: TcpListener, router: axum::Router, timeout: Duration) -> io::Result<Self> {
+        let local = inner.local_addr()?;
+        let (sender, connections) = mpsc::channel(1024);
+        tokio::spawn(accept(inner, router, timeout, sender));
+        Ok(Self { connections, local })
     }
 }
 
-impl axum::serve::Listener for TimeoutListener {
+/// Accepts until the server stops taking connections (it drops the
+/// receiver).
+async fn accept(
+    mut inner: TcpListener,
+    router: axum::Router,
+    timeout: Duration,
+    sender: mpsc::Sender<(WriteTimeout<TcpStream>, SocketAddr)>,
+) {
+    loop {
+        // TcpListener's own accept logs and retries errors (such as running
+        // out of file descriptors) with a pause.
+        let (stream, address) = tokio::select! {
+            accepted = axum::serve::Listener::accept(&mut inner) => accepted,
+            () = sender.closed() => return,
+        };
+        if let Err(error) = stream.set_nodelay(true) {
+            tracing::debug!(%error, "could not set TCP_NODELAY");
+        }
+        let sender = sender.clone();
+        let router = router.clone();
+        tokio::spawn(async move {
+            let mut first = [0u8; 64];
+            match tokio::time::timeout(FIRST_BYTES_TIMEOUT, stream.peek(&mut first)).await {
+                Ok(Ok(read)) if read > 0 => {
+                    if crate::live_connection::asks_for_live_stream(&first[..read]) {
+                        crate::live_connection::serve(stream, address, router, timeout).await;
+                    } else {
+                        let io = WriteTimeout { inner: stream, timeout, waiting: None };
+                        let _ = sender.send((io, address)).await;
+                    }
+                }
+                // Closed, broken or silent: nothing to serve.
+                _ => {}
+            }
+        });
+    }
+}
+
+impl axum::serve::Listener for SiteListener {
     type Io = WriteTimeout<TcpStream>;
     type Addr = SocketAddr;
 
     async fn accept(&mut self) -> (Self::Io, Self::Addr) {
-        // TcpListener's own accept logs and retries errors (such as running
-        // out of file descriptors) with a pause.
-        let (stream, address) = axum::serve::Listener::accept(&mut self.inner).await;
-        if let Err(error) = stream.set_nodelay(true) {
-            tracing::debug!(%error, "could not set TCP_NODELAY");
+        match self.connections.recv().await {
+            Some(connection) => connection,
+            // The accepting task ended: no more connections.
+            None => std::future::pending().await,
         }
-        (WriteTimeout { inner: stream, timeout: self.timeout, waiting: None }, address)
     }
 
     fn local_addr(&self) -> io::Result<Self::Addr> {
-        self.inner.local_addr()
+        Ok(self.local)
     }
 }
 
@@ -126,7 +197,7 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for WriteTimeout<T> {
 #[derive(Debug, Clone)]
 pub struct WithPeerAddress(pub axum::Router);
 
-impl<'a> tower::Service<axum::serve::IncomingStream<'a, TimeoutListener>> for WithPeerAddress {
+impl<'a> tower::Service<axum::serve::IncomingStream<'a, SiteListener>> for WithPeerAddress {
     type Response = PeerRouter;
     type Error = std::convert::Infallible;
     type Future = std::future::Ready<Result<PeerRouter, std::convert::Infallible>>;
@@ -135,7 +206,7 @@ impl<'a> tower::Service<axum::serve::IncomingStream<'a, TimeoutListener>> for Wi
         Poll::Ready(Ok(()))
     }
 
-    fn call(&mut self, incoming: axum::serve::IncomingStream<'a, TimeoutListener>) -> Self::Future {
+    fn call(&mut self, incoming: axum::serve::IncomingStream<'a, SiteListener>) -> Self::Future {
         std::future::ready(Ok(PeerRouter { router: self.0.clone(), address: *incoming.remote_addr() }))
     }
 }

@@ -14,6 +14,7 @@ mod cli;
 mod config;
 mod demo;
 mod listener;
+mod live_connection;
 mod startup;
 mod telemetry;
 

@@ -89,8 +89,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
             .await
             .context("could not load the demo content")?;
     }
-    let listener = tokio::net::TcpListener::bind(settings.listen)
-        .await
+    let listener = crate::listener::bind(settings.listen)
         .with_context(|| format!("could not listen on {}", settings.listen))?;
     let bound = listener.local_addr().context("could not read the bound address")?;
     let open_files = crate::listener::raise_open_file_limit();
@@ -130,11 +129,14 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     let live = std::sync::Arc::clone(&state.live);
     let chats = std::sync::Arc::clone(&state.chats);
     let closing_chats = std::sync::Arc::clone(&chats);
-    let app = crate::listener::WithPeerAddress(dateline_web::router(state));
+    let router = dateline_web::router(state);
+    let listener =
+        crate::listener::SiteListener::new(listener, router.clone(), crate::listener::WRITE_TIMEOUT)
+            .context("could not read the bound address")?;
+    let app = crate::listener::WithPeerAddress(router);
     tracing::info!(backend = store.backend(), address = %bound, "Dateline is serving");
     // Tests and scripts read this line to learn the port when --listen has port 0.
     println!("listening on http://{bound}");
-    let listener = crate::listener::TimeoutListener::new(listener, crate::listener::WRITE_TIMEOUT);
     axum::serve(listener, app)
         .with_graceful_shutdown(async move {
             shutdown_signal().await;

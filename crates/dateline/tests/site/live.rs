@@ -343,6 +343,170 @@ async fn streams_come_and_go_without_leaks() {
     assert!(status.is_ok_and(|s| s.is_ok_and(|s| s.success())), "shut down cleanly with streams open");
 }
 
+/// Reads a response head (through the blank line) from a raw connection.
+async fn read_head(stream: &mut tokio::net::TcpStream) -> String {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        let read = tokio::time::timeout(Duration::from_secs(5), stream.read(&mut byte))
+            .await
+            .expect("the head arrives")
+            .expect("read");
+        assert_eq!(read, 1, "the connection closed inside the head: {}", String::from_utf8_lossy(&head));
+        head.push(byte[0]);
+    }
+    String::from_utf8(head).expect("a text head").to_ascii_lowercase()
+}
+
+/// Reads whatever arrives within `wait`, until the connection closes.
+async fn read_rest(stream: &mut tokio::net::TcpStream, wait: Duration) -> (String, bool) {
+    let mut text = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        match tokio::time::timeout_at(deadline, stream.read(&mut chunk)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => return (String::from_utf8_lossy(&text).into_owned(), true),
+            Ok(Ok(n)) => text.extend_from_slice(&chunk[..n]),
+            Err(_) => return (String::from_utf8_lossy(&text).into_owned(), false),
+        }
+    }
+}
+
+/// A connection that opens with a stream request is served by the lean
+/// stream writer (chunked, `Connection: close`); a stream asked for on a
+/// kept-alive connection is served by hyper; both carry the same events.
+/// Bad heads on the lean path get a clear 4xx.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn streams_on_fresh_and_kept_alive_connections() {
+    let server = TestServer::start(Backend::Sqlite).await;
+    let token = editor_token(&server, "paths@example.com").await;
+    let address = server.base.trim_start_matches("http://").to_owned();
+    let connect = || async { tokio::net::TcpStream::connect(&address).await.expect("connect") };
+
+    // A fresh connection, its head sent in two pieces a moment apart.
+    let mut fresh = connect().await;
+    fresh.write_all(b"GET /en/newsfeed/events?section=world HTTP/1.1\r\nho").await.expect("write");
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    fresh.write_all(b"st: x\r\naccept: text/event-stream\r\n\r\n").await.expect("write");
+    let head = read_head(&mut fresh).await;
+    assert!(head.starts_with("http/1.1 200 ok\r\n"), "{head}");
+    for expected in [
+        "content-type: text/event-stream",
+        "cache-control: no-store",
+        "transfer-encoding: chunked",
+        "connection: close",
+        "x-content-type-options: nosniff",
+        "date: ",
+    ] {
+        assert!(head.contains(expected), "{expected:?} in {head}");
+    }
+
+    // A kept-alive connection: a page first, then the stream.
+    let mut kept = connect().await;
+    kept.write_all(b"GET /en/newsfeed HTTP/1.1\r\nhost: x\r\n\r\n").await.expect("write");
+    let page_head = read_head(&mut kept).await;
+    assert!(page_head.starts_with("http/1.1 200"), "{page_head}");
+    let length: usize = page_head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length: "))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or_else(|| panic!("a page with a length: {page_head}"));
+    let mut page = vec![0u8; length];
+    kept.read_exact(&mut page).await.expect("the page");
+    kept.write_all(b"GET /en/newsfeed/events?section=world HTTP/1.1\r\nhost: x\r\n\r\n")
+        .await
+        .expect("write");
+    let head = read_head(&mut kept).await;
+    assert!(head.starts_with("http/1.1 200"), "{head}");
+    assert!(
+        head.contains("content-type: text/event-stream") && !head.contains("connection: close"),
+        "{head}"
+    );
+
+    // An HTTP/1.0 client gets the events unframed, until the close.
+    let mut old = connect().await;
+    old.write_all(b"GET /en/newsfeed/events HTTP/1.0\r\n\r\n").await.expect("write");
+    let head = read_head(&mut old).await;
+    assert!(
+        head.contains("content-type: text/event-stream") && !head.contains("transfer-encoding"),
+        "{head}"
+    );
+
+    publish_story(&server.base, &token, "world", "Lighthouse keepers return to the cape", false).await;
+    for (name, stream, framed) in
+        [("fresh", &mut fresh, true), ("kept", &mut kept, true), ("1.0", &mut old, false)]
+    {
+        let mut text = String::new();
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        while !text.contains("Lighthouse keepers") {
+            let mut chunk = [0u8; 4096];
+            let n = tokio::time::timeout_at(deadline, stream.read(&mut chunk))
+                .await
+                .unwrap_or_else(|_| panic!("{name}: the story arrives: {text}"))
+                .expect("read");
+            assert!(n > 0, "{name}: the stream stays open: {text}");
+            text.push_str(&String::from_utf8_lossy(&chunk[..n]));
+        }
+        assert!(text.contains("retry: 3000\n\n") && text.contains("event: published\n"), "{name}: {text}");
+        // Chunked framing: a size line in hex before the retry hint.
+        assert_eq!(
+            text.to_ascii_lowercase().starts_with("d\r\nretry: 3000\n\n\r\n"),
+            framed,
+            "{name}: {text:?}"
+        );
+    }
+
+    // Refusals on a fresh connection: the router's answer, then the close.
+    let cases: [(&[u8], &str, &str); 5] = [
+        (
+            b"GET /en/newsfeed/events HTTP/1.1\r\nhost: x\r\nlast-event-id: abc\r\n\r\n",
+            "400",
+            "Last-Event-ID must be",
+        ),
+        (b"GET /zz/newsfeed/events HTTP/1.1\r\nhost: x\r\n\r\n", "404", ""),
+        (b"GET /en/newsfeed/events?colour=red HTTP/1.1\r\nhost: x\r\n\r\n", "400", "the filters are"),
+        (
+            b"GET /en/newsfeed/events HTTP/1.1\r\nno colon here\r\n\r\n",
+            "400",
+            "the request head is malformed",
+        ),
+        (b"GET /en/newsfeed/events HTTP/1.1\r\nhost: x\r\nbad\x01name: 1\r\n\r\n", "400", "malformed"),
+    ];
+    for (request, status, message) in cases {
+        let mut stream = connect().await;
+        stream.write_all(request).await.expect("write");
+        let (text, closed) = read_rest(&mut stream, Duration::from_secs(5)).await;
+        assert!(closed, "the connection closes after a refusal: {text}");
+        assert!(
+            text.starts_with(&format!("HTTP/1.1 {status} ")),
+            "{}: {text}",
+            String::from_utf8_lossy(request)
+        );
+        assert!(text.to_ascii_lowercase().contains("connection: close"), "{text}");
+        assert!(visible_text(&text).contains(message), "{message:?} in {text}");
+    }
+    // A head larger than any stream needs.
+    let mut huge = connect().await;
+    let mut request = b"GET /en/newsfeed/events HTTP/1.1\r\nhost: x\r\n".to_vec();
+    for n in 0..1000 {
+        request.extend_from_slice(format!("x-filler-{n}: {}\r\n", "y".repeat(80)).as_bytes());
+    }
+    request.extend_from_slice(b"\r\n");
+    let _ = huge.write_all(&request).await;
+    let (text, _) = read_rest(&mut huge, Duration::from_secs(5)).await;
+    assert!(text.starts_with("HTTP/1.1 431 "), "{}", &text[..text.len().min(200)]);
+    // A client that leaves before finishing its head, and one that sends
+    // bytes that are not HTTP, leave the server serving.
+    let mut gone = connect().await;
+    gone.write_all(b"GET /en/newsfeed/events HTTP/1.1\r\nhost").await.expect("write");
+    drop(gone);
+    let mut noise = connect().await;
+    noise.write_all(b"GET /en/newsfeed/events \x00\x01\x02\r\n\r\n").await.expect("write");
+    let (text, closed) = read_rest(&mut noise, Duration::from_secs(5)).await;
+    assert!(closed && text.starts_with("HTTP/1.1 400 "), "{text}");
+    assert_eq!(server.get("/en/newsfeed").await.status(), StatusCode::OK);
+}
+
 /// An editor runs a live blog: entries reach readers' open pages as they
 /// are posted, corrected and deleted, and stay on the page as its record.
 pub async fn live_blog_entries_arrive_and_stay(backend: Backend) {

