@@ -84,6 +84,8 @@ pub struct Settings {
     /// Days a new chat room keeps its messages (0: for ever); each room
     /// can change its own in the newsroom.
     pub chat_retention_days: u32,
+    /// Search answers a node remembers until its index changes (0: none).
+    pub search_cache_entries: usize,
     /// The hour (0–23, UTC) after which each edition's daily digest goes out.
     pub newsletter_digest_hour: u8,
     /// New newsletter sign-ups one client address may make per hour.
@@ -129,6 +131,7 @@ impl Default for Settings {
             chat_messages_per_minute: 20,
             chat_messages_per_address_per_minute: 60,
             chat_retention_days: 30,
+            search_cache_entries: 1_000,
             newsletter_digest_hour: 6,
             newsletter_signups_per_address_per_hour: 20,
             websub_hub: String::new(),

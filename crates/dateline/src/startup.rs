@@ -110,6 +110,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         websub_hub: settings.websub_hub.trim().to_owned(),
         chat: settings.chat_limits(),
         search_dir: Some(settings.effective_search_dir()),
+        search_cache_entries: settings.search_cache_entries,
     };
     let mailer: Arc<dyn Mailer> = if settings.smtp_url.is_empty() {
         Arc::new(OutboxMailer::new(settings.data_dir.join("outbox"), config.mail_from.clone()))

@@ -13,6 +13,7 @@
 //! from there.
 
 pub mod analysis;
+mod cache;
 mod collect;
 pub mod query;
 
@@ -36,6 +37,7 @@ use tantivy::{
 };
 
 pub use analysis::Analyzer;
+use cache::ResultsCache;
 use query::Clause;
 
 /// Bumped when the schema or analysis changes: an index made by another
@@ -84,7 +86,7 @@ pub struct Doc {
     pub tag_ids: Vec<i64>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Sort {
     #[default]
     Relevance,
@@ -326,12 +328,25 @@ pub enum Opened {
 pub struct SearchIndex {
     place: Place,
     current: RwLock<Option<Arc<Generation>>>,
+    /// Answers given since the index last changed.
+    cache: ResultsCache,
 }
 
+/// Answers a node remembers by default ([`SearchIndex::with_cache`]).
+pub const CACHED_ANSWERS: usize = 1_000;
+
 impl SearchIndex {
-    /// An index at `place`, not opened yet (nothing is read).
+    /// An index at `place`, not opened yet (nothing is read), remembering
+    /// up to [`CACHED_ANSWERS`] answers.
     pub fn new(place: Place) -> Self {
-        Self { place, current: RwLock::new(None) }
+        Self { place, current: RwLock::new(None), cache: ResultsCache::new(CACHED_ANSWERS) }
+    }
+
+    /// The same, remembering up to `answers` answers until the index
+    /// changes (0: none).
+    pub fn with_cache(mut self, answers: usize) -> Self {
+        self.cache = ResultsCache::new(answers);
+        self
     }
 
     fn current(&self) -> Option<Arc<Generation>> {
@@ -339,6 +354,7 @@ impl SearchIndex {
     }
 
     fn install(&self, generation: Arc<Generation>) {
+        self.cache.forget();
         let old = self.current.write().unwrap_or_else(std::sync::PoisonError::into_inner).replace(generation);
         if let (Place::Dir(root), Some(old)) = (&self.place, old) {
             let dir = root.join(&old.name);
@@ -396,6 +412,7 @@ impl SearchIndex {
     }
 
     fn install_without_removing(&self, generation: Arc<Generation>) {
+        self.cache.forget();
         *self.current.write().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(generation);
     }
 
@@ -447,13 +464,15 @@ impl SearchIndex {
         prepared.commit()?;
         generation.watermark.store(watermark, Ordering::Release);
         generation.reader.reload()?;
+        self.cache.forget();
         Ok(())
     }
 
-    /// Answers a search.
+    /// Answers a search: from the answers given since the index last
+    /// changed when it was asked before, else from the index.
     pub fn search(&self, request: &Request) -> Result<Results, SearchError> {
         let generation = self.current().ok_or(SearchError::NotReady)?;
-        run_search(&generation, request)
+        self.cache.answer(request, || run_search(&generation, request))
     }
 }
 
@@ -773,7 +792,10 @@ impl Snippets<'_> {
             // Every text is in `all`, so its words serve every passage.
             let field = self.fields.text[&analyzer].all;
             let words = self.marked_words(field, analyzer)?;
-            let tokenizer = self.searcher.index().tokenizer_for_field(field)?;
+            let tokenizer = match analyzer.marking_analyzer(words.keys().map(String::as_str)) {
+                Some(marking) => marking,
+                None => self.searcher.index().tokenizer_for_field(field)?,
+            };
             let made = [
                 SnippetGenerator::new(words.clone(), tokenizer.clone(), field, 1_000),
                 SnippetGenerator::new(words, tokenizer, field, 240),

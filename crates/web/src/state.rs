@@ -48,6 +48,8 @@ pub struct WebConfig {
     /// Where this node keeps its search index (`<data dir>/search`);
     /// `None` keeps it in memory, rebuilt at every start.
     pub search_dir: Option<std::path::PathBuf>,
+    /// Search answers remembered until the index changes (0: none).
+    pub search_cache_entries: usize,
 }
 
 impl Default for WebConfig {
@@ -68,6 +70,7 @@ impl Default for WebConfig {
             websub_hub: String::new(),
             chat: crate::chats::ChatLimits::default(),
             search_dir: None,
+            search_cache_entries: dateline_search::CACHED_ANSWERS,
         }
     }
 }
@@ -91,6 +94,12 @@ pub struct Inner {
     pub chats: Arc<crate::chats::ChatHub>,
     /// This node's full-text index (`search/`), followed from the store.
     pub search: Arc<dateline_search::SearchIndex>,
+    /// Searches that may run at once: one per core. Searches are CPU work;
+    /// more at once only share the cores, so a broad query running beside
+    /// fifteen others takes sixteen times as long. Waiting in line (the
+    /// semaphore is first come, first served) keeps every search's time
+    /// near the line's length plus its own.
+    pub search_slots: Arc<tokio::sync::Semaphore>,
     /// Wakes the search follower (`search/follow.rs`) when content changed
     /// here, or on another node as the shared content version tells.
     pub search_wake: tokio::sync::Notify,
@@ -131,10 +140,13 @@ impl AppState {
         let cache = PageCache::new(config.page_cache_ttl, 5_000);
         let live = Arc::new(crate::live::LiveBus::load(Arc::clone(&store)).await?);
         let chats = Arc::new(crate::chats::ChatHub::load(Arc::clone(&store)).await?);
-        let search = Arc::new(dateline_search::SearchIndex::new(match &config.search_dir {
-            Some(dir) => dateline_search::Place::Dir(dir.clone()),
-            None => dateline_search::Place::Memory,
-        }));
+        let search = Arc::new(
+            dateline_search::SearchIndex::new(match &config.search_dir {
+                Some(dir) => dateline_search::Place::Dir(dir.clone()),
+                None => dateline_search::Place::Memory,
+            })
+            .with_cache(config.search_cache_entries),
+        );
         let max_age = config.page_max_age.as_secs();
         let page_cache_control = axum::http::HeaderValue::from_str(&format!(
             "public, max-age={max_age}, stale-while-revalidate={}",
@@ -153,6 +165,9 @@ impl AppState {
             live,
             chats,
             search,
+            search_slots: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, std::num::NonZero::get),
+            )),
             search_wake: tokio::sync::Notify::new(),
             tag_names: RwLock::new(std::collections::HashMap::new()),
             known_version,

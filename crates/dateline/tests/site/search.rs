@@ -155,6 +155,9 @@ pub async fn search_finds_stories_in_each_language(backend: Backend) {
     transition(base, &token, id, "publish").await;
     let published_in = until(base, "Skerryvore keepers", true).await;
     assert!(published_in < Duration::from_secs(1), "published → found in {published_in:?}");
+    // The very search answered before (nothing) is answered anew: the
+    // node's remembered answers went with the change.
+    assert_eq!(find(base, "en", "Skerryvore", "").await["total"], 1, "not the remembered answer");
 
     let (status, _) = call(
         &server,

@@ -194,12 +194,21 @@ pub async fn tags_named(state: &AppState, ids: &[i64]) -> Result<Vec<Tag>, datel
     Ok(found)
 }
 
-/// Runs a search off the async threads.
+/// Runs a search off the async threads, when one of the search slots is
+/// free (`AppState::search_slots`).
 pub async fn run(state: &AppState, request: Request) -> Result<Results, SearchError> {
     let index = Arc::clone(&state.search);
-    tokio::task::spawn_blocking(move || index.search(&request))
+    let slot = Arc::clone(&state.search_slots)
+        .acquire_owned()
         .await
-        .map_err(|e| SearchError::Io(std::io::Error::other(e)))?
+        .map_err(|e| SearchError::Io(std::io::Error::other(e)))?;
+    tokio::task::spawn_blocking(move || {
+        let results = index.search(&request);
+        drop(slot);
+        results
+    })
+    .await
+    .map_err(|e| SearchError::Io(std::io::Error::other(e)))?
 }
 
 #[derive(Debug)]
