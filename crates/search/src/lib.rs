@@ -627,8 +627,7 @@ fn any_analyzer(fields: &Fields, analyzers: &[Analyzer], clause: &Clause) -> Opt
     }
 }
 
-fn build_query(fields: &Fields, request: &Request) -> (Box<dyn Query>, bool) {
-    let parsed = query::parse(&request.text);
+fn build_query(fields: &Fields, request: &Request, parsed: &query::Parsed) -> (Box<dyn Query>, bool) {
     let mut analyzers = request.analyzers.clone();
     analyzers.sort();
     analyzers.dedup();
@@ -688,8 +687,9 @@ fn build_query(fields: &Fields, request: &Request) -> (Box<dyn Query>, bool) {
 fn run_search(generation: &Generation, request: &Request) -> Result<Results, SearchError> {
     let fields = &generation.fields;
     let searcher = generation.reader.searcher();
-    let (query, has_text) = build_query(fields, request);
-    let prefixes: Vec<String> = query::parse(&request.text)
+    let parsed = query::parse(&request.text);
+    let (query, has_text) = build_query(fields, request, &parsed);
+    let prefixes: Vec<String> = parsed
         .required
         .into_iter()
         .filter_map(|c| match c {

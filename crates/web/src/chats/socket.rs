@@ -503,31 +503,33 @@ impl Connection<'_> {
     }
 
     async fn command(&mut self, command: Command) -> Result<Option<Utf8Bytes>, ChatError> {
-        if let Command::Send { text, reply_to } = &command {
-            let author = self.writer().await?;
-            service::send(self.state, &author, self.address, &self.room, text, *reply_to).await?;
-            return Ok(None);
-        }
-        let (state, user, room) = (self.state, self.user.as_ref(), &self.room);
+        // Writing checks the reader's rights here; the other commands act
+        // on messages or people and check them in `service`.
+        let (state, room) = (self.state, &self.room);
         match command {
-            Command::Send { .. } => {}
+            Command::Send { text, reply_to } => {
+                let author = self.writer().await?;
+                service::send(state, &author, self.address, &self.room, &text, reply_to).await?;
+            }
             Command::Edit { id, text } => {
-                service::edit(state, user, room, id, &text).await?;
+                service::edit(state, self.user.as_ref(), room, id, &text).await?;
             }
-            Command::Delete { id } => service::delete(state, user, room, id).await?,
-            Command::React { id, reaction } => service::react(state, user, room, id, &reaction).await?,
+            Command::Delete { id } => service::delete(state, self.user.as_ref(), room, id).await?,
+            Command::React { id, reaction } => {
+                service::react(state, self.user.as_ref(), room, id, &reaction).await?
+            }
             Command::Report { id, reason, note } => {
-                service::report(state, user, room, id, &reason, &note).await?
+                service::report(state, self.user.as_ref(), room, id, &reason, &note).await?
             }
-            Command::Pin { id } => service::pin(state, user, room, id, true).await?,
-            Command::Unpin { id } => service::pin(state, user, room, id, false).await?,
+            Command::Pin { id } => service::pin(state, self.user.as_ref(), room, id, true).await?,
+            Command::Unpin { id } => service::pin(state, self.user.as_ref(), room, id, false).await?,
             Command::Mute { user: target, minutes, everywhere, reason } => {
                 let decision = Decision { kind: SanctionKind::Mute, minutes: Some(minutes), everywhere };
-                service::sanction_reader(state, user, room, target, decision, &reason).await?;
+                service::sanction_reader(state, self.user.as_ref(), room, target, decision, &reason).await?;
             }
             Command::Ban { user: target, minutes, everywhere, reason } => {
                 let decision = Decision { kind: SanctionKind::Ban, minutes, everywhere };
-                service::sanction_reader(state, user, room, target, decision, &reason).await?;
+                service::sanction_reader(state, self.user.as_ref(), room, target, decision, &reason).await?;
             }
             Command::History { before } => {
                 let (messages, more) = self.history(Some(before)).await?;
