@@ -11,7 +11,7 @@
 
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    StopWordFilter, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
+    StopWordFilter, TextAnalyzer, TextAnalyzerBuilder, Token, TokenFilter, TokenStream, Tokenizer,
 };
 
 /// Tokens longer than this (in bytes) are dropped: they are never words.
@@ -132,14 +132,7 @@ impl Analyzer {
     pub(crate) fn text_analyzer(self) -> TextAnalyzer {
         match self {
             Self::Stemmed(language) => {
-                let mut builder = TextAnalyzer::builder(SimpleTokenizer::default())
-                    .filter(RemoveLongFilter::limit(LONGEST_TOKEN))
-                    .filter(LowerCaser)
-                    .dynamic();
-                if let Some(stop_words) = StopWordFilter::new(language) {
-                    builder = builder.filter_dynamic(stop_words);
-                }
-                builder.filter_dynamic(Stemmer::new(language)).build()
+                words_but_stop_words(language).filter_dynamic(Stemmer::new(language)).build()
             }
             Self::Unspaced => TextAnalyzer::builder(BigramTokenizer)
                 .filter(RemoveLongFilter::limit(LONGEST_TOKEN))
@@ -165,15 +158,8 @@ impl Analyzer {
         let mut firsts: Vec<char> = marked.filter_map(|word| word.chars().next().map(first_letter)).collect();
         firsts.sort_unstable();
         firsts.dedup();
-        let mut builder = TextAnalyzer::builder(SimpleTokenizer::default())
-            .filter(RemoveLongFilter::limit(LONGEST_TOKEN))
-            .filter(LowerCaser)
-            .dynamic();
-        if let Some(stop_words) = StopWordFilter::new(language) {
-            builder = builder.filter_dynamic(stop_words);
-        }
         let stemmer = TextAnalyzer::builder(RawTokenizer::default()).filter(Stemmer::new(language)).build();
-        Some(builder.filter_dynamic(StemWhereMarkable { firsts, stemmer }).build())
+        Some(words_but_stop_words(language).filter_dynamic(StemWhereMarkable { firsts, stemmer }).build())
     }
 
     /// The terms `text` becomes, in order.
@@ -226,6 +212,19 @@ fn unspaced(c: char) -> bool {
         | 0xAC00..=0xD7AF    // Hangul syllables
         | 0xF900..=0xFAFF    // CJK compatibility ideographs
         | 0x20000..=0x2FFFF) // CJK extensions B–F
+}
+
+/// A stemmed language's words, lower-cased, without its stop words (the
+/// stemmer comes next).
+fn words_but_stop_words(language: Language) -> TextAnalyzerBuilder {
+    let builder = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(LONGEST_TOKEN))
+        .filter(LowerCaser)
+        .dynamic();
+    match StopWordFilter::new(language) {
+        Some(stop_words) => builder.filter_dynamic(stop_words),
+        None => builder,
+    }
 }
 
 /// A word's first letter as its stem begins: the Russian stemmer writes ё
