@@ -600,14 +600,17 @@ async fn postgres_two_nodes_share_chat_rooms() {
     let _ = second_child.kill().await;
 }
 
-/// The `dateline_chat_connections` gauge.
-async fn chat_connections(server: &TestServer) -> i64 {
-    let metrics = server.page("/metrics").await;
-    metrics
-        .lines()
-        .find_map(|l| l.strip_prefix("dateline_chat_connections "))
-        .and_then(|v| v.trim().parse::<f64>().ok())
-        .map_or(0, |v| v as i64)
+/// Waits (up to 10 s) for the `dateline_chat_connections` gauge to read
+/// `want`; returns what it last read.
+async fn chat_connections_reach(server: &TestServer, want: i64) -> i64 {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let now = server.metric("dateline_chat_connections").await as i64;
+        if now == want || Instant::now() >= deadline {
+            return now;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 /// Hundreds of sockets coming and going at once leave no connection
@@ -627,11 +630,7 @@ async fn chat_sockets_come_and_go() {
         for socket in opening {
             sockets.push(socket.await.expect("task"));
         }
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while chat_connections(&server).await != 150 && Instant::now() < deadline {
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        assert_eq!(chat_connections(&server).await, 150, "round {round}: every socket counted");
+        assert_eq!(chat_connections_reach(&server, 150).await, 150, "round {round}: every socket counted");
         let list = visible_text(&server.page("/en/chats").await);
         assert!(list.contains("150 people here"), "round {round}: {list}");
         // Half leave politely, half just vanish.
@@ -640,11 +639,7 @@ async fn chat_sockets_come_and_go() {
                 let _ = socket.close(None).await;
             }
         }
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while chat_connections(&server).await != 0 && Instant::now() < deadline {
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        assert_eq!(chat_connections(&server).await, 0, "round {round}: every socket gone");
+        assert_eq!(chat_connections_reach(&server, 0).await, 0, "round {round}: every socket gone");
     }
     let list = visible_text(&server.page("/en/chats").await);
     assert!(list.contains("0 people here"), "{list}");

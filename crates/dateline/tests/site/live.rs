@@ -284,12 +284,7 @@ async fn open_streams(server: &TestServer, gauge_must_reach: usize) -> Vec<tokio
 }
 
 async fn live_connections(server: &TestServer) -> usize {
-    let metrics = server.page("/metrics").await;
-    metrics
-        .lines()
-        .find_map(|l| l.strip_prefix("dateline_live_connections "))
-        .and_then(|v| v.trim().parse::<f64>().ok())
-        .map_or(0, |v| v as usize)
+    server.metric("dateline_live_connections").await as usize
 }
 
 /// Thousands of readers connecting and leaving at once leave nothing

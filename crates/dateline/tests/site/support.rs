@@ -302,6 +302,16 @@ impl TestServer {
         body
     }
 
+    /// A metric's value in `/metrics` (0 when it is not there yet).
+    pub async fn metric(&self, name: &str) -> f64 {
+        let metrics = self.page("/metrics").await;
+        metrics
+            .lines()
+            .find_map(|l| l.strip_prefix(name).and_then(|rest| rest.strip_prefix(' ')))
+            .and_then(|v| v.trim().parse::<f64>().ok())
+            .unwrap_or(0.0)
+    }
+
     /// Waits (up to 30 s) until the server's log mentions `text`.
     pub async fn wait_for_log(&self, text: &str) {
         let log = self.dir.path().join("server.log");
