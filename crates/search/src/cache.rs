@@ -77,7 +77,14 @@ impl ResultsCache {
         self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Forgets every answer: the index changed.
+    /// The version answers are stored under; read it before looking at
+    /// the index, and pass it to [`ResultsCache::answer`].
+    pub(crate) fn version(&self) -> u64 {
+        self.version.load(Ordering::Acquire)
+    }
+
+    /// Forgets every answer: the index changed. Call it once the change
+    /// is visible to new searches.
     pub(crate) fn forget(&self) {
         self.version.fetch_add(1, Ordering::AcqRel);
         let mut entries = self.entries();
@@ -85,17 +92,18 @@ impl ResultsCache {
         entries.order.clear();
     }
 
-    /// The remembered answer to `request`, or `search`'s, remembered.
+    /// The remembered answer to `request`, or `search`'s, remembered if
+    /// the index has not changed since `version` was read.
     pub(crate) fn answer(
         &self,
         request: &Request,
+        version: u64,
         search: impl FnOnce() -> Result<Results, SearchError>,
     ) -> Result<Results, SearchError> {
         if self.capacity == 0 {
             return search();
         }
         let key = Key::of(request);
-        let version = self.version.load(Ordering::Acquire);
         if let Some(answer) = self.entries().answers.get(&key) {
             metrics::counter!("dateline_search_cache_hits_total").increment(1);
             return Ok(answer.clone());
@@ -125,7 +133,7 @@ mod tests {
 
     fn ask(cache: &ResultsCache, text: &str, now: i64, runs: &Cell<usize>) -> usize {
         let request = Request { text: text.into(), now, limit: 10, ..Request::default() };
-        let answer = cache.answer(&request, || {
+        let answer = cache.answer(&request, cache.version(), || {
             runs.set(runs.get() + 1);
             Ok(Results { total: runs.get(), ..Results::default() })
         });
@@ -157,7 +165,7 @@ mod tests {
         let cache = ResultsCache::new(10);
         let runs = Cell::new(0);
         let request = Request { text: "harbour".into(), limit: 10, ..Request::default() };
-        let _ = cache.answer(&request, || {
+        let _ = cache.answer(&request, cache.version(), || {
             cache.forget(); // the index changes while this search runs
             Ok(Results::default())
         });

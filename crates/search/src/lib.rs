@@ -354,8 +354,10 @@ impl SearchIndex {
     }
 
     fn install(&self, generation: Arc<Generation>) {
-        self.cache.forget();
         let old = self.current.write().unwrap_or_else(std::sync::PoisonError::into_inner).replace(generation);
+        // After the switch: a search that saw the old generation began
+        // before this, and does not store its answer.
+        self.cache.forget();
         if let (Place::Dir(root), Some(old)) = (&self.place, old) {
             let dir = root.join(&old.name);
             drop(old);
@@ -412,8 +414,8 @@ impl SearchIndex {
     }
 
     fn install_without_removing(&self, generation: Arc<Generation>) {
-        self.cache.forget();
         *self.current.write().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(generation);
+        self.cache.forget();
     }
 
     /// Switches to the generation `CURRENT` names if another process (a
@@ -471,8 +473,11 @@ impl SearchIndex {
     /// Answers a search: from the answers given since the index last
     /// changed when it was asked before, else from the index.
     pub fn search(&self, request: &Request) -> Result<Results, SearchError> {
+        // The cache's version is read before the index: an answer made
+        // from an index that changed since is then never stored.
+        let version = self.cache.version();
         let generation = self.current().ok_or(SearchError::NotReady)?;
-        self.cache.answer(request, || run_search(&generation, request))
+        self.cache.answer(request, version, || run_search(&generation, request))
     }
 }
 
