@@ -92,6 +92,18 @@ impl ResultsCache {
         entries.order.clear();
     }
 
+    /// The remembered answer to `request`, if there is one.
+    pub(crate) fn remembered(&self, request: &Request) -> Option<Results> {
+        if self.capacity == 0 {
+            return None;
+        }
+        let answer = self.entries().answers.get(&Key::of(request)).cloned();
+        if answer.is_some() {
+            metrics::counter!("dateline_search_cache_hits_total").increment(1);
+        }
+        answer
+    }
+
     /// The remembered answer to `request`, or `search`'s, remembered if
     /// the index has not changed since `version` was read.
     pub(crate) fn answer(
@@ -144,7 +156,10 @@ mod tests {
     fn answers_are_kept_until_the_index_changes() {
         let cache = ResultsCache::new(2);
         let runs = Cell::new(0);
+        let harbour = Request { text: "harbour".into(), now: 600, limit: 10, ..Request::default() };
+        assert!(cache.remembered(&harbour).is_none());
         assert_eq!(ask(&cache, "harbour", 600, &runs), 1);
+        assert_eq!(cache.remembered(&harbour).map(|r| r.total), Some(1));
         assert_eq!(ask(&cache, "harbour", 659, &runs), 1, "the same minute: remembered");
         assert_eq!(ask(&cache, "harbour", 660, &runs), 2, "a new minute: the date facets move");
         cache.forget();

@@ -470,6 +470,12 @@ impl SearchIndex {
         Ok(())
     }
 
+    /// The answer given to this search since the index last changed, if
+    /// any: cheap enough for an async thread (a lock and a copy).
+    pub fn remembered(&self, request: &Request) -> Option<Results> {
+        self.cache.remembered(request)
+    }
+
     /// Answers a search: from the answers given since the index last
     /// changed when it was asked before, else from the index.
     pub fn search(&self, request: &Request) -> Result<Results, SearchError> {

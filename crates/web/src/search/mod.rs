@@ -195,8 +195,12 @@ pub async fn tags_named(state: &AppState, ids: &[i64]) -> Result<Vec<Tag>, datel
 }
 
 /// Runs a search off the async threads, when one of the search slots is
-/// free (`AppState::search_slots`).
+/// free (`AppState::search_slots`). A remembered answer is given at once:
+/// it does not wait in line behind searches being computed.
 pub async fn run(state: &AppState, request: Request) -> Result<Results, SearchError> {
+    if let Some(answer) = state.search.remembered(&request) {
+        return Ok(answer);
+    }
     let index = Arc::clone(&state.search);
     let slot = Arc::clone(&state.search_slots)
         .acquire_owned()
