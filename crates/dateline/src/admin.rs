@@ -4,13 +4,15 @@
 use std::io::Read as _;
 
 use anyhow::{Context as _, anyhow, bail};
-use dateline_core::{DisplayName, Email, NewPassword, Role};
-use dateline_store::NewUser;
+use dateline_core::{
+    DisplayName, EditionCode, Email, NewPassword, RESERVED_SECTION_SLUGS, Role, Slug, TextDirection, slugify,
+};
+use dateline_store::{EditionChanges, NewEdition, NewSection, NewUser, StoreError};
 use dateline_web::accounts::passwords;
 use dateline_web::accounts::secrets::{new_secret, secret_hash};
 use time::{Duration, OffsetDateTime};
 
-use crate::cli::{TokenCommand, UserCommand};
+use crate::cli::{EditionCommand, SectionCommand, TokenCommand, UserCommand};
 use crate::config::Settings;
 use crate::startup::open_store;
 
@@ -55,6 +57,141 @@ pub async fn reindex(settings: &Settings) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `dateline edition …`: what a fresh installation needs first (an
+/// administrator can do the same at /newsroom/editions once logged in).
+pub async fn edition(settings: &Settings, command: EditionCommand) -> anyhow::Result<()> {
+    let store = open_store(settings).await?;
+    match command {
+        EditionCommand::Add { code, name, language, direction, default, position } => {
+            let code = EditionCode::parse(code.trim()).map_err(|e| anyhow!("--code: {e}"))?;
+            let name = name.trim().to_owned();
+            if name.is_empty() || name.chars().count() > 80 {
+                bail!("--name: give the edition a name of 1 to 80 characters");
+            }
+            let language_input = language.unwrap_or_else(|| code.to_string());
+            let language =
+                dateline_web::newsroom::editions::language_tag(&language_input).ok_or_else(|| {
+                    anyhow!("--language: {language_input:?} is not a language tag (like `en`, `pt-BR`, `ar`)")
+                })?;
+            let direction = match direction.trim() {
+                "ltr" => TextDirection::Ltr,
+                "rtl" => TextDirection::Rtl,
+                other => bail!("--direction: {other:?} is neither `ltr` nor `rtl`"),
+            };
+            if !(0..=1000).contains(&position) {
+                bail!("--position: give a number from 0 to 1000");
+            }
+            let first = store.editions().await?.is_empty();
+            let new =
+                NewEdition { code, language, name: name.clone(), direction, is_default: first, position };
+            let edition = store.create_edition(&new).await.map_err(|e| match e {
+                StoreError::Conflict(_) => {
+                    anyhow!("an edition with the code {:?} already exists", new.code.as_str())
+                }
+                other => anyhow!(other),
+            })?;
+            if default && !first {
+                let changes = EditionChanges {
+                    language: edition.language.clone(),
+                    name: edition.name.clone(),
+                    direction,
+                    position,
+                    make_default: true,
+                };
+                store.update_edition(edition.id, &changes).await?;
+            }
+            store.record_audit(None, "edition.create", &format!("edition {}", edition.code), &name).await?;
+            // A running server on this store picks the edition up within a second.
+            store.bump_content_version().await?;
+            println!(
+                "created edition {} ({}, {}){}",
+                edition.code,
+                edition.name,
+                edition.language,
+                if first || default { ", the default" } else { "" }
+            );
+            if store.sections().await?.iter().all(|s| s.edition_id != edition.id) {
+                println!(
+                    "next: give it a section (dateline section add --edition {} --name News), \
+                     or add sections at /newsroom/sections",
+                    edition.code
+                );
+            }
+            Ok(())
+        }
+        EditionCommand::List => {
+            for edition in store.editions().await? {
+                println!(
+                    "{}\t{}\t{}\t{}{}",
+                    edition.code,
+                    edition.language,
+                    edition.direction.as_str(),
+                    edition.name,
+                    if edition.is_default { "\t(default)" } else { "" }
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
+/// `dateline section …`.
+pub async fn section(settings: &Settings, command: SectionCommand) -> anyhow::Result<()> {
+    let store = open_store(settings).await?;
+    let editions = store.editions().await?;
+    match command {
+        SectionCommand::Add { edition, name, slug, description, position } => {
+            let edition = editions.iter().find(|e| e.code.as_str() == edition.trim()).ok_or_else(|| {
+                anyhow!("--edition: there is no edition {edition:?} (`dateline edition list` shows them)")
+            })?;
+            let name = name.trim().to_owned();
+            if name.is_empty() || name.chars().count() > 80 {
+                bail!("--name: give the section a name of 1 to 80 characters");
+            }
+            let description = description.trim().to_owned();
+            if description.chars().count() > 200 {
+                bail!("--description: at most 200 characters");
+            }
+            if !(0..=1000).contains(&position) {
+                bail!("--position: give a number from 0 to 1000");
+            }
+            let slug = match slug {
+                Some(raw) => Slug::parse(raw.trim()).map_err(|e| anyhow!("--slug: {e}"))?,
+                None => slugify(&name),
+            };
+            if RESERVED_SECTION_SLUGS.contains(&slug.as_str()) {
+                bail!("--slug: {:?} is one of the edition's own addresses; choose another", slug.as_str());
+            }
+            let new = NewSection { edition_id: edition.id, slug, name: name.clone(), description, position };
+            let section = store.create_section(&new).await.map_err(|e| match e {
+                StoreError::Conflict(_) => {
+                    anyhow!(
+                        "the edition {} already has a section /{}/{}",
+                        edition.code,
+                        edition.code,
+                        new.slug
+                    )
+                }
+                other => anyhow!(other),
+            })?;
+            store.record_audit(None, "section.create", &format!("section {}", section.id), &name).await?;
+            store.bump_content_version().await?;
+            println!("created section /{}/{} ({})", edition.code, section.slug, section.name);
+            Ok(())
+        }
+        SectionCommand::List => {
+            for section in store.sections().await? {
+                let code = editions
+                    .iter()
+                    .find(|e| e.id == section.edition_id)
+                    .map_or_else(String::new, |e| e.code.to_string());
+                println!("/{code}/{}\t{}", section.slug, section.name);
+            }
+            Ok(())
+        }
+    }
+}
+
 pub async fn user(settings: &Settings, command: UserCommand) -> anyhow::Result<()> {
     match command {
         UserCommand::Add { email, role, name, editions } => {
@@ -97,6 +234,9 @@ pub async fn user(settings: &Settings, command: UserCommand) -> anyhow::Result<(
                     other => anyhow!(other),
                 })?;
             println!("created user {} <{}> with role {}", user.id, user.email, user.role);
+            if user.role.is_staff() {
+                println!("they log in to the newsroom at /newsroom/login");
+            }
             Ok(())
         }
     }

@@ -79,12 +79,74 @@ pub enum Command {
     /// A running server on the same data directory switches to the new
     /// index by itself when it is complete; searches keep working meanwhile.
     Reindex,
+    /// Manage language editions (the first one added becomes the default).
+    #[command(subcommand)]
+    Edition(EditionCommand),
+    /// Manage the sections of an edition.
+    #[command(subcommand)]
+    Section(SectionCommand),
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),
     /// Manage bearer tokens for the JSON API.
     #[command(subcommand)]
     Token(TokenCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EditionCommand {
+    /// Add a language edition
+    /// (`dateline edition add --code en --name "English"`).
+    Add {
+        /// The edition's address prefix: `en` serves /en/ (lower-case
+        /// letters, digits and hyphens; it cannot change later).
+        #[arg(long)]
+        code: String,
+        /// The name readers see in the edition switcher.
+        #[arg(long)]
+        name: String,
+        /// The edition's language as a BCP 47 tag (`en`, `pt-BR`, `ar`)
+        /// [default: the code].
+        #[arg(long)]
+        language: Option<String>,
+        /// Text direction: `ltr`, or `rtl` for Arabic, Hebrew, Persian, Urdu.
+        #[arg(long, default_value = "ltr")]
+        direction: String,
+        /// Make it the default edition (the first edition always is).
+        #[arg(long)]
+        default: bool,
+        /// Its place in the edition switcher (0–1000, smaller first).
+        #[arg(long, default_value_t = 0)]
+        position: i32,
+    },
+    /// List the editions.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SectionCommand {
+    /// Add a section to an edition
+    /// (`dateline section add --edition en --name World`).
+    Add {
+        /// The edition's code.
+        #[arg(long)]
+        edition: String,
+        /// The name readers see in the navigation.
+        #[arg(long)]
+        name: String,
+        /// Its address under the edition (`world` serves /en/world)
+        /// [default: made from the name].
+        #[arg(long)]
+        slug: Option<String>,
+        /// One line on what the section covers.
+        #[arg(long, default_value = "")]
+        description: String,
+        /// Its place in the navigation (0–1000, smaller first).
+        #[arg(long, default_value_t = 0)]
+        position: i32,
+    },
+    /// List every edition's sections.
+    List,
 }
 
 #[derive(Debug, Subcommand)]

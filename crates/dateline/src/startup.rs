@@ -40,6 +40,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Serve(_) => serve(settings).await,
         Command::Reindex => crate::admin::reindex(&settings).await,
+        Command::Edition(command) => crate::admin::edition(&settings, command).await,
+        Command::Section(command) => crate::admin::section(&settings, command).await,
         Command::User(command) => crate::admin::user(&settings, command).await,
         Command::Token(command) => crate::admin::token(&settings, command).await,
     }
@@ -84,10 +86,18 @@ pub async fn open_store(settings: &Settings) -> anyhow::Result<Arc<dyn Store>> {
 async fn serve(settings: Settings) -> anyhow::Result<()> {
     let store = open_store(&settings).await?;
     let blobs = blobs(&settings)?;
-    if settings.demo && store.is_empty().await? {
-        demo::load(store.as_ref(), &blobs, &settings.agency)
-            .await
-            .context("could not load the demo content")?;
+    if store.is_empty().await? {
+        if settings.demo {
+            demo::load(store.as_ref(), &blobs, &settings.agency)
+                .await
+                .context("could not load the demo content")?;
+        } else {
+            tracing::warn!(
+                "the store has no edition yet: create an administrator (dateline user add --email E \
+                 --role admin), then add an edition (dateline edition add --code en --name English, \
+                 or at /newsroom/editions after logging in at /newsroom/login)"
+            );
+        }
     }
     let listener = crate::listener::bind(settings.listen)
         .with_context(|| format!("could not listen on {}", settings.listen))?;

@@ -312,6 +312,8 @@ pub struct User {
     pub bio: String,
     /// Until when the account may not comment (or chat), if banned.
     pub banned_until: Option<OffsetDateTime>,
+    /// Two-factor authentication is on (a TOTP secret is kept).
+    pub two_factor: bool,
 }
 
 impl User {

@@ -216,7 +216,8 @@ macro_rules! sql_store_impl {
             }
 
             const USER_COLUMNS: &str =
-                "u.id, u.email, u.display_name, u.role, u.email_verified, u.created_at, u.bio, u.banned_until";
+                "u.id, u.email, u.display_name, u.role, u.email_verified, u.created_at, u.bio, u.banned_until, \
+                 (u.totp_secret IS NOT NULL) AS two_factor";
 
             fn user_from_row(row: &DbRow) -> Result<User, StoreError> {
                 let role: String = row.try_get("role").map_err(db_err)?;
@@ -231,6 +232,7 @@ macro_rules! sql_store_impl {
                     edition_ids: Vec::new(),
                     bio: row.try_get("bio").map_err(db_err)?,
                     banned_until: row.try_get("banned_until").map_err(db_err)?,
+                    two_factor: row.try_get("two_factor").map_err(db_err)?,
                 })
             }
 

@@ -27,7 +27,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{MatchedPath, Request};
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -115,6 +115,7 @@ pub fn router(state: AppState) -> Router {
         .merge(live)
         // Chat sockets answer refusals in plain text a client can show.
         .route("/{edition}/chats/{room}/socket", get(crate::chats::socket::socket))
+        .layer(axum::middleware::map_response_with_state(state.clone(), local_redirects_only))
         .with_state(state)
         .layer(axum::middleware::from_fn(ops::record_metrics))
         .layer(security_header(header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY))
@@ -136,6 +137,26 @@ pub fn router(state: AppState) -> Router {
             tracing::error!("a handler panicked");
             (StatusCode::INTERNAL_SERVER_ERROR, "internal error\n").into_response()
         }))
+}
+
+/// The last word on every redirect: it goes to a path on this site (or
+/// the site's own public URL), never to another host. Handlers already
+/// build only such addresses; this catches what a future mistake would
+/// let through (`//host`, `/\\host`, an absolute URL elsewhere) and sends
+/// the browser to the site's root instead.
+async fn local_redirects_only(State(state): State<AppState>, mut response: Response) -> Response {
+    let Some(location) = response.headers().get(header::LOCATION) else { return response };
+    let public_url = state.config.public_url.trim_end_matches('/');
+    let allowed = location.to_str().is_ok_and(|to| {
+        crate::accounts::pages::is_local_path(to)
+            || to == public_url
+            || to.strip_prefix(public_url).is_some_and(crate::accounts::pages::is_local_path)
+    });
+    if !allowed {
+        tracing::error!(location = ?location, "refused a redirect that would leave the site");
+        response.headers_mut().insert(header::LOCATION, HeaderValue::from_static("/"));
+    }
+    response
 }
 
 fn security_header(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {

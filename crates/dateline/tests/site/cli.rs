@@ -29,9 +29,212 @@ pub async fn first_start_fills_an_empty_store(backend: Backend) {
     assert!(media >= 20, "demo photos on disk: {media}");
 
     let bare = TestServer::start_empty(backend, &["--no-demo"]).await;
-    let response = bare.get("/").await;
-    assert_eq!(response.status(), 404, "no editions without demo content");
     assert_eq!(bare.page("/api/v1/editions").await, "[]");
+}
+
+/// Issue 20: a production install — no demo — is set up from the command
+/// line and the newsroom's own login, and nothing on the way sends the
+/// browser off the site.
+pub async fn a_fresh_site_is_set_up_without_sql(backend: Backend) {
+    use crate::accounts::{cli, csrf_of, location, post};
+    let server = TestServer::start_empty(backend, &["--no-demo"]).await;
+    let root = server.page("/").await;
+    for needle in ["Dateline is running", "dateline user add", "dateline edition add", "/newsroom/login"] {
+        assert!(root.contains(needle), "the root of an empty site says what to do ({needle}):\n{root}");
+    }
+    let newsroom = server.get("/newsroom").await;
+    assert_eq!(newsroom.status(), 303);
+    assert_eq!(location(&newsroom), "/newsroom/login?next=%2Fnewsroom");
+    let missing = server.get("/en/").await;
+    assert_eq!(missing.status(), 404);
+    let text = missing.text().await.expect("body");
+    assert!(text.contains("<html") && text.contains("/newsroom"), "an HTML page, not plain text: {text}");
+
+    let (ok, out, err) = cli(
+        &server,
+        &["user", "add", "--email", "chief@example.org", "--role", "admin"],
+        "a long passphrase\n",
+    )
+    .await;
+    assert!(ok, "{err}");
+    assert!(out.contains("/newsroom/login"), "{out}");
+
+    // Mistakes are explained, nothing is created.
+    for (args, says) in [
+        (vec!["edition", "add", "--code", "EN!", "--name", "English"], "--code"),
+        (vec!["edition", "add", "--code", "en", "--name", ""], "--name"),
+        (vec!["edition", "add", "--code", "en", "--name", "English", "--direction", "up"], "--direction"),
+        (
+            vec!["edition", "add", "--code", "en", "--name", "English", "--language", "not a tag"],
+            "--language",
+        ),
+        (vec!["section", "add", "--edition", "en", "--name", "World"], "no edition"),
+    ] {
+        let (ok, _, err) = cli(&server, &args, "").await;
+        assert!(!ok, "{args:?} is refused");
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+    let (ok, out, err) = cli(&server, &["edition", "add", "--code", "en", "--name", "English"], "").await;
+    assert!(ok, "{err}");
+    assert!(out.contains("the default") && out.contains("section add"), "{out}");
+    let (ok, _, err) = cli(&server, &["edition", "add", "--code", "en", "--name", "Again"], "").await;
+    assert!(!ok && err.contains("already exists"), "{err}");
+    let (ok, _, err) = cli(&server, &["section", "add", "--edition", "en", "--name", "Latest"], "").await;
+    assert!(!ok && err.contains("own addresses"), "a reserved slug is refused: {err}");
+    let (ok, out, err) = cli(&server, &["section", "add", "--edition", "en", "--name", "World"], "").await;
+    assert!(ok, "{err}");
+    assert!(out.contains("/en/world"), "{out}");
+    let (_, listed, _) = cli(&server, &["edition", "list"], "").await;
+    assert!(listed.contains("en\ten\tltr\tEnglish\t(default)"), "{listed}");
+
+    // The running server picks the edition and its section up by itself.
+    let mut section = server.get("/en/world").await.status();
+    for _ in 0..100 {
+        if section == 200 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        section = server.get("/en/world").await.status();
+    }
+    assert_eq!(section, 200, "the new edition and section are served within seconds");
+    let root = server.get("/").await;
+    assert_eq!(location(&root), "/en/");
+
+    // The newsroom's own door: a reader cannot use it, the admin can.
+    let (ok, _, err) = cli(
+        &server,
+        &["user", "add", "--email", "reader@example.org", "--role", "reader"],
+        "a reader passphrase\n",
+    )
+    .await;
+    assert!(ok, "{err}");
+    let browser = server.browser();
+    let door =
+        browser.get(server.url("/newsroom/login?next=%2Fnewsroom%2Feditions")).send().await.expect("GET");
+    assert_eq!(door.status(), 200);
+    let csrf = csrf_of(&door.text().await.expect("body"));
+    let refused = post(
+        &browser,
+        &server,
+        "/newsroom/login",
+        &[
+            ("csrf", &csrf),
+            ("email", "reader@example.org"),
+            ("password", "a reader passphrase"),
+            ("next", "/newsroom"),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status(), 403);
+    assert!(refused.text().await.expect("body").contains("no access to the newsroom"));
+    let wrong = post(
+        &browser,
+        &server,
+        "/newsroom/login",
+        &[("csrf", &csrf), ("email", "chief@example.org"), ("password", "wrong"), ("next", "/newsroom")],
+    )
+    .await;
+    assert_eq!(wrong.status(), 401);
+    let logged_in = post(
+        &browser,
+        &server,
+        "/newsroom/login",
+        &[
+            ("csrf", &csrf),
+            ("email", "chief@example.org"),
+            ("password", "a long passphrase"),
+            ("next", "/newsroom/editions"),
+        ],
+    )
+    .await;
+    assert_eq!(logged_in.status(), 303);
+    assert_eq!(location(&logged_in), "/newsroom/editions");
+    let editions = browser.get(server.url("/newsroom/editions")).send().await.expect("GET");
+    assert_eq!(editions.status(), 200);
+    let list = browser.get(server.url("/newsroom")).send().await.expect("GET").text().await.expect("body");
+    assert!(!list.contains("Setting up the site"), "an edition with a section needs no set-up: {list}");
+    let csrf = csrf_of(&list);
+    let out = post(&browser, &server, "/newsroom/logout", &[("csrf", &csrf)]).await;
+    assert_eq!(location(&out), "/newsroom/login?status=logged-out");
+    let after = browser.get(server.url("/newsroom")).send().await.expect("GET");
+    assert_eq!(after.status(), 303, "logged out");
+}
+
+/// No redirect, whatever the request, is protocol-relative or leaves the site.
+pub async fn redirects_never_leave_the_site(backend: Backend) {
+    use crate::accounts::{csrf_of, post};
+    let server = TestServer::start(backend).await;
+    let (ok, _, err) = crate::accounts::cli(
+        &server,
+        &["user", "add", "--email", "desk@example.org", "--role", "editor"],
+        "a desk passphrase\n",
+    )
+    .await;
+    assert!(ok, "{err}");
+    let hostile = [
+        "//evil.example/",
+        "/\\evil.example/",
+        "/\\/evil.example/",
+        "/\t/evil.example/",
+        "https://evil.example/",
+        "http:evil.example",
+        "javascript:alert(1)",
+        "",
+    ];
+    let browser = server.browser();
+    for next in hostile {
+        let encoded = crate::support::query_encode(next);
+        for path in [
+            format!("/newsroom/login?next={encoded}"),
+            format!("/en/login?next={encoded}"),
+            format!("/newsroom?next={encoded}"),
+        ] {
+            let response = browser.get(server.url(&path)).send().await.expect("GET");
+            assert_local_redirect(&response, &path);
+        }
+        for (form_page, action) in [("/newsroom/login", "/newsroom/login"), ("/en/login", "/en/login")] {
+            let page = browser.get(server.url(form_page)).send().await.expect("GET");
+            let csrf = csrf_of(&page.text().await.expect("body"));
+            let response = post(
+                &browser,
+                &server,
+                action,
+                &[
+                    ("csrf", &csrf),
+                    ("email", "desk@example.org"),
+                    ("password", "a desk passphrase"),
+                    ("next", next),
+                ],
+            )
+            .await;
+            assert_eq!(response.status(), 303, "{action} with next={next:?}");
+            assert_local_redirect(&response, &format!("{action} next={next:?}"));
+            // Logged in now: the login pages redirect straight to `next`.
+            let again =
+                browser.get(server.url(&format!("{form_page}?next={encoded}"))).send().await.expect("GET");
+            assert_local_redirect(&again, &format!("{form_page} again with next={next:?}"));
+            let page =
+                browser.get(server.url("/newsroom")).send().await.expect("GET").text().await.expect("body");
+            let csrf = csrf_of(&page);
+            post(&browser, &server, "/newsroom/logout", &[("csrf", &csrf)]).await;
+        }
+    }
+    for path in
+        ["//evil.example/", "/%2F%2Fevil.example", "/%5Cevil.example", "/en//evil.example", "///evil.example"]
+    {
+        let response = server.get(path).await;
+        assert_local_redirect(&response, path);
+    }
+}
+
+fn assert_local_redirect(response: &reqwest::Response, what: &str) {
+    if let Some(location) = response.headers().get("location") {
+        let location = location.to_str().expect("ascii location");
+        assert!(
+            location.starts_with('/') && !location.starts_with("//") && !location.contains('\\'),
+            "{what} redirected to {location:?}"
+        );
+    }
 }
 
 pub async fn graceful_shutdown_on_sigterm(backend: Backend) {

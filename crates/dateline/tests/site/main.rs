@@ -88,6 +88,8 @@ backend_tests!(
     api::openapi_document_describes_the_routes,
     cli::operations_endpoints,
     cli::first_start_fills_an_empty_store,
+    cli::a_fresh_site_is_set_up_without_sql,
+    cli::redirects_never_leave_the_site,
     cli::graceful_shutdown_on_sigterm,
     i18n::no_interface_string_of_another_edition,
     security::hostile_inputs_never_break_a_page,

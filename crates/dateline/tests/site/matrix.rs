@@ -310,6 +310,25 @@ const ROWS: &[Row] = &[
         case: "unsubscribe with a stale link",
         gate: Gate::Public,
     },
+    Row {
+        method: "POST",
+        route: "/newsroom/two-factor",
+        case: "set up two-factor in the newsroom",
+        gate: Gate::Only(WRITERS),
+    },
+    Row { method: "POST", route: "/newsroom/login", case: "log in to the newsroom", gate: Gate::Public },
+    Row {
+        method: "POST",
+        route: "/newsroom/login/code",
+        case: "enter a newsroom two-factor code",
+        gate: Gate::Public,
+    },
+    Row {
+        method: "POST",
+        route: "/newsroom/logout",
+        case: "log a fresh visitor out of the newsroom",
+        gate: Gate::Public,
+    },
     Row { method: "POST", route: "/{edition}/register", case: "register", gate: Gate::Public },
     Row { method: "POST", route: "/{edition}/login", case: "log in", gate: Gate::Public },
     Row {
@@ -717,6 +736,42 @@ async fn perform(server: &TestServer, fx: &Fixtures, actor: &Actor, case: &str) 
                 ("code", "000000".to_owned()),
             ];
             post_form("/en/account/two-factor", form).await
+        }
+        "set up two-factor in the newsroom" => {
+            let form = vec![
+                ("csrf", actor.csrf.clone()),
+                ("action", "enable".to_owned()),
+                ("secret", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP".to_owned()),
+                ("code", "000000".to_owned()),
+            ];
+            post_form("/newsroom/two-factor", form).await
+        }
+        "log in to the newsroom" => {
+            let form = vec![
+                ("csrf", actor.csrf.clone()),
+                ("email", "nobody@example.com".to_owned()),
+                ("password", "not the password".to_owned()),
+            ];
+            post_form("/newsroom/login", form).await
+        }
+        "enter a newsroom two-factor code" => {
+            post_form(
+                "/newsroom/login/code",
+                vec![("csrf", actor.csrf.clone()), ("code", "000000".to_owned())],
+            )
+            .await
+        }
+        "log a fresh visitor out of the newsroom" => {
+            // Not the actor's own session, which later rows still need.
+            let visitor = server.browser();
+            let page = get(&visitor, server, "/newsroom/login").await.text().await.expect("login page");
+            let form = [("csrf", csrf_of(&page))];
+            visitor
+                .post(server.url("/newsroom/logout"))
+                .form(&form)
+                .send()
+                .await
+                .expect("POST /newsroom/logout")
         }
         "resend the confirmation mail" => {
             post_form("/en/account/verification", vec![("csrf", actor.csrf.clone())]).await

@@ -102,7 +102,14 @@ fn template(backend: Backend) -> &'static Template {
                     .fetch_all(&mut admin)
                     .await
                     .expect("list databases");
-                    for (name,) in stale {
+                    // Only other runs' databases: this run's tests may
+                    // already have made theirs (`start_empty`).
+                    let pid = std::process::id().to_string();
+                    let ours = |name: &str| {
+                        let rest = name.trim_start_matches("dateline_test_").trim_start_matches("template_");
+                        rest.split('_').next() == Some(pid.as_str())
+                    };
+                    for (name,) in stale.into_iter().filter(|(name,)| !ours(name)) {
                         let _ = admin
                             .execute(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)").as_str())
                             .await;
@@ -365,6 +372,17 @@ fn uuid_like() -> String {
         .map(|d| d.subsec_nanos())
         .unwrap_or(0);
     format!("{}_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed), nanos)
+}
+
+/// Percent-encodes a query-string value.
+pub fn query_encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// All `href="…"` values in a page that start with `prefix`.

@@ -731,3 +731,20 @@ chat-done-deleted = The message was deleted.
 chat-done-dismissed = The report was dismissed; the message stays.
 chat-done-lifted = Lifted.
 chat-about-story = Readers are talking about this story live:
+
+## The newsroom's own door and a fresh site's first steps
+newsroom-log-in = Log in to the newsroom
+newsroom-login-hint = For the staff of this site. Readers log in on the site itself.
+newsroom-not-staff = This account has no access to the newsroom.
+two-factor-required = Your role requires two-factor authentication: turn it on to continue.
+setup-title = Setting up the site
+setup-edition = Add the first edition: its language and its address, such as /en/
+setup-section = Give every edition at least one section
+setup-story = Write and publish the first story
+setup-ask-admin = An administrator has to add an edition and its sections before stories can be written.
+welcome-title = Dateline is running
+welcome-text = This site has no edition yet. Whoever runs it does three things first:
+welcome-admin = Create an administrator on the server:
+welcome-edition = Log in to the newsroom and add the first edition under Editions, or on the server:
+welcome-section = Give the edition a section under Sections, then write the first story.
+welcome-home = Home

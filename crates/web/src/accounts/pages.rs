@@ -28,14 +28,25 @@ use crate::view::Frame;
 const VERIFY_LINK_LIFETIME: Duration = Duration::hours(48);
 const RESET_LINK_LIFETIME: Duration = Duration::hours(1);
 
+/// True for a path on this site that no browser can read as another host:
+/// one leading `/`, no `\\` (which browsers treat as `/`), no control
+/// characters (which they strip, so `/\t/evil` would become `//evil`).
+pub fn is_local_path(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.contains('\\')
+        && path.len() < 2000
+        && !path.chars().any(char::is_control)
+}
+
+/// `next` when it is a path on this site, `fallback` otherwise.
+pub(crate) fn safe_path(next: &str, fallback: &str) -> String {
+    if is_local_path(next) { next.to_owned() } else { fallback.to_owned() }
+}
+
 /// Where to go after logging in: a path on this site, never another host.
 pub(crate) fn safe_next(next: &str, edition: &Edition) -> String {
-    let ok = next.starts_with('/')
-        && !next.starts_with("//")
-        && !next.contains('\\')
-        && next.len() < 2000
-        && !next.chars().any(char::is_control);
-    if ok { next.to_owned() } else { format!("/{}/", edition.code) }
+    safe_path(next, &format!("/{}/", edition.code))
 }
 
 /// An HTML answer that no cache keeps, with the cookies in `jar`.
@@ -208,6 +219,78 @@ pub struct LoginForm {
     next: String,
 }
 
+/// What checking a password came to.
+#[derive(Debug)]
+pub(crate) enum PasswordCheck {
+    /// Too many recent failures for the account or the address: try again
+    /// after this many seconds.
+    Wait(i64),
+    /// Unknown address or wrong password (indistinguishably).
+    Wrong,
+    /// Right, but the newsroom's door was asked and the account is a reader's.
+    NotStaff,
+    /// Right, and the account asks for a code next.
+    NeedsCode(i64),
+    /// Right: the jar holds the new session's cookie (and a fresh form token).
+    LoggedIn(CookieJar),
+}
+
+/// Checks an e-mail address and password under the login throttle; on
+/// success starts a session. Shared by `/{edition}/login` and
+/// `/newsroom/login`.
+pub(crate) async fn check_password(
+    state: &AppState,
+    jar: CookieJar,
+    client: std::net::IpAddr,
+    email: &str,
+    password: String,
+    staff_only: bool,
+) -> Result<PasswordCheck, StoreError> {
+    let email = email.trim().to_lowercase();
+    let now = OffsetDateTime::now_utc();
+    let subjects = [
+        (throttle::account_subject(&email), throttle::FREE_ACCOUNT_FAILURES),
+        (throttle::address_subject(client), throttle::FREE_ADDRESS_FAILURES),
+    ];
+    if let Some(wait) = throttle::wait_needed(state.store.as_ref(), &subjects, now).await? {
+        return Ok(PasswordCheck::Wait(wait));
+    }
+    let credentials = match Email::parse(&email) {
+        Ok(parsed) => state.store.user_credentials(parsed.as_str()).await?,
+        Err(_) => None,
+    };
+    let stored = credentials.as_ref().map(|c| c.password_hash.clone());
+    let matches = passwords::verify(password, stored).await;
+    let Some(credentials) = credentials.filter(|_| matches) else {
+        for (subject, _) in &subjects {
+            state.store.record_login_failure(subject, now).await?;
+        }
+        tracing::info!(address = %client, "failed login");
+        return Ok(PasswordCheck::Wrong);
+    };
+    state.store.clear_login_failures(&subjects[0].0).await?;
+    if staff_only && !credentials.user.role.is_staff() {
+        return Ok(PasswordCheck::NotStaff);
+    }
+    if credentials.totp_secret.is_some() {
+        return Ok(PasswordCheck::NeedsCode(credentials.user.id));
+    }
+    let token = new_secret("dls_");
+    state.store.create_session(&secret_hash(&token), credentials.user.id, now + SESSION_LIFETIME).await?;
+    tracing::info!(user = credentials.user.id, "logged in");
+    let (jar, _) =
+        csrf::rotate(jar.add(session_cookie(token, state.secure_cookies())), state.secure_cookies());
+    Ok(PasswordCheck::LoggedIn(jar))
+}
+
+/// A 429 answer's `Retry-After`.
+pub(crate) fn with_retry_after(mut response: Response, seconds: i64) -> Response {
+    if let Ok(value) = seconds.to_string().parse() {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    response
+}
+
 /// `POST /{edition}/login`.
 pub async fn login(
     State(state): State<AppState>,
@@ -220,55 +303,31 @@ pub async fn login(
     csrf::check(&jar, &form.csrf)?;
     let t = state.locales.for_language(&edition.language);
     let next = safe_next(&form.next, &edition);
-    let email = form.email.trim().to_lowercase();
-    let now = OffsetDateTime::now_utc();
-    let subjects = [
-        (throttle::account_subject(&email), throttle::FREE_ACCOUNT_FAILURES),
-        (throttle::address_subject(client), throttle::FREE_ADDRESS_FAILURES),
-    ];
-    if let Some(wait) = throttle::wait_needed(state.store.as_ref(), &subjects, now).await? {
-        let message =
-            t.format("too-many-attempts", Some(&args(&[("seconds", &wait.to_string())]))).into_owned();
-        let mut response = login_page(
-            &state,
-            jar,
-            &edition,
-            StatusCode::TOO_MANY_REQUESTS,
-            next,
-            form.email,
-            Some(message),
-        )?;
-        if let Ok(value) = wait.to_string().parse() {
-            response.headers_mut().insert(header::RETRY_AFTER, value);
+    match check_password(&state, jar.clone(), client, &form.email, form.password, false).await? {
+        PasswordCheck::Wait(wait) => {
+            let message =
+                t.format("too-many-attempts", Some(&args(&[("seconds", &wait.to_string())]))).into_owned();
+            let response = login_page(
+                &state,
+                jar,
+                &edition,
+                StatusCode::TOO_MANY_REQUESTS,
+                next,
+                form.email,
+                Some(message),
+            )?;
+            Ok(with_retry_after(response, wait))
         }
-        return Ok(response);
-    }
-    let credentials = match Email::parse(&email) {
-        Ok(parsed) => state.store.user_credentials(parsed.as_str()).await?,
-        Err(_) => None,
-    };
-    let stored = credentials.as_ref().map(|c| c.password_hash.clone());
-    let matches = passwords::verify(form.password, stored).await;
-    let Some(credentials) = credentials.filter(|_| matches) else {
-        for (subject, _) in &subjects {
-            state.store.record_login_failure(subject, now).await?;
+        PasswordCheck::Wrong | PasswordCheck::NotStaff => {
+            let message = Some(t.get("login-failed").into_owned());
+            login_page(&state, jar, &edition, StatusCode::UNAUTHORIZED, next, form.email, message)
         }
-        tracing::info!(address = %client, "failed login");
-        let message = Some(t.get("login-failed").into_owned());
-        return login_page(&state, jar, &edition, StatusCode::UNAUTHORIZED, next, form.email, message);
-    };
-    state.store.clear_login_failures(&subjects[0].0).await?;
-    if credentials.totp_secret.is_some() {
-        let (jar, to) =
-            super::two_factor::start_challenge(&state, jar, &edition, credentials.user.id, &next).await?;
-        return Ok(see_other(jar, &to));
+        PasswordCheck::NeedsCode(user_id) => {
+            let jar = super::two_factor::start_challenge(&state, jar, user_id, &next).await?;
+            Ok(see_other(jar, &format!("/{}/login/code", edition.code)))
+        }
+        PasswordCheck::LoggedIn(jar) => Ok(see_other(jar, &next)),
     }
-    let token = new_secret("dls_");
-    state.store.create_session(&secret_hash(&token), credentials.user.id, now + SESSION_LIFETIME).await?;
-    tracing::info!(user = credentials.user.id, "logged in");
-    let (jar, _) =
-        csrf::rotate(jar.add(session_cookie(token, state.secure_cookies())), state.secure_cookies());
-    Ok(see_other(jar, &next))
 }
 
 #[derive(Debug, Deserialize)]

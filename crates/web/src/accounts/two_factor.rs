@@ -13,7 +13,7 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
-use dateline_store::{Edition, StoreError};
+use dateline_store::{Edition, StoreError, User};
 use qrcode::QrCode;
 use qrcode::render::svg;
 use serde::Deserialize;
@@ -76,15 +76,14 @@ struct CodeTemplate<'a> {
     message: Option<String>,
 }
 
-/// Starts the second step of a login: sets the challenge cookie and
-/// returns where to send the browser.
+/// Starts the second step of a login: sets the challenge cookie. The
+/// caller sends the browser to its code page.
 pub async fn start_challenge(
     state: &AppState,
     jar: CookieJar,
-    edition: &Edition,
     user_id: i64,
     next: &str,
-) -> Result<(CookieJar, String), StoreError> {
+) -> Result<CookieJar, StoreError> {
     let token = new_secret("dlf_");
     state
         .store
@@ -102,7 +101,63 @@ pub async fn start_challenge(
         .secure(state.secure_cookies())
         .max_age(CHALLENGE_LIFETIME)
         .build();
-    Ok((jar.add(cookie), format!("/{}/login/code", edition.code)))
+    Ok(jar.add(cookie))
+}
+
+/// What checking the code of a login's second step came to.
+#[derive(Debug)]
+pub(crate) enum CodeCheck {
+    /// No challenge cookie, or it expired: start again from the password.
+    NoChallenge,
+    /// Too many wrong codes: try again after this many seconds.
+    Wait(i64),
+    Wrong,
+    /// Logged in: the jar holds the session; go to the second field.
+    LoggedIn(CookieJar, String),
+}
+
+/// Checks the code typed on a login's second step. Shared by
+/// `/{edition}/login/code` and `/newsroom/login/code`.
+pub(crate) async fn check_login_code(
+    state: &AppState,
+    jar: CookieJar,
+    code: &str,
+) -> Result<CodeCheck, StoreError> {
+    let now = OffsetDateTime::now_utc();
+    let token = jar.get(CHALLENGE_COOKIE).map(|c| c.value().to_owned()).unwrap_or_default();
+    let hash = secret_hash(&token);
+    let Some((user_id, next)) = state.store.login_challenge(&hash, now).await? else {
+        return Ok(CodeCheck::NoChallenge);
+    };
+    let subject = format!("code:{user_id}");
+    if let Some(wait) =
+        throttle::wait_needed(state.store.as_ref(), &[(subject.clone(), FREE_CODE_FAILURES)], now).await?
+    {
+        return Ok(CodeCheck::Wait(wait));
+    }
+    let secret = match state.store.user_by_id(user_id).await? {
+        Some(user) => state.store.user_credentials(&user.email).await?.and_then(|c| c.totp_secret),
+        None => None,
+    };
+    let step = secret.as_deref().and_then(|secret| check_code(secret, code));
+    let accepted = match step {
+        Some(step) => state.store.accept_totp_step(user_id, step).await?,
+        None => false,
+    };
+    if !accepted {
+        state.store.record_login_failure(&subject, now).await?;
+        return Ok(CodeCheck::Wrong);
+    }
+    state.store.clear_login_failures(&subject).await?;
+    state.store.delete_login_challenge(&hash).await?;
+    let session = new_secret("dls_");
+    state.store.create_session(&secret_hash(&session), user_id, now + SESSION_LIFETIME).await?;
+    tracing::info!(user = user_id, "logged in with a second factor");
+    let mut removal = Cookie::from(CHALLENGE_COOKIE);
+    removal.set_path("/");
+    let jar = jar.remove(removal).add(session_cookie(session, state.secure_cookies()));
+    let (jar, _) = csrf::rotate(jar, state.secure_cookies());
+    Ok(CodeCheck::LoggedIn(jar, next))
 }
 
 fn code_page(
@@ -153,49 +208,23 @@ pub async fn submit_code(
     let edition = edition_from(&state.directory(), &code)?;
     csrf::check(&jar, &form.csrf)?;
     let t = state.locales.for_language(&edition.language);
-    let now = OffsetDateTime::now_utc();
-    let token = jar.get(CHALLENGE_COOKIE).map(|c| c.value().to_owned()).unwrap_or_default();
-    let hash = secret_hash(&token);
-    let Some((user_id, next)) = state.store.login_challenge(&hash, now).await? else {
-        let login = format!("/{}/login", edition.code);
-        return Ok((StatusCode::SEE_OTHER, [(header::LOCATION, login)]).into_response());
-    };
-    let subject = format!("code:{user_id}");
-    if let Some(wait) =
-        throttle::wait_needed(state.store.as_ref(), &[(subject.clone(), FREE_CODE_FAILURES)], now).await?
-    {
-        let message = t.arg("too-many-attempts", "seconds", &wait.to_string());
-        return code_page(&state, jar, &edition, StatusCode::TOO_MANY_REQUESTS, Some(message));
+    match check_login_code(&state, jar.clone(), &form.code).await? {
+        CodeCheck::NoChallenge => {
+            let login = format!("/{}/login", edition.code);
+            Ok((StatusCode::SEE_OTHER, [(header::LOCATION, login)]).into_response())
+        }
+        CodeCheck::Wait(wait) => {
+            let message = t.arg("too-many-attempts", "seconds", &wait.to_string());
+            let response = code_page(&state, jar, &edition, StatusCode::TOO_MANY_REQUESTS, Some(message))?;
+            Ok(crate::accounts::pages::with_retry_after(response, wait))
+        }
+        CodeCheck::Wrong => {
+            code_page(&state, jar, &edition, StatusCode::UNAUTHORIZED, Some(t.get("code-wrong").into_owned()))
+        }
+        CodeCheck::LoggedIn(jar, next) => {
+            Ok((StatusCode::SEE_OTHER, jar, [(header::LOCATION, next)]).into_response())
+        }
     }
-    let secret = match state.store.user_by_id(user_id).await? {
-        Some(user) => state.store.user_credentials(&user.email).await?.and_then(|c| c.totp_secret),
-        None => None,
-    };
-    let step = secret.as_deref().and_then(|secret| check_code(secret, &form.code));
-    let accepted = match step {
-        Some(step) => state.store.accept_totp_step(user_id, step).await?,
-        None => false,
-    };
-    if !accepted {
-        state.store.record_login_failure(&subject, now).await?;
-        return code_page(
-            &state,
-            jar,
-            &edition,
-            StatusCode::UNAUTHORIZED,
-            Some(t.get("code-wrong").into_owned()),
-        );
-    }
-    state.store.clear_login_failures(&subject).await?;
-    state.store.delete_login_challenge(&hash).await?;
-    let session = new_secret("dls_");
-    state.store.create_session(&secret_hash(&session), user_id, now + SESSION_LIFETIME).await?;
-    tracing::info!(user = user_id, "logged in with a second factor");
-    let mut removal = Cookie::from(CHALLENGE_COOKIE);
-    removal.set_path("/");
-    let jar = jar.remove(removal).add(session_cookie(session, state.secure_cookies()));
-    let (jar, _) = csrf::rotate(jar, state.secure_cookies());
-    Ok((StatusCode::SEE_OTHER, jar, [(header::LOCATION, next)]).into_response())
 }
 
 // ----- turning it on and off -----
@@ -218,6 +247,15 @@ struct Setup<'a> {
     account: &'a str,
 }
 
+/// The QR code of a new secret, as inline SVG (empty if it cannot be made).
+pub(crate) fn qr_svg(state: &AppState, secret: &str, account: &str) -> String {
+    totp(secret, account, &state.config.site_name)
+        .and_then(|totp| totp.to_url().ok())
+        .and_then(|url| QrCode::new(url.as_bytes()).ok())
+        .map(|code| code.render::<svg::Color<'_>>().min_dimensions(200, 200).quiet_zone(true).build())
+        .unwrap_or_default()
+}
+
 fn setup_page(
     state: &AppState,
     jar: CookieJar,
@@ -228,15 +266,7 @@ fn setup_page(
 ) -> Result<Response, PageError> {
     let Setup { enabled, secret, account } = setup;
     let t = state.locales.for_language(&edition.language);
-    let qr_svg = if enabled {
-        String::new()
-    } else {
-        totp(&secret, account, &state.config.site_name)
-            .and_then(|totp| totp.to_url().ok())
-            .and_then(|url| QrCode::new(url.as_bytes()).ok())
-            .map(|code| code.render::<svg::Color<'_>>().min_dimensions(200, 200).quiet_zone(true).build())
-            .unwrap_or_default()
-    };
+    let qr_svg = if enabled { String::new() } else { qr_svg(state, &secret, account) };
     let (jar, csrf) = csrf::form_token(jar, state.secure_cookies());
     let path = format!("/{}/account/two-factor", edition.code);
     let template = TwoFactorTemplate {
@@ -250,12 +280,48 @@ fn setup_page(
     Ok(page(status, jar, template.render()?))
 }
 
-fn new_totp_secret() -> String {
+pub(crate) fn new_totp_secret() -> String {
     let mut bytes = [0u8; 20];
     if getrandom::fill(&mut bytes).is_err() {
         bytes.copy_from_slice(&blake3::hash(new_secret("").as_bytes()).as_bytes()[..20]);
     }
     Secret::from(bytes.to_vec()).to_base32()
+}
+
+/// Turns two-factor authentication on with `secret` once `code` proves the
+/// app has it; false (and nothing kept) when the code is wrong.
+pub(crate) async fn enable(
+    state: &AppState,
+    user: &User,
+    secret: &str,
+    code: &str,
+) -> Result<bool, StoreError> {
+    let Some(step) = check_code(secret, code) else { return Ok(false) };
+    state.store.set_totp_secret(user.id, Some(secret)).await?;
+    if !state.store.accept_totp_step(user.id, step).await? {
+        state.store.set_totp_secret(user.id, None).await?;
+        return Ok(false);
+    }
+    state
+        .store
+        .record_audit(Some(user.id), "account.two_factor.on", &format!("user {}", user.id), "")
+        .await?;
+    Ok(true)
+}
+
+/// Turns it off when `code` is a current code; false otherwise.
+pub(crate) async fn disable(state: &AppState, user: &User, code: &str) -> Result<bool, StoreError> {
+    let stored = state.store.user_credentials(&user.email).await?.and_then(|c| c.totp_secret);
+    let Some(step) = stored.as_deref().and_then(|secret| check_code(secret, code)) else { return Ok(false) };
+    if !state.store.accept_totp_step(user.id, step).await? {
+        return Ok(false);
+    }
+    state.store.set_totp_secret(user.id, None).await?;
+    state
+        .store
+        .record_audit(Some(user.id), "account.two_factor.off", &format!("user {}", user.id), "")
+        .await?;
+    Ok(true)
 }
 
 /// `GET /{edition}/account/two-factor`.
@@ -305,35 +371,26 @@ pub async fn change(
         );
     };
     let t = state.locales.for_language(&edition.language);
-    let stored = state.store.user_credentials(&user.email).await?.and_then(|c| c.totp_secret);
-    let (secret, turning_on) = match (form.action.as_str(), &stored) {
-        ("enable", None) => (form.secret.trim().to_owned(), true),
-        ("disable", Some(secret)) => (secret.clone(), false),
+    let turning_on = match form.action.as_str() {
+        "enable" if !user.two_factor => true,
+        "disable" if user.two_factor => false,
         _ => return Err(PageError::BadRequest("nothing to change".into())),
     };
-    let step = check_code(&secret, &form.code);
-    let accepted = match step {
-        Some(step) if turning_on => {
-            state.store.set_totp_secret(user.id, Some(&secret)).await?;
-            state.store.accept_totp_step(user.id, step).await?
-        }
-        Some(step) => state.store.accept_totp_step(user.id, step).await?,
-        None => false,
+    if !turning_on && crate::newsroom::login::two_factor_required(&state, &user).await? {
+        return Err(PageError::Refused(StatusCode::CONFLICT, t.get("two-factor-required").into_owned()));
+    }
+    let secret = form.secret.trim().to_owned();
+    let accepted = if turning_on {
+        enable(&state, &user, &secret, &form.code).await?
+    } else {
+        disable(&state, &user, &form.code).await?
     };
     if !accepted {
-        if turning_on {
-            state.store.set_totp_secret(user.id, None).await?;
-        }
         let message = Some(t.get("code-wrong").into_owned());
         let shown = if turning_on { secret } else { String::new() };
         let setup = Setup { enabled: !turning_on, secret: shown, account: &user.email };
         return setup_page(&state, jar, &edition, StatusCode::UNPROCESSABLE_ENTITY, setup, message);
     }
-    if !turning_on {
-        state.store.set_totp_secret(user.id, None).await?;
-    }
-    let action = if turning_on { "account.two_factor.on" } else { "account.two_factor.off" };
-    state.store.record_audit(Some(user.id), action, &format!("user {}", user.id), "").await?;
     let status = if turning_on { "two-factor-on" } else { "two-factor-off" };
     Ok((StatusCode::SEE_OTHER, [(header::LOCATION, format!("/{}/account?status={status}", edition.code))])
         .into_response())

@@ -123,7 +123,7 @@ pub struct EditionForm {
 }
 
 /// The language as a canonical BCP 47 tag (`pt-BR`), or `None`.
-fn language_tag(input: &str) -> Option<String> {
+pub fn language_tag(input: &str) -> Option<String> {
     let input = input.trim();
     if input.is_empty() || input.len() > 35 {
         return None;

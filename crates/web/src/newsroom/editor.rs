@@ -375,8 +375,14 @@ pub async fn new_form(
         .and_then(|e| e.parse::<i64>().ok())
         .filter(|id| directory.edition_by_id(*id).is_some())
         .or_else(|| directory.editions().iter().find(|e| permissions::in_edition(&user, e.id)).map(|e| e.id));
+    // An edition with a single section leaves nothing to choose.
+    let section = match edition.map(|e| directory.sections_of(e)) {
+        Some([only]) => only.id.to_string(),
+        _ => String::new(),
+    };
     let mut form = ArticleForm {
         edition: edition.map(|e| e.to_string()).unwrap_or_default(),
+        section,
         agency: state.config.agency.clone(),
         ..ArticleForm::default()
     };

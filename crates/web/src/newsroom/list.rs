@@ -68,6 +68,26 @@ struct ListTemplate<'a> {
     can_audit: bool,
     is_admin: bool,
     new_links: Vec<Link>,
+    /// What a fresh site still lacks before a story can be written.
+    setup: Option<Setup>,
+}
+
+/// The first steps on a fresh site: an edition, then a section in every
+/// edition the account works in.
+#[derive(Debug)]
+pub struct Setup {
+    pub has_edition: bool,
+    pub has_section: bool,
+}
+
+impl Setup {
+    fn of(directory: &SiteDirectory, user: &User) -> Option<Self> {
+        let mine: Vec<_> =
+            directory.editions().iter().filter(|e| permissions::in_edition(user, e.id)).collect();
+        let has_edition = !mine.is_empty();
+        let has_section = has_edition && mine.iter().all(|e| !directory.sections_of(e.id).is_empty());
+        (!has_section).then_some(Self { has_edition, has_section })
+    }
 }
 
 /// The editions the account works in, as `<option>`s.
@@ -135,7 +155,9 @@ pub async fn article_list(
         edition_id,
         section_id,
         status,
-        created_by: (!filters.mine.is_empty()).then_some(user.id),
+        // Contributors see their own articles only, as their role promises.
+        created_by: (!filters.mine.is_empty() || user.role == dateline_core::Role::Contributor)
+            .then_some(user.id),
         search: (!q.is_empty()).then(|| q.clone()),
         limit: PAGE_SIZE + 1,
         offset: page * PAGE_SIZE,
@@ -206,6 +228,7 @@ pub async fn article_list(
         can_audit: user.role >= dateline_core::Role::Editor,
         is_admin: user.role == dateline_core::Role::Admin,
         new_links,
+        setup: Setup::of(&directory, &user),
     };
     Ok(no_store_page(StatusCode::OK, jar, template.render()?))
 }

@@ -1,6 +1,8 @@
 //! The newsroom at `/newsroom`: where staff write, review and publish.
 //!
 //! - [`permissions`]: who may do what (pure functions, unit-tested);
+//! - [`login`]: the newsroom's own login, code step, logout and
+//!   two-factor set-up, which need no edition (a fresh site has none);
 //! - [`list`]: the article list with filters and headline search;
 //! - [`editor`]: the article editor and its workflow actions (save, submit
 //!   for review, publish or update, unpublish, back to draft); every save
@@ -28,6 +30,7 @@ pub mod editions;
 pub mod editor;
 pub mod list;
 pub mod live_blog;
+pub mod login;
 pub mod media;
 pub mod newsletters;
 pub mod permissions;
@@ -57,6 +60,10 @@ pub fn routes(upload: crate::media::ingest::UploadLimits) -> Router<AppState> {
     );
     Router::new()
         .route("/newsroom", get(list::article_list))
+        .route("/newsroom/login", get(login::login_form).post(login::login))
+        .route("/newsroom/login/code", get(login::code_form).post(login::submit_code))
+        .route("/newsroom/logout", axum::routing::post(login::logout))
+        .route("/newsroom/two-factor", get(login::two_factor_form).post(login::change_two_factor))
         .route("/newsroom/articles/new", get(editor::new_form).post(editor::create))
         .route("/newsroom/articles/{id}", get(editor::edit_form).post(editor::save))
         .route("/newsroom/articles/{id}/compare", get(revisions::compare))
@@ -88,22 +95,39 @@ impl FromRequestParts<AppState> for Staff {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let current =
             CurrentUser::from_request_parts(parts, state).await.map_err(IntoResponse::into_response)?;
+        let here = match parts.uri.query() {
+            Some(query) => format!("{}?{query}", parts.uri.path()),
+            None => parts.uri.path().to_owned(),
+        };
         match current.user {
-            Some(user) if user.role.is_staff() => Ok(Self(user)),
+            Some(user) if user.role.is_staff() => {
+                // A role that must use a second factor reaches nothing but
+                // its set-up until it is on.
+                let exempt = matches!(parts.uri.path(), "/newsroom/two-factor" | "/newsroom/logout");
+                if !exempt
+                    && !user.two_factor
+                    && login::two_factor_required(state, &user)
+                        .await
+                        .map_err(|e| crate::error::PageError::from(e).into_response())?
+                {
+                    let to = format!("/newsroom/two-factor?next={}", crate::view::url_encode(&here));
+                    return Err(see_other_no_store(to));
+                }
+                Ok(Self(user))
+            }
             Some(_) => Err(crate::error::PageError::NotAllowed.into_response()),
             None => {
-                let edition =
-                    state.directory().default_edition().map(|e| e.code.to_string()).unwrap_or_default();
-                let next = parts.uri.path().replace('/', "%2F");
-                let to = format!("/{edition}/login?next={next}");
-                Err((
-                    StatusCode::SEE_OTHER,
-                    [(header::LOCATION, to), (header::CACHE_CONTROL, "no-store".into())],
-                )
-                    .into_response())
+                // The newsroom's own login needs no edition, so this works
+                // on a fresh site too.
+                Err(see_other_no_store(format!("/newsroom/login?next={}", crate::view::url_encode(&here))))
             }
         }
     }
+}
+
+fn see_other_no_store(to: String) -> Response {
+    (StatusCode::SEE_OTHER, [(header::LOCATION, to), (header::CACHE_CONTROL, "no-store".into())])
+        .into_response()
 }
 
 /// The staff member's interface language, from `Accept-Language`.

@@ -52,6 +52,7 @@ mod tests {
             edition_ids: editions,
             bio: String::new(),
             banned_until: None,
+            two_factor: false,
         }
     }
 

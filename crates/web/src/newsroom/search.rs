@@ -91,7 +91,10 @@ pub async fn newsroom_search(
             text: q.clone(),
             editions: editions.iter().map(|e| e.id).collect(),
             analyzers: editions.iter().map(|e| Analyzer::for_language(&e.language)).collect(),
-            include_unpublished: true,
+            // Contributors may see their own drafts only, which the index
+            // cannot tell apart: their searches cover published stories
+            // (their own drafts are in the article list).
+            include_unpublished: user.role >= dateline_core::Role::Editor,
             sort: Sort::Relevance,
             offset: (page - 1) * PAGE_SIZE,
             limit: PAGE_SIZE,

@@ -7,7 +7,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum_extra::extract::{CookieJar, Form};
-use dateline_core::{RESERVED_SECTION_SLUGS, Role, Slug};
+use dateline_core::{RESERVED_SECTION_SLUGS, Role, Slug, slugify};
 use dateline_store::{NewSection, StoreError};
 
 use super::list::Choice;
@@ -147,8 +147,10 @@ pub async fn save_section(
     let directory = state.directory();
     let (action, subject) = if form.id.is_empty() {
         let edition = form.edition.parse::<i64>().ok().and_then(|id| directory.edition_by_id(id).cloned());
+        // No address typed: one made from the name.
         let slug =
-            Slug::parse(form.slug.trim()).ok().filter(|s| !RESERVED_SECTION_SLUGS.contains(&s.as_str()));
+            if form.slug.trim().is_empty() { Ok(slugify(name)) } else { Slug::parse(form.slug.trim()) };
+        let slug = slug.ok().filter(|s| !RESERVED_SECTION_SLUGS.contains(&s.as_str()));
         let (Some(edition), Some(slug)) = (edition, slug) else {
             let error = Some(invalid("error-section-slug"));
             return render(&state, &headers, &admin, jar, StatusCode::UNPROCESSABLE_ENTITY, None, error)

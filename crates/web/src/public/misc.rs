@@ -37,7 +37,29 @@ pub async fn root_redirect(State(state): State<AppState>, headers: HeaderMap) ->
             Redirect::to(&format!("/{}/", edition.code)),
         )
             .into_response(),
-        None => PageError::NotFound.into_response(),
+        None => welcome_page(&state, &headers),
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "welcome.html")]
+struct WelcomeTemplate<'a> {
+    frame: crate::newsroom::login::DoorFrame<'a>,
+}
+
+/// `GET /` on a site without editions: what to do next, instead of a 404.
+fn welcome_page(state: &AppState, headers: &HeaderMap) -> Response {
+    let t = crate::newsroom::locale(state, headers);
+    let template =
+        WelcomeTemplate { frame: crate::newsroom::login::DoorFrame::new(state, t, &t.get("welcome-title")) };
+    match askama::Template::render(&template) {
+        Ok(body) => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-store")],
+            body,
+        )
+            .into_response(),
+        Err(error) => PageError::Render(error).into_response(),
     }
 }
 

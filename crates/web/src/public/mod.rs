@@ -181,24 +181,11 @@ pub async fn error_pages(State(state): State<AppState>, request: Request, next: 
         .or_else(|| misc::best_edition(&directory, &accept_language))
         .cloned();
     let Some(edition) = edition else {
-        return (status, [(header::CACHE_CONTROL, "no-store")], "no edition is configured yet\n")
-            .into_response();
+        return bare_error_page(&state, &accept_language, status, reason, detail);
     };
     let mut frame = Frame::new(&state, &directory, &edition, None, "", &format!("/{}/", edition.code));
     frame.noindex = true;
-    let t = frame.t;
-    let (heading, text) = match status {
-        _ if reason == ErrorReason::Refused => (t.get("not-possible"), std::borrow::Cow::Borrowed("")),
-        StatusCode::NOT_FOUND => (t.get("not-found"), t.get("not-found-text")),
-        StatusCode::GONE => (t.get("gone"), t.get("gone-text")),
-        StatusCode::FORBIDDEN if reason == ErrorReason::NotAllowed => {
-            (t.get("forbidden"), t.get("not-allowed-text"))
-        }
-        StatusCode::FORBIDDEN => (t.get("forbidden"), t.get("form-expired")),
-        s if s.is_client_error() => (t.get("bad-request"), std::borrow::Cow::Borrowed("")),
-        _ => (t.get("server-error"), t.get("server-error-text")),
-    };
-    let (heading, text) = (heading.into_owned(), text.into_owned());
+    let (heading, text) = error_wording(frame.t, status, reason);
     frame.title = format!("{heading} — {}", state.config.site_name);
     let template = MessageTemplate { frame, heading, text, detail };
     let body = template.render().unwrap_or_else(|error| {
@@ -216,6 +203,57 @@ pub async fn error_pages(State(state): State<AppState>, request: Request, next: 
         page.headers_mut().insert(header::RETRY_AFTER, retry_after);
     }
     page
+}
+
+#[derive(Template)]
+#[template(path = "bare_message.html")]
+struct BareMessageTemplate<'a> {
+    frame: crate::newsroom::login::DoorFrame<'a>,
+    heading: String,
+    text: String,
+    detail: Option<String>,
+}
+
+/// An error page on a site without editions (a fresh installation): in
+/// the staff member's language, pointing at the newsroom.
+fn bare_error_page(
+    state: &AppState,
+    accept_language: &str,
+    status: StatusCode,
+    reason: ErrorReason,
+    detail: Option<String>,
+) -> Response {
+    let mut headers = axum::http::HeaderMap::new();
+    if let Ok(value) = HeaderValue::from_str(accept_language) {
+        headers.insert(header::ACCEPT_LANGUAGE, value);
+    }
+    let t = crate::newsroom::locale(state, &headers);
+    let (heading, text) = error_wording(t, status, reason);
+    let template = BareMessageTemplate {
+        frame: crate::newsroom::login::DoorFrame::new(state, t, &heading),
+        heading,
+        text,
+        detail,
+    };
+    let body = template.render().unwrap_or_else(|_| String::from("error"));
+    (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-store")], body)
+        .into_response()
+}
+
+/// The heading and text of an error page.
+fn error_wording(t: &Locale, status: StatusCode, reason: ErrorReason) -> (String, String) {
+    let (heading, text) = match status {
+        _ if reason == ErrorReason::Refused => (t.get("not-possible"), std::borrow::Cow::Borrowed("")),
+        StatusCode::NOT_FOUND => (t.get("not-found"), t.get("not-found-text")),
+        StatusCode::GONE => (t.get("gone"), t.get("gone-text")),
+        StatusCode::FORBIDDEN if reason == ErrorReason::NotAllowed => {
+            (t.get("forbidden"), t.get("not-allowed-text"))
+        }
+        StatusCode::FORBIDDEN => (t.get("forbidden"), t.get("form-expired")),
+        s if s.is_client_error() => (t.get("bad-request"), std::borrow::Cow::Borrowed("")),
+        _ => (t.get("server-error"), t.get("server-error-text")),
+    };
+    (heading.into_owned(), text.into_owned())
 }
 
 /// Fallback for unknown paths: the localized 404.
