@@ -505,6 +505,46 @@ test("the editor autosaves to the server, so another computer gets the text back
   await home.close();
 });
 
+test("two editors save one story: the second sees both versions and merges, nothing is lost", async () => {
+  const id = await publishStory(desk(), "world", "Bridge reopens after repairs", false);
+  editorToken("merge-ana@example.com");
+  editorToken("merge-ben@example.com");
+  const open = async (email) => {
+    const context = await browser.newContext();
+    const { page, problems } = await openPage(context, `/newsroom/login?next=${encodeURIComponent(`/newsroom/articles/${id}`)}`);
+    await logIn(page, email, "a passphrase");
+    await page.waitForURL(base + `/newsroom/articles/${id}`);
+    return { context, page, problems };
+  };
+  // Both have the editor open before either saves.
+  const ana = await open("merge-ana@example.com");
+  const ben = await open("merge-ben@example.com");
+  await ana.page.getByLabel("Lead").fill("Traffic flows again across the river from today.");
+  await ben.page.getByLabel("Body (Markdown)").fill("Engineers signed off the repairs at dawn.\n\nBuses return on Monday.");
+  await ana.page.getByRole("button", { name: "Publish the update" }).click();
+  await ana.page.waitForURL(/done=update/);
+
+  // Ben's save is not taken over Ana's: he sees both versions.
+  await ben.page.getByRole("button", { name: "Publish the update" }).click();
+  await ben.page.getByRole("heading", { name: "This story changed while you were editing it" }).waitFor();
+  const lead = ben.page.locator('[data-merge-field="lead"]');
+  const body = ben.page.locator('[data-merge-field="body"]');
+  assert.match(await lead.textContent(), /Traffic flows again/);
+  assert.match(await body.textContent(), /Engineers signed off/);
+  // Only Ana changed the lead, only Ben the body: both are chosen already.
+  assert.ok(await lead.getByRole("radio", { name: /Saved meanwhile/ }).isChecked());
+  assert.ok(await body.getByRole("radio", { name: /Yours/ }).isChecked());
+  await ben.page.getByRole("button", { name: "Save the chosen versions" }).click();
+  await ben.page.waitForURL(/done=update/);
+
+  const story = await (await fetch(base + `/api/v1/articles/${id}`)).json();
+  assert.equal(story.lead, "Traffic flows again across the river from today.");
+  assert.match(story.body_markdown, /Engineers signed off the repairs at dawn\./);
+  assert.deepEqual([...ana.problems, ...ben.problems], []);
+  await ana.context.close();
+  await ben.context.close();
+});
+
 test("pages fit a phone screen and have no serious accessibility problems", async () => {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, bypassCSP: true });
   const { page } = await openPage(context, "/en/");

@@ -60,6 +60,19 @@ impl Slug {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// This slug with `-n` after it (`morning-briefing-2`), shortened first
+    /// when the whole would be too long: the next address to try when this
+    /// one is taken.
+    pub fn with_suffix(&self, n: u32) -> Self {
+        let suffix = format!("-{n}");
+        let mut base = self.0.as_str();
+        if base.len() + suffix.len() > Self::MAX_LEN {
+            base = &base[..Self::MAX_LEN - suffix.len()];
+            base = base.trim_end_matches('-');
+        }
+        Self(format!("{base}{suffix}"))
+    }
 }
 
 impl fmt::Display for Slug {
@@ -148,6 +161,18 @@ pub fn slugify(text: &str) -> Slug {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn suffixes_stay_valid_slugs() {
+        let base = Slug::parse("morning-briefing").expect("slug");
+        assert_eq!(base.with_suffix(2).as_str(), "morning-briefing-2");
+        let long = Slug::parse(&format!("{}-b", "a".repeat(117))).expect("slug");
+        for n in [2, 10, 100, 12345] {
+            let suffixed = long.with_suffix(n);
+            assert!(Slug::parse(suffixed.as_str()).is_ok(), "{suffixed}");
+            assert!(suffixed.as_str().ends_with(&format!("-{n}")));
+        }
+    }
 
     #[test]
     fn parses_good_slugs_and_refuses_bad_ones() {

@@ -100,7 +100,15 @@ pub async fn edition(settings: &Settings, command: EditionCommand) -> anyhow::Re
                 };
                 store.update_edition(edition.id, &changes).await?;
             }
-            store.record_audit(None, "edition.create", &format!("edition {}", edition.code), &name).await?;
+            store
+                .record_audit(
+                    None,
+                    Some(edition.id),
+                    "edition.create",
+                    &format!("edition {}", edition.code),
+                    &name,
+                )
+                .await?;
             // A running server on this store picks the edition up within a second.
             store.bump_content_version().await?;
             println!(
@@ -174,7 +182,15 @@ pub async fn section(settings: &Settings, command: SectionCommand) -> anyhow::Re
                 }
                 other => anyhow!(other),
             })?;
-            store.record_audit(None, "section.create", &format!("section {}", section.id), &name).await?;
+            store
+                .record_audit(
+                    None,
+                    Some(edition.id),
+                    "section.create",
+                    &format!("section {}", section.id),
+                    &name,
+                )
+                .await?;
             store.bump_content_version().await?;
             println!("created section /{}/{} ({})", edition.code, section.slug, section.name);
             Ok(())

@@ -11,6 +11,10 @@ pub enum StoreError {
     /// A unique constraint was violated (a slug that is taken, say).
     #[error("{0} already exists")]
     Conflict(String),
+    /// A write named the version it started from, and the row has moved
+    /// on to this one meanwhile (someone else saved).
+    #[error("changed meanwhile: now at version {0}")]
+    Stale(i64),
     /// A row held a value the domain cannot read (hand-edited database).
     #[error("stored data is invalid: {0}")]
     Invalid(String),

@@ -84,6 +84,10 @@ pub trait Store: NewsletterStore + SearchStore + ChatStore + Send + Sync + std::
     async fn set_renditions(&self, id: i64, renditions: &[Rendition]) -> Result<(), StoreError>;
     /// The bank, newest first, optionally filtered by words.
     async fn media_list(&self, query: &MediaQuery) -> Result<Vec<MediaItem>, StoreError>;
+    /// True when the photo whose original file is stored under `key` is
+    /// the main photo of a published article (its original may be shown
+    /// to anyone); false for other photos and for keys of no photo.
+    async fn original_is_published(&self, key: &str) -> Result<bool, StoreError>;
     /// How many articles, in any status, use this photo.
     async fn media_usage(&self, id: i64) -> Result<i64, StoreError>;
     /// Deletes a photo no article uses; false when one does (or it is gone).
@@ -117,18 +121,33 @@ pub trait Store: NewsletterStore + SearchStore + ChatStore + Send + Sync + std::
     async fn authors(&self) -> Result<Vec<Author>, StoreError>;
     /// Articles in any status, newest change first.
     async fn newsroom_articles(&self, query: &NewsroomQuery) -> Result<Vec<NewsroomRow>, StoreError>;
-    /// Replaces an article's editable fields, tags and authors.
-    /// `Conflict` when the slug is taken in the edition.
-    async fn update_article(&self, id: i64, article: &NewArticle) -> Result<(), StoreError>;
+    /// Replaces an article's editable fields, tags and authors, and returns
+    /// its new version. `Conflict` when the slug is taken in the edition;
+    /// `Stale` when `expected_version` is given and the article is no
+    /// longer at it.
+    async fn update_article(
+        &self,
+        id: i64,
+        article: &NewArticle,
+        expected_version: Option<i64>,
+    ) -> Result<i64, StoreError>;
     /// Deletes an article with its tags, authors, old slugs and revisions.
     async fn delete_article(&self, id: i64) -> Result<(), StoreError>;
+    /// Keeps a snapshot of the article at `version`.
     async fn add_revision(
         &self,
         article_id: i64,
         user_id: Option<i64>,
         status: ArticleStatus,
         snapshot: &str,
+        version: i64,
     ) -> Result<i64, StoreError>;
+    /// The revision that snapshots this version of the article, if kept.
+    async fn revision_at_version(
+        &self,
+        article_id: i64,
+        version: i64,
+    ) -> Result<Option<(RevisionInfo, String)>, StoreError>;
     async fn revisions(&self, article_id: i64) -> Result<Vec<RevisionInfo>, StoreError>;
     /// One revision of an article with its snapshot (the editor's fields as JSON).
     async fn revision(
@@ -136,14 +155,22 @@ pub trait Store: NewsletterStore + SearchStore + ChatStore + Send + Sync + std::
         article_id: i64,
         revision_id: i64,
     ) -> Result<Option<(RevisionInfo, String)>, StoreError>;
+    /// Records who did what; `edition_id` is the edition it concerns, none
+    /// for site-wide actions (roles, settings, the shared media bank).
     async fn record_audit(
         &self,
         user_id: Option<i64>,
+        edition_id: Option<i64>,
         action: &str,
         subject: &str,
         detail: &str,
     ) -> Result<(), StoreError>;
-    async fn audit_entries(&self, limit: i64) -> Result<Vec<AuditEntry>, StoreError>;
+    /// The newest entries; with `editions`, only those of these editions.
+    async fn audit_entries(
+        &self,
+        limit: i64,
+        editions: Option<&[i64]>,
+    ) -> Result<Vec<AuditEntry>, StoreError>;
     /// Puts an article into a translation group (linking it to its other languages).
     async fn set_translation_group(&self, article_id: i64, group: &str) -> Result<(), StoreError>;
 

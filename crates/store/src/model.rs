@@ -233,6 +233,15 @@ pub struct Article {
     pub authors: Vec<Author>,
     /// The account that created it in the newsroom (none for imports and demo content).
     pub created_by: Option<i64>,
+    /// Every write to the row adds one: a save names the version it
+    /// started from (the API's ETag) and is refused when it moved on.
+    pub version: i64,
+    /// Every change readers can see adds one (the ninjs `version`); 0 until
+    /// first published.
+    pub public_version: i64,
+    /// `published_at` was given by an editor (an archived or syndicated
+    /// story): publishing keeps it.
+    pub published_at_fixed: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -252,6 +261,8 @@ pub struct NewArticle {
     pub status: ArticleStatus,
     pub published_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
+    /// `published_at` was given by an editor and publishing keeps it.
+    pub published_at_fixed: bool,
     pub translation_group: Option<String>,
     /// A correction note shown on the page.
     pub correction: Option<String>,
@@ -403,6 +414,9 @@ pub struct RevisionInfo {
     pub user_name: Option<String>,
     pub status: ArticleStatus,
     pub created_at: OffsetDateTime,
+    /// The article's version this revision is (unknown for revisions made
+    /// before versions were kept).
+    pub version: Option<i64>,
 }
 
 /// One line of the audit log.

@@ -249,7 +249,7 @@ macro_rules! sql_store_impl {
 
             type DbQuery<'q> = ::sqlx::query::Query<'q, Db, <Db as ::sqlx::Database>::Arguments<'q>>;
 
-            /// Binds an article's fields as `$1`…`$19`, in the column order
+            /// Binds an article's fields as `$1`…`$20`, in the column order
             /// that both the INSERT and the UPDATE of articles use.
             fn bind_article_fields<'q>(query: DbQuery<'q>, new: &NewArticle) -> DbQuery<'q> {
                 query
@@ -272,6 +272,7 @@ macro_rules! sql_store_impl {
                     .bind(new.correction.clone())
                     .bind(whole_seconds(new.published_at))
                     .bind(whole_seconds(new.updated_at))
+                    .bind(new.published_at_fixed)
             }
 
             /// Write transactions take SQLite's write lock up front: a
@@ -428,11 +429,41 @@ macro_rules! sql_store_impl {
                     Ok(cards)
                 }
 
+                /// One revision of an article, the newest that meets `condition` (on `$2`).
+                async fn revision_where(
+                    &self,
+                    condition: &'static str,
+                    article_id: i64,
+                    value: i64,
+                ) -> Result<Option<(RevisionInfo, String)>, StoreError> {
+                    let row = ::sqlx::query::<Db>(&format!(
+                        "SELECT r.id, r.status, r.created_at, r.snapshot, r.version, u.display_name AS user_name \
+                         FROM article_revisions r LEFT JOIN users u ON u.id = r.user_id \
+                         WHERE r.article_id = $1 AND {condition} ORDER BY r.id DESC LIMIT 1"
+                    ))
+                    .bind(article_id)
+                    .bind(value)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                    let Some(row) = row else { return Ok(None) };
+                    let status: String = row.try_get("status").map_err(db_err)?;
+                    let info = RevisionInfo {
+                        id: row.try_get("id").map_err(db_err)?,
+                        user_name: row.try_get("user_name").map_err(db_err)?,
+                        status: ArticleStatus::from_stored(&status)
+                            .ok_or_else(|| StoreError::Invalid(format!("revision status {status:?}")))?,
+                        created_at: row.try_get("created_at").map_err(db_err)?,
+                        version: row.try_get("version").map_err(db_err)?,
+                    };
+                    Ok(Some((info, row.try_get("snapshot").map_err(db_err)?)))
+                }
+
                 async fn article_where(&self, condition: &'static str, bind_a: i64, bind_b: Option<&str>) -> Result<Option<Article>, StoreError> {
                     let sql = format!(
                         "SELECT {CARD_COLUMNS}, a.status, a.dateline_place, a.dateline_agency, a.body, \
                          a.image_caption, a.image_credit, a.seo_title, a.seo_description, \
-                         a.translation_group, a.correction, a.created_by \
+                         a.translation_group, a.correction, a.created_by, a.version, a.public_version, a.published_at_fixed \
                          FROM articles a LEFT JOIN media m ON m.id = a.main_media_id \
                          WHERE {condition}"
                     );
@@ -456,6 +487,9 @@ macro_rules! sql_store_impl {
                     let translation_group: Option<String> = row.try_get("translation_group").map_err(db_err)?;
                     let correction: Option<String> = row.try_get("correction").map_err(db_err)?;
                     let created_by: Option<i64> = row.try_get("created_by").map_err(db_err)?;
+                    let version: i64 = row.try_get("version").map_err(db_err)?;
+                    let public_version: i64 = row.try_get("public_version").map_err(db_err)?;
+                    let published_at_fixed: bool = row.try_get("published_at_fixed").map_err(db_err)?;
                     let mut cards = self.cards_from_rows(vec![row]).await?;
                     let card = cards.pop().ok_or_else(|| StoreError::Invalid("lost article row".into()))?;
                     let tags = ::sqlx::query::<Db>(
@@ -495,6 +529,9 @@ macro_rules! sql_store_impl {
                         tags,
                         authors,
                         created_by,
+                        version,
+                        public_version,
+                        published_at_fixed,
                     }))
                 }
             }
@@ -813,8 +850,22 @@ macro_rules! sql_store_impl {
                     row.try_get("n").map_err(db_err)
                 }
 
+                async fn original_is_published(&self, key: &str) -> Result<bool, StoreError> {
+                    let row = ::sqlx::query::<Db>(
+                        "SELECT 1 AS found FROM media m JOIN articles a ON a.main_media_id = m.id \
+                         WHERE m.original_key = $1 AND a.status = 'published' LIMIT 1",
+                    )
+                    .bind(key.to_owned())
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                    Ok(row.is_some())
+                }
+
                 async fn replace_media_in_articles(&self, old: i64, new: i64) -> Result<u64, StoreError> {
-                    let done = ::sqlx::query::<Db>("UPDATE articles SET main_media_id = $1 WHERE main_media_id = $2")
+                    let done = ::sqlx::query::<Db>("UPDATE articles SET main_media_id = $1, version = version + 1, \
+                         public_version = public_version + CASE WHEN status = 'published' THEN 1 ELSE 0 END \
+                         WHERE main_media_id = $2")
                         .bind(new)
                         .bind(old)
                         .execute(&self.pool)
@@ -840,14 +891,15 @@ macro_rules! sql_store_impl {
                     let query = ::sqlx::query::<Db>(
                         "INSERT INTO articles (edition_id, section_id, slug, headline, lead, dateline_place, \
                          dateline_agency, body, main_media_id, image_caption, image_credit, breaking, status, \
-                         seo_title, seo_description, translation_group, correction, published_at, updated_at, created_at, \
-                         created_by) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) \
+                         seo_title, seo_description, translation_group, correction, published_at, updated_at, \
+                         published_at_fixed, created_at, created_by, public_version) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23) \
                          RETURNING id",
                     );
                     let row = bind_article_fields(query, new)
                     .bind(now)
                     .bind(new.created_by)
+                    .bind(i64::from(new.status == ArticleStatus::Published))
                     .fetch_one(&mut *tx)
                     .await
                     .map_err(db_err)?;
@@ -857,9 +909,14 @@ macro_rules! sql_store_impl {
                     Ok(id)
                 }
 
-                async fn update_article(&self, id: i64, new: &NewArticle) -> Result<(), StoreError> {
+                async fn update_article(
+                    &self,
+                    id: i64,
+                    new: &NewArticle,
+                    expected_version: Option<i64>,
+                ) -> Result<i64, StoreError> {
                     let mut tx = self.pool.begin_with(begin_write()).await.map_err(db_err)?;
-                    let old = ::sqlx::query::<Db>("SELECT edition_id, slug FROM articles WHERE id = $1")
+                    let old = ::sqlx::query::<Db>("SELECT edition_id, slug, version FROM articles WHERE id = $1")
                         .bind(id)
                         .fetch_optional(&mut *tx)
                         .await
@@ -867,17 +924,36 @@ macro_rules! sql_store_impl {
                         .ok_or_else(|| StoreError::Invalid(format!("no article {id}")))?;
                     let old_edition: i64 = old.try_get("edition_id").map_err(db_err)?;
                     let old_slug: String = old.try_get("slug").map_err(db_err)?;
+                    let old_version: i64 = old.try_get("version").map_err(db_err)?;
+                    if expected_version.is_some_and(|expected| expected != old_version) {
+                        return Err(StoreError::Stale(old_version));
+                    }
+                    // The version in the condition makes the compare and the
+                    // write one step on PostgreSQL too (SQLite's write lock is
+                    // already held).
                     let query = ::sqlx::query::<Db>(
                         "UPDATE articles SET edition_id = $1, section_id = $2, slug = $3, headline = $4, lead = $5, \
                          dateline_place = $6, dateline_agency = $7, body = $8, main_media_id = $9, image_caption = $10, \
                          image_credit = $11, breaking = $12, status = $13, seo_title = $14, seo_description = $15, \
-                         translation_group = $16, correction = $17, published_at = $18, updated_at = $19 WHERE id = $20",
+                         translation_group = $16, correction = $17, published_at = $18, updated_at = $19, \
+                         published_at_fixed = $20, version = version + 1, \
+                         public_version = public_version + CASE WHEN status = 'published' OR $13 = 'published' THEN 1 ELSE 0 END \
+                         WHERE id = $21 AND version = $22",
                     );
-                    bind_article_fields(query, new)
+                    let done = bind_article_fields(query, new)
                     .bind(id)
+                    .bind(old_version)
                     .execute(&mut *tx)
                     .await
                     .map_err(db_err)?;
+                    if done.rows_affected() == 0 {
+                        let now: i64 = ::sqlx::query_scalar::<Db, i64>("SELECT version FROM articles WHERE id = $1")
+                            .bind(id)
+                            .fetch_one(&mut *tx)
+                            .await
+                            .map_err(db_err)?;
+                        return Err(StoreError::Stale(now));
+                    }
                     if old_edition == new.edition_id && old_slug != new.slug.as_str() {
                         // The old address keeps working as a redirect.
                         ::sqlx::query::<Db>(
@@ -902,7 +978,8 @@ macro_rules! sql_store_impl {
                         .await
                         .map_err(db_err)?;
                     Self::replace_article_links(&mut tx, id, new).await?;
-                    tx.commit().await.map_err(db_err)
+                    tx.commit().await.map_err(db_err)?;
+                    Ok(old_version + 1)
                 }
 
                 async fn authors(&self) -> Result<Vec<Author>, StoreError> {
@@ -963,16 +1040,18 @@ macro_rules! sql_store_impl {
                     user_id: Option<i64>,
                     status: ArticleStatus,
                     snapshot: &str,
+                    version: i64,
                 ) -> Result<i64, StoreError> {
                     let row = ::sqlx::query::<Db>(
-                        "INSERT INTO article_revisions (article_id, user_id, status, snapshot, created_at) \
-                         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                        "INSERT INTO article_revisions (article_id, user_id, status, snapshot, created_at, version) \
+                         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
                     )
                     .bind(article_id)
                     .bind(user_id)
                     .bind(status.as_str())
                     .bind(snapshot.to_owned())
                     .bind(whole_seconds(::time::OffsetDateTime::now_utc()))
+                    .bind(version)
                     .fetch_one(&self.pool)
                     .await
                     .map_err(db_err)?;
@@ -981,7 +1060,7 @@ macro_rules! sql_store_impl {
 
                 async fn revisions(&self, article_id: i64) -> Result<Vec<RevisionInfo>, StoreError> {
                     ::sqlx::query::<Db>(
-                        "SELECT r.id, r.status, r.created_at, u.display_name AS user_name FROM article_revisions r \
+                        "SELECT r.id, r.status, r.created_at, r.version, u.display_name AS user_name FROM article_revisions r \
                          LEFT JOIN users u ON u.id = r.user_id WHERE r.article_id = $1 ORDER BY r.id DESC",
                     )
                     .bind(article_id)
@@ -997,6 +1076,7 @@ macro_rules! sql_store_impl {
                             status: ArticleStatus::from_stored(&status)
                                 .ok_or_else(|| StoreError::Invalid(format!("revision status {status:?}")))?,
                             created_at: row.try_get("created_at").map_err(db_err)?,
+                            version: row.try_get("version").map_err(db_err)?,
                         })
                     })
                     .collect()
@@ -1016,43 +1096,35 @@ macro_rules! sql_store_impl {
                     article_id: i64,
                     revision_id: i64,
                 ) -> Result<Option<(RevisionInfo, String)>, StoreError> {
-                    let row = ::sqlx::query::<Db>(
-                        "SELECT r.id, r.status, r.created_at, r.snapshot, u.display_name AS user_name \
-                         FROM article_revisions r LEFT JOIN users u ON u.id = r.user_id \
-                         WHERE r.article_id = $1 AND r.id = $2",
-                    )
-                    .bind(article_id)
-                    .bind(revision_id)
-                    .fetch_optional(&self.pool)
-                    .await
-                    .map_err(db_err)?;
-                    let Some(row) = row else { return Ok(None) };
-                    let status: String = row.try_get("status").map_err(db_err)?;
-                    let info = RevisionInfo {
-                        id: row.try_get("id").map_err(db_err)?,
-                        user_name: row.try_get("user_name").map_err(db_err)?,
-                        status: ArticleStatus::from_stored(&status)
-                            .ok_or_else(|| StoreError::Invalid(format!("revision status {status:?}")))?,
-                        created_at: row.try_get("created_at").map_err(db_err)?,
-                    };
-                    Ok(Some((info, row.try_get("snapshot").map_err(db_err)?)))
+                    self.revision_where("r.id = $2", article_id, revision_id).await
+                }
+
+                async fn revision_at_version(
+                    &self,
+                    article_id: i64,
+                    version: i64,
+                ) -> Result<Option<(RevisionInfo, String)>, StoreError> {
+                    self.revision_where("r.version = $2", article_id, version).await
                 }
 
                 async fn record_audit(
                     &self,
                     user_id: Option<i64>,
+                    edition_id: Option<i64>,
                     action: &str,
                     subject: &str,
                     detail: &str,
                 ) -> Result<(), StoreError> {
                     ::sqlx::query::<Db>(
-                        "INSERT INTO audit_log (user_id, action, subject, detail, created_at) VALUES ($1, $2, $3, $4, $5)",
+                        "INSERT INTO audit_log (user_id, action, subject, detail, created_at, edition_id) \
+                         VALUES ($1, $2, $3, $4, $5, $6)",
                     )
                     .bind(user_id)
                     .bind(action.to_owned())
                     .bind(subject.to_owned())
                     .bind(detail.to_owned())
                     .bind(whole_seconds(::time::OffsetDateTime::now_utc()))
+                    .bind(edition_id)
                     .execute(&self.pool)
                     .await
                     .map_err(db_err)?;
@@ -1962,7 +2034,8 @@ macro_rules! sql_store_impl {
 
                 async fn publish_scheduled_article(&self, id: i64, now: ::time::OffsetDateTime) -> Result<bool, StoreError> {
                     let done = ::sqlx::query::<Db>(
-                        "UPDATE articles SET status = 'published', updated_at = published_at \
+                        "UPDATE articles SET status = 'published', updated_at = published_at, \
+                         version = version + 1, public_version = public_version + 1 \
                          WHERE id = $1 AND status = 'scheduled' AND published_at <= $2",
                     )
                     .bind(id)
@@ -1974,7 +2047,7 @@ macro_rules! sql_store_impl {
                 }
 
                 async fn set_translation_group(&self, article_id: i64, group: &str) -> Result<(), StoreError> {
-                    ::sqlx::query::<Db>("UPDATE articles SET translation_group = $1 WHERE id = $2")
+                    ::sqlx::query::<Db>("UPDATE articles SET translation_group = $1, version = version + 1 WHERE id = $2")
                         .bind(group.to_owned())
                         .bind(article_id)
                         .execute(&self.pool)
@@ -1983,12 +2056,24 @@ macro_rules! sql_store_impl {
                     Ok(())
                 }
 
-                async fn audit_entries(&self, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
-                    ::sqlx::query::<Db>(
+                async fn audit_entries(&self, limit: i64, editions: Option<&[i64]>) -> Result<Vec<AuditEntry>, StoreError> {
+                    let only = match editions {
+                        None => String::new(),
+                        Some([]) => return Ok(Vec::new()),
+                        Some(ids) => {
+                            let places: Vec<String> = (0..ids.len()).map(|n| format!("${}", n + 2)).collect();
+                            format!("WHERE l.edition_id IN ({})", places.join(", "))
+                        }
+                    };
+                    let sql = format!(
                         "SELECT l.id, l.action, l.subject, l.detail, l.created_at, u.display_name AS user_name \
-                         FROM audit_log l LEFT JOIN users u ON u.id = l.user_id ORDER BY l.id DESC LIMIT $1",
-                    )
-                    .bind(limit)
+                         FROM audit_log l LEFT JOIN users u ON u.id = l.user_id {only} ORDER BY l.id DESC LIMIT $1"
+                    );
+                    let mut query = ::sqlx::query::<Db>(&sql).bind(limit);
+                    for id in editions.unwrap_or_default() {
+                        query = query.bind(*id);
+                    }
+                    query
                     .fetch_all(&self.pool)
                     .await
                     .map_err(db_err)?
@@ -2029,7 +2114,7 @@ macro_rules! sql_store_impl {
                     .execute(&mut *tx)
                     .await
                     .map_err(db_err)?;
-                    ::sqlx::query::<Db>("UPDATE articles SET slug = $1 WHERE id = $2")
+                    ::sqlx::query::<Db>("UPDATE articles SET slug = $1, version = version + 1 WHERE id = $2")
                         .bind(new_slug.as_str().to_owned())
                         .bind(id)
                         .execute(&mut *tx)

@@ -89,9 +89,11 @@ async fn publish_article(state: &AppState, payload: &str) -> Result<(), String> 
         .map_err(|e| e.to_string())?;
     if published {
         tracing::info!(article = id, "scheduled article published");
+        let edition =
+            state.store.article_by_id(id).await.map_err(|e| e.to_string())?.map(|a| a.card.edition_id);
         state
             .store
-            .record_audit(None, "article.publish.scheduled", &format!("article {id}"), "")
+            .record_audit(None, edition, "article.publish.scheduled", &format!("article {id}"), "")
             .await
             .map_err(|e| e.to_string())?;
         state.content_changed().await.map_err(|e| e.to_string())?;

@@ -237,6 +237,7 @@ pub async fn load(store: &dyn Store, blobs: &dyn BlobStore, agency: &str) -> any
                     status,
                     published_at,
                     updated_at,
+                    published_at_fixed: false,
                     translation_group: group.clone(),
                     correction: text.correction.clone(),
                     seo_title: String::new(),

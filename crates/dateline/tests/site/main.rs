@@ -15,6 +15,7 @@ mod api_write;
 mod chats;
 mod cli;
 mod discussion;
+mod editing;
 mod http;
 mod i18n;
 mod live;
@@ -109,6 +110,7 @@ backend_tests!(
     newsroom::admins_manage_sections,
     newsroom::admins_manage_editions,
     newsroom::autosave_keeps_typed_text_apart,
+    newsroom::staff_read_only_what_their_role_covers,
     matrix::every_state_changing_route_by_role,
     media::upload_use_and_credit_a_photo,
     media::bad_files_are_refused_and_leave_nothing,
@@ -120,6 +122,9 @@ backend_tests!(
     live::bad_event_requests_are_refused,
     live::live_blog_entries_arrive_and_stay,
     api_write::tokens_write_and_publish_articles,
+    editing::the_same_headline_gets_a_numbered_address,
+    editing::concurrent_edits_are_merged_not_lost,
+    editing::original_time_and_public_versions,
     search::search_finds_stories_in_each_language,
     search::search_refuses_bad_input_clearly,
 );

@@ -530,6 +530,28 @@ pub async fn api_uploads_edits_and_reads_photos(backend: Backend) {
     assert_eq!(photo["width"], 1400);
     let path = format!("/api/v1/media/{id}");
     assert_eq!(server.get(&path).await.status(), StatusCode::NOT_FOUND, "not public before a story uses it");
+    // Neither is its original file: staff only, and never cached.
+    let original = photo["renditions"]
+        .as_array()
+        .expect("renditions")
+        .iter()
+        .filter_map(|r| r["url"].as_str())
+        .find(|url| url.contains("/original."))
+        .map(|url| url[url.find("/media/").expect("a /media/ address")..].to_owned())
+        .expect("the original among the sizes");
+    assert_eq!(server.get(&original).await.status(), StatusCode::NOT_FOUND, "hidden from readers");
+    let (ok, _, err) = crate::accounts::cli(
+        &server,
+        &["user", "add", "--email", "photo-desk@example.com", "--role", "contributor"],
+        "a passphrase\n",
+    )
+    .await;
+    assert!(ok, "{err}");
+    let (cookie, _) = raw_login(&server, "photo-desk@example.com", "a passphrase").await;
+    let staff_view =
+        server.client.get(server.url(&original)).header("cookie", &cookie).send().await.expect("GET");
+    assert_eq!(staff_view.status(), StatusCode::OK, "staff see it in the newsroom");
+    assert_eq!(staff_view.headers()["cache-control"], "private, no-store");
 
     let patch = |body: Value| server.client.patch(server.url(&path)).bearer_auth(&editor).json(&body).send();
     let changed = patch(json!({"licence": "Editorial use only.", "keywords": ["Porto", "harbour"]}))
@@ -572,6 +594,59 @@ pub async fn api_uploads_edits_and_reads_photos(backend: Backend) {
         .await
         .expect("publish");
     assert_eq!(published.status(), StatusCode::OK);
+    let original_now = server.get(&original).await;
+    assert_eq!(original_now.status(), StatusCode::OK, "public once a published story uses it");
+    assert_eq!(original_now.headers()["cache-control"], "public, max-age=31536000, immutable");
+    // Its record now changes a published story: only those who may edit
+    // that story may change it.
+    let contributor = token("stringer@example.com", "contributor").await;
+    let (ok, _, err) = crate::accounts::cli(
+        &server,
+        &["user", "add", "--email", "ru-desk@example.com", "--role", "editor", "--edition", "ru"],
+        "a passphrase\n",
+    )
+    .await;
+    assert!(ok, "{err}");
+    let (ok, ru_editor, err) =
+        crate::accounts::cli(&server, &["token", "create", "--email", "ru-desk@example.com"], "").await;
+    assert!(ok, "{err}");
+    for (who, token) in [("a contributor", contributor.as_str()), ("an editor of ru only", ru_editor.trim())]
+    {
+        let refused = server
+            .client
+            .patch(server.url(&path))
+            .bearer_auth(token)
+            .json(&json!({"credit": "© Someone else"}))
+            .send()
+            .await
+            .expect("PATCH");
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN, "{who}");
+        assert!(
+            refused.json::<Value>().await.expect("json")["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("published stories")
+        );
+    }
+    let page = server
+        .client
+        .get(server.url(&format!("/newsroom/media/{id}")))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .expect("GET");
+    let html = page.text().await.expect("body");
+    assert!(html.contains("fieldset class=\"media-record\" disabled"), "read-only for a contributor");
+    let csrf = crate::accounts::csrf_of(&html);
+    let save = server
+        .client
+        .post(server.url(&format!("/newsroom/media/{id}")))
+        .header("cookie", &cookie)
+        .form(&[("csrf", csrf.as_str()), ("action", "save"), ("caption", "Changed"), ("credit", "x")])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(save.status(), StatusCode::FORBIDDEN, "the form is refused too");
     let public: Value = server.get(&path).await.json().await.expect("json");
     assert_eq!(public["licence"], "Editorial use only.");
     assert!(public["page_url"].as_str().unwrap_or_default().ends_with(&format!("/en/media/{id}")));

@@ -748,3 +748,25 @@ welcome-admin = Create an administrator on the server:
 welcome-edition = Log in to the newsroom and add the first edition under Editions, or on the server:
 welcome-section = Give the edition a section under Sections, then write the first story.
 welcome-home = Home
+
+## Saving over someone else's save; addresses; the original time of publication
+yes = Yes
+no = No
+merge-title = This story changed while you were editing it
+merge-saved-by = { $name } saved it at { $time }.
+merge-text = Nothing you typed is lost. Where only one of you changed a field, that change is already chosen; choose the rest, then save again.
+merge-conflicts = { $count ->
+    [one] One field was changed by both of you: choose which version to keep.
+   *[other] { $count } fields were changed by both of you: choose which version to keep.
+}
+merge-yours = Yours
+merge-theirs = Saved meanwhile
+merge-save = Save the chosen versions
+merge-discard = Discard mine and open the saved story
+slug-suffixed = Another story in this edition already had the address “{ $wanted }”, so this one got “{ $given }”.
+published-at = Original time of publication (UTC)
+published-at-hint = Leave empty to use the moment of publishing; give it for an archived or syndicated story. Changes are recorded in the audit log.
+error-published-at = Give a date and time as YYYY-MM-DD HH:MM (UTC).
+error-published-at-role = Only editors and administrators may set the time of publication.
+error-published-at-future = The time of publication cannot be in the future: schedule the story instead.
+media-read-only = Published stories you may not edit use this photo, and a change to its record would change them too: an editor of those stories can make it.

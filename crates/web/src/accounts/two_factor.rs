@@ -304,7 +304,7 @@ pub(crate) async fn enable(
     }
     state
         .store
-        .record_audit(Some(user.id), "account.two_factor.on", &format!("user {}", user.id), "")
+        .record_audit(Some(user.id), None, "account.two_factor.on", &format!("user {}", user.id), "")
         .await?;
     Ok(true)
 }
@@ -319,7 +319,7 @@ pub(crate) async fn disable(state: &AppState, user: &User, code: &str) -> Result
     state.store.set_totp_secret(user.id, None).await?;
     state
         .store
-        .record_audit(Some(user.id), "account.two_factor.off", &format!("user {}", user.id), "")
+        .record_audit(Some(user.id), None, "account.two_factor.off", &format!("user {}", user.id), "")
         .await?;
     Ok(true)
 }

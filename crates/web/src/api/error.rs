@@ -26,6 +26,11 @@ pub enum ApiError {
     /// 404 `not_found`.
     #[error("{0}")]
     NotFound(String),
+    /// 412 `precondition_failed`: `If-Match` named a version of the article
+    /// that is no longer current (someone saved meanwhile); the body and the
+    /// `ETag` header give the current one.
+    #[error("the article changed: it is now at version {0}; read it again and reapply your change")]
+    Stale(i64),
     /// 413 `too_large`: the body is over the upload limit.
     #[error("{0}")]
     TooLarge(String),
@@ -41,13 +46,16 @@ pub enum ApiError {
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {
     /// A stable machine-readable code: `bad_request`, `unauthorized`, `forbidden`, `not_found`,
-    /// `conflict`, `invalid`, `too_large`, `too_many`, `unavailable`.
+    /// `conflict`, `precondition_failed`, `invalid`, `too_large`, `too_many`, `unavailable`.
     pub error: &'static str,
     /// What went wrong, for people.
     pub message: String,
     /// For `invalid`: field name → what is wrong with it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<std::collections::BTreeMap<String, String>>,
+    /// For `precondition_failed`: the article's current version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_version: Option<i64>,
 }
 
 impl IntoResponse for ApiError {
@@ -63,11 +71,31 @@ impl IntoResponse for ApiError {
                     error: "invalid",
                     message: "some fields are invalid".into(),
                     fields: Some(fields.iter().cloned().collect()),
+                    current_version: None,
                 };
                 return (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response();
             }
+            Self::Stale(version) => {
+                let body = ErrorBody {
+                    error: "precondition_failed",
+                    message: self.to_string(),
+                    fields: None,
+                    current_version: Some(*version),
+                };
+                return (
+                    StatusCode::PRECONDITION_FAILED,
+                    [(header::ETAG, version_etag(*version))],
+                    Json(body),
+                )
+                    .into_response();
+            }
             Self::Unauthorized => {
-                let body = ErrorBody { error: "unauthorized", message: self.to_string(), fields: None };
+                let body = ErrorBody {
+                    error: "unauthorized",
+                    message: self.to_string(),
+                    fields: None,
+                    current_version: None,
+                };
                 return (
                     StatusCode::UNAUTHORIZED,
                     [(header::WWW_AUTHENTICATE, "Bearer realm=\"dateline\"")],
@@ -86,7 +114,8 @@ impl IntoResponse for ApiError {
                     StatusCode::SERVICE_UNAVAILABLE => "unavailable",
                     _ => "refused",
                 };
-                let body = ErrorBody { error: code, message: message.clone(), fields: None };
+                let body =
+                    ErrorBody { error: code, message: message.clone(), fields: None, current_version: None };
                 let mut response = (*status, Json(body)).into_response();
                 if let Some(value) =
                     retry_after.and_then(|s| header::HeaderValue::from_str(&s.to_string()).ok())
@@ -100,6 +129,15 @@ impl IntoResponse for ApiError {
                 (StatusCode::SERVICE_UNAVAILABLE, "unavailable")
             }
         };
-        (status, Json(ErrorBody { error: code, message: self.to_string(), fields: None })).into_response()
+        (
+            status,
+            Json(ErrorBody { error: code, message: self.to_string(), fields: None, current_version: None }),
+        )
+            .into_response()
     }
+}
+
+/// An article version as an entity tag: `"v7"`.
+pub fn version_etag(version: i64) -> String {
+    format!("\"v{version}\"")
 }

@@ -244,7 +244,9 @@ pub struct MediaInput {
     pub focal_point: Option<FocalPoint>,
 }
 
-/// Changes a photo's record (any photo, public or not).
+/// Changes a photo's record. A photo that published stories use changes
+/// in all of them at once: only an account that may edit every one of
+/// those stories may change it (403 otherwise).
 #[utoipa::path(patch, path = "/api/v1/media/{id}", tag = "media", security(("bearer" = [])),
     params(("id" = i64, Path, description = "Photo id")),
     request_body = MediaInput,
@@ -252,7 +254,7 @@ pub struct MediaInput {
         (status = 200, description = "Saved", body = MediaDto),
         (status = 400, description = "Malformed JSON", body = ErrorBody),
         (status = 401, description = "No valid bearer token", body = ErrorBody),
-        (status = 403, description = "The account may not edit photos", body = ErrorBody),
+        (status = 403, description = "The account may not edit this photo (not staff, or published stories it may not edit use it)", body = ErrorBody),
         (status = 404, description = "No such photo", body = ErrorBody),
         (status = 422, description = "Some fields are too long, or the focal point is outside the photo", body = ErrorBody),
     ))]
@@ -266,6 +268,15 @@ pub async fn update_media(
     let not_found = || ApiError::NotFound(format!("no photo {id}"));
     let media_id: i64 = id.parse().map_err(|_| not_found())?;
     let media = state.store.media_by_id(media_id).await?.ok_or_else(not_found)?;
+    if !crate::newsroom::media::may_edit(&state, &user, media.id).await? {
+        return Err(ApiError::Refused(
+            StatusCode::FORBIDDEN,
+            "published stories use this photo, and this account may not edit all of them: \
+             an editor of those stories can change its record"
+                .into(),
+            None,
+        ));
+    }
     let keywords = input.keywords.map(|k| k.join(", "));
     let pick = |new: Option<String>, old: &str| new.map_or_else(|| old.to_owned(), |v| v.trim().to_owned());
     let changes = MediaChanges {
@@ -298,7 +309,10 @@ pub async fn update_media(
         return Err(ApiError::Invalid(errors));
     }
     save_changes(&state, &media, &changes).await?;
-    state.store.record_audit(Some(user.id), "media.update", &format!("media {media_id}"), "api").await?;
+    state
+        .store
+        .record_audit(Some(user.id), None, "media.update", &format!("media {media_id}"), "api")
+        .await?;
     let media = state.store.media_by_id(media_id).await?.ok_or_else(not_found)?;
     Ok(Json(media_dto(&state, media)))
 }

@@ -7,7 +7,7 @@
 //! so the document is built once and renamed for 3.1.
 //!
 //! Mapping: `uri` is the article's stable `tag:` id (the same as in the
-//! feeds); `version` counts from the publish time (`versioncreated` is the
+//! feeds); `version` grows with every change readers could see (`versioncreated` is the
 //! last update); `urgency` is 1 for breaking news, 5 otherwise; `located`
 //! is the dateline's place; the body is HTML with the dateline.
 
@@ -133,7 +133,9 @@ pub async fn get_ninjs(
         "type": "text",
         "representationtype": "full",
         "profile": if card.image.is_some() { "text-photo" } else { "text-only" },
-        "version": ((card.updated_at - card.published_at).whole_minutes().max(0) + 1).to_string(),
+        // Every change readers could see adds one, so partners that keep
+        // the highest version of each `uri` never drop a correction.
+        "version": article.public_version.max(1).to_string(),
         "firstcreated": iso(card.published_at),
         "versioncreated": iso(card.updated_at.max(card.published_at)),
         "pubstatus": "usable",

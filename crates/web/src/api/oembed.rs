@@ -47,6 +47,7 @@ pub async fn oembed(
                 error: "not_implemented",
                 message: "only format=json is offered".into(),
                 fields: None,
+                current_version: None,
             };
             return Ok((StatusCode::NOT_IMPLEMENTED, Json(body)).into_response());
         }

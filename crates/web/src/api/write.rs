@@ -87,6 +87,11 @@ pub struct ArticleInput {
     pub seo_description: String,
     #[serde(default)]
     pub correction: String,
+    /// The original time of publication (RFC 3339), for an archived or
+    /// syndicated story; editors and admins only, never in the future.
+    /// Left out: the moment of publishing (or, on update, unchanged).
+    #[serde(default)]
+    pub published_at: Option<String>,
 }
 
 #[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
@@ -110,6 +115,50 @@ pub struct SavedDto {
     pub url: Option<String>,
     /// The article in the newsroom editor.
     pub newsroom_url: String,
+    /// The article's address in its edition.
+    pub slug: String,
+    /// The article's version now; also the `ETag` (`"v7"`). Send it back as
+    /// `If-Match` to have an update refused (412) if someone saved meanwhile.
+    pub version: i64,
+    /// Something the client should know about what was saved, such as a
+    /// taken address replaced by a free one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notice: Option<String>,
+}
+
+/// A write's answer: the saved article and its version as the `ETag`.
+#[derive(Debug)]
+pub struct SavedResponse(StatusCode, SavedDto);
+
+impl axum::response::IntoResponse for SavedResponse {
+    fn into_response(self) -> axum::response::Response {
+        let etag = super::error::version_etag(self.1.version);
+        (self.0, [(axum::http::header::ETAG, etag)], Json(self.1)).into_response()
+    }
+}
+
+/// The version an `If-Match` header names (`"v7"`, `W/"v7"`, or `*` for
+/// any); `Err` when it names none this server makes.
+fn if_match(headers: &axum::http::HeaderMap) -> Result<Option<i64>, ApiError> {
+    let Some(value) = headers.get(axum::http::header::IF_MATCH) else { return Ok(None) };
+    let raw = value.to_str().unwrap_or("").trim();
+    if raw == "*" {
+        return Ok(None);
+    }
+    raw.trim_start_matches("W/")
+        .trim_matches('"')
+        .strip_prefix('v')
+        .and_then(|n| n.parse::<i64>().ok())
+        .map(Some)
+        .ok_or_else(|| ApiError::BadRequest(format!("If-Match {raw:?} is not an article version (\"v7\")")))
+}
+
+/// An RFC 3339 time as the editor's `datetime-local` value (UTC).
+fn local_value(raw: &str, field: &str) -> Result<String, ApiError> {
+    let at = OffsetDateTime::parse(raw, &Rfc3339)
+        .map_err(|_| ApiError::BadRequest(format!("`{field}` must be an RFC 3339 time")))?
+        .to_offset(time::UtcOffset::UTC);
+    Ok(crate::newsroom::editor::format_local(at))
 }
 
 fn staff(user: &User) -> Result<(), ApiError> {
@@ -153,6 +202,10 @@ async fn form_of(state: &AppState, input: ArticleInput) -> Result<ArticleForm, A
         seo_title: input.seo_title,
         seo_description: input.seo_description,
         correction: input.correction,
+        published_at: match input.published_at.as_deref() {
+            Some(raw) => local_value(raw, "published_at")?,
+            None => String::new(),
+        },
         ..ArticleForm::default()
     })
 }
@@ -170,6 +223,7 @@ async fn apply(
             ApiError::Invalid(errors.iter().map(|(f, m)| (f.to_owned(), m.to_owned())).collect())
         }
         WorkflowError::NotAllowed => ApiError::Forbidden,
+        WorkflowError::Stale(version) => ApiError::Stale(version),
         WorkflowError::Store(error) => ApiError::Store(error),
     })?;
     let article = state.store.article_by_id(saved.id).await?;
@@ -182,12 +236,21 @@ async fn apply(
             )
         })
     });
+    let notice = saved.wanted_slug.as_ref().map(|wanted| {
+        format!(
+            "another story in this edition already had the address {wanted:?}, so this one got {:?}",
+            saved.slug.as_str()
+        )
+    });
     Ok(SavedDto {
         id: saved.id,
         status: saved.status.as_str().to_owned(),
         action: saved.verb,
         url,
         newsroom_url: format!("{}/newsroom/articles/{}", state.config.public_url, saved.id),
+        slug: saved.slug.to_string(),
+        version: saved.version,
+        notice,
     })
 }
 
@@ -207,7 +270,7 @@ async fn editable(state: &AppState, user: &User, raw_id: &str) -> Result<Article
 #[utoipa::path(post, path = "/api/v1/articles", tag = "newsroom", security(("bearer" = [])),
     request_body = ArticleInput,
     responses(
-        (status = 201, description = "The draft was created", body = SavedDto),
+        (status = 201, description = "The draft was created (`ETag`: its version)", body = SavedDto),
         (status = 400, description = "Malformed JSON", body = ErrorBody),
         (status = 401, description = "No valid bearer token", body = ErrorBody),
         (status = 403, description = "The account may not write articles", body = ErrorBody),
@@ -217,19 +280,26 @@ pub async fn create_article(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     ApiJson(input): ApiJson<ArticleInput>,
-) -> Result<(StatusCode, Json<SavedDto>), ApiError> {
+) -> Result<SavedResponse, ApiError> {
     staff(&user)?;
     let form = form_of(&state, input).await?;
     let saved = apply(&state, &user, None, &form, "save").await?;
-    Ok((StatusCode::CREATED, Json(saved)))
+    Ok(SavedResponse(StatusCode::CREATED, saved))
 }
 
-/// Replaces an article's fields; its status stays (a published article is updated).
+/// Replaces an article's fields; its status stays (a published article is
+/// updated). With `If-Match: "v7"` the update is refused (412) when the
+/// article is no longer at version 7.
 #[utoipa::path(put, path = "/api/v1/articles/{id}", tag = "newsroom", security(("bearer" = [])),
-    params(("id" = i64, Path, description = "Article id")),
+    params(
+        ("id" = i64, Path, description = "Article id"),
+        ("If-Match" = Option<String>, Header, description = "The version the change is based on (`\"v7\"`, the ETag of the last answer)"),
+    ),
     request_body = ArticleInput,
     responses(
-        (status = 200, description = "Saved", body = SavedDto),
+        (status = 200, description = "Saved (`ETag`: the new version)", body = SavedDto),
+        (status = 400, description = "Malformed JSON or If-Match", body = ErrorBody),
+        (status = 412, description = "The article changed since the If-Match version", body = ErrorBody),
         (status = 401, description = "No valid bearer token", body = ErrorBody),
         (status = 403, description = "The account may not edit this article", body = ErrorBody),
         (status = 404, description = "No such article", body = ErrorBody),
@@ -239,12 +309,19 @@ pub async fn update_article(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
     ApiJson(input): ApiJson<ArticleInput>,
-) -> Result<Json<SavedDto>, ApiError> {
+) -> Result<SavedResponse, ApiError> {
     staff(&user)?;
+    let expected = if_match(&headers)?;
     let article = editable(&state, &user, &id).await?;
     let keep_photo = input.main_media.is_none();
+    let keep_time = input.published_at.is_none();
     let mut form = form_of(&state, input).await?;
+    form.version = expected.map(|v| v.to_string()).unwrap_or_default();
+    if keep_time {
+        form.published_at = ArticleForm::from_article(&article, &state).published_at;
+    }
     if keep_photo && let Some(image) = &article.card.image {
         form.main_media = image.media_id.to_string();
     }
@@ -252,15 +329,19 @@ pub async fn update_article(
         // A published address does not move because a headline was edited.
         form.slug = article.card.slug.to_string();
     }
-    Ok(Json(apply(&state, &user, Some(&article), &form, "save").await?))
+    Ok(SavedResponse(StatusCode::OK, apply(&state, &user, Some(&article), &form, "save").await?))
 }
 
-/// Moves an article through the workflow.
+/// Moves an article through the workflow (`If-Match` as for updates).
 #[utoipa::path(post, path = "/api/v1/articles/{id}/transitions", tag = "newsroom", security(("bearer" = [])),
-    params(("id" = i64, Path, description = "Article id")),
+    params(
+        ("id" = i64, Path, description = "Article id"),
+        ("If-Match" = Option<String>, Header, description = "The version the transition is based on (`\"v7\"`)"),
+    ),
     request_body = TransitionInput,
     responses(
-        (status = 200, description = "Done", body = SavedDto),
+        (status = 200, description = "Done (`ETag`: the new version)", body = SavedDto),
+        (status = 412, description = "The article changed since the If-Match version", body = ErrorBody),
         (status = 400, description = "Unknown action or malformed time", body = ErrorBody),
         (status = 401, description = "No valid bearer token", body = ErrorBody),
         (status = 403, description = "Not allowed for this account or from this status", body = ErrorBody),
@@ -271,9 +352,11 @@ pub async fn transition_article(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
     ApiJson(input): ApiJson<TransitionInput>,
-) -> Result<Json<SavedDto>, ApiError> {
+) -> Result<SavedResponse, ApiError> {
     staff(&user)?;
+    let expected = if_match(&headers)?;
     if !["submit", "draft", "schedule", "publish", "unpublish"].contains(&input.action.as_str()) {
         return Err(ApiError::BadRequest(format!(
             "unknown action {:?}: use submit, draft, schedule, publish or unpublish",
@@ -282,21 +365,12 @@ pub async fn transition_article(
     }
     let article = editable(&state, &user, &id).await?;
     let mut form = ArticleForm::from_article(&article, &state);
+    form.version = expected.map(|v| v.to_string()).unwrap_or_default();
     if let Some(raw) = &input.publish_at {
-        let at = OffsetDateTime::parse(raw, &Rfc3339)
-            .map_err(|_| ApiError::BadRequest("`publish_at` must be an RFC 3339 time".into()))?
-            .to_offset(time::UtcOffset::UTC);
-        form.publish_at = format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-            at.year(),
-            u8::from(at.month()),
-            at.day(),
-            at.hour(),
-            at.minute(),
-            at.second()
-        );
+        form.publish_at = local_value(raw, "publish_at")?;
     }
-    Ok(Json(apply(&state, &user, Some(&article), &form, &input.action).await?))
+    let saved = apply(&state, &user, Some(&article), &form, &input.action).await?;
+    Ok(SavedResponse(StatusCode::OK, saved))
 }
 
 /// Deletes an article that is not published (unpublish it first).
@@ -324,7 +398,13 @@ pub async fn delete_article(
     state.store.delete_article(id).await?;
     state
         .store
-        .record_audit(Some(user.id), "article.delete", &format!("article {id}"), &article.card.headline)
+        .record_audit(
+            Some(user.id),
+            Some(article.card.edition_id),
+            "article.delete",
+            &format!("article {id}"),
+            &article.card.headline,
+        )
         .await?;
     state.content_changed().await?;
     Ok(StatusCode::NO_CONTENT)

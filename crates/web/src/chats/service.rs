@@ -590,7 +590,9 @@ pub async fn room_changed(state: &AppState, room: &ChatRoom) {
 
 pub async fn audit(state: &AppState, user: &User, action: &str, room: &ChatRoom, detail: &str) {
     let subject = format!("chat room {} ({})", room.slug, room.id);
-    if let Err(error) = state.store.record_audit(Some(user.id), action, &subject, detail).await {
+    if let Err(error) =
+        state.store.record_audit(Some(user.id), Some(room.edition_id), action, &subject, detail).await
+    {
         tracing::warn!(%error, action, "could not write the audit log");
     }
 }

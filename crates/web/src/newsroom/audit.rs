@@ -1,4 +1,5 @@
-//! `GET /newsroom/audit`: who did what and when (editors and admins).
+//! `GET /newsroom/audit`: who did what and when (editors and admins; one
+//! limited to some editions sees their entries only).
 
 use askama::Template;
 use axum::extract::State;
@@ -39,9 +40,12 @@ pub async fn audit_log(
         return Err(PageError::NotAllowed);
     }
     let t = locale(&state, &headers);
+    // An editor limited to some editions reads their entries only, not
+    // the site-wide ones (roles, settings, the shared media bank).
+    let editions = (!user.edition_ids.is_empty()).then_some(user.edition_ids.as_slice());
     let lines = state
         .store
-        .audit_entries(200)
+        .audit_entries(200, editions)
         .await?
         .into_iter()
         .map(|e| AuditLine {

@@ -370,13 +370,11 @@ pub async fn act(
                 .into_iter()
                 .find(|s| s.id == id)
                 .ok_or_else(|| bad("no such sanction in force"))?;
-            match sanction.room_id {
-                Some(room_id) => {
-                    room_for(&state, &user, room_id).await?;
-                }
+            let edition_id = match sanction.room_id {
+                Some(room_id) => Some(room_for(&state, &user, room_id).await?.edition_id),
                 None if !user.edition_ids.is_empty() => return Err(PageError::NotAllowed),
-                None => {}
-            }
+                None => None,
+            };
             state.store.lift_chat_sanction(id, now).await?;
             let detail = format!(
                 "{} {} of {} (account {})",
@@ -385,8 +383,10 @@ pub async fn act(
                 sanction.user_name,
                 sanction.user_id
             );
-            if let Err(error) =
-                state.store.record_audit(Some(user.id), "chat.lift", "chat sanction", &detail).await
+            if let Err(error) = state
+                .store
+                .record_audit(Some(user.id), edition_id, "chat.lift", "chat sanction", &detail)
+                .await
             {
                 tracing::warn!(%error, "could not write the audit log");
             }

@@ -226,14 +226,29 @@ pub async fn decide(
     state.store.set_comment_status(id, status, Some(user.id), now).await?;
     let excerpt: String = comment.body.chars().take(120).collect();
     let action = if approve { "comment.approve" } else { "comment.reject" };
-    state.store.record_audit(Some(user.id), action, &format!("comment {id}"), &excerpt).await?;
+    state
+        .store
+        .record_audit(
+            Some(user.id),
+            Some(article.card.edition_id),
+            action,
+            &format!("comment {id}"),
+            &excerpt,
+        )
+        .await?;
     if let (Some(length), Some(author)) = (ban, comment.user_id) {
         let until = length.until(now);
         state.store.set_ban(author, Some(until), &format!("comment {id}")).await?;
         let name = comment.author_name.clone().unwrap_or_default();
         state
             .store
-            .record_audit(Some(user.id), "user.ban", &format!("user {author} ({name})"), length.as_str())
+            .record_audit(
+                Some(user.id),
+                Some(article.card.edition_id),
+                "user.ban",
+                &format!("user {author} ({name})"),
+                length.as_str(),
+            )
             .await?;
         tracing::info!(moderator = user.id, user = author, ban = length.as_str(), "reader banned");
     }
@@ -421,7 +436,10 @@ pub async fn save_settings(
             state.store.set_site_setting(BannedWords::SETTING, &words).await?;
             state.chats.forget_banned_words();
             let count = words.lines().count().to_string();
-            state.store.record_audit(Some(user.id), "comments.banned_words", "banned words", &count).await?;
+            state
+                .store
+                .record_audit(Some(user.id), None, "comments.banned_words", "banned words", &count)
+                .await?;
         }
         "policy" => {
             let policy =
@@ -441,6 +459,7 @@ pub async fn save_settings(
                 .store
                 .record_audit(
                     Some(user.id),
+                    Some(section.edition_id),
                     "section.comment_policy",
                     &format!("section {}", section.slug),
                     policy.as_str(),
@@ -461,6 +480,7 @@ pub async fn save_settings(
                 .store
                 .record_audit(
                     Some(user.id),
+                    None,
                     "user.unban",
                     &format!("user {id} ({})", banned.display_name),
                     "",

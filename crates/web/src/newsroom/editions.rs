@@ -170,7 +170,7 @@ pub async fn save_edition(
     }
     let language = language.unwrap_or_default();
     let directory = state.directory();
-    let (action, subject) = if form.id.is_empty() {
+    let (action, subject, edition_id) = if form.id.is_empty() {
         let Ok(code) = EditionCode::parse(form.code.trim()) else {
             return fail(t.get("error-edition-code").into_owned(), form).await;
         };
@@ -194,7 +194,7 @@ pub async fn save_edition(
                     };
                     state.store.update_edition(edition.id, &changes).await?;
                 }
-                ("edition.create", format!("edition {}", edition.code))
+                ("edition.create", format!("edition {}", edition.code), edition.id)
             }
             Err(StoreError::Conflict(_)) => {
                 return fail(t.get("error-edition-taken").into_owned(), form).await;
@@ -212,9 +212,9 @@ pub async fn save_edition(
             make_default: form.make_default.is_some(),
         };
         state.store.update_edition(id, &changes).await?;
-        ("edition.update", format!("edition {}", edition.code))
+        ("edition.update", format!("edition {}", edition.code), id)
     };
-    state.store.record_audit(Some(admin.id), action, &subject, &name).await?;
+    state.store.record_audit(Some(admin.id), Some(edition_id), action, &subject, &name).await?;
     state.content_changed().await?;
     Ok(see_other(jar, "/newsroom/editions?done=edition"))
 }

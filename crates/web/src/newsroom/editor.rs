@@ -82,6 +82,15 @@ pub struct ArticleForm {
     /// When to publish, for the `schedule` action: `YYYY-MM-DDTHH:MM[:SS]`, UTC.
     #[serde(default)]
     pub(crate) publish_at: String,
+    /// The original time of publication, set by an editor for an archived
+    /// or syndicated story (`YYYY-MM-DDTHH:MM[:SS]`, UTC); empty: the moment
+    /// of publishing.
+    #[serde(default)]
+    pub(crate) published_at: String,
+    /// The article's version the form was opened at; a save over a newer
+    /// one is refused and offered as a merge. Empty: no check.
+    #[serde(default)]
+    pub(crate) version: String,
 }
 
 impl ArticleForm {
@@ -119,20 +128,100 @@ impl ArticleForm {
             } else {
                 String::new()
             },
+            published_at: if matches!(article.status, ArticleStatus::Published | ArticleStatus::Unpublished)
+                || (article.published_at_fixed && article.status != ArticleStatus::Scheduled)
+            {
+                format_local(article.card.published_at)
+            } else {
+                String::new()
+            },
+            version: article.version.to_string(),
             ..Self::default()
+        }
+        .normalized()
+    }
+
+    /// The breaking-news box is ticked.
+    pub fn is_breaking(&self) -> bool {
+        self.breaking.as_deref().is_some_and(|v| !v.is_empty())
+    }
+
+    /// The chosen author ids, in order, each once. A merge posts a group
+    /// as one comma-separated value.
+    pub fn author_ids(&self) -> Vec<String> {
+        let mut ids: Vec<String> = Vec::new();
+        for id in self.authors.iter().flat_map(|a| a.split(',')).map(str::trim).filter(|a| !a.is_empty()) {
+            if !ids.iter().any(|known| known == id) {
+                ids.push(id.to_owned());
+            }
+        }
+        ids
+    }
+
+    /// The tags as they are saved: trimmed, each once (ignoring case).
+    pub fn tag_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = Vec::new();
+        for name in self.tags.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+            if !names.iter().any(|n| n.eq_ignore_ascii_case(name)) {
+                names.push(name.to_owned());
+            }
+        }
+        names
+    }
+
+    /// The form as it would be stored: text trimmed, line ends as `\n`,
+    /// tags and authors in one canonical spelling. Two forms that save the
+    /// same article compare equal once normalized.
+    pub fn normalized(&self) -> Self {
+        let line_ends = |text: &str| text.replace("\r\n", "\n");
+        Self {
+            csrf: String::new(),
+            action: String::new(),
+            edition: self.edition.trim().to_owned(),
+            section: self.section.trim().to_owned(),
+            headline: self.headline.trim().to_owned(),
+            slug: self.slug.trim().to_owned(),
+            lead: line_ends(self.lead.trim()),
+            place: self.place.trim().to_owned(),
+            agency: self.agency.trim().to_owned(),
+            body: line_ends(&self.body),
+            main_media: self.main_media.trim().to_owned(),
+            caption: self.caption.trim().to_owned(),
+            credit: self.credit.trim().to_owned(),
+            tags: self.tag_names().join(", "),
+            authors: self.author_ids(),
+            breaking: self.is_breaking().then(|| "on".to_owned()),
+            translation_of: self.translation_of.trim().to_owned(),
+            seo_title: self.seo_title.trim().to_owned(),
+            seo_description: line_ends(self.seo_description.trim()),
+            correction: line_ends(self.correction.trim()),
+            publish_at: normalize_local(&self.publish_at),
+            published_at: normalize_local(&self.published_at),
+            version: self.version.trim().to_owned(),
         }
     }
 }
 
-/// `2026-11-29T14:05` (what a `datetime-local` input shows), in UTC.
-fn format_local(at: OffsetDateTime) -> String {
+/// A `datetime-local` value in one spelling (seconds always), or as typed
+/// when it does not parse.
+fn normalize_local(raw: &str) -> String {
+    match super::workflow::parse_local(raw) {
+        Some(at) => format_local(at),
+        None => raw.trim().to_owned(),
+    }
+}
+
+/// `2026-11-29T14:05:30` (what a `datetime-local` input with seconds
+/// shows), in UTC.
+pub(crate) fn format_local(at: OffsetDateTime) -> String {
     format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}",
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
         at.year(),
         u8::from(at.month()),
         at.day(),
         at.hour(),
-        at.minute()
+        at.minute(),
+        at.second()
     )
 }
 
@@ -215,11 +304,11 @@ impl EditorTemplate<'_> {
     }
 
     fn breaking_checked(&self) -> bool {
-        self.form.breaking.is_some()
+        self.form.is_breaking()
     }
 
     fn author_selected(&self, id: &str) -> bool {
-        self.form.authors.iter().any(|a| a == id)
+        self.form.author_ids().iter().any(|a| a == id)
     }
 }
 
@@ -245,7 +334,10 @@ async fn render_editor(
     let EditorContext { state, t, user, jar, preview, offer_autosave } = cx;
     let kept = if offer_autosave { kept_autosave(state, user, article).await? } else { None };
     let autosave = match kept {
-        Some((kept, at)) if serde_json::to_string(&kept).ok() != serde_json::to_string(&form).ok() => {
+        Some((kept, at))
+            if serde_json::to_string(&kept.normalized()).ok()
+                != serde_json::to_string(&form.normalized()).ok() =>
+        {
             let base = article.map_or_else(
                 || "/newsroom/articles/new".to_owned(),
                 |a| format!("/newsroom/articles/{}", a.card.id),
@@ -456,6 +548,16 @@ pub async fn edit_form(
         .done
         .map(|action| t.get(&format!("done-{action}")).into_owned())
         .filter(|m| !m.starts_with("done-"));
+    if let (Some(done), Some(wanted)) = (message.as_mut(), flash.wanted.as_deref())
+        && wanted != article.card.slug.as_str()
+        && dateline_core::Slug::parse(wanted).is_ok()
+    {
+        let mut args = fluent_bundle::FluentArgs::new();
+        args.set("wanted", wanted.to_owned());
+        args.set("given", article.card.slug.to_string());
+        done.push(' ');
+        done.push_str(&t.format("slug-suffixed", Some(&args)));
+    }
     let mut form = ArticleForm::from_article(&article, &state);
     let mut offer_autosave = true;
     if flash.restore.as_deref() == Some("autosave")
@@ -479,6 +581,8 @@ pub async fn edit_form(
 #[derive(Debug, serde::Deserialize)]
 pub struct FlashQuery {
     done: Option<String>,
+    /// The address the headline asked for, when it was taken.
+    wanted: Option<String>,
     /// `autosave` fills the form from the kept autosave.
     restore: Option<String>,
 }
@@ -525,7 +629,17 @@ async fn apply(
     match save_article(&state, t, &user, article.as_ref(), &form, &action).await {
         Ok(saved) => {
             state.store.delete_autosave(user.id, &key).await?;
-            Ok(see_other(jar, &format!("/newsroom/articles/{}?done={}", saved.id, saved.verb)))
+            let mut to = format!("/newsroom/articles/{}?done={}", saved.id, saved.verb);
+            if let Some(wanted) = &saved.wanted_slug {
+                to.push_str(&format!("&wanted={wanted}"));
+            }
+            Ok(see_other(jar, &to))
+        }
+        Err(WorkflowError::Stale(_)) => {
+            // Someone saved meanwhile: both versions, field by field.
+            let id = article.as_ref().map(|a| a.card.id).ok_or(PageError::NotFound)?;
+            let current = state.store.article_by_id(id).await?.ok_or(PageError::NotFound)?;
+            super::merge::merge_page(&state, t, &user, jar, &current, &form, &action).await
         }
         Err(WorkflowError::Invalid(errors)) => {
             let message = Some(t.get("form-has-errors").into_owned());

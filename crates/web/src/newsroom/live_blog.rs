@@ -96,6 +96,7 @@ pub async fn live_entry(
         .store
         .record_audit(
             Some(user.id),
+            Some(article.card.edition_id),
             &format!("liveblog.{}", form.action),
             &format!("article {id}"),
             &format!("entry {entry}"),

@@ -5,8 +5,10 @@
 //! `/newsroom/media/{id}` edits a photo's record, shows where it is used
 //! and deletes it when no article uses it.
 //!
-//! Every member of staff may upload and edit records; deleting is for
-//! editors and admins. An upload is checked and cleaned by
+//! Every member of staff may upload photos and edit the records of photos
+//! no published story uses; a photo in published stories is edited (and
+//! replaced) only by those who may edit all of them
+//! (`permissions::can_edit_media`). Deleting is for editors and admins. An upload is checked and cleaned by
 //! [`crate::media::ingest`] before anything is stored; if storing the
 //! record fails, the stored file is removed again, so nothing is left
 //! half-stored.
@@ -20,7 +22,7 @@ use bytes::Bytes;
 use dateline_core::Role;
 use dateline_store::{MediaChanges, MediaItem, MediaQuery, NewMedia, Rendition, User};
 
-use super::{NewsroomFrame, Staff, locale, no_store_page};
+use super::{NewsroomFrame, Staff, locale, no_store_page, permissions};
 use crate::AppState;
 use crate::accounts::csrf;
 use crate::accounts::pages::see_other;
@@ -254,7 +256,7 @@ pub async fn store_upload(
         .map_err(|e| StoreUploadError::Internal(e.to_string()))?;
     state
         .store
-        .record_audit(Some(user.id), "media.upload", &format!("media {}", media.id), &new.original_name)
+        .record_audit(Some(user.id), None, "media.upload", &format!("media {}", media.id), &new.original_name)
         .await
         .map_err(|e| StoreUploadError::Internal(e.to_string()))?;
     Ok(media)
@@ -427,6 +429,9 @@ struct MediaItemTemplate<'a> {
     usage: i64,
     uses: Vec<(String, String)>,
     can_delete: bool,
+    /// May change the record: no published story uses the photo, or the
+    /// account may edit every one that does.
+    can_edit: bool,
     message: Option<String>,
     error: Option<String>,
 }
@@ -448,10 +453,10 @@ async fn render_item(
     let t = locale(state, headers);
     let usage = state.store.media_usage(media.id).await?;
     let directory = state.directory();
-    let uses = state
-        .store
-        .articles_using_media(media.id)
-        .await?
+    let published = state.store.articles_using_media(media.id).await?;
+    let published_in: Vec<i64> = published.iter().map(|c| c.edition_id).collect();
+    let can_edit = permissions::can_edit_media(user, &published_in);
+    let uses = published
         .into_iter()
         .filter_map(|card| {
             let edition = directory.edition_by_id(card.edition_id)?;
@@ -475,7 +480,8 @@ async fn render_item(
         focal_y: percent(media.focal_y),
         usage,
         uses,
-        can_delete: user.role >= Role::Editor,
+        can_delete: user.role >= Role::Editor && can_edit,
+        can_edit,
         media,
         message,
         error,
@@ -562,6 +568,9 @@ pub async fn save_media(
     csrf::check(&jar, &form.csrf)?;
     let mut media = state.store.media_by_id(media_id(&id)?).await?.ok_or(PageError::NotFound)?;
     let t = locale(&state, &headers);
+    if !may_edit(&state, &user, media.id).await? {
+        return Err(PageError::NotAllowed);
+    }
     if form.action == "delete" || form.action == "replace" {
         if user.role < Role::Editor {
             return Err(PageError::NotAllowed);
@@ -590,7 +599,7 @@ pub async fn save_media(
             let detail = format!("replaced by media {replacement} in {changed} articles");
             state
                 .store
-                .record_audit(Some(user.id), "media.replace", &format!("media {}", media.id), &detail)
+                .record_audit(Some(user.id), None, "media.replace", &format!("media {}", media.id), &detail)
                 .await?;
         }
         if !state.store.delete_unused_media(media.id).await? {
@@ -602,7 +611,10 @@ pub async fn save_media(
                 tracing::warn!(%error, key, "could not remove a deleted photo's file");
             }
         }
-        state.store.record_audit(Some(user.id), "media.delete", &format!("media {}", media.id), "").await?;
+        state
+            .store
+            .record_audit(Some(user.id), None, "media.delete", &format!("media {}", media.id), "")
+            .await?;
         state.content_changed().await?;
         return Ok(see_other(jar, "/newsroom/media"));
     }
@@ -650,8 +662,19 @@ pub async fn save_media(
         focal_y: focal.map_or(0.5, |f| f.1),
     };
     save_changes(&state, &media, &changes).await?;
-    state.store.record_audit(Some(user.id), "media.update", &format!("media {}", media.id), "").await?;
+    state.store.record_audit(Some(user.id), None, "media.update", &format!("media {}", media.id), "").await?;
     Ok(see_other(jar, &format!("/newsroom/media/{}?done=saved", media.id)))
+}
+
+/// True when `user` may change this photo's record, replace or delete it.
+pub async fn may_edit(
+    state: &AppState,
+    user: &User,
+    media_id: i64,
+) -> Result<bool, dateline_store::StoreError> {
+    let published_in: Vec<i64> =
+        state.store.articles_using_media(media_id).await?.iter().map(|c| c.edition_id).collect();
+    Ok(permissions::can_edit_media(user, &published_in))
 }
 
 /// Saves a photo's record; a moved focal point has its card crops made

@@ -9,6 +9,8 @@
 //!   is a revision, every action an audit-log entry, and the public pages
 //!   are refreshed at once;
 //! - [`workflow`]: validation and workflow actions, shared with the JSON API;
+//! - [`merge`]: a save over someone else's newer save becomes a field-by-
+//!   field choice between both versions;
 //! - [`revisions`]: compare any two revisions, load an old one back;
 //! - [`audit`]: the audit log;
 //! - [`users`]: administrators set roles and edition limits;
@@ -32,6 +34,7 @@ pub mod list;
 pub mod live_blog;
 pub mod login;
 pub mod media;
+pub mod merge;
 pub mod newsletters;
 pub mod permissions;
 pub mod revisions;

@@ -166,6 +166,7 @@ pub async fn send_digest(
             .store
             .record_audit(
                 Some(user.id),
+                Some(edition.id),
                 "newsletter.digest",
                 &format!("send {id}"),
                 &edition.code.to_string(),

@@ -7,6 +7,8 @@
 //!   their editions;
 //! - admins do what editors do (user, edition and section management comes
 //!   with a later slice);
+//! - a photo that published stories use is edited by those who may edit
+//!   every one of them (its record changes them all at once);
 //! - readers have no newsroom access.
 
 use dateline_core::{ArticleStatus, Role};
@@ -37,6 +39,15 @@ pub fn can_publish(user: &User, edition_id: i64) -> bool {
     user.role >= Role::Editor && in_edition(user, edition_id)
 }
 
+/// A photo's record (caption, credit, copyright, licence, alt text, focal
+/// point) shows at once in every published story that uses it, so changing
+/// it takes the right to edit each of those stories; `published_in` holds
+/// their editions. A photo no published story uses is any staff member's.
+pub fn can_edit_media(user: &User, published_in: &[i64]) -> bool {
+    user.role.is_staff()
+        && published_in.iter().all(|&edition| can_edit(user, edition, ArticleStatus::Published, None))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -54,6 +65,20 @@ mod tests {
             banned_until: None,
             two_factor: false,
         }
+    }
+
+    #[test]
+    fn photos_in_published_stories_are_edited_by_those_stories_editors() {
+        let contributor = user(Role::Contributor, vec![]);
+        let editor_of_1 = user(Role::Editor, vec![1]);
+        let editor = user(Role::Editor, vec![]);
+        let reader = user(Role::Reader, vec![]);
+        assert!(can_edit_media(&contributor, &[]), "an unpublished photo is anyone's on staff");
+        assert!(!can_edit_media(&reader, &[]));
+        assert!(!can_edit_media(&contributor, &[1]), "contributors cannot edit published stories");
+        assert!(can_edit_media(&editor_of_1, &[1, 1]));
+        assert!(!can_edit_media(&editor_of_1, &[1, 2]), "one story elsewhere is enough to refuse");
+        assert!(can_edit_media(&editor, &[1, 2]));
     }
 
     #[test]

@@ -157,6 +157,8 @@ pub async fn restore(
     let id = article_for(&state, &user, &id).await?;
     let (label, form) = snapshot(&state, t, id, Some(&revision)).await?;
     let article = state.store.article_by_id(id).await?.ok_or(PageError::NotFound)?;
+    // Loading an old revision is a choice made over the current version.
+    let form = ArticleForm { version: article.version.to_string(), ..form };
     let message = Some(t.arg("revision-loaded", "revision", &label));
     open_editor(&state, t, &user, jar, &article, form, FieldErrors::default(), message).await
 }

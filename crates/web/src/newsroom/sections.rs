@@ -145,7 +145,7 @@ pub async fn save_section(
             .await;
     }
     let directory = state.directory();
-    let (action, subject) = if form.id.is_empty() {
+    let (action, subject, edition_id) = if form.id.is_empty() {
         let edition = form.edition.parse::<i64>().ok().and_then(|id| directory.edition_by_id(id).cloned());
         // No address typed: one made from the name.
         let slug =
@@ -164,7 +164,7 @@ pub async fn save_section(
             position,
         };
         match state.store.create_section(&new).await {
-            Ok(section) => ("section.create", format!("section {}", section.id)),
+            Ok(section) => ("section.create", format!("section {}", section.id), section.edition_id),
             Err(StoreError::Conflict(_)) => {
                 let error = Some(invalid("error-section-taken"));
                 return render(&state, &headers, &admin, jar, StatusCode::UNPROCESSABLE_ENTITY, None, error)
@@ -174,13 +174,13 @@ pub async fn save_section(
         }
     } else {
         let id: i64 = form.id.parse().map_err(|_| PageError::BadRequest("`id` must be a number".into()))?;
-        if directory.section_by_id(id).is_none() {
+        let Some(section) = directory.section_by_id(id) else {
             return Err(PageError::NotFound);
-        }
+        };
         state.store.update_section(id, name, description, position).await?;
-        ("section.update", format!("section {id}"))
+        ("section.update", format!("section {id}"), section.edition_id)
     };
-    state.store.record_audit(Some(admin.id), action, &subject, name).await?;
+    state.store.record_audit(Some(admin.id), Some(edition_id), action, &subject, name).await?;
     state.content_changed().await?;
     Ok(see_other(jar, "/newsroom/sections?done=section"))
 }

@@ -132,7 +132,10 @@ pub async fn set_role(
     }
     state.store.set_user_role(user.id, role, &edition_ids).await?;
     let detail = format!("{} → {}", user.role, role);
-    state.store.record_audit(Some(admin.id), "user.role", &format!("user {}", user.id), &detail).await?;
+    state
+        .store
+        .record_audit(Some(admin.id), None, "user.role", &format!("user {}", user.id), &detail)
+        .await?;
     tracing::info!(admin = admin.id, user = user.id, role = role.as_str(), "role changed");
     Ok(see_other(jar, "/newsroom/users?done=role"))
 }

@@ -22,6 +22,10 @@ pub enum WorkflowError {
     /// The account may not do this to this article (403).
     #[error("not allowed")]
     NotAllowed,
+    /// Someone saved the article after the version this save started from;
+    /// it is now at this version. Nothing was written.
+    #[error("the article changed meanwhile")]
+    Stale(i64),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -33,6 +37,12 @@ pub struct Saved {
     pub status: ArticleStatus,
     /// `save`, `submit`, `draft`, `schedule`, `publish`, `update` or `unpublish`.
     pub verb: String,
+    /// The article's version now.
+    pub version: i64,
+    pub slug: Slug,
+    /// The address made from the headline was taken in the edition, so the
+    /// story got `slug` instead (with a number after it).
+    pub wanted_slug: Option<Slug>,
 }
 
 /// Reads a `datetime-local` value (minutes or seconds) as UTC.
@@ -73,10 +83,15 @@ struct Checked {
     edition_id: i64,
     section_id: i64,
     slug: Slug,
+    /// The slug was made from the headline (none was typed): when it is
+    /// taken, a number is added instead of refusing the save.
+    slug_from_headline: bool,
     tag_names: Vec<String>,
     author_ids: Vec<i64>,
     translation_of: Option<i64>,
     main_media_id: Option<i64>,
+    /// The original time of publication an editor gave.
+    published_at: Option<OffsetDateTime>,
 }
 
 fn too_long(t: &Locale, max: usize) -> String {
@@ -87,6 +102,7 @@ async fn check(
     state: &AppState,
     t: &Locale,
     user: &User,
+    article: Option<&Article>,
     form: &ArticleForm,
 ) -> Result<Result<Checked, FieldErrors>, StoreError> {
     let directory = state.directory();
@@ -138,22 +154,13 @@ async fn check(
             errors.add(field, too_long(t, max));
         }
     }
-    let mut tag_names: Vec<String> = Vec::new();
-    for name in form.tags.split(',').map(str::trim).filter(|n| !n.is_empty()) {
-        if name.chars().count() > 60 {
-            errors.add("tags", t.get("error-tags").into_owned());
-            break;
-        }
-        if !tag_names.iter().any(|n| n.eq_ignore_ascii_case(name)) {
-            tag_names.push(name.to_owned());
-        }
-    }
-    if tag_names.len() > 10 {
+    let tag_names = form.tag_names();
+    if tag_names.len() > 10 || tag_names.iter().any(|name| name.chars().count() > 60) {
         errors.add("tags", t.get("error-tags").into_owned());
     }
     let all_authors = state.store.authors().await?;
     let mut author_ids = Vec::new();
-    for raw in &form.authors {
+    for raw in &form.author_ids() {
         match raw.parse::<i64>().ok().and_then(|id| all_authors.iter().find(|a| a.id == id)) {
             Some(a) if edition.as_ref().is_some_and(|e| e.id == a.edition_id) => author_ids.push(a.id),
             _ => {
@@ -182,21 +189,82 @@ async fn check(
             }
         },
     };
+    let published_at = match form.published_at.trim() {
+        "" => None,
+        raw => match parse_local(raw) {
+            None => {
+                errors.add("published_at", t.get("error-published-at").into_owned());
+                None
+            }
+            Some(at) => {
+                let unchanged = article.is_some_and(|a| a.card.published_at == at);
+                let may_set = edition.as_ref().is_some_and(|e| permissions::can_publish(user, e.id));
+                if !unchanged && !may_set {
+                    errors.add("published_at", t.get("error-published-at-role").into_owned());
+                } else if at > OffsetDateTime::now_utc() + time::Duration::minutes(1) {
+                    errors.add("published_at", t.get("error-published-at-future").into_owned());
+                } else if at.year() < 1900 {
+                    errors.add("published_at", t.get("error-published-at").into_owned());
+                }
+                Some(at)
+            }
+        },
+    };
     Ok(match (edition, section, slug) {
         (Some(edition), Some(section), Some(slug)) if errors.is_empty() => Ok(Checked {
             main_media_id,
             edition_id: edition.id,
             section_id: section.id,
             slug,
+            slug_from_headline: form.slug.trim().is_empty(),
             tag_names,
             author_ids,
             translation_of,
+            published_at,
         }),
         _ => Err(errors),
     })
 }
 
+/// True when `slug` is free in the edition for `article`: no other story
+/// has it now, and none had it before (its old address must keep
+/// redirecting).
+async fn slug_is_free(
+    state: &AppState,
+    edition_id: i64,
+    slug: &Slug,
+    article: Option<i64>,
+) -> Result<bool, StoreError> {
+    let now = state.store.article_by_slug(edition_id, slug).await?.map(|a| a.card.id);
+    let before = state.store.article_id_by_old_slug(edition_id, slug).await?;
+    Ok([now, before].into_iter().flatten().all(|id| Some(id) == article))
+}
+
+/// The first free address among `slug`, `slug-2`, `slug-3` …
+async fn free_slug(
+    state: &AppState,
+    edition_id: i64,
+    slug: &Slug,
+    article: Option<i64>,
+) -> Result<Slug, StoreError> {
+    if slug_is_free(state, edition_id, slug, article).await? {
+        return Ok(slug.clone());
+    }
+    for n in 2..=50 {
+        let candidate = slug.with_suffix(n);
+        if slug_is_free(state, edition_id, &candidate, article).await? {
+            return Ok(candidate);
+        }
+    }
+    // Fifty stories of one headline: a number nobody has used.
+    let unique = u32::try_from(OffsetDateTime::now_utc().unix_timestamp() % 1_000_000_000).unwrap_or(51);
+    Ok(slug.with_suffix(unique))
+}
+
 /// Validates `form` and applies `action` to `article` (a new one when `None`).
+///
+/// A form that names the version it was opened at (`form.version`) is
+/// refused with [`WorkflowError::Stale`] when the article has moved on.
 pub async fn save_article(
     state: &AppState,
     t: &Locale,
@@ -205,10 +273,19 @@ pub async fn save_article(
     form: &ArticleForm,
     action: &str,
 ) -> Result<Saved, WorkflowError> {
-    let checked = match check(state, t, user, form).await? {
+    let checked = match check(state, t, user, article, form).await? {
         Ok(checked) => checked,
         Err(errors) => return Err(WorkflowError::Invalid(errors)),
     };
+    let expected_version = match form.version.trim() {
+        "" => None,
+        raw => raw.parse::<i64>().ok(),
+    };
+    if let (Some(article), Some(expected)) = (article, expected_version)
+        && article.version != expected
+    {
+        return Err(WorkflowError::Stale(article.version));
+    }
     let current = article.as_ref().map_or(ArticleStatus::Draft, |a| a.status);
     let publish_allowed = permissions::can_publish(user, checked.edition_id);
 
@@ -219,18 +296,19 @@ pub async fn save_article(
         errors.add("publish_at", t.get("error-publish-at").into_owned());
         return Err(WorkflowError::Invalid(errors));
     }
+    // The time the story has (or will have) been published: the original
+    // one an editor gave, else the story's own, else now.
+    let given = checked.published_at;
+    let kept = given.or_else(|| article.filter(|a| a.published_at_fixed).map(|a| a.card.published_at));
+    let existing = article.as_ref().map_or(now, |a| a.card.published_at);
     let (status, published_at, updated_at) = match (action, current) {
         ("save", ArticleStatus::Published) if publish_allowed => {
-            (ArticleStatus::Published, article.as_ref().map_or(now, |a| a.card.published_at), now)
+            (ArticleStatus::Published, given.unwrap_or(existing), now)
         }
-        ("save", status) if status != ArticleStatus::Published => {
-            (status, article.as_ref().map_or(now, |a| a.card.published_at), now)
-        }
-        ("submit", ArticleStatus::Draft) => {
-            (ArticleStatus::InReview, article.as_ref().map_or(now, |a| a.card.published_at), now)
-        }
+        ("save", status) if status != ArticleStatus::Published => (status, kept.unwrap_or(existing), now),
+        ("submit", ArticleStatus::Draft) => (ArticleStatus::InReview, kept.unwrap_or(existing), now),
         ("draft", ArticleStatus::InReview | ArticleStatus::Scheduled) => {
-            (ArticleStatus::Draft, article.as_ref().map_or(now, |a| a.card.published_at), now)
+            (ArticleStatus::Draft, kept.unwrap_or(existing), now)
         }
         ("schedule", ArticleStatus::Draft | ArticleStatus::InReview | ArticleStatus::Scheduled)
             if publish_allowed =>
@@ -239,13 +317,24 @@ pub async fn save_article(
             (ArticleStatus::Scheduled, at, at)
         }
         ("publish", ArticleStatus::Published | ArticleStatus::Unpublished) if publish_allowed => {
-            (ArticleStatus::Published, article.as_ref().map_or(now, |a| a.card.published_at), now)
+            (ArticleStatus::Published, given.unwrap_or(existing), now)
         }
-        ("publish", _) if publish_allowed => (ArticleStatus::Published, now, now),
+        // A first publication at an original time is that time's version.
+        ("publish", _) if publish_allowed => match kept {
+            Some(at) => (ArticleStatus::Published, at, at),
+            None => (ArticleStatus::Published, now, now),
+        },
         ("unpublish", ArticleStatus::Published) if publish_allowed => {
-            (ArticleStatus::Unpublished, article.as_ref().map_or(now, |a| a.card.published_at), now)
+            (ArticleStatus::Unpublished, given.unwrap_or(existing), now)
         }
         _ => return Err(WorkflowError::NotAllowed),
+    };
+    let published_at_fixed = match status {
+        ArticleStatus::Scheduled => false,
+        ArticleStatus::Published | ArticleStatus::Unpublished => {
+            given.is_some() || article.is_some_and(|a| a.published_at_fixed)
+        }
+        ArticleStatus::Draft | ArticleStatus::InReview => given.is_some(),
     };
     let mut tag_ids = Vec::new();
     for name in &checked.tag_names {
@@ -266,7 +355,9 @@ pub async fn save_article(
         None => article.as_ref().and_then(|a| a.translation_group.clone()),
     };
     let correction = form.correction.trim();
-    let new = NewArticle {
+    let article_id = article.map(|a| a.card.id);
+    let wanted = checked.slug.clone();
+    let mut new = NewArticle {
         edition_id: checked.edition_id,
         section_id: checked.section_id,
         slug: checked.slug,
@@ -278,10 +369,11 @@ pub async fn save_article(
         main_media_id: checked.main_media_id,
         image_caption: form.caption.trim().to_owned(),
         image_credit: form.credit.trim().to_owned(),
-        breaking: form.breaking.is_some(),
+        breaking: form.is_breaking(),
         status,
         published_at,
         updated_at,
+        published_at_fixed,
         translation_group,
         correction: (!correction.is_empty()).then(|| correction.to_owned()),
         seo_title: form.seo_title.trim().to_owned(),
@@ -290,18 +382,31 @@ pub async fn save_article(
         tag_ids,
         author_ids: checked.author_ids,
     };
-    let saved = match &article {
-        Some(a) => state.store.update_article(a.card.id, &new).await.map(|()| a.card.id),
-        None => state.store.create_article(&new).await,
-    };
-    let id = match saved {
-        Ok(id) => id,
-        Err(StoreError::Conflict(_)) => {
-            let mut errors = FieldErrors::default();
-            errors.add("slug", t.get("error-slug-taken").into_owned());
-            return Err(WorkflowError::Invalid(errors));
+    // A headline used before ("Morning briefing") gets the next free
+    // address; a typed address that is taken is refused. A story that
+    // races for the same address in between tries the next one.
+    let mut attempts = 0;
+    let (id, version) = loop {
+        if checked.slug_from_headline {
+            new.slug = free_slug(state, new.edition_id, &wanted, article_id).await?;
         }
-        Err(other) => return Err(other.into()),
+        let saved = match article {
+            Some(a) => {
+                state.store.update_article(a.card.id, &new, expected_version).await.map(|v| (a.card.id, v))
+            }
+            None => state.store.create_article(&new).await.map(|id| (id, 1)),
+        };
+        match saved {
+            Ok(done) => break done,
+            Err(StoreError::Conflict(_)) if checked.slug_from_headline && attempts < 3 => attempts += 1,
+            Err(StoreError::Conflict(_)) => {
+                let mut errors = FieldErrors::default();
+                errors.add("slug", t.get("error-slug-taken").into_owned());
+                return Err(WorkflowError::Invalid(errors));
+            }
+            Err(StoreError::Stale(now)) => return Err(WorkflowError::Stale(now)),
+            Err(other) => return Err(other.into()),
+        }
     };
     // Exactly one pending publication job for a scheduled article, none otherwise.
     let job_payload = id.to_string();
@@ -309,8 +414,11 @@ pub async fn save_article(
     if status == ArticleStatus::Scheduled {
         state.store.enqueue_job(crate::jobs::PUBLISH_ARTICLE, &job_payload, published_at).await?;
     }
-    let snapshot = serde_json::to_string(&form).unwrap_or_default();
-    state.store.add_revision(id, Some(user.id), status, &snapshot).await?;
+    // The revision is the article as stored, in the editor's fields.
+    let stored =
+        ArticleForm { slug: new.slug.to_string(), version: version.to_string(), ..form.normalized() };
+    let snapshot = serde_json::to_string(&stored).unwrap_or_default();
+    state.store.add_revision(id, Some(user.id), status, &snapshot, version).await?;
     let verb = match (action, current) {
         ("publish", ArticleStatus::Published) | ("save", ArticleStatus::Published) => "update",
         (action, _) => action,
@@ -319,13 +427,29 @@ pub async fn save_article(
         .store
         .record_audit(
             Some(user.id),
+            Some(new.edition_id),
             &format!("article.{verb}"),
             &format!("article {id}"),
             new.headline.as_str(),
         )
         .await?;
+    let original_time_changed = given.is_some_and(|at| article.is_none_or(|a| a.card.published_at != at));
+    if original_time_changed {
+        let before = article.map_or_else(|| "none".to_owned(), |a| crate::view::iso(a.card.published_at));
+        state
+            .store
+            .record_audit(
+                Some(user.id),
+                Some(new.edition_id),
+                "article.published_at",
+                &format!("article {id}"),
+                &format!("original time of publication: {before} → {}", crate::view::iso(published_at)),
+            )
+            .await?;
+    }
     tracing::info!(article = id, user = user.id, action = verb, status = status.as_str(), "article saved");
     state.content_changed().await?;
     crate::live::article_changed(state, id, article.as_ref().map(|a| a.status), status).await;
-    Ok(Saved { id, status, verb: verb.to_owned() })
+    let wanted_slug = (new.slug != wanted).then_some(wanted);
+    Ok(Saved { id, status, verb: verb.to_owned(), version, slug: new.slug, wanted_slug })
 }

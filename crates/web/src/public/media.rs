@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::{edition_from, html};
 use crate::AppState;
+use crate::accounts::session::CurrentUser;
 use crate::error::PageError;
 use crate::view::{Frame, ImageView, Link, OpenGraph, article_path};
 use dateline_store::ImageRef;
@@ -190,7 +191,20 @@ pub async fn media_index(
 }
 
 /// `GET /media/{*key}`: a stored photo file. Keys name immutable content.
-pub async fn media_file(State(state): State<AppState>, Path(key): Path<String>) -> Response {
+///
+/// A photo's original (full-size) file is public once a published story
+/// uses the photo; before that only staff get it (the newsroom shows it
+/// while the sizes are made), so an address copied from the newsroom
+/// leaks nothing unpublished. Sizes made from it (`640.jpg`, crops) are
+/// served to anyone who has the address: they are what published pages
+/// link, their addresses carry a random part and appear only in the
+/// newsroom until then, and checking every one would put a database
+/// query behind every image of every page.
+pub async fn media_file(
+    State(state): State<AppState>,
+    Path(key): Path<String>,
+    current: CurrentUser,
+) -> Response {
     let content_type = match key.rsplit_once('.').map(|(_, ext)| ext) {
         Some("jpg" | "jpeg") => "image/jpeg",
         Some("png") => "image/png",
@@ -198,15 +212,23 @@ pub async fn media_file(State(state): State<AppState>, Path(key): Path<String>) 
         Some("gif") => "image/gif",
         _ => return PageError::NotFound.into_response(),
     };
+    let mut cache_control = "public, max-age=31536000, immutable";
+    let is_original = key.rsplit('/').next().is_some_and(|name| name.starts_with("original."));
+    if is_original {
+        match state.store.original_is_published(&key).await {
+            Ok(true) => {}
+            Ok(false) if current.user.as_ref().is_some_and(|u| u.role.is_staff()) => {
+                cache_control = "private, no-store";
+            }
+            Ok(false) => return PageError::NotFound.into_response(),
+            Err(error) => return PageError::Store(error).into_response(),
+        }
+    }
     match state.blobs.get(&key).await {
-        Ok(Some(bytes)) => (
-            [
-                (header::CONTENT_TYPE, content_type),
-                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
-            ],
-            bytes,
-        )
-            .into_response(),
+        Ok(Some(bytes)) => {
+            ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, cache_control)], bytes)
+                .into_response()
+        }
         Ok(None) => PageError::NotFound.into_response(),
         Err(error) => {
             tracing::error!(%error, key, "could not read a media file");
