@@ -129,6 +129,9 @@ test("a fresh site: from an empty data directory to a published story", async ()
   await front.getByRole("link", { name: "The first story of a new site" }).first().click();
   await front.getByRole("heading", { level: 1, name: "The first story of a new site" }).waitFor();
   assert.match(await front.locator(".article__body").textContent(), /LISBON, .* - The site went live today\./);
+  // The dateline as agencies write it, as the reader sees it (styles applied):
+  // the place in capitals, the date and agency as written.
+  assert.match(await front.locator(".dateline").innerText(), /^LISBON, [A-Z][a-z]+ \d{1,2} \(Meridian\) -$/);
   await reader.close();
 
   // Logging out of the newsroom lands on its login page.

@@ -292,7 +292,7 @@ test("a live blog's entries appear, change and go on the reader's open page", as
 
 test("without JavaScript the newsfeed page pages and filters by links", async () => {
   // Enough stories for a second page of 30.
-  const shown = ((await (await fetch(base + "/en/newsfeed")).text()).match(/data-article=/g) || []).length;
+  const shown = ((await (await fetch(base + "/en/newsfeed")).text()).match(/<li data-published=/g) || []).length;
   for (let n = shown; n < 31; n++) await publishStory(desk(), "sport", `Rowing heats, race ${n}`, false);
   const context = await browser.newContext({ javaScriptEnabled: false });
   const { page } = await openPage(context, "/en/newsfeed");
@@ -346,7 +346,7 @@ test("an editor writes and publishes a story that readers then see", async () =>
   });
   const context = await browser.newContext();
   const { page, problems } = await openPage(context, "/newsroom");
-  await page.waitForURL(/\/en\/login/);
+  await page.waitForURL(/\/newsroom\/login/);
   await page.getByLabel("Email address").fill("editor@example.com");
   await page.getByLabel("Password").fill("editor passphrase");
   await page.getByRole("button", { name: "Log in" }).click();
@@ -377,7 +377,7 @@ test("an editor writes and publishes a story that readers then see", async () =>
   assert.match(await page.locator(".article__body p").first().textContent(), /^OSLO, .* \(Meridian\) - First paragraph/);
   const storyUrl = page.url();
   // The credit under the photo leads to the photo's page in the media bank.
-  await page.getByRole("link", { name: "© Meridian/Browser Test" }).click();
+  await page.getByRole("link", { name: "Meridian/Browser Test", exact: true }).click();
   await page.waitForURL(base + "/en/media/" + mediaId);
   await page.getByRole("link", { name: "Browser-tested story reaches the front page" }).waitFor();
   await page.goto(storyUrl);
@@ -455,7 +455,7 @@ test("an expired session does not lose the editor's typed text", async () => {
   await page.waitForTimeout(600);
   await context.clearCookies(); // the session expires
   await page.getByRole("button", { name: "Save" }).click();
-  await page.waitForURL(/\/en\/login\?next=/);
+  await page.waitForURL(/\/newsroom\/login\?next=/);
   await logIn();
   await page.waitForURL(base + "/newsroom/articles/new");
   await page.getByRole("button", { name: "Restore it" }).click();

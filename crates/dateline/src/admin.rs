@@ -210,6 +210,35 @@ pub async fn section(settings: &Settings, command: SectionCommand) -> anyhow::Re
 
 pub async fn user(settings: &Settings, command: UserCommand) -> anyhow::Result<()> {
     match command {
+        UserCommand::ResetTwoFactor { email } => {
+            let email = Email::parse(&email).map_err(|e| anyhow!("--email: {e}"))?;
+            let store = open_store(settings).await?;
+            let credentials = store
+                .user_credentials(email.as_str())
+                .await?
+                .ok_or_else(|| anyhow!("no account for {email}"))?;
+            if credentials.totp_secret.is_none() {
+                println!("two-factor authentication is already off for {email}");
+                return Ok(());
+            }
+            let user = credentials.user;
+            store.set_totp_secret(user.id, None).await?;
+            store.delete_user_sessions(user.id).await?;
+            store
+                .record_audit(
+                    None,
+                    None,
+                    "user.two_factor.reset",
+                    &format!("user {}", user.id),
+                    "from the command line",
+                )
+                .await?;
+            println!(
+                "two-factor authentication is off for {email} and its sessions are ended; if its role \
+                 requires it, it sets it up again at its next login"
+            );
+            Ok(())
+        }
         UserCommand::Add { email, role, name, editions } => {
             let email = Email::parse(&email).map_err(|e| anyhow!("--email: {e}"))?;
             let role = Role::parse(&role).map_err(|e| anyhow!("--role: {e}"))?;

@@ -166,6 +166,13 @@ pub enum UserCommand {
         #[arg(long = "edition", value_name = "CODE")]
         editions: Vec<String>,
     },
+    /// Turn an account's two-factor authentication off (its authenticator
+    /// was lost) and end its sessions; administrators can do the same at
+    /// /newsroom/users. Recorded in the audit log.
+    ResetTwoFactor {
+        #[arg(long)]
+        email: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -110,6 +110,26 @@ pub trait Store: NewsletterStore + SearchStore + ChatStore + Send + Sync + std::
     async fn article_id_by_old_slug(&self, edition_id: i64, slug: &Slug) -> Result<Option<i64>, StoreError>;
     /// Published articles, newest first, filtered and paged by `query`.
     async fn list_articles(&self, query: &ArticleQuery) -> Result<Vec<ArticleCard>, StoreError>;
+    /// Published stories related to an article of `edition_id`: those that
+    /// share one of `tag_ids` (only the newest 50 of each tag are looked
+    /// at, so the cost stays flat however large a tag grows) and then the
+    /// newest of its section; each list newest first, without the article
+    /// itself. The caller ranks and trims them.
+    async fn related_articles(
+        &self,
+        article_id: i64,
+        edition_id: i64,
+        section_id: i64,
+        tag_ids: &[i64],
+        limit: i64,
+    ) -> Result<(Vec<ArticleCard>, Vec<ArticleCard>), StoreError>;
+    /// The newest published breaking story of an edition published at or
+    /// after `since`, if any.
+    async fn latest_breaking(
+        &self,
+        edition_id: i64,
+        since: OffsetDateTime,
+    ) -> Result<Option<ArticleCard>, StoreError>;
     /// The published articles of a translation group, in every edition.
     async fn translations(&self, group: &str) -> Result<Vec<TranslationLink>, StoreError>;
     /// Published articles whose main photo is this media item.

@@ -186,6 +186,9 @@ pub struct ImageRef {
     pub width: i32,
     pub height: i32,
     pub alt_text: String,
+    /// The photo's copyright notice from the media bank (may be empty);
+    /// the credit of each use is the article's.
+    pub copyright: String,
     pub renditions: Vec<Rendition>,
 }
 

@@ -186,7 +186,8 @@ macro_rules! sql_store_impl {
             /// Columns of `articles a LEFT JOIN media m` that make a card.
             const CARD_COLUMNS: &str = "a.id, a.edition_id, a.section_id, a.slug, a.headline, a.lead, \
                 a.breaking, a.published_at, a.updated_at, a.main_media_id, a.comment_count, \
-                m.width AS media_width, m.height AS media_height, m.alt_text AS media_alt";
+                m.width AS media_width, m.height AS media_height, m.alt_text AS media_alt, \
+                m.copyright AS media_copyright";
 
             fn card_from_row(row: &DbRow) -> Result<ArticleCard, StoreError> {
                 let media_id: Option<i64> = row.try_get("main_media_id").map_err(db_err)?;
@@ -196,6 +197,7 @@ macro_rules! sql_store_impl {
                         width: row.try_get("media_width").map_err(db_err)?,
                         height: row.try_get("media_height").map_err(db_err)?,
                         alt_text: row.try_get("media_alt").map_err(db_err)?,
+                        copyright: row.try_get("media_copyright").map_err(db_err)?,
                         renditions: Vec::new(),
                     }),
                     None => None,
@@ -2167,6 +2169,70 @@ macro_rules! sql_store_impl {
                         .await
                         .map_err(db_err)?;
                     self.cards_from_rows(rows).await
+                }
+
+                async fn related_articles(
+                    &self,
+                    article_id: i64,
+                    edition_id: i64,
+                    section_id: i64,
+                    tag_ids: &[i64],
+                    limit: i64,
+                ) -> Result<(Vec<ArticleCard>, Vec<ArticleCard>), StoreError> {
+                    let mut tagged = Vec::new();
+                    for tag_id in tag_ids {
+                        let sql = format!(
+                            "SELECT {CARD_COLUMNS} FROM articles a LEFT JOIN media m ON m.id = a.main_media_id \
+                             WHERE a.id IN (SELECT t.article_id FROM article_tags t WHERE t.tag_id = $1 \
+                             AND t.article_id <> $2 ORDER BY t.article_id DESC LIMIT 50) \
+                             AND a.status = 'published' AND a.edition_id = $3 \
+                             ORDER BY a.published_at DESC, a.id DESC LIMIT $4"
+                        );
+                        let rows = ::sqlx::query::<Db>(&sql)
+                            .bind(*tag_id)
+                            .bind(article_id)
+                            .bind(edition_id)
+                            .bind(limit)
+                            .fetch_all(&self.pool)
+                            .await
+                            .map_err(db_err)?;
+                        tagged.extend(self.cards_from_rows(rows).await?);
+                    }
+                    let sql = format!(
+                        "SELECT {CARD_COLUMNS} FROM articles a LEFT JOIN media m ON m.id = a.main_media_id \
+                         WHERE a.section_id = $1 AND a.status = 'published' AND a.id <> $2 \
+                         ORDER BY a.published_at DESC, a.id DESC LIMIT $3"
+                    );
+                    let rows = ::sqlx::query::<Db>(&sql)
+                        .bind(section_id)
+                        .bind(article_id)
+                        .bind(limit)
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                    let in_section = self.cards_from_rows(rows).await?;
+                    Ok((tagged, in_section))
+                }
+
+                async fn latest_breaking(
+                    &self,
+                    edition_id: i64,
+                    since: ::time::OffsetDateTime,
+                ) -> Result<Option<ArticleCard>, StoreError> {
+                    // The edition's newest-first index, read from `since` on.
+                    let sql = format!(
+                        "SELECT {CARD_COLUMNS} FROM articles a LEFT JOIN media m ON m.id = a.main_media_id \
+                         WHERE a.edition_id = $1 AND a.status = 'published' AND a.published_at >= $2 \
+                         AND a.breaking = $3 ORDER BY a.published_at DESC, a.id DESC LIMIT 1"
+                    );
+                    let rows = ::sqlx::query::<Db>(&sql)
+                        .bind(edition_id)
+                        .bind(whole_seconds(since))
+                        .bind(true)
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                    Ok(self.cards_from_rows(rows).await?.into_iter().next())
                 }
 
                 async fn translations(&self, group: &str) -> Result<Vec<TranslationLink>, StoreError> {

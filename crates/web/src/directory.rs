@@ -8,13 +8,21 @@
 use std::collections::HashMap;
 
 use dateline_core::Slug;
-use dateline_store::{Edition, Section, Store, StoreError};
+use dateline_store::{ArticleCard, Edition, Section, Store, StoreError};
+use time::OffsetDateTime;
 
 #[derive(Debug, Default, Clone)]
 pub struct SiteDirectory {
     editions: Vec<Edition>,
     sections: HashMap<i64, Vec<Section>>,
+    /// Each edition's newest breaking story of the last
+    /// [`BREAKING_BANNER_HOURS`], for the banner every page shows.
+    breaking: HashMap<i64, ArticleCard>,
 }
+
+/// How long a breaking story keeps its banner on every page of its edition
+/// (while it stays marked breaking and no newer breaking story comes).
+pub const BREAKING_BANNER_HOURS: i64 = 6;
 
 impl SiteDirectory {
     pub async fn load(store: &dyn Store) -> Result<Self, StoreError> {
@@ -23,7 +31,20 @@ impl SiteDirectory {
         for section in store.sections().await? {
             sections.entry(section.edition_id).or_default().push(section);
         }
-        Ok(Self { editions, sections })
+        let since = OffsetDateTime::now_utc() - time::Duration::hours(BREAKING_BANNER_HOURS);
+        let mut breaking = HashMap::new();
+        for edition in &editions {
+            if let Some(card) = store.latest_breaking(edition.id, since).await? {
+                breaking.insert(edition.id, card);
+            }
+        }
+        Ok(Self { editions, sections, breaking })
+    }
+
+    /// The breaking story whose banner the edition's pages show now.
+    pub fn breaking_story(&self, edition_id: i64) -> Option<&ArticleCard> {
+        let since = OffsetDateTime::now_utc() - time::Duration::hours(BREAKING_BANNER_HOURS);
+        self.breaking.get(&edition_id).filter(|card| card.published_at >= since)
     }
 
     pub fn editions(&self) -> &[Edition] {

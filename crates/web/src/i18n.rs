@@ -117,9 +117,11 @@ impl Locale {
     }
 
     /// The dateline that opens an article's body: "GENEVA, November 28 (Meridian) -".
+    /// The place is in capitals, as agencies write it; the date and the
+    /// agency as written ("MOSCOW, June 26 (RIA Novosti) -").
     pub fn dateline(&self, place: &str, agency: &str, at: OffsetDateTime) -> String {
         let mut args = FluentArgs::new();
-        args.set("place", FluentValue::from(place));
+        args.set("place", FluentValue::from(place.trim().to_uppercase()));
         args.set("agency", FluentValue::from(agency));
         args.set("month", FluentValue::from(self.month(at).into_owned()));
         args.set("day", FluentValue::from(at.day().to_string()));
@@ -246,6 +248,11 @@ mod tests {
             "GENEVA, November 28 (Meridian) -"
         );
         assert_eq!(ru.dateline("ЖЕНЕВА", "Meridian", at), "ЖЕНЕВА, 28 ноября (Meridian) -");
+        assert_eq!(
+            locales.for_language("en").dateline("Moscow", "RIA Novosti", at),
+            "MOSCOW, November 28 (RIA Novosti) -",
+            "the place in capitals, the agency as written"
+        );
         assert_eq!(ru.date_time(at), "28 ноября 2026, 14:05 UTC");
         assert_eq!(locales.for_language("pt-BR").language(), "en");
     }

@@ -49,6 +49,37 @@ pub fn dateline_of(state: &AppState, t: &Locale, article: &dateline_store::Artic
     t.dateline(&article.dateline_place, agency, article.card.published_at)
 }
 
+/// A photo's copyright notice as shown: empty → none; "© …", "(c) …" and
+/// "Copyright …" as written; anything else (a holder's name) after "©".
+/// A credit ("REUTERS/Ana Lima") is never turned into one.
+pub fn copyright_notice(copyright: &str) -> Option<String> {
+    let text = copyright.trim();
+    if text.is_empty() {
+        return None;
+    }
+    let lower = text.to_lowercase();
+    if text.contains('©') || lower.starts_with("(c)") || lower.starts_with("copyright") {
+        Some(text.to_owned())
+    } else {
+        Some(format!("© {text}"))
+    }
+}
+
+/// A language tag as Open Graph's `og:locale` wants it (`en_US`, `pt_BR`,
+/// `ar_EG`): when the tag names no territory, the one CLDR's likely
+/// subtags give for the language.
+pub fn og_locale(language: &str) -> String {
+    const EXPANDER: icu_locale::LocaleExpander = icu_locale::LocaleExpander::new_common();
+    let Ok(mut id) = language.parse::<icu_locale::LanguageIdentifier>() else {
+        return language.replace('-', "_");
+    };
+    EXPANDER.maximize(&mut id);
+    match id.region {
+        Some(region) => format!("{}_{}", id.language, region),
+        None => id.language.to_string(),
+    }
+}
+
 pub fn iso(at: OffsetDateTime) -> String {
     at.format(&Rfc3339).unwrap_or_default()
 }
@@ -91,6 +122,8 @@ pub struct Frame<'a> {
     pub t: &'a Locale,
     pub site_name: &'a str,
     pub lang: String,
+    /// `og:locale`: the language with its territory (`en_US`).
+    pub og_locale: String,
     pub dir: &'static str,
     pub title: String,
     pub description: String,
@@ -112,6 +145,9 @@ pub struct Frame<'a> {
     pub feeds: Vec<crate::syndication::feeds::FeedLink>,
     /// An article's oEmbed address, for `<head>`.
     pub oembed: Option<String>,
+    /// The edition's breaking-news banner, in the page itself (the script
+    /// only makes it live and dismissible).
+    pub breaking: Option<FeedItem>,
 }
 
 impl<'a> Frame<'a> {
@@ -132,6 +168,7 @@ impl<'a> Frame<'a> {
             t,
             site_name,
             lang: edition.language.clone(),
+            og_locale: og_locale(&edition.language),
             dir: edition.direction.as_str(),
             title,
             description: String::new(),
@@ -167,6 +204,7 @@ impl<'a> Frame<'a> {
             year: OffsetDateTime::now_utc().year(),
             feeds: crate::syndication::feeds::feed_links(edition, "", site_name),
             oembed: None,
+            breaking: directory.breaking_story(edition.id).map(|card| FeedItem::new(card, edition, t)),
         }
     }
 

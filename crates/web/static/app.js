@@ -235,6 +235,18 @@
     if (banner) banner.remove();
   }
 
+  // The banner's close button (rendered hidden: without the script there
+  // is nowhere to remember a dismissal) works and shows.
+  function wireDismiss(banner) {
+    var close = banner.querySelector(".breaking-banner__dismiss");
+    if (!close) return;
+    close.hidden = false;
+    close.addEventListener("click", function () {
+      dismiss(Number(banner.dataset.article));
+      banner.remove();
+    });
+  }
+
   function showBanner(story) {
     var id = Number(story.article_id);
     if (dismissed().indexOf(id) !== -1) return;
@@ -261,14 +273,11 @@
     close.textContent = "×";
     close.setAttribute("aria-label", body.dataset.dismissLabel);
     close.title = body.dataset.dismissLabel;
-    close.addEventListener("click", function () {
-      dismiss(id);
-      banner.remove();
-    });
     banner.appendChild(label);
     banner.appendChild(document.createTextNode(" "));
     banner.appendChild(link);
     banner.appendChild(close);
+    wireDismiss(banner);
     var masthead = document.querySelector(".masthead");
     if (masthead && masthead.nextSibling) body.insertBefore(banner, masthead.nextSibling);
     else body.insertBefore(banner, body.firstChild);
@@ -408,12 +417,12 @@
     var feed = document.querySelector("[data-newsfeed]");
     var since = visitStart(edition);
     if (feed) showNewCount(feed, since);
-    // A breaking story from the last three hours, not yet dismissed.
-    var recent = Math.floor(Date.now() / 1000) - 3 * 3600;
-    var breaking = feed && feed.querySelector("li.is-breaking[data-article]");
-    if (breaking && parseInt(breaking.dataset.published, 10) > recent) {
-      var link = breaking.querySelector("a");
-      showBanner({ article_id: Number(breaking.dataset.article), href: link.getAttribute("href"), headline: link.textContent });
+    // The page came with the edition's breaking banner: gone if this
+    // reader dismissed it before, dismissible otherwise.
+    var rendered = document.querySelector(".breaking-banner[data-article]");
+    if (rendered) {
+      if (dismissed().indexOf(Number(rendered.dataset.article)) !== -1) rendered.remove();
+      else wireDismiss(rendered);
     }
     function deliver(message) {
       if (message.kind === "reset") reloadFeed(edition, feed, since);

@@ -695,3 +695,127 @@ pub async fn two_factor_codes_after_the_password(backend: Backend) {
             .contains("Two-factor authentication is on")
     );
 }
+
+/// Logs a staff member in at the newsroom's own door.
+async fn newsroom_login(server: &TestServer, email: &str, password: &str) -> (Client, Response) {
+    let browser = server.browser();
+    let response = submit(
+        &browser,
+        server,
+        "/newsroom/login",
+        "/newsroom/login",
+        &[("email", email), ("password", password), ("next", "/newsroom")],
+    )
+    .await;
+    (browser, response)
+}
+
+/// Issue 20, item 11: administrators require a second factor per role and
+/// reset it for someone who lost their authenticator, all audited.
+pub async fn admins_require_and_reset_two_factor(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    for (email, role) in [("chief@example.com", "admin"), ("desk@example.com", "editor")] {
+        let (ok, _, err) =
+            cli(&server, &["user", "add", "--email", email, "--role", role], "a long passphrase\n").await;
+        assert!(ok, "{err}");
+    }
+    let (admin, _) = newsroom_login(&server, "chief@example.com", "a long passphrase").await;
+    let (desk, logged) = newsroom_login(&server, "desk@example.com", "a long passphrase").await;
+    assert_eq!(location(&logged), "/newsroom");
+    assert_eq!(get(&desk, &server, "/newsroom").await.status(), 200, "optional so far");
+
+    // Required of editors: the desk editor reaches nothing but the set-up.
+    let policy = submit(
+        &admin,
+        &server,
+        "/newsroom/users",
+        "/newsroom/users",
+        &[("action", "two-factor-policy"), ("required", "editor")],
+    )
+    .await;
+    assert_eq!(location(&policy), "/newsroom/users?done=two-factor-policy");
+    let users = get(&admin, &server, "/newsroom/users").await.text().await.expect("users");
+    assert!(users.contains("name=\"required\" value=\"editor\" checked"), "the policy shows");
+    let gated = get(&desk, &server, "/newsroom/articles/new").await;
+    assert_eq!(gated.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&gated), "/newsroom/two-factor?next=%2Fnewsroom%2Farticles%2Fnew");
+    let setup = get(&desk, &server, "/newsroom/two-factor").await.text().await.expect("setup");
+    assert!(visible_text(&setup).contains("Your role requires two-factor authentication"), "{setup}");
+    let secret = setup
+        .split("<code class=\"totp-secret\">")
+        .nth(1)
+        .and_then(|s| s.split('<').next())
+        .expect("a secret to scan")
+        .to_owned();
+    let on = submit(
+        &desk,
+        &server,
+        "/newsroom/two-factor",
+        "/newsroom/two-factor",
+        &[
+            ("action", "enable"),
+            ("secret", &secret),
+            ("code", &totp_code(&secret, -1)),
+            ("next", "/newsroom"),
+        ],
+    )
+    .await;
+    assert_eq!(on.status(), StatusCode::SEE_OTHER);
+    assert_eq!(get(&desk, &server, "/newsroom/articles/new").await.status(), 200, "in once it is on");
+    let off = submit(
+        &desk,
+        &server,
+        "/newsroom/two-factor",
+        "/newsroom/two-factor",
+        &[("action", "disable"), ("code", &totp_code(&secret, 0))],
+    )
+    .await;
+    assert_eq!(off.status(), StatusCode::CONFLICT, "a required second factor cannot be turned off");
+
+    // Logging in now asks for the code, at the newsroom's door too.
+    let (again, password) = newsroom_login(&server, "desk@example.com", "a long passphrase").await;
+    assert_eq!(location(&password), "/newsroom/login/code");
+    let code = submit(
+        &again,
+        &server,
+        "/newsroom/login/code",
+        "/newsroom/login/code",
+        &[("code", &totp_code(&secret, 1))],
+    )
+    .await;
+    assert_eq!(location(&code), "/newsroom");
+
+    // The authenticator is lost: the admin resets it; the desk is logged
+    // out everywhere and sets up a new one at the next login.
+    let users = get(&admin, &server, "/newsroom/users").await.text().await.expect("users");
+    let desk_row = users.split("<tr>").find(|row| row.contains("desk@example.com")).expect("the desk's row");
+    let desk_id = desk_row
+        .split("name=\"user\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("user id")
+        .to_owned();
+    let reset = submit(
+        &admin,
+        &server,
+        "/newsroom/users",
+        "/newsroom/users",
+        &[("action", "two-factor-reset"), ("user", &desk_id)],
+    )
+    .await;
+    assert_eq!(location(&reset), "/newsroom/users?done=two-factor-reset");
+    assert_eq!(get(&again, &server, "/newsroom").await.status(), StatusCode::SEE_OTHER, "logged out");
+    let (_, fresh) = newsroom_login(&server, "desk@example.com", "a long passphrase").await;
+    assert_eq!(location(&fresh), "/newsroom", "no code is asked for any more");
+    let audit = get(&admin, &server, "/newsroom/audit").await.text().await.expect("audit");
+    for entry in ["settings.two_factor_required", "user.two_factor.reset", "account.two_factor.on"] {
+        assert!(audit.contains(entry), "{entry} is in the audit log");
+    }
+
+    // A lone administrator who lost theirs: the command line.
+    let (ok, out, err) = cli(&server, &["user", "reset-two-factor", "--email", "desk@example.com"], "").await;
+    assert!(ok, "{err}");
+    assert!(out.contains("already off"), "{out}");
+    let (ok, _, err) = cli(&server, &["user", "reset-two-factor", "--email", "nobody@example.com"], "").await;
+    assert!(!ok && err.contains("no account"), "{err}");
+}

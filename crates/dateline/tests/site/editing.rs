@@ -270,3 +270,123 @@ pub async fn original_time_and_public_versions(backend: Backend) {
         assert_eq!(ninjs_version().await, (n + 2).to_string(), "a correction seconds later is a new version");
     }
 }
+
+/// POSTs a story through the API and publishes it; returns its page path.
+async fn publish(server: &TestServer, token: &str, story: Value) -> String {
+    let (status, created) = call(server, Method::POST, "/api/v1/articles", token, Some(story)).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let path = format!("/api/v1/articles/{}/transitions", created["id"]);
+    let (status, published) =
+        call(server, Method::POST, &path, token, Some(json!({"action": "publish"}))).await;
+    assert_eq!(status, StatusCode::OK, "{published}");
+    let url = published["url"].as_str().expect("url");
+    url[url.find("/en/").expect("an English story")..].to_owned()
+}
+
+/// Issue 20, items 4, 5, 7, 8 and 12: what the article page says about its
+/// photo, its dateline, its author, its neighbours and breaking news.
+pub async fn the_article_page_gets_the_details_right(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let token = token_for(&server, "wire@example.com", "editor").await;
+    // A wire photo whose credit already carries "©", with the bank's own
+    // copyright notice.
+    let photo: Value = server
+        .client
+        .post(server.url("/api/v1/media?name=pool.jpg"))
+        .bearer_auth(&token)
+        .body(crate::media::credited_jpeg())
+        .send()
+        .await
+        .expect("upload")
+        .json()
+        .await
+        .expect("json");
+    let mut story_json = story("Flood defences hold on the Danube");
+    story_json["section"] = json!("world");
+    story_json["tags"] = json!(["Danube floods"]);
+    story_json["authors"] = json!([]);
+    story_json["dateline_place"] = json!("Budapest");
+    story_json["dateline_agency"] = json!("RIA Novosti");
+    story_json["main_media"] = photo["id"].clone();
+    story_json["image_credit"] = json!("© POOL");
+    let path = publish(&server, &token, story_json).await;
+    // An older story sharing the tag, from another section, and newer ones
+    // that share nothing.
+    let mut older = story("Danube levels rise after a week of rain");
+    older["section"] = json!("science");
+    older["tags"] = json!(["Danube floods"]);
+    older["published_at"] = json!("2026-01-10T08:00:00Z");
+    let older_path = publish(&server, &token, older).await;
+    for n in 0..3 {
+        publish(&server, &token, story(&format!("Markets open flat, day {n}"))).await;
+    }
+
+    let page = server.page(&path).await;
+    // Item 4: the credit as given, the copyright apart; never "© ©".
+    let caption =
+        page.split("<figcaption>").nth(1).and_then(|c| c.split("</figcaption>").next()).expect("caption");
+    assert!(!visible_text(caption).contains("© ©"), "{caption}");
+    assert!(caption.contains(">© POOL</a>"), "the credit as the desk gave it: {caption}");
+    assert!(caption.contains("<span class=\"copyright\">© Meridian 2026</span>"), "{caption}");
+    // Item 5: the place in capitals, the date and agency as written, and no
+    // stylesheet rule shouting the rest.
+    assert!(page.contains("<span class=\"dateline\">BUDAPEST, "), "{}", visible_text(&page));
+    let dateline = page
+        .split("<span class=\"dateline\">")
+        .nth(1)
+        .and_then(|d| d.split("</span>").next())
+        .expect("dateline");
+    assert!(dateline.ends_with(" (RIA Novosti) -") && dateline.chars().any(char::is_lowercase), "{dateline}");
+    let css_href =
+        page.split("rel=\"stylesheet\" href=\"").nth(1).and_then(|r| r.split('"').next()).expect("css");
+    let css = server.page(css_href).await;
+    let rule = css.split(".dateline {").nth(1).and_then(|r| r.split('}').next()).expect("a .dateline rule");
+    assert!(!rule.contains("uppercase"), "{rule}");
+    // Item 7: an author even without a byline, and og:locale as en_US.
+    let json_ld = page
+        .split("application/ld+json\">")
+        .nth(1)
+        .and_then(|j| j.split("</script>").next())
+        .expect("json-ld");
+    let json_ld: Value = serde_json::from_str(json_ld).expect("JSON-LD parses");
+    assert_eq!(json_ld["author"], json!([{ "@type": "NewsMediaOrganization", "name": "RIA Novosti" }]));
+    assert!(page.contains("<meta property=\"og:locale\" content=\"en_US\">"));
+    assert!(server.page("/ru/").await.contains("<meta property=\"og:locale\" content=\"ru_RU\">"));
+    // Item 8: related stories first (the older one sharing the tag, though
+    // newer stories exist), the edition's latest apart.
+    let related = page
+        .split("class=\"related-stories\"")
+        .nth(1)
+        .and_then(|r| r.split("</section>").next())
+        .expect("related");
+    let related_links = crate::support::article_links(related, "en");
+    assert_eq!(related_links.first(), Some(&older_path), "{related_links:?}");
+    assert!(!related_links.contains(&path), "not itself");
+    let latest = page
+        .split("class=\"more-stories\"")
+        .nth(1)
+        .and_then(|r| r.split("</section>").next())
+        .expect("the latest list");
+    assert!(latest.contains(">Latest stories</h2>") && latest.contains("Markets open flat, day 2"));
+    assert!(
+        !crate::support::article_links(latest, "en").contains(&path),
+        "the latest list leaves this story out"
+    );
+
+    // Item 12: a breaking story's banner is in the page itself (no script
+    // runs here), on every page of its edition and no other.
+    let mut breaking = story("Dam gives way upstream of Novi Sad");
+    breaking["breaking"] = json!(true);
+    let breaking_path = publish(&server, &token, breaking).await;
+    for page_path in ["/en/", "/en/world", path.as_str()] {
+        let html = server.page(page_path).await;
+        let banner =
+            html.split("<aside class=\"breaking-banner\"").nth(1).and_then(|b| b.split("</aside>").next());
+        let banner = banner.unwrap_or_else(|| panic!("{page_path} shows the banner"));
+        assert!(
+            banner.contains(&breaking_path) && banner.contains("Dam gives way upstream of Novi Sad"),
+            "{banner}"
+        );
+    }
+    assert!(!server.page("/ru/").await.contains("Dam gives way"), "not in another edition");
+}

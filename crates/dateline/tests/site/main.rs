@@ -102,6 +102,7 @@ backend_tests!(
     accounts::password_reset_by_emailed_link,
     accounts::cli_users_and_api_tokens,
     accounts::two_factor_codes_after_the_password,
+    accounts::admins_require_and_reset_two_factor,
     newsroom::editor_writes_publishes_updates_and_withdraws,
     newsroom::permissions_by_role,
     newsroom::mistakes_keep_the_typed_text,
@@ -125,6 +126,7 @@ backend_tests!(
     editing::the_same_headline_gets_a_numbered_address,
     editing::concurrent_edits_are_merged_not_lost,
     editing::original_time_and_public_versions,
+    editing::the_article_page_gets_the_details_right,
     search::search_finds_stories_in_each_language,
     search::search_refuses_bad_input_clearly,
 );

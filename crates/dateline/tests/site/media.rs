@@ -17,7 +17,7 @@ use crate::support::{Backend, S3Server, TestServer, python_with, testdata, visib
 
 /// A JPEG with a photo desk's IPTC block (caption, credit, copyright) and
 /// an EXIF-like segment holding private data that must not survive.
-fn credited_jpeg() -> Vec<u8> {
+pub fn credited_jpeg() -> Vec<u8> {
     let img = image::RgbImage::from_fn(1400, 900, |x, y| image::Rgb([(x / 6) as u8, (y / 4) as u8, 120]));
     let mut plain = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut plain, 85).encode_image(&img).expect("encode");

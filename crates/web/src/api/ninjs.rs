@@ -190,7 +190,11 @@ pub async fn get_ninjs(
         }
         if !article.image_credit.is_empty() {
             picture["by"] = Value::String(article.image_credit.clone());
-            picture["copyrightnotice"] = Value::String(format!("© {}", article.image_credit));
+        }
+        // The credit is who to credit, not a copyright notice: the notice
+        // is the bank's, when it has one.
+        if let Some(notice) = crate::view::copyright_notice(&image.copyright) {
+            picture["copyrightnotice"] = Value::String(notice);
         }
         ninjs["associations"] = json!([picture]);
     }

@@ -1,7 +1,10 @@
 //! `GET/POST /newsroom/users`: administrators give accounts their role and
-//! limit editors and admins to editions. An administrator cannot change
-//! their own role, so the newsroom never locks out its last admin by
-//! accident.
+//! limit editors and admins to editions, require two-factor authentication
+//! for staff roles, and reset an account's second factor when its
+//! authenticator is lost (the account sets it up again at its next visit
+//! when its role requires one). An administrator cannot change their own
+//! role, so the newsroom never locks out its last admin by accident. Every
+//! change goes to the audit log.
 
 use askama::Template;
 use axum::extract::State;
@@ -26,6 +29,8 @@ pub struct UserRow {
     pub editions: Vec<Choice>,
     pub is_self: bool,
     pub role_label: String,
+    /// Two-factor authentication is on for the account.
+    pub two_factor: bool,
 }
 
 #[derive(Template)]
@@ -34,6 +39,8 @@ struct UsersTemplate<'a> {
     frame: NewsroomFrame<'a>,
     rows: Vec<UserRow>,
     message: Option<String>,
+    /// The staff roles, ticked where two-factor authentication is required.
+    two_factor_roles: Vec<Choice>,
 }
 
 const ROLES: [Role; 4] = [Role::Reader, Role::Contributor, Role::Editor, Role::Admin];
@@ -81,14 +88,33 @@ pub async fn users(
                     selected: user.edition_ids.contains(&e.id),
                 })
                 .collect(),
+            two_factor: user.two_factor,
             name: user.display_name,
             email: user.email,
         })
         .collect();
+    let required = super::login::two_factor_roles(&state).await?;
+    let two_factor_roles = super::login::STAFF_ROLES
+        .iter()
+        .map(|r| Choice {
+            value: r.as_str().to_owned(),
+            label: t.get(&format!("role-{}", r.as_str())).into_owned(),
+            selected: required.contains(r),
+        })
+        .collect();
     let (jar, token) = csrf::form_token(jar, state.secure_cookies());
-    let message = query.done.filter(|d| d == "role").map(|_| t.get("done-role").into_owned());
-    let template =
-        UsersTemplate { frame: NewsroomFrame::new(&state, t, &admin, &t.get("users"), token), rows, message };
+    let message = match query.done.as_deref() {
+        Some("role") => Some(t.get("done-role").into_owned()),
+        Some("two-factor-policy") => Some(t.get("done-two-factor-policy").into_owned()),
+        Some("two-factor-reset") => Some(t.get("done-two-factor-reset").into_owned()),
+        _ => None,
+    };
+    let template = UsersTemplate {
+        frame: NewsroomFrame::new(&state, t, &admin, &t.get("users"), token),
+        rows,
+        message,
+        two_factor_roles,
+    };
     Ok(no_store_page(StatusCode::OK, jar, template.render()?))
 }
 
@@ -96,6 +122,12 @@ pub async fn users(
 pub struct RoleForm {
     #[serde(default)]
     csrf: String,
+    /// `role` (the default), `two-factor-policy` or `two-factor-reset`.
+    #[serde(default)]
+    action: String,
+    /// For `two-factor-policy`: the roles that must use it.
+    #[serde(default)]
+    required: Vec<String>,
     #[serde(default)]
     user: String,
     #[serde(default)]
@@ -113,6 +145,12 @@ pub async fn set_role(
     csrf::check(&jar, &form.csrf)?;
     if admin.role != Role::Admin {
         return Err(PageError::NotAllowed);
+    }
+    match form.action.as_str() {
+        "" | "role" => {}
+        "two-factor-policy" => return set_two_factor_policy(&state, &admin, jar, &form.required).await,
+        "two-factor-reset" => return reset_two_factor(&state, &admin, jar, &form.user).await,
+        other => return Err(PageError::BadRequest(format!("unknown action {other:?}"))),
     }
     let user_id: i64 =
         form.user.parse().map_err(|_| PageError::BadRequest("`user` must be a number".into()))?;
@@ -138,4 +176,73 @@ pub async fn set_role(
         .await?;
     tracing::info!(admin = admin.id, user = user.id, role = role.as_str(), "role changed");
     Ok(see_other(jar, "/newsroom/users?done=role"))
+}
+
+/// Which staff roles must use two-factor authentication.
+async fn set_two_factor_policy(
+    state: &AppState,
+    admin: &dateline_store::User,
+    jar: CookieJar,
+    required: &[String],
+) -> Result<Response, PageError> {
+    let mut roles = Vec::new();
+    for raw in required {
+        let role = Role::parse(raw).map_err(|e| PageError::BadRequest(e.to_string()))?;
+        if !role.is_staff() {
+            return Err(PageError::BadRequest(
+                "two-factor authentication is required of staff roles only".into(),
+            ));
+        }
+        if !roles.contains(&role) {
+            roles.push(role);
+        }
+    }
+    let value = roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",");
+    state.store.set_site_setting(super::login::TWO_FACTOR_ROLES_SETTING, &value).await?;
+    let detail = if value.is_empty() { "none".to_owned() } else { value };
+    state
+        .store
+        .record_audit(
+            Some(admin.id),
+            None,
+            "settings.two_factor_required",
+            "two-factor authentication",
+            &detail,
+        )
+        .await?;
+    tracing::info!(admin = admin.id, roles = detail, "two-factor requirement changed");
+    Ok(see_other(jar, "/newsroom/users?done=two-factor-policy"))
+}
+
+/// Turns an account's second factor off (its authenticator was lost) and
+/// ends its sessions; if its role requires one, it sets up a new one at
+/// its next visit.
+async fn reset_two_factor(
+    state: &AppState,
+    admin: &dateline_store::User,
+    jar: CookieJar,
+    user: &str,
+) -> Result<Response, PageError> {
+    let user_id: i64 = user.parse().map_err(|_| PageError::BadRequest("`user` must be a number".into()))?;
+    let user = state.store.user_by_id(user_id).await?.ok_or(PageError::NotFound)?;
+    if !user.two_factor {
+        return Err(PageError::Refused(
+            StatusCode::CONFLICT,
+            "two-factor authentication is already off for this account".into(),
+        ));
+    }
+    state.store.set_totp_secret(user.id, None).await?;
+    state.store.delete_user_sessions(user.id).await?;
+    state
+        .store
+        .record_audit(
+            Some(admin.id),
+            None,
+            "user.two_factor.reset",
+            &format!("user {}", user.id),
+            &user.email,
+        )
+        .await?;
+    tracing::info!(admin = admin.id, user = user.id, "second factor reset");
+    Ok(see_other(jar, "/newsroom/users?done=two-factor-reset"))
 }

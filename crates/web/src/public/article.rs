@@ -26,7 +26,11 @@ use crate::view::{
 pub struct FigureView {
     pub image: ImageView,
     pub caption: String,
+    /// The credit as the desk gave it ("REUTERS/Ana Lima", "© POOL").
     pub credit: String,
+    /// The photo's copyright notice, when the bank has one that the credit
+    /// does not already say.
+    pub copyright: Option<String>,
     pub media_href: String,
 }
 
@@ -81,8 +85,39 @@ struct ArticleTemplate<'a> {
     a: ArticleView,
     live: Option<LiveBlogView>,
     d: crate::discussion::view::DiscussionView,
+    related: Vec<crate::view::CardView>,
     list: StoryList,
     newsfeed: Vec<FeedItem>,
+}
+
+/// How many related stories an article shows.
+const RELATED_SIZE: usize = 4;
+
+/// Stories related to `article`: those sharing one of its tags first, then
+/// others from its section; newest first within each; at most
+/// [`RELATED_SIZE`].
+async fn related_stories(
+    state: &AppState,
+    directory: &SiteDirectory,
+    edition: &Edition,
+    t: &Locale,
+    article: &Article,
+) -> Result<Vec<crate::view::CardView>, PageError> {
+    let card = &article.card;
+    let tag_ids: Vec<i64> = article.tags.iter().take(3).map(|tag| tag.id).collect();
+    let (mut tagged, in_section) = state
+        .store
+        .related_articles(card.id, edition.id, card.section_id, &tag_ids, RELATED_SIZE as i64)
+        .await?;
+    tagged.sort_by_key(|c| std::cmp::Reverse((c.published_at, c.id)));
+    let mut seen = std::collections::HashSet::from([card.id]);
+    Ok(tagged
+        .into_iter()
+        .chain(in_section)
+        .filter(|c| seen.insert(c.id))
+        .take(RELATED_SIZE)
+        .map(|c| crate::view::CardView::new(&c, edition, directory, t, crate::view::SIZES_CARD, true))
+        .collect())
 }
 
 /// `GET /{edition}/{year}/{month}/{day}/{slug}`.
@@ -150,10 +185,15 @@ async fn render(
     let dateline = crate::view::dateline_of(state, t, article);
 
     let figure = card.image.as_ref().and_then(|image| {
+        let credit = article.image_credit.trim().to_owned();
+        let copyright = crate::view::copyright_notice(&image.copyright).filter(|notice| {
+            !notice.trim_start_matches('©').trim().eq_ignore_ascii_case(credit.trim_start_matches('©').trim())
+        });
         Some(FigureView {
             image: ImageView::new(image, SIZES_MAIN, 960, false)?,
             caption: article.image_caption.clone(),
-            credit: article.image_credit.clone(),
+            credit,
+            copyright,
             media_href: media_path(edition, image.media_id),
         })
     });
@@ -233,13 +273,15 @@ async fn render(
             .collect(),
     };
 
-    // More stories: the edition's stories older than this one, continuing
-    // as the edition's "latest" list (infinite scroll with the script).
-    let mut query = ArticleQuery::edition(edition.id, page_size(1));
-    query.before = Some(card.cursor());
+    // Related stories (sharing a tag, then from the section), then the
+    // edition's latest, apart: the latest list continues as the edition's
+    // "latest" page (infinite scroll with the script, a link without).
+    let related = related_stories(state, directory, edition, t, article).await?;
+    let query = ArticleQuery::edition(edition.id, page_size(1));
     let base = format!("/{}/latest", edition.code);
     let (list, _) = StoryList::load(state, directory, edition, t, query, &base).await?;
-    let list = StoryList { newest_href: None, ..list };
+    let cards = list.cards.into_iter().filter(|c| c.href != path).collect();
+    let list = StoryList { newest_href: None, cards, ..list };
 
     let mut frame = Frame::new(state, directory, edition, Some(card.section_id), &card.headline, path);
     frame.description =
@@ -294,11 +336,7 @@ async fn render(
         "articleSection": view.section_name,
         "keywords": article.tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
         "image": image_urls,
-        "author": article.authors.iter().map(|a| serde_json::json!({
-            "@type": "Person",
-            "name": a.name,
-            "url": format!("{public_url}/{}/author/{}", edition.code, a.slug),
-        })).collect::<Vec<_>>(),
+        "author": json_ld_authors(state, edition, article),
         "publisher": { "@type": "NewsMediaOrganization", "name": state.config.site_name, "url": format!("{public_url}/") },
         "isAccessibleForFree": true,
     });
@@ -336,12 +374,50 @@ async fn render(
     }
     .load(t)
     .await?;
-    let template =
-        ArticleTemplate { newsfeed: newsfeed(state, edition, t).await?, frame, a: view, list, live, d };
+    let template = ArticleTemplate {
+        newsfeed: newsfeed(state, edition, t).await?,
+        frame,
+        a: view,
+        related,
+        list,
+        live,
+        d,
+    };
     // The discussion changes the page without changing the article (and
     // a removed comment leaves no newer time behind): the page is as new
     // as its rendering. Revalidation still answers 304 by its ETag.
     html(&template, now.replace_nanosecond(0).unwrap_or(now))
+}
+
+/// The story's authors for JSON-LD; a story with no byline is the
+/// agency's of its dateline, else the publisher's (search engines want an
+/// author, and an empty list says nobody wrote it).
+fn json_ld_authors(state: &AppState, edition: &Edition, article: &Article) -> serde_json::Value {
+    let public_url = &state.config.public_url;
+    if !article.authors.is_empty() {
+        return serde_json::Value::Array(
+            article
+                .authors
+                .iter()
+                .map(|a| {
+                    serde_json::json!({
+                        "@type": "Person",
+                        "name": a.name,
+                        "url": format!("{public_url}/{}/author/{}", edition.code, a.slug),
+                    })
+                })
+                .collect(),
+        );
+    }
+    let agency = article.dateline_agency.trim();
+    if !agency.is_empty() && agency != state.config.site_name {
+        return serde_json::json!([{ "@type": "NewsMediaOrganization", "name": agency }]);
+    }
+    serde_json::json!([{
+        "@type": "NewsMediaOrganization",
+        "name": state.config.site_name,
+        "url": format!("{public_url}/"),
+    }])
 }
 
 /// "By A", "By A and B", "By A, B and C" in the page's language.

@@ -22,6 +22,8 @@ struct MediaTemplate<'a> {
     caption: String,
     credit: String,
     copyright: String,
+    /// The copyright as the caption shows it ("© …").
+    copyright_notice: Option<String>,
     /// The photo's own licence and usage terms; the site's default text when empty.
     licence: String,
     size_label: String,
@@ -60,6 +62,7 @@ pub async fn media_page(
         width: media.width,
         height: media.height,
         alt_text: media.alt_text.clone(),
+        copyright: media.copyright.clone(),
         renditions: media.renditions.clone(),
     };
     let image = ImageView::new(&image_ref, "100vw", 1600, false);
@@ -76,7 +79,7 @@ pub async fn media_page(
     frame.og = Some(OpenGraph {
         kind: "website",
         title: media.caption.clone(),
-        description: format!("© {}", media.credit),
+        description: media.credit.clone(),
         image: image.as_ref().map(|i| format!("{}{}", state.config.public_url, i.src)),
         published: None,
         modified: None,
@@ -89,6 +92,7 @@ pub async fn media_page(
         caption: media.caption.clone(),
         credit: media.credit.clone(),
         copyright: media.copyright.clone(),
+        copyright_notice: crate::view::copyright_notice(&media.copyright),
         licence: if media.licence.trim().is_empty() {
             t.get("photo-usage-text").into_owned()
         } else {
@@ -168,6 +172,7 @@ pub async fn media_index(
                 width: m.width,
                 height: m.height,
                 alt_text: m.alt_text.clone(),
+                copyright: m.copyright.clone(),
                 renditions: m.renditions.clone(),
             };
             MediaTile {
