@@ -8,6 +8,9 @@ pub enum StoreError {
     /// that is not the caller's fault.
     #[error("database error: {0}")]
     Database(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// What the write names does not exist (any more).
+    #[error("{0} does not exist")]
+    NotFound(String),
     /// A unique constraint was violated (a slug that is taken, say).
     #[error("{0} already exists")]
     Conflict(String),

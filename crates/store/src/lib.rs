@@ -19,6 +19,7 @@ mod sql;
 mod sql_chat;
 mod sql_newsletter;
 mod sql_search;
+pub mod write_tx;
 
 pub use blob::{BlobStore, ObjectBlobStore, S3Settings};
 pub use error::StoreError;
@@ -33,6 +34,7 @@ pub use chat::{
     ChatSanction, ChatStore, NewChatMessage, NewChatRoom, NewChatSanction, SanctionKind,
 };
 pub use search::{ArticleChange, SearchSource, SearchStore};
+pub use write_tx::{SqlTx, WriteTx};
 
 use async_trait::async_trait;
 use dateline_core::{ArticleStatus, Slug};
@@ -52,6 +54,9 @@ pub trait Store: NewsletterStore + SearchStore + ChatStore + Send + Sync + std::
 
     /// A round trip to the database: `/readyz` uses it.
     async fn ping(&self) -> Result<(), StoreError>;
+
+    /// Starts the transaction one action's writes share (see [`write_tx`]).
+    async fn begin_write(&self) -> Result<Box<dyn WriteTx>, StoreError>;
 
     /// True when no edition exists yet (a fresh store the demo may fill).
     async fn is_empty(&self) -> Result<bool, StoreError>;

@@ -249,34 +249,6 @@ macro_rules! sql_store_impl {
                 })
             }
 
-            type DbQuery<'q> = ::sqlx::query::Query<'q, Db, <Db as ::sqlx::Database>::Arguments<'q>>;
-
-            /// Binds an article's fields as `$1`…`$20`, in the column order
-            /// that both the INSERT and the UPDATE of articles use.
-            fn bind_article_fields<'q>(query: DbQuery<'q>, new: &NewArticle) -> DbQuery<'q> {
-                query
-                    .bind(new.edition_id)
-                    .bind(new.section_id)
-                    .bind(new.slug.as_str().to_owned())
-                    .bind(new.headline.clone())
-                    .bind(new.lead.clone())
-                    .bind(new.dateline_place.clone())
-                    .bind(new.dateline_agency.clone())
-                    .bind(new.body.clone())
-                    .bind(new.main_media_id)
-                    .bind(new.image_caption.clone())
-                    .bind(new.image_credit.clone())
-                    .bind(new.breaking)
-                    .bind(new.status.as_str())
-                    .bind(new.seo_title.clone())
-                    .bind(new.seo_description.clone())
-                    .bind(new.translation_group.clone())
-                    .bind(new.correction.clone())
-                    .bind(whole_seconds(new.published_at))
-                    .bind(whole_seconds(new.updated_at))
-                    .bind(new.published_at_fixed)
-            }
-
             /// Write transactions take SQLite's write lock up front: a
             /// deferred one that reads first fails at once (SQLITE_BUSY,
             /// without waiting) when another writer committed meanwhile.
@@ -341,34 +313,7 @@ macro_rules! sql_store_impl {
                     Ok(())
                 }
 
-                /// Writes an article's tags and authors, in order.
-                async fn replace_article_links(
-                    tx: &mut ::sqlx::Transaction<'_, Db>,
-                    id: i64,
-                    new: &NewArticle,
-                ) -> Result<(), StoreError> {
-                    for (position, tag_id) in (0_i32..).zip(&new.tag_ids) {
-                        ::sqlx::query::<Db>("INSERT INTO article_tags (article_id, tag_id, position) VALUES ($1, $2, $3)")
-                            .bind(id)
-                            .bind(*tag_id)
-                            .bind(position)
-                            .execute(&mut **tx)
-                            .await
-                            .map_err(db_err)?;
-                    }
-                    for (position, author_id) in (0_i32..).zip(&new.author_ids) {
-                        ::sqlx::query::<Db>(
-                            "INSERT INTO article_authors (article_id, author_id, position) VALUES ($1, $2, $3)",
-                        )
-                        .bind(id)
-                        .bind(*author_id)
-                        .bind(position)
-                        .execute(&mut **tx)
-                        .await
-                        .map_err(db_err)?;
-                    }
-                    Ok(())
-                }
+
 
                 /// The user of a row that may be missing, with its edition limits.
                 async fn user_from_optional_row(&self, row: Option<DbRow>) -> Result<Option<User>, StoreError> {
@@ -553,6 +498,10 @@ macro_rules! sql_store_impl {
                     Ok(())
                 }
 
+                async fn begin_write(&self) -> Result<Box<dyn $crate::WriteTx>, StoreError> {
+                    Ok(Box::new($crate::SqlTx::<Db>::begin(&self.pool).await?))
+                }
+
                 async fn is_empty(&self) -> Result<bool, StoreError> {
                     let row = ::sqlx::query::<Db>("SELECT COUNT(*) AS n FROM editions")
                         .fetch_one(&self.pool)
@@ -703,19 +652,10 @@ macro_rules! sql_store_impl {
                 }
 
                 async fn ensure_tag(&self, edition_id: i64, slug: &Slug, name: &str) -> Result<Tag, StoreError> {
-                    ::sqlx::query::<Db>(
-                        "INSERT INTO tags (edition_id, slug, name) VALUES ($1, $2, $3) \
-                         ON CONFLICT (edition_id, slug) DO NOTHING",
-                    )
-                    .bind(edition_id)
-                    .bind(slug.as_str().to_owned())
-                    .bind(name.to_owned())
-                    .execute(&self.pool)
-                    .await
-                    .map_err(db_err)?;
-                    self.tag_by_slug(edition_id, slug)
-                        .await?
-                        .ok_or_else(|| StoreError::Invalid(format!("tag {slug} vanished after insert")))
+                    let mut tx = self.begin_write().await?;
+                    let done = tx.ensure_tag(edition_id, slug, name).await?;
+                    tx.commit().await?;
+                    Ok(done)
                 }
 
                 async fn tag_by_slug(&self, edition_id: i64, slug: &Slug) -> Result<Option<Tag>, StoreError> {
@@ -888,27 +828,10 @@ macro_rules! sql_store_impl {
                 }
 
                 async fn create_article(&self, new: &NewArticle) -> Result<i64, StoreError> {
-                    let mut tx = self.pool.begin_with(begin_write()).await.map_err(db_err)?;
-                    let now = ::time::OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or(::time::OffsetDateTime::UNIX_EPOCH);
-                    let query = ::sqlx::query::<Db>(
-                        "INSERT INTO articles (edition_id, section_id, slug, headline, lead, dateline_place, \
-                         dateline_agency, body, main_media_id, image_caption, image_credit, breaking, status, \
-                         seo_title, seo_description, translation_group, correction, published_at, updated_at, \
-                         published_at_fixed, created_at, created_by, public_version) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23) \
-                         RETURNING id",
-                    );
-                    let row = bind_article_fields(query, new)
-                    .bind(now)
-                    .bind(new.created_by)
-                    .bind(i64::from(new.status == ArticleStatus::Published))
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
-                    let id: i64 = row.try_get("id").map_err(db_err)?;
-                    Self::replace_article_links(&mut tx, id, new).await?;
-                    tx.commit().await.map_err(db_err)?;
-                    Ok(id)
+                    let mut tx = self.begin_write().await?;
+                    let done = tx.create_article(new).await?;
+                    tx.commit().await?;
+                    Ok(done)
                 }
 
                 async fn update_article(
@@ -917,71 +840,10 @@ macro_rules! sql_store_impl {
                     new: &NewArticle,
                     expected_version: Option<i64>,
                 ) -> Result<i64, StoreError> {
-                    let mut tx = self.pool.begin_with(begin_write()).await.map_err(db_err)?;
-                    let old = ::sqlx::query::<Db>("SELECT edition_id, slug, version FROM articles WHERE id = $1")
-                        .bind(id)
-                        .fetch_optional(&mut *tx)
-                        .await
-                        .map_err(db_err)?
-                        .ok_or_else(|| StoreError::Invalid(format!("no article {id}")))?;
-                    let old_edition: i64 = old.try_get("edition_id").map_err(db_err)?;
-                    let old_slug: String = old.try_get("slug").map_err(db_err)?;
-                    let old_version: i64 = old.try_get("version").map_err(db_err)?;
-                    if expected_version.is_some_and(|expected| expected != old_version) {
-                        return Err(StoreError::Stale(old_version));
-                    }
-                    // The version in the condition makes the compare and the
-                    // write one step on PostgreSQL too (SQLite's write lock is
-                    // already held).
-                    let query = ::sqlx::query::<Db>(
-                        "UPDATE articles SET edition_id = $1, section_id = $2, slug = $3, headline = $4, lead = $5, \
-                         dateline_place = $6, dateline_agency = $7, body = $8, main_media_id = $9, image_caption = $10, \
-                         image_credit = $11, breaking = $12, status = $13, seo_title = $14, seo_description = $15, \
-                         translation_group = $16, correction = $17, published_at = $18, updated_at = $19, \
-                         published_at_fixed = $20, version = version + 1, \
-                         public_version = public_version + CASE WHEN status = 'published' OR $13 = 'published' THEN 1 ELSE 0 END \
-                         WHERE id = $21 AND version = $22",
-                    );
-                    let done = bind_article_fields(query, new)
-                    .bind(id)
-                    .bind(old_version)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
-                    if done.rows_affected() == 0 {
-                        let now: i64 = ::sqlx::query_scalar::<Db, i64>("SELECT version FROM articles WHERE id = $1")
-                            .bind(id)
-                            .fetch_one(&mut *tx)
-                            .await
-                            .map_err(db_err)?;
-                        return Err(StoreError::Stale(now));
-                    }
-                    if old_edition == new.edition_id && old_slug != new.slug.as_str() {
-                        // The old address keeps working as a redirect.
-                        ::sqlx::query::<Db>(
-                            "INSERT INTO article_slug_history (edition_id, slug, article_id) VALUES ($1, $2, $3) \
-                             ON CONFLICT (edition_id, slug) DO UPDATE SET article_id = excluded.article_id",
-                        )
-                        .bind(old_edition)
-                        .bind(old_slug)
-                        .bind(id)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(db_err)?;
-                    }
-                    ::sqlx::query::<Db>("DELETE FROM article_tags WHERE article_id = $1")
-                        .bind(id)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(db_err)?;
-                    ::sqlx::query::<Db>("DELETE FROM article_authors WHERE article_id = $1")
-                        .bind(id)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(db_err)?;
-                    Self::replace_article_links(&mut tx, id, new).await?;
-                    tx.commit().await.map_err(db_err)?;
-                    Ok(old_version + 1)
+                    let mut tx = self.begin_write().await?;
+                    let done = tx.update_article(id, new, expected_version).await?;
+                    tx.commit().await?;
+                    Ok(done)
                 }
 
                 async fn authors(&self) -> Result<Vec<Author>, StoreError> {
@@ -1044,20 +906,10 @@ macro_rules! sql_store_impl {
                     snapshot: &str,
                     version: i64,
                 ) -> Result<i64, StoreError> {
-                    let row = ::sqlx::query::<Db>(
-                        "INSERT INTO article_revisions (article_id, user_id, status, snapshot, created_at, version) \
-                         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-                    )
-                    .bind(article_id)
-                    .bind(user_id)
-                    .bind(status.as_str())
-                    .bind(snapshot.to_owned())
-                    .bind(whole_seconds(::time::OffsetDateTime::now_utc()))
-                    .bind(version)
-                    .fetch_one(&self.pool)
-                    .await
-                    .map_err(db_err)?;
-                    row.try_get("id").map_err(db_err)
+                    let mut tx = self.begin_write().await?;
+                    let done = tx.add_revision(article_id, user_id, status, snapshot, version).await?;
+                    tx.commit().await?;
+                    Ok(done)
                 }
 
                 async fn revisions(&self, article_id: i64) -> Result<Vec<RevisionInfo>, StoreError> {
@@ -1117,30 +969,17 @@ macro_rules! sql_store_impl {
                     subject: &str,
                     detail: &str,
                 ) -> Result<(), StoreError> {
-                    ::sqlx::query::<Db>(
-                        "INSERT INTO audit_log (user_id, action, subject, detail, created_at, edition_id) \
-                         VALUES ($1, $2, $3, $4, $5, $6)",
-                    )
-                    .bind(user_id)
-                    .bind(action.to_owned())
-                    .bind(subject.to_owned())
-                    .bind(detail.to_owned())
-                    .bind(whole_seconds(::time::OffsetDateTime::now_utc()))
-                    .bind(edition_id)
-                    .execute(&self.pool)
-                    .await
-                    .map_err(db_err)?;
-                    Ok(())
+                    let mut tx = self.begin_write().await?;
+                    let done = tx.record_audit(user_id, edition_id, action, subject, detail).await?;
+                    tx.commit().await?;
+                    Ok(done)
                 }
 
                 async fn bump_content_version(&self) -> Result<i64, StoreError> {
-                    let row = ::sqlx::query::<Db>(
-                        "UPDATE content_version SET version = version + 1 WHERE id = 1 RETURNING version",
-                    )
-                    .fetch_one(&self.pool)
-                    .await
-                    .map_err(db_err)?;
-                    row.try_get("version").map_err(db_err)
+                    let mut tx = self.begin_write().await?;
+                    let done = tx.bump_content_version().await?;
+                    tx.commit().await?;
+                    Ok(done)
                 }
 
                 async fn content_version(&self) -> Result<i64, StoreError> {
@@ -1204,48 +1043,10 @@ macro_rules! sql_store_impl {
                     new: &$crate::NewLiveEvent,
                     now: ::time::OffsetDateTime,
                 ) -> Result<$crate::LiveEvent, StoreError> {
-                    let mut tx = self.pool.begin_with(begin_write()).await.map_err(db_err)?;
-                    if $backend == "postgres" {
-                        // One appender at a time: ids then commit in order,
-                        // so readers that follow "id > last seen" miss none.
-                        ::sqlx::query::<Db>("SELECT pg_advisory_xact_lock(7261001)")
-                            .execute(&mut *tx)
-                            .await
-                            .map_err(db_err)?;
-                    }
-                    let row = ::sqlx::query::<Db>(
-                        "INSERT INTO live_events (edition_id, kind, section_id, article_id, breaking, data, created_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-                    )
-                    .bind(new.edition_id)
-                    .bind(new.kind.clone())
-                    .bind(new.section_id)
-                    .bind(new.article_id)
-                    .bind(new.breaking)
-                    .bind(new.data.clone())
-                    .bind(whole_seconds(now))
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
-                    let id: i64 = row.try_get("id").map_err(db_err)?;
-                    if $backend == "postgres" {
-                        ::sqlx::query::<Db>("SELECT pg_notify('dateline_live', $1)")
-                            .bind(id.to_string())
-                            .execute(&mut *tx)
-                            .await
-                            .map_err(db_err)?;
-                    }
-                    tx.commit().await.map_err(db_err)?;
-                    Ok($crate::LiveEvent {
-                        id,
-                        edition_id: new.edition_id,
-                        kind: new.kind.clone(),
-                        section_id: new.section_id,
-                        article_id: new.article_id,
-                        breaking: new.breaking,
-                        data: new.data.clone(),
-                        created_at: whole_seconds(now),
-                    })
+                    let mut tx = self.begin_write().await?;
+                    let done = tx.append_live_event(new, now).await?;
+                    tx.commit().await?;
+                    Ok(done)
                 }
 
                 async fn live_events_after(
@@ -1946,27 +1747,17 @@ macro_rules! sql_store_impl {
                     payload: &str,
                     run_at: ::time::OffsetDateTime,
                 ) -> Result<i64, StoreError> {
-                    let row = ::sqlx::query::<Db>(
-                        "INSERT INTO jobs (kind, payload, run_at, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
-                    )
-                    .bind(kind.to_owned())
-                    .bind(payload.to_owned())
-                    .bind(whole_seconds(run_at))
-                    .bind(whole_seconds(::time::OffsetDateTime::now_utc()))
-                    .fetch_one(&self.pool)
-                    .await
-                    .map_err(db_err)?;
-                    row.try_get("id").map_err(db_err)
+                    let mut tx = self.begin_write().await?;
+                    let done = tx.enqueue_job(kind, payload, run_at).await?;
+                    tx.commit().await?;
+                    Ok(done)
                 }
 
                 async fn cancel_jobs(&self, kind: &str, payload: &str) -> Result<(), StoreError> {
-                    ::sqlx::query::<Db>("DELETE FROM jobs WHERE kind = $1 AND payload = $2 AND done_at IS NULL")
-                        .bind(kind.to_owned())
-                        .bind(payload.to_owned())
-                        .execute(&self.pool)
-                        .await
-                        .map_err(db_err)?;
-                    Ok(())
+                    let mut tx = self.begin_write().await?;
+                    let done = tx.cancel_jobs(kind, payload).await?;
+                    tx.commit().await?;
+                    Ok(done)
                 }
 
                 async fn claim_job(
@@ -2035,27 +1826,17 @@ macro_rules! sql_store_impl {
                 }
 
                 async fn publish_scheduled_article(&self, id: i64, now: ::time::OffsetDateTime) -> Result<bool, StoreError> {
-                    let done = ::sqlx::query::<Db>(
-                        "UPDATE articles SET status = 'published', updated_at = published_at, \
-                         version = version + 1, public_version = public_version + 1 \
-                         WHERE id = $1 AND status = 'scheduled' AND published_at <= $2",
-                    )
-                    .bind(id)
-                    .bind(whole_seconds(now))
-                    .execute(&self.pool)
-                    .await
-                    .map_err(db_err)?;
-                    Ok(done.rows_affected() > 0)
+                    let mut tx = self.begin_write().await?;
+                    let done = tx.publish_scheduled_article(id, now).await?;
+                    tx.commit().await?;
+                    Ok(done)
                 }
 
                 async fn set_translation_group(&self, article_id: i64, group: &str) -> Result<(), StoreError> {
-                    ::sqlx::query::<Db>("UPDATE articles SET translation_group = $1, version = version + 1 WHERE id = $2")
-                        .bind(group.to_owned())
-                        .bind(article_id)
-                        .execute(&self.pool)
-                        .await
-                        .map_err(db_err)?;
-                    Ok(())
+                    let mut tx = self.begin_write().await?;
+                    let done = tx.set_translation_group(article_id, group).await?;
+                    tx.commit().await?;
+                    Ok(done)
                 }
 
                 async fn audit_entries(&self, limit: i64, editions: Option<&[i64]>) -> Result<Vec<AuditEntry>, StoreError> {

@@ -32,7 +32,9 @@ pub enum PageError {
     /// 400: the request itself is malformed; the message says how.
     #[error("bad request: {0}")]
     BadRequest(String),
-    /// 503: the database did not answer. Logged with its cause.
+    /// 503: the database did not answer; 404 when what a write named is
+    /// gone, 409 when it clashed with another write, 500 for stored data
+    /// that cannot be read. Logged with its cause.
     #[error("store unavailable: {0}")]
     Store(#[from] StoreError),
     /// 500: a template failed to render. Logged with its cause.
@@ -81,9 +83,9 @@ impl IntoResponse for PageError {
             Self::Store(cause) => {
                 tracing::error!(error = %cause, source = ?std::error::Error::source(&cause), "store error while rendering a page");
                 match cause {
-                    StoreError::Conflict(_) | StoreError::Invalid(_) => {
-                        (StatusCode::INTERNAL_SERVER_ERROR, None)
-                    }
+                    StoreError::NotFound(_) => (StatusCode::NOT_FOUND, None),
+                    StoreError::Conflict(_) | StoreError::Stale(_) => (StatusCode::CONFLICT, None),
+                    StoreError::Invalid(_) => (StatusCode::INTERNAL_SERVER_ERROR, None),
                     _ => (StatusCode::SERVICE_UNAVAILABLE, None),
                 }
             }

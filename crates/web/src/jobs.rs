@@ -80,31 +80,31 @@ pub async fn run(state: AppState, worker: String) {
     }
 }
 
+/// Publishes a scheduled story that is due: the story, its audit entry,
+/// the live event and the content version in one transaction.
 async fn publish_article(state: &AppState, payload: &str) -> Result<(), String> {
     let id: i64 = payload.parse().map_err(|_| format!("bad article id {payload:?}"))?;
-    let published = state
-        .store
-        .publish_scheduled_article(id, OffsetDateTime::now_utc())
+    let Some(article) = state.store.article_by_id(id).await.map_err(|e| e.to_string())? else {
+        return Ok(()); // deleted meanwhile
+    };
+    let now = OffsetDateTime::now_utc();
+    let mut tx = state.store.begin_write().await.map_err(|e| e.to_string())?;
+    if !tx.publish_scheduled_article(id, now).await.map_err(|e| e.to_string())? {
+        return Ok(()); // published by hand or moved back to draft meanwhile
+    }
+    let edition = Some(article.card.edition_id);
+    tx.record_audit(None, edition, "article.publish.scheduled", &format!("article {id}"), "")
         .await
         .map_err(|e| e.to_string())?;
-    if published {
-        tracing::info!(article = id, "scheduled article published");
-        let edition =
-            state.store.article_by_id(id).await.map_err(|e| e.to_string())?.map(|a| a.card.edition_id);
-        state
-            .store
-            .record_audit(None, edition, "article.publish.scheduled", &format!("article {id}"), "")
-            .await
-            .map_err(|e| e.to_string())?;
-        state.content_changed().await.map_err(|e| e.to_string())?;
-        crate::live::article_changed(
-            state,
-            id,
-            Some(dateline_core::ArticleStatus::Scheduled),
-            dateline_core::ArticleStatus::Published,
-        )
-        .await;
+    let version = tx.bump_content_version().await.map_err(|e| e.to_string())?;
+    if let Some(event) = crate::live::story_event(&state.directory(), id, (&article.card).into(), "published")
+    {
+        tx.append_live_event(&event, now).await.map_err(|e| e.to_string())?;
     }
+    tx.commit().await.map_err(|e| e.to_string())?;
+    tracing::info!(article = id, "scheduled article published");
+    state.content_committed(version).await.map_err(|e| e.to_string())?;
+    crate::live::after_story_committed(state, id, "published").await;
     Ok(())
 }
 

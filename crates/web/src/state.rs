@@ -193,8 +193,19 @@ impl AppState {
     /// shared content version) and refreshes this one at once.
     pub async fn content_changed(&self) -> Result<(), StoreError> {
         let version = self.0.store.bump_content_version().await?;
+        self.content_committed(version).await
+    }
+
+    /// Call after committing an action whose transaction bumped the shared
+    /// content version to `version` ([`dateline_store::WriteTx::bump_content_version`]):
+    /// refreshes this node at once and follows the live event log (other
+    /// nodes hear of both through the database).
+    pub async fn content_committed(&self, version: i64) -> Result<(), StoreError> {
         self.0.known_version.store(version, std::sync::atomic::Ordering::Release);
         self.0.search_wake.notify_one();
+        if let Err(error) = self.0.live.catch_up().await {
+            tracing::warn!(%error, "could not read the live event log after a change");
+        }
         self.refresh().await
     }
 

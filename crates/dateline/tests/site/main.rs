@@ -27,6 +27,7 @@ mod pages;
 mod search;
 mod security;
 mod syndication;
+mod transactions;
 
 /// Declares each listed `async fn(Backend)` as two tests, `sqlite::name`
 /// and `postgres::name`.
@@ -127,6 +128,7 @@ backend_tests!(
     editing::concurrent_edits_are_merged_not_lost,
     editing::original_time_and_public_versions,
     editing::the_article_page_gets_the_details_right,
+    transactions::a_story_stopped_at_any_step_leaves_nothing,
     search::search_finds_stories_in_each_language,
     search::search_refuses_bad_input_clearly,
 );

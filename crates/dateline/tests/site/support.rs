@@ -169,6 +169,62 @@ impl TestServer {
         args
     }
 
+    /// A number the server's database answers to `sql` (a `COUNT(*)`, say),
+    /// read straight from the database, as an operator would check it.
+    pub async fn count(&self, sql: &str) -> i64 {
+        match &self.database {
+            Some(name) => {
+                let mut connection = PgConnection::connect(&postgres_url_for(name))
+                    .await
+                    .expect("connect to the test database");
+                sqlx::query_scalar::<_, i64>(sql)
+                    .fetch_one(&mut connection)
+                    .await
+                    .unwrap_or_else(|e| panic!("{sql}: {e}"))
+            }
+            None => {
+                let url = format!("sqlite://{}?mode=ro", self.dir.path().join("dateline.db").display());
+                let mut connection =
+                    sqlx::SqliteConnection::connect(&url).await.expect("open the test database");
+                sqlx::query_scalar::<_, i64>(sql)
+                    .fetch_one(&mut connection)
+                    .await
+                    .unwrap_or_else(|e| panic!("{sql}: {e}"))
+            }
+        }
+    }
+
+    /// A server like `start_with`, with more environment for the process
+    /// (`FAILPOINTS`, say).
+    pub async fn start_with_env(backend: Backend, flags: &[&str], env: &[(&str, &str)]) -> Self {
+        let template = tokio::task::spawn_blocking(move || template(backend)).await.expect("template");
+        let dir = TempDir::new().expect("temp dir");
+        copy_dir(&template.dir, dir.path());
+        let database = match &template.database {
+            Some(source) => {
+                let name = format!("dateline_test_{}", uuid_like());
+                let _guard = POSTGRES_CREATE.lock().await;
+                let mut admin = admin_connection().await;
+                admin
+                    .execute(format!("CREATE DATABASE \"{name}\" TEMPLATE \"{source}\"").as_str())
+                    .await
+                    .expect("copy template database");
+                Some(name)
+            }
+            None => None,
+        };
+        let env: Vec<(String, String)> =
+            env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        let (base, child) = launch_with(dir.path(), database.as_deref(), flags, "server.log", &env).await;
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(30))
+            .build()
+            .expect("http client");
+        let flags = flags.iter().map(|f| (*f).to_owned()).collect();
+        Self { base, client, dir, database, child: Some(child), flags }
+    }
+
     /// A client that keeps cookies, like a browser, and does not follow redirects.
     pub fn browser(&self) -> reqwest::Client {
         reqwest::Client::builder()
@@ -186,23 +242,7 @@ impl TestServer {
 
     /// A server over a copy of the demo store, with extra `serve` flags.
     pub async fn start_with(backend: Backend, flags: &[&str]) -> Self {
-        let template = tokio::task::spawn_blocking(move || template(backend)).await.expect("template");
-        let dir = TempDir::new().expect("temp dir");
-        copy_dir(&template.dir, dir.path());
-        let database = match &template.database {
-            Some(source) => {
-                let name = format!("dateline_test_{}", uuid_like());
-                let _guard = POSTGRES_CREATE.lock().await;
-                let mut admin = admin_connection().await;
-                admin
-                    .execute(format!("CREATE DATABASE \"{name}\" TEMPLATE \"{source}\"").as_str())
-                    .await
-                    .expect("copy template database");
-                Some(name)
-            }
-            None => None,
-        };
-        Self::spawn(dir, database, flags).await
+        Self::start_with_env(backend, flags, &[]).await
     }
 
     /// A server over an empty store, with extra `serve` flags.
@@ -255,9 +295,20 @@ impl TestServer {
 }
 
 async fn launch(dir: &Path, database: Option<&str>, flags: &[&str], log_name: &str) -> (String, Child) {
+    launch_with(dir, database, flags, log_name, &[]).await
+}
+
+async fn launch_with(
+    dir: &Path,
+    database: Option<&str>,
+    flags: &[&str],
+    log_name: &str,
+    env: &[(String, String)],
+) -> (String, Child) {
     {
         let log = std::fs::File::create(dir.join(log_name)).expect("log file");
         let mut command = command(dir);
+        command.envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         command
             .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
             .arg(dir)

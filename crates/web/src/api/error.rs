@@ -38,8 +38,10 @@ pub enum ApiError {
     /// `conflict`, 422 `invalid` or 429 `too_many` (with `Retry-After`).
     #[error("{1}")]
     Refused(StatusCode, String, Option<u64>),
-    /// 503 `unavailable`: the database did not answer (cause logged).
-    #[error("the database is unavailable")]
+    /// 503 `unavailable`: the database did not answer (cause logged); 404,
+    /// 409 or 500 `internal` when the store says what it wrote is gone,
+    /// clashed with another write, or cannot be read.
+    #[error("{}", store_message(.0))]
     Store(#[from] StoreError),
 }
 
@@ -126,7 +128,12 @@ impl IntoResponse for ApiError {
             }
             Self::Store(cause) => {
                 tracing::error!(error = %cause, "store error in the API");
-                (StatusCode::SERVICE_UNAVAILABLE, "unavailable")
+                match cause {
+                    StoreError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+                    StoreError::Conflict(_) | StoreError::Stale(_) => (StatusCode::CONFLICT, "conflict"),
+                    StoreError::Invalid(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+                    _ => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+                }
             }
         };
         (
@@ -134,6 +141,18 @@ impl IntoResponse for ApiError {
             Json(ErrorBody { error: code, message: self.to_string(), fields: None, current_version: None }),
         )
             .into_response()
+    }
+}
+
+/// What a client is told about a store failure (the cause is logged).
+fn store_message(cause: &StoreError) -> &'static str {
+    match cause {
+        StoreError::NotFound(_) => "what this request names no longer exists",
+        StoreError::Conflict(_) | StoreError::Stale(_) => {
+            "another change got there first; read it again and retry"
+        }
+        StoreError::Invalid(_) => "stored data could not be read; the operators have been told",
+        _ => "the database is unavailable",
     }
 }
 

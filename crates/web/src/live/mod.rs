@@ -9,33 +9,113 @@ use dateline_core::ArticleStatus;
 use dateline_store::NewLiveEvent;
 
 use crate::AppState;
+use crate::directory::SiteDirectory;
 use crate::view::{article_path, iso};
 
 pub use bus::LiveBus;
 
-/// Tells open pages that an article appeared, changed or went away:
-/// `published` when it became visible, `updated` when a visible article
-/// was saved again, `removed` when it stopped being visible. A story that
-/// became visible may start a breaking-news mail (`newsletters::sender`),
-/// and any change pings the WebSub hub (`syndication::websub`). Failing
-/// here is logged, never fatal: the article is saved.
-pub async fn article_changed(state: &AppState, id: i64, was: Option<ArticleStatus>, now: ArticleStatus) {
+/// What a change of status means to open pages: `published` when the
+/// story became visible, `updated` when a visible story was saved again,
+/// `removed` when it stopped being visible; nothing otherwise.
+pub fn story_change(was: Option<ArticleStatus>, now: ArticleStatus) -> Option<&'static str> {
     let visible = |s: Option<ArticleStatus>| s == Some(ArticleStatus::Published);
-    let kind = match (visible(was), visible(Some(now))) {
-        (false, true) => "published",
-        (true, true) => "updated",
-        (true, false) => "removed",
-        (false, false) => return,
-    };
-    if let Err(error) = publish_article_event(state, id, kind).await {
-        tracing::warn!(%error, article = id, kind, "could not publish a live event");
+    match (visible(was), visible(Some(now))) {
+        (false, true) => Some("published"),
+        (true, true) => Some("updated"),
+        (true, false) => Some("removed"),
+        (false, false) => None,
     }
+}
+
+/// What the live event of a story shows of it.
+#[derive(Debug, Clone, Copy)]
+pub struct StoryLine<'a> {
+    pub edition_id: i64,
+    pub section_id: i64,
+    pub slug: &'a dateline_core::Slug,
+    pub published_at: time::OffsetDateTime,
+    pub headline: &'a str,
+    pub breaking: bool,
+}
+
+impl<'a> From<&'a dateline_store::NewArticle> for StoryLine<'a> {
+    fn from(story: &'a dateline_store::NewArticle) -> Self {
+        Self {
+            edition_id: story.edition_id,
+            section_id: story.section_id,
+            slug: &story.slug,
+            published_at: story.published_at,
+            headline: &story.headline,
+            breaking: story.breaking,
+        }
+    }
+}
+
+impl<'a> From<&'a dateline_store::ArticleCard> for StoryLine<'a> {
+    fn from(card: &'a dateline_store::ArticleCard) -> Self {
+        Self {
+            edition_id: card.edition_id,
+            section_id: card.section_id,
+            slug: &card.slug,
+            published_at: card.published_at,
+            headline: &card.headline,
+            breaking: card.breaking,
+        }
+    }
+}
+
+/// The live event of a story's change, built from what is being written
+/// (so it goes into the same transaction as the story itself).
+pub fn story_event(
+    directory: &SiteDirectory,
+    id: i64,
+    story: StoryLine<'_>,
+    kind: &str,
+) -> Option<NewLiveEvent> {
+    let edition = directory.edition_by_id(story.edition_id)?;
+    let section = directory.section_by_id(story.section_id);
+    let data = serde_json::json!({
+        "article_id": id,
+        "edition": edition.code.as_str(),
+        "href": article_path(edition, story.published_at, story.slug.as_str()),
+        "headline": story.headline,
+        "section": section.map(|s| serde_json::json!({"slug": s.slug.as_str(), "name": s.name})),
+        "published_at": iso(story.published_at),
+        "breaking": story.breaking,
+    });
+    Some(NewLiveEvent {
+        edition_id: story.edition_id,
+        kind: kind.to_owned(),
+        section_id: Some(story.section_id),
+        article_id: Some(id),
+        breaking: story.breaking && kind != "removed",
+        data: data.to_string(),
+    })
+}
+
+/// What follows a committed change of a story's visibility, outside its
+/// transaction: a story that became visible may start a breaking-news mail
+/// (`newsletters::sender`), and any visible change pings the WebSub hub
+/// (`syndication::websub`). Failing here is logged, never fatal.
+pub async fn after_story_committed(state: &AppState, id: i64, kind: &str) {
     if kind == "published" {
         crate::newsletters::sender::story_published(state, id).await;
     }
     if let Err(error) = crate::syndication::websub::article_changed(state, id).await {
         tracing::warn!(%error, article = id, "could not queue the WebSub ping");
     }
+}
+
+/// Tells open pages that an article appeared, changed or went away, for a
+/// change already committed without its event (the scheduled publication
+/// writes both in one transaction and does not need this). Failing here is
+/// logged, never fatal: the article is saved.
+pub async fn article_changed(state: &AppState, id: i64, was: Option<ArticleStatus>, now: ArticleStatus) {
+    let Some(kind) = story_change(was, now) else { return };
+    if let Err(error) = publish_article_event(state, id, kind).await {
+        tracing::warn!(%error, article = id, kind, "could not publish a live event");
+    }
+    after_story_committed(state, id, kind).await;
 }
 
 async fn publish_article_event(
@@ -46,32 +126,10 @@ async fn publish_article_event(
     let Some(article) = state.store.article_by_id(id).await? else {
         return Ok(());
     };
-    let card = &article.card;
-    let directory = state.directory();
-    let Some(edition) = directory.edition_by_id(card.edition_id) else {
-        return Ok(());
-    };
-    let section = directory.section_by_id(card.section_id);
-    let data = serde_json::json!({
-        "article_id": card.id,
-        "edition": edition.code.as_str(),
-        "href": article_path(edition, card.published_at, card.slug.as_str()),
-        "headline": card.headline,
-        "section": section.map(|s| serde_json::json!({"slug": s.slug.as_str(), "name": s.name})),
-        "published_at": iso(card.published_at),
-        "breaking": card.breaking,
-    });
-    state
-        .live
-        .publish(NewLiveEvent {
-            edition_id: card.edition_id,
-            kind: kind.to_owned(),
-            section_id: Some(card.section_id),
-            article_id: Some(card.id),
-            breaking: card.breaking && kind != "removed",
-            data: data.to_string(),
-        })
-        .await
+    match story_event(&state.directory(), id, (&article.card).into(), kind) {
+        Some(event) => state.live.publish(event).await,
+        None => Ok(()),
+    }
 }
 
 /// What happened to a live-blog entry.

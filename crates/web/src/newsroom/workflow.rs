@@ -336,23 +336,14 @@ pub async fn save_article(
         }
         ArticleStatus::Draft | ArticleStatus::InReview => given.is_some(),
     };
-    let mut tag_ids = Vec::new();
-    for name in &checked.tag_names {
-        tag_ids.push(state.store.ensure_tag(checked.edition_id, &slugify(name), name).await?.id);
-    }
-    let translation_group = match checked.translation_of {
-        Some(other) => {
-            let group = match state.store.article_by_id(other).await?.and_then(|a| a.translation_group) {
-                Some(group) => group,
-                None => {
-                    let group = format!("article-{other}");
-                    state.store.set_translation_group(other, &group).await?;
-                    group
-                }
-            };
-            Some(group)
-        }
-        None => article.as_ref().and_then(|a| a.translation_group.clone()),
+    // The group a translation joins: the other story's, or a new one that
+    // other story starts (written with this save).
+    let (translation_group, starts_group) = match checked.translation_of {
+        Some(other) => match state.store.article_by_id(other).await?.and_then(|a| a.translation_group) {
+            Some(group) => (Some(group), None),
+            None => (Some(format!("article-{other}")), Some(other)),
+        },
+        None => (article.as_ref().and_then(|a| a.translation_group.clone()), None),
     };
     let correction = form.correction.trim();
     let article_id = article.map(|a| a.card.id);
@@ -379,24 +370,83 @@ pub async fn save_article(
         seo_title: form.seo_title.trim().to_owned(),
         seo_description: form.seo_description.trim().to_owned(),
         created_by: Some(user.id),
-        tag_ids,
+        tag_ids: Vec::new(),
         author_ids: checked.author_ids,
     };
+    let verb = match (action, current) {
+        ("publish", ArticleStatus::Published) | ("save", ArticleStatus::Published) => "update",
+        (action, _) => action,
+    };
+    let change = crate::live::story_change(article.as_ref().map(|a| a.status), status);
+    // One action, one transaction: the story with its tags, authors and old
+    // address, its publication job, its revision, its audit entries, the
+    // live event and the content version commit together or not at all.
     // A headline used before ("Morning briefing") gets the next free
     // address; a typed address that is taken is refused. A story that
-    // races for the same address in between tries the next one.
+    // races for the same address in between starts again with the next one
+    // (on PostgreSQL a refused statement spoils its transaction).
     let mut attempts = 0;
-    let (id, version) = loop {
+    let (id, version, content_version) = loop {
         if checked.slug_from_headline {
             new.slug = free_slug(state, new.edition_id, &wanted, article_id).await?;
         }
-        let saved = match article {
-            Some(a) => {
-                state.store.update_article(a.card.id, &new, expected_version).await.map(|v| (a.card.id, v))
+        let step = async {
+            let mut tx = state.store.begin_write().await?;
+            new.tag_ids.clear();
+            for name in &checked.tag_names {
+                new.tag_ids.push(tx.ensure_tag(new.edition_id, &slugify(name), name).await?.id);
             }
-            None => state.store.create_article(&new).await.map(|id| (id, 1)),
+            if let (Some(other), Some(group)) = (starts_group, new.translation_group.as_deref()) {
+                tx.set_translation_group(other, group).await?;
+            }
+            let (id, version) = match article {
+                Some(a) => (a.card.id, tx.update_article(a.card.id, &new, expected_version).await?),
+                None => (tx.create_article(&new).await?, 1),
+            };
+            // Exactly one pending publication job for a scheduled article, none otherwise.
+            let job_payload = id.to_string();
+            tx.cancel_jobs(crate::jobs::PUBLISH_ARTICLE, &job_payload).await?;
+            if status == ArticleStatus::Scheduled {
+                tx.enqueue_job(crate::jobs::PUBLISH_ARTICLE, &job_payload, published_at).await?;
+            }
+            // The revision is the article as stored, in the editor's fields.
+            let stored =
+                ArticleForm { slug: new.slug.to_string(), version: version.to_string(), ..form.normalized() };
+            let snapshot = serde_json::to_string(&stored).unwrap_or_default();
+            tx.add_revision(id, Some(user.id), status, &snapshot, version).await?;
+            let subject = format!("article {id}");
+            tx.record_audit(
+                Some(user.id),
+                Some(new.edition_id),
+                &format!("article.{verb}"),
+                &subject,
+                &new.headline,
+            )
+            .await?;
+            if given.is_some_and(|at| article.is_none_or(|a| a.card.published_at != at)) {
+                let before =
+                    article.map_or_else(|| "none".to_owned(), |a| crate::view::iso(a.card.published_at));
+                let detail =
+                    format!("original time of publication: {before} → {}", crate::view::iso(published_at));
+                tx.record_audit(
+                    Some(user.id),
+                    Some(new.edition_id),
+                    "article.published_at",
+                    &subject,
+                    &detail,
+                )
+                .await?;
+            }
+            let content_version = tx.bump_content_version().await?;
+            let event =
+                change.and_then(|kind| crate::live::story_event(&state.directory(), id, (&new).into(), kind));
+            if let Some(event) = event {
+                tx.append_live_event(&event, OffsetDateTime::now_utc()).await?;
+            }
+            tx.commit().await?;
+            Ok::<_, StoreError>((id, version, content_version))
         };
-        match saved {
+        match step.await {
             Ok(done) => break done,
             Err(StoreError::Conflict(_)) if checked.slug_from_headline && attempts < 3 => attempts += 1,
             Err(StoreError::Conflict(_)) => {
@@ -408,48 +458,11 @@ pub async fn save_article(
             Err(other) => return Err(other.into()),
         }
     };
-    // Exactly one pending publication job for a scheduled article, none otherwise.
-    let job_payload = id.to_string();
-    state.store.cancel_jobs(crate::jobs::PUBLISH_ARTICLE, &job_payload).await?;
-    if status == ArticleStatus::Scheduled {
-        state.store.enqueue_job(crate::jobs::PUBLISH_ARTICLE, &job_payload, published_at).await?;
-    }
-    // The revision is the article as stored, in the editor's fields.
-    let stored =
-        ArticleForm { slug: new.slug.to_string(), version: version.to_string(), ..form.normalized() };
-    let snapshot = serde_json::to_string(&stored).unwrap_or_default();
-    state.store.add_revision(id, Some(user.id), status, &snapshot, version).await?;
-    let verb = match (action, current) {
-        ("publish", ArticleStatus::Published) | ("save", ArticleStatus::Published) => "update",
-        (action, _) => action,
-    };
-    state
-        .store
-        .record_audit(
-            Some(user.id),
-            Some(new.edition_id),
-            &format!("article.{verb}"),
-            &format!("article {id}"),
-            new.headline.as_str(),
-        )
-        .await?;
-    let original_time_changed = given.is_some_and(|at| article.is_none_or(|a| a.card.published_at != at));
-    if original_time_changed {
-        let before = article.map_or_else(|| "none".to_owned(), |a| crate::view::iso(a.card.published_at));
-        state
-            .store
-            .record_audit(
-                Some(user.id),
-                Some(new.edition_id),
-                "article.published_at",
-                &format!("article {id}"),
-                &format!("original time of publication: {before} → {}", crate::view::iso(published_at)),
-            )
-            .await?;
-    }
     tracing::info!(article = id, user = user.id, action = verb, status = status.as_str(), "article saved");
-    state.content_changed().await?;
-    crate::live::article_changed(state, id, article.as_ref().map(|a| a.status), status).await;
+    state.content_committed(content_version).await?;
+    if let Some(kind) = change {
+        crate::live::after_story_committed(state, id, kind).await;
+    }
     let wanted_slug = (new.slug != wanted).then_some(wanted);
     Ok(Saved { id, status, verb: verb.to_owned(), version, slug: new.slug, wanted_slug })
 }
