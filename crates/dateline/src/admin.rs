@@ -222,17 +222,12 @@ pub async fn user(settings: &Settings, command: UserCommand) -> anyhow::Result<(
                 return Ok(());
             }
             let user = credentials.user;
-            store.set_totp_secret(user.id, None).await?;
-            store.delete_user_sessions(user.id).await?;
-            store
-                .record_audit(
-                    None,
-                    None,
-                    "user.two_factor.reset",
-                    &format!("user {}", user.id),
-                    "from the command line",
-                )
-                .await?;
+            let mut tx = store.begin_write().await?;
+            tx.set_totp_secret(user.id, None).await?;
+            tx.delete_user_sessions(user.id).await?;
+            let subject = format!("user {}", user.id);
+            tx.record_audit(None, None, "user.two_factor.reset", &subject, "from the command line").await?;
+            tx.commit().await?;
             println!(
                 "two-factor authentication is off for {email} and its sessions are ended; if its role \
                  requires it, it sets it up again at its next login"

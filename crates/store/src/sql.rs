@@ -805,26 +805,17 @@ macro_rules! sql_store_impl {
                 }
 
                 async fn replace_media_in_articles(&self, old: i64, new: i64) -> Result<u64, StoreError> {
-                    let done = ::sqlx::query::<Db>("UPDATE articles SET main_media_id = $1, version = version + 1, \
-                         public_version = public_version + CASE WHEN status = 'published' THEN 1 ELSE 0 END \
-                         WHERE main_media_id = $2")
-                        .bind(new)
-                        .bind(old)
-                        .execute(&self.pool)
-                        .await
-                        .map_err(db_err)?;
-                    Ok(done.rows_affected())
+                    let mut tx = self.begin_write().await?;
+                    let done = tx.replace_media_in_articles(old, new).await?;
+                    tx.commit().await?;
+                    Ok(done)
                 }
 
                 async fn delete_unused_media(&self, id: i64) -> Result<bool, StoreError> {
-                    let done = ::sqlx::query::<Db>(
-                        "DELETE FROM media WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM articles WHERE main_media_id = $1)",
-                    )
-                    .bind(id)
-                    .execute(&self.pool)
-                    .await
-                    .map_err(db_err)?;
-                    Ok(done.rows_affected() > 0)
+                    let mut tx = self.begin_write().await?;
+                    let done = tx.delete_unused_media(id).await?;
+                    tx.commit().await?;
+                    Ok(done)
                 }
 
                 async fn create_article(&self, new: &NewArticle) -> Result<i64, StoreError> {
@@ -937,12 +928,10 @@ macro_rules! sql_store_impl {
                 }
 
                 async fn delete_article(&self, id: i64) -> Result<(), StoreError> {
-                    ::sqlx::query::<Db>("DELETE FROM articles WHERE id = $1")
-                        .bind(id)
-                        .execute(&self.pool)
-                        .await
-                        .map_err(db_err)?;
-                    Ok(())
+                    let mut tx = self.begin_write().await?;
+                    let done = tx.delete_article(id).await?;
+                    tx.commit().await?;
+                    Ok(done)
                 }
 
                 async fn revision(
@@ -1400,28 +1389,9 @@ macro_rules! sql_store_impl {
                     moderator_id: Option<i64>,
                     now: ::time::OffsetDateTime,
                 ) -> Result<(), StoreError> {
-                    let mut tx = self.pool.begin_with(begin_write()).await.map_err(db_err)?;
-                    // An author's deletion blanks the text; a moderator's
-                    // rejection keeps it for the record (and an appeal).
-                    let sql = if status == ::dateline_core::CommentStatus::Deleted {
-                        "UPDATE comments SET status = $1, body = '', body_html = '', moderated_by = $2, moderated_at = $3 \
-                         WHERE id = $4 RETURNING article_id"
-                    } else {
-                        "UPDATE comments SET status = $1, moderated_by = $2, moderated_at = $3, held_reason = '' \
-                         WHERE id = $4 RETURNING article_id"
-                    };
-                    let row = ::sqlx::query::<Db>(sql)
-                        .bind(status.as_str())
-                        .bind(moderator_id)
-                        .bind(whole_seconds(now))
-                        .bind(id)
-                        .fetch_optional(&mut *tx)
-                        .await
-                        .map_err(db_err)?;
-                    if let Some(row) = row {
-                        recount_comments(&mut tx, row.try_get("article_id").map_err(db_err)?).await?;
-                    }
-                    tx.commit().await.map_err(db_err)
+                    let mut tx = self.begin_write().await?;
+                    tx.set_comment_status(id, status, moderator_id, now).await?;
+                    tx.commit().await
                 }
 
                 async fn toggle_reaction(
@@ -1499,34 +1469,10 @@ macro_rules! sql_store_impl {
                     outcome: &str,
                     now: ::time::OffsetDateTime,
                 ) -> Result<Vec<$crate::ResolvedReport>, StoreError> {
-                    ::sqlx::query::<Db>(
-                        "UPDATE comment_reports SET resolved_at = $1, outcome = $2 \
-                         WHERE comment_id = $3 AND resolved_at IS NULL RETURNING reporter_id",
-                    )
-                    .bind(whole_seconds(now))
-                    .bind(outcome.to_owned())
-                    .bind(comment_id)
-                    .fetch_all(&self.pool)
-                    .await
-                    .map_err(db_err)?;
-                    let rows = ::sqlx::query::<Db>(
-                        "SELECT u.id, u.email, u.display_name FROM comment_reports r JOIN users u ON u.id = r.reporter_id \
-                         WHERE r.comment_id = $1 AND r.resolved_at = $2",
-                    )
-                    .bind(comment_id)
-                    .bind(whole_seconds(now))
-                    .fetch_all(&self.pool)
-                    .await
-                    .map_err(db_err)?;
-                    rows.iter()
-                        .map(|row| {
-                            Ok($crate::ResolvedReport {
-                                reporter_id: row.try_get("id").map_err(db_err)?,
-                                reporter_email: row.try_get("email").map_err(db_err)?,
-                                reporter_name: row.try_get("display_name").map_err(db_err)?,
-                            })
-                        })
-                        .collect()
+                    let mut tx = self.begin_write().await?;
+                    let done = tx.resolve_reports(comment_id, outcome, now).await?;
+                    tx.commit().await?;
+                    Ok(done)
                 }
 
                 async fn moderation_queue(
@@ -1600,14 +1546,10 @@ macro_rules! sql_store_impl {
                     until: Option<::time::OffsetDateTime>,
                     reason: &str,
                 ) -> Result<(), StoreError> {
-                    ::sqlx::query::<Db>("UPDATE users SET banned_until = $1, ban_reason = $2 WHERE id = $3")
-                        .bind(until.map(whole_seconds))
-                        .bind(reason.to_owned())
-                        .bind(user_id)
-                        .execute(&self.pool)
-                        .await
-                        .map_err(db_err)?;
-                    Ok(())
+                    let mut tx = self.begin_write().await?;
+                    let done = tx.set_ban(user_id, until, reason).await?;
+                    tx.commit().await?;
+                    Ok(done)
                 }
 
                 async fn approved_comment_count(&self, user_id: i64) -> Result<i64, StoreError> {
@@ -1676,16 +1618,9 @@ macro_rules! sql_store_impl {
                 }
 
                 async fn set_site_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
-                    ::sqlx::query::<Db>(
-                        "INSERT INTO site_settings (key, value) VALUES ($1, $2) \
-                         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                    )
-                    .bind(key.to_owned())
-                    .bind(value.to_owned())
-                    .execute(&self.pool)
-                    .await
-                    .map_err(db_err)?;
-                    Ok(())
+                    let mut tx = self.begin_write().await?;
+                    tx.set_site_setting(key, value).await?;
+                    tx.commit().await
                 }
 
                 async fn update_profile(&self, user_id: i64, display_name: &str, bio: &str) -> Result<(), StoreError> {
@@ -2113,27 +2048,10 @@ macro_rules! sql_store_impl {
                     role: ::dateline_core::Role,
                     edition_ids: &[i64],
                 ) -> Result<(), StoreError> {
-                    let mut tx = self.pool.begin_with(begin_write()).await.map_err(db_err)?;
-                    ::sqlx::query::<Db>("UPDATE users SET role = $1 WHERE id = $2")
-                        .bind(role.as_str())
-                        .bind(id)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(db_err)?;
-                    ::sqlx::query::<Db>("DELETE FROM user_editions WHERE user_id = $1")
-                        .bind(id)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(db_err)?;
-                    for edition_id in edition_ids {
-                        ::sqlx::query::<Db>("INSERT INTO user_editions (user_id, edition_id) VALUES ($1, $2)")
-                            .bind(id)
-                            .bind(*edition_id)
-                            .execute(&mut *tx)
-                            .await
-                            .map_err(db_err)?;
-                    }
-                    tx.commit().await.map_err(db_err)
+                    let mut tx = self.begin_write().await?;
+                    let done = tx.set_user_role(id, role, edition_ids).await?;
+                    tx.commit().await?;
+                    Ok(done)
                 }
 
                 async fn user_credentials(&self, email: &str) -> Result<Option<UserCredentials>, StoreError> {
@@ -2172,13 +2090,10 @@ macro_rules! sql_store_impl {
                 }
 
                 async fn set_totp_secret(&self, user_id: i64, secret: Option<&str>) -> Result<(), StoreError> {
-                    ::sqlx::query::<Db>("UPDATE users SET totp_secret = $1, totp_last_step = NULL WHERE id = $2")
-                        .bind(secret.map(str::to_owned))
-                        .bind(user_id)
-                        .execute(&self.pool)
-                        .await
-                        .map_err(db_err)?;
-                    Ok(())
+                    let mut tx = self.begin_write().await?;
+                    let done = tx.set_totp_secret(user_id, secret).await?;
+                    tx.commit().await?;
+                    Ok(done)
                 }
 
                 async fn accept_totp_step(&self, user_id: i64, step: i64) -> Result<bool, StoreError> {
@@ -2286,12 +2201,10 @@ macro_rules! sql_store_impl {
                 }
 
                 async fn delete_user_sessions(&self, user_id: i64) -> Result<(), StoreError> {
-                    ::sqlx::query::<Db>("DELETE FROM sessions WHERE user_id = $1")
-                        .bind(user_id)
-                        .execute(&self.pool)
-                        .await
-                        .map_err(db_err)?;
-                    Ok(())
+                    let mut tx = self.begin_write().await?;
+                    let done = tx.delete_user_sessions(user_id).await?;
+                    tx.commit().await?;
+                    Ok(done)
                 }
 
                 async fn create_api_token(

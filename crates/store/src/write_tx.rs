@@ -24,7 +24,7 @@ use dateline_core::{ArticleStatus, Slug};
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Type};
 use time::OffsetDateTime;
 
-use crate::{LiveEvent, NewArticle, NewLiveEvent, StoreError, Tag};
+use crate::{LiveEvent, NewArticle, NewLiveEvent, ResolvedReport, StoreError, Tag};
 
 /// The writes of one action, committed together by [`WriteTx::commit`].
 /// Dropped without committing, it rolls them all back.
@@ -95,6 +95,56 @@ pub trait WriteTx: Send {
     /// Bumps the shared content version that tells every node's caches to
     /// refresh; returns the new version.
     async fn bump_content_version(&mut self) -> Result<i64, StoreError>;
+
+    /// Deletes an article with its tags, authors, old addresses and
+    /// revisions.
+    async fn delete_article(&mut self, id: i64) -> Result<(), StoreError>;
+    /// Points every article that uses photo `old` at photo `new`; returns
+    /// how many changed.
+    async fn replace_media_in_articles(&mut self, old: i64, new: i64) -> Result<u64, StoreError>;
+    /// Deletes a photo no article uses; false when one does (or it is gone).
+    async fn delete_unused_media(&mut self, id: i64) -> Result<bool, StoreError>;
+
+    /// Sets a comment's status (a moderator's decision, or its author's
+    /// deletion, which blanks the text) and recounts its article's
+    /// approved comments; returns the article and its new count, `None`
+    /// when there is no such comment.
+    async fn set_comment_status(
+        &mut self,
+        id: i64,
+        status: dateline_core::CommentStatus,
+        moderator_id: Option<i64>,
+        now: OffsetDateTime,
+    ) -> Result<Option<(i64, i64)>, StoreError>;
+    /// Bans an account from commenting and chatting until `until` (`None`
+    /// lifts a ban).
+    async fn set_ban(
+        &mut self,
+        user_id: i64,
+        until: Option<OffsetDateTime>,
+        reason: &str,
+    ) -> Result<(), StoreError>;
+    /// Closes a comment's open reports with `outcome`; returns whom to tell.
+    async fn resolve_reports(
+        &mut self,
+        comment_id: i64,
+        outcome: &str,
+        now: OffsetDateTime,
+    ) -> Result<Vec<ResolvedReport>, StoreError>;
+
+    /// Sets an account's role and the editions it is limited to.
+    async fn set_user_role(
+        &mut self,
+        id: i64,
+        role: dateline_core::Role,
+        edition_ids: &[i64],
+    ) -> Result<(), StoreError>;
+    /// Turns two-factor authentication on (with a secret) or off (`None`).
+    async fn set_totp_secret(&mut self, user_id: i64, secret: Option<&str>) -> Result<(), StoreError>;
+    /// Ends every session of an account.
+    async fn delete_user_sessions(&mut self, user_id: i64) -> Result<(), StoreError>;
+    /// Sets one of the site's settings (`site_settings`).
+    async fn set_site_setting(&mut self, key: &str, value: &str) -> Result<(), StoreError>;
 }
 
 /// Every write of the store, on the transaction of one action.
@@ -165,6 +215,7 @@ where
     for<'q> Option<i64>: Encode<'q, DB> + Type<DB>,
     for<'q> Option<String>: Encode<'q, DB> + Type<DB>,
     for<'q> OffsetDateTime: Encode<'q, DB> + Type<DB>,
+    for<'q> Option<OffsetDateTime>: Encode<'q, DB> + Type<DB>,
     for<'r> i64: Decode<'r, DB>,
     for<'r> String: Decode<'r, DB>,
     usize: ColumnIndex<DB::Row>,
@@ -486,6 +537,194 @@ where
         .fetch_one(&mut *self.tx)
         .await
         .map_err(db_error)
+    }
+
+    async fn delete_article(&mut self, id: i64) -> Result<(), StoreError> {
+        failpoint!("store.delete_article");
+        sqlx::query::<DB>("DELETE FROM articles WHERE id = $1")
+            .bind(id)
+            .execute(&mut *self.tx)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn replace_media_in_articles(&mut self, old: i64, new: i64) -> Result<u64, StoreError> {
+        failpoint!("store.replace_media_in_articles");
+        let changed = sqlx::query_scalar::<DB, i64>(
+            "UPDATE articles SET main_media_id = $1, version = version + 1, \
+             public_version = public_version + CASE WHEN status = 'published' THEN 1 ELSE 0 END \
+             WHERE main_media_id = $2 RETURNING id",
+        )
+        .bind(new)
+        .bind(old)
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(db_error)?;
+        Ok(changed.len() as u64)
+    }
+
+    async fn delete_unused_media(&mut self, id: i64) -> Result<bool, StoreError> {
+        failpoint!("store.delete_unused_media");
+        let deleted = sqlx::query_scalar::<DB, i64>(
+            "DELETE FROM media WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM articles WHERE main_media_id = $1) \
+             RETURNING id",
+        )
+        .bind(id)
+        .fetch_optional(&mut *self.tx)
+        .await
+        .map_err(db_error)?;
+        Ok(deleted.is_some())
+    }
+
+    async fn set_comment_status(
+        &mut self,
+        id: i64,
+        status: dateline_core::CommentStatus,
+        moderator_id: Option<i64>,
+        now: OffsetDateTime,
+    ) -> Result<Option<(i64, i64)>, StoreError> {
+        failpoint!("store.set_comment_status");
+        // An author's deletion blanks the text; a moderator's rejection
+        // keeps it for the record (and an appeal).
+        let sql = if status == dateline_core::CommentStatus::Deleted {
+            "UPDATE comments SET status = $1, body = '', body_html = '', moderated_by = $2, moderated_at = $3 \
+             WHERE id = $4 RETURNING article_id"
+        } else {
+            "UPDATE comments SET status = $1, moderated_by = $2, moderated_at = $3, held_reason = '' \
+             WHERE id = $4 RETURNING article_id"
+        };
+        let article_id = sqlx::query_scalar::<DB, i64>(sql)
+            .bind(status.as_str().to_owned())
+            .bind(moderator_id)
+            .bind(whole_seconds(now))
+            .bind(id)
+            .fetch_optional(&mut *self.tx)
+            .await
+            .map_err(db_error)?;
+        let Some(article_id) = article_id else { return Ok(None) };
+        let count = sqlx::query_scalar::<DB, i64>(
+            "UPDATE articles SET comment_count = \
+             (SELECT COUNT(*) FROM comments WHERE article_id = $1 AND status = 'approved') WHERE id = $1 \
+             RETURNING comment_count",
+        )
+        .bind(article_id)
+        .fetch_one(&mut *self.tx)
+        .await
+        .map_err(db_error)?;
+        Ok(Some((article_id, count)))
+    }
+
+    async fn set_ban(
+        &mut self,
+        user_id: i64,
+        until: Option<OffsetDateTime>,
+        reason: &str,
+    ) -> Result<(), StoreError> {
+        failpoint!("store.set_ban");
+        sqlx::query::<DB>("UPDATE users SET banned_until = $1, ban_reason = $2 WHERE id = $3")
+            .bind(until.map(whole_seconds))
+            .bind(reason.to_owned())
+            .bind(user_id)
+            .execute(&mut *self.tx)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn resolve_reports(
+        &mut self,
+        comment_id: i64,
+        outcome: &str,
+        now: OffsetDateTime,
+    ) -> Result<Vec<ResolvedReport>, StoreError> {
+        failpoint!("store.resolve_reports");
+        let reporters = sqlx::query_scalar::<DB, i64>(
+            "UPDATE comment_reports SET resolved_at = $1, outcome = $2 \
+             WHERE comment_id = $3 AND resolved_at IS NULL RETURNING reporter_id",
+        )
+        .bind(whole_seconds(now))
+        .bind(outcome.to_owned())
+        .bind(comment_id)
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(db_error)?;
+        let mut resolved = Vec::with_capacity(reporters.len());
+        for reporter_id in reporters {
+            let found =
+                sqlx::query_as::<DB, (String, String)>("SELECT email, display_name FROM users WHERE id = $1")
+                    .bind(reporter_id)
+                    .fetch_optional(&mut *self.tx)
+                    .await
+                    .map_err(db_error)?;
+            if let Some((reporter_email, reporter_name)) = found {
+                resolved.push(ResolvedReport { reporter_id, reporter_email, reporter_name });
+            }
+        }
+        Ok(resolved)
+    }
+
+    async fn set_user_role(
+        &mut self,
+        id: i64,
+        role: dateline_core::Role,
+        edition_ids: &[i64],
+    ) -> Result<(), StoreError> {
+        failpoint!("store.set_user_role");
+        sqlx::query::<DB>("UPDATE users SET role = $1 WHERE id = $2")
+            .bind(role.as_str().to_owned())
+            .bind(id)
+            .execute(&mut *self.tx)
+            .await
+            .map_err(db_error)?;
+        sqlx::query::<DB>("DELETE FROM user_editions WHERE user_id = $1")
+            .bind(id)
+            .execute(&mut *self.tx)
+            .await
+            .map_err(db_error)?;
+        for edition_id in edition_ids {
+            sqlx::query::<DB>("INSERT INTO user_editions (user_id, edition_id) VALUES ($1, $2)")
+                .bind(id)
+                .bind(*edition_id)
+                .execute(&mut *self.tx)
+                .await
+                .map_err(db_error)?;
+        }
+        Ok(())
+    }
+
+    async fn set_totp_secret(&mut self, user_id: i64, secret: Option<&str>) -> Result<(), StoreError> {
+        failpoint!("store.set_totp_secret");
+        sqlx::query::<DB>("UPDATE users SET totp_secret = $1, totp_last_step = NULL WHERE id = $2")
+            .bind(secret.map(str::to_owned))
+            .bind(user_id)
+            .execute(&mut *self.tx)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn delete_user_sessions(&mut self, user_id: i64) -> Result<(), StoreError> {
+        failpoint!("store.delete_user_sessions");
+        sqlx::query::<DB>("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *self.tx)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn set_site_setting(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+        failpoint!("store.set_site_setting");
+        sqlx::query::<DB>(
+            "INSERT INTO site_settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(key.to_owned())
+        .bind(value.to_owned())
+        .execute(&mut *self.tx)
+        .await
+        .map_err(db_error)?;
+        Ok(())
     }
 }
 

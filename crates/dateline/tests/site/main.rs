@@ -129,6 +129,7 @@ backend_tests!(
     editing::original_time_and_public_versions,
     editing::the_article_page_gets_the_details_right,
     transactions::a_story_stopped_at_any_step_leaves_nothing,
+    transactions::a_moderation_decision_stopped_at_any_step_leaves_nothing,
     search::search_finds_stories_in_each_language,
     search::search_refuses_bad_input_clearly,
 );

@@ -114,3 +114,93 @@ pub async fn a_story_stopped_at_any_step_leaves_nothing(backend: Backend) {
         assert!(stopped.is_some(), "no action of a story's life reached {step}");
     }
 }
+
+/// Everything a moderation decision on comment `id` writes, counted.
+async fn moderation_footprint(server: &TestServer, id: i64) -> Vec<(&'static str, i64)> {
+    let mut found = Vec::new();
+    for (what, sql) in [
+        ("approved", format!("SELECT COUNT(*) FROM comments WHERE id = {id} AND status = 'approved'")),
+        ("rejected", format!("SELECT COUNT(*) FROM comments WHERE id = {id} AND status = 'rejected'")),
+        ("comment counts", "SELECT CAST(COALESCE(SUM(comment_count), 0) AS BIGINT) FROM articles".to_owned()),
+        ("bans", "SELECT COUNT(*) FROM users WHERE banned_until IS NOT NULL".to_owned()),
+        ("audit entries", "SELECT COUNT(*) FROM audit_log".to_owned()),
+        (
+            "open reports",
+            format!("SELECT COUNT(*) FROM comment_reports WHERE comment_id = {id} AND resolved_at IS NULL"),
+        ),
+        ("mails", "SELECT COUNT(*) FROM jobs WHERE kind = 'send_mail'".to_owned()),
+        ("live events", "SELECT COUNT(*) FROM live_events WHERE kind LIKE 'comment-%'".to_owned()),
+    ] {
+        found.push((what, server.count(&sql).await));
+    }
+    found
+}
+
+pub async fn a_moderation_decision_stopped_at_any_step_leaves_nothing(backend: Backend) {
+    if !cfg!(feature = "failpoints") {
+        assert!(
+            std::env::var("DATELINE_TEST_REQUIRE_TOOLS").as_deref() != Ok("1"),
+            "the failpoint tests need `cargo test --features dateline/failpoints` (scripts/test does it)"
+        );
+        eprintln!(
+            "SKIPPED a_moderation_decision_stopped_at_any_step_leaves_nothing: built without failpoints"
+        );
+        return;
+    }
+    for step in [
+        "store.set_comment_status",
+        "store.record_audit",
+        "store.set_ban",
+        "store.resolve_reports",
+        "store.enqueue_job",
+        "store.append_live_event",
+        "store.commit",
+    ] {
+        let failpoints = format!("{step}=return");
+        // Comments appear at once here; another reader reports this one.
+        let config = tempfile::tempdir().expect("temp dir");
+        let settings = config.path().join("dateline.toml");
+        std::fs::write(&settings, "comments_hold_first = 0\n").expect("write config");
+        let flags = ["--config", settings.to_str().expect("utf-8 path")];
+        let server =
+            TestServer::start_with_env(backend, &flags, &[("FAILPOINTS", failpoints.as_str())]).await;
+        let latest: Value =
+            server.get("/api/v1/articles?edition=en&limit=1").await.json().await.expect("json");
+        let article = latest["items"][0]["id"].as_i64().expect("a story");
+        let author = token_for(&server, "author@example.com", "reader").await;
+        let reporter = token_for(&server, "reporter@example.com", "reader").await;
+        let path = format!("/api/v1/articles/{article}/comments");
+        let (status, posted) =
+            call(&server, Method::POST, &path, &author, Some(json!({"text": "Buy cheap watches"}))).await;
+        assert_eq!(status, StatusCode::CREATED, "{posted}");
+        let id = posted["id"].as_i64().expect("comment id");
+        let report = format!("/api/v1/comments/{id}/reports");
+        let (status, reported) =
+            call(&server, Method::POST, &report, &reporter, Some(json!({"reason": "spam"}))).await;
+        assert!(status.is_success(), "{reported}");
+        let moderator = crate::newsroom::staff(&server, "moderator@example.com", "editor", &[]).await;
+        // Reject with a ban, then approve: the step fails one of them, and
+        // that one must leave no trace.
+        let mut stopped = None;
+        for (action, ban) in [("ban", "1d"), ("approve", "")] {
+            let before = moderation_footprint(&server, id).await;
+            let queue = crate::accounts::get(&moderator, &server, "/newsroom/comments?view=rejected").await;
+            let csrf = crate::accounts::csrf_of(&queue.text().await.expect("queue"));
+            let decided = moderator
+                .post(server.url(&format!("/newsroom/comments/{id}")))
+                .form(&[("csrf", csrf.as_str()), ("action", action), ("ban", ban), ("view", "reported")])
+                .send()
+                .await
+                .expect("POST");
+            if decided.status() == StatusCode::SEE_OTHER {
+                continue;
+            }
+            assert_eq!(decided.status(), StatusCode::SERVICE_UNAVAILABLE, "{step}, {action}");
+            let after = moderation_footprint(&server, id).await;
+            assert_eq!(before, after, "stopped at {step}, the decision to {action} left a trace behind");
+            stopped = Some(action);
+            break;
+        }
+        assert!(stopped.is_some(), "no decision reached {step}");
+    }
+}

@@ -394,18 +394,21 @@ pub async fn delete_article(
         return Err(ApiError::Conflict("the article is published: unpublish it before deleting it".into()));
     }
     let id = article.card.id;
-    state.store.cancel_jobs(crate::jobs::PUBLISH_ARTICLE, &id.to_string()).await?;
-    state.store.delete_article(id).await?;
-    state
-        .store
-        .record_audit(
-            Some(user.id),
-            Some(article.card.edition_id),
-            "article.delete",
-            &format!("article {id}"),
-            &article.card.headline,
-        )
-        .await?;
-    state.content_changed().await?;
+    // The story, its pending publication job and the audit entry, together.
+    let mut tx = state.store.begin_write().await?;
+    tx.cancel_jobs(crate::jobs::PUBLISH_ARTICLE, &id.to_string()).await?;
+    tx.delete_article(id).await?;
+    let subject = format!("article {id}");
+    tx.record_audit(
+        Some(user.id),
+        Some(article.card.edition_id),
+        "article.delete",
+        &subject,
+        &article.card.headline,
+    )
+    .await?;
+    let version = tx.bump_content_version().await?;
+    tx.commit().await?;
+    state.content_committed(version).await?;
     Ok(StatusCode::NO_CONTENT)
 }

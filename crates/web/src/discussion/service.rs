@@ -451,18 +451,43 @@ pub fn forget_page(state: &AppState, article: &Article) {
 /// (`comment-changed`): open pages of the article receive it.
 pub async fn comment_shown(state: &AppState, article: &Article, comment: &Comment, kind: &str) {
     forget_page(state, article);
+    let count =
+        state.store.article_by_id(article.card.id).await.ok().flatten().map_or(0, |a| a.card.comment_count);
+    if let Some(event) = comment_event(state, article, comment, kind, count) {
+        publish(state, article, event).await;
+    }
+}
+
+/// A visible comment went away (deleted, rejected, held after an edit).
+pub async fn comment_hidden(state: &AppState, article: &Article, comment_id: i64) {
+    forget_page(state, article);
+    let count =
+        state.store.article_by_id(article.card.id).await.ok().flatten().map_or(0, |a| a.card.comment_count);
+    if let Some(event) = comment_removed_event(state, article, comment_id, count) {
+        publish(state, article, event).await;
+    }
+}
+
+/// The live event of a comment shown or changed (`kind`), with the
+/// article's comment count after the change; `None` when the comment
+/// cannot be rendered (logged).
+pub fn comment_event(
+    state: &AppState,
+    article: &Article,
+    comment: &Comment,
+    kind: &str,
+    count: i64,
+) -> Option<NewLiveEvent> {
     let directory = state.directory();
-    let Some(edition) = directory.edition_by_id(article.card.edition_id) else { return };
+    let edition = directory.edition_by_id(article.card.edition_id)?;
     let t = state.locales.for_language(&edition.language);
     let html = match super::view::comment_fragment(t, comment) {
         Ok(html) => html,
         Err(error) => {
             tracing::warn!(%error, comment = comment.id, "could not render a comment for its live event");
-            return;
+            return None;
         }
     };
-    let count =
-        state.store.article_by_id(article.card.id).await.ok().flatten().map_or(0, |a| a.card.comment_count);
     let data = serde_json::json!({
         "article_id": article.card.id,
         "comment_id": comment.id,
@@ -471,35 +496,41 @@ pub async fn comment_shown(state: &AppState, article: &Article, comment: &Commen
         "count": count,
         "count_label": t.count("comments-count", count),
     });
-    publish(state, article, kind, data).await;
+    Some(article_event(article, kind, data))
 }
 
-/// A visible comment went away (deleted, rejected, held after an edit).
-pub async fn comment_hidden(state: &AppState, article: &Article, comment_id: i64) {
-    forget_page(state, article);
+/// The live event of a comment that went away.
+pub fn comment_removed_event(
+    state: &AppState,
+    article: &Article,
+    comment_id: i64,
+    count: i64,
+) -> Option<NewLiveEvent> {
     let directory = state.directory();
-    let Some(edition) = directory.edition_by_id(article.card.edition_id) else { return };
+    let edition = directory.edition_by_id(article.card.edition_id)?;
     let t = state.locales.for_language(&edition.language);
-    let count =
-        state.store.article_by_id(article.card.id).await.ok().flatten().map_or(0, |a| a.card.comment_count);
     let data = serde_json::json!({
         "article_id": article.card.id,
         "comment_id": comment_id,
         "count": count,
         "count_label": t.count("comments-count", count),
     });
-    publish(state, article, "comment-removed", data).await;
+    Some(article_event(article, "comment-removed", data))
 }
 
-async fn publish(state: &AppState, article: &Article, kind: &str, data: serde_json::Value) {
-    let event = NewLiveEvent {
+fn article_event(article: &Article, kind: &str, data: serde_json::Value) -> NewLiveEvent {
+    NewLiveEvent {
         edition_id: article.card.edition_id,
         kind: kind.to_owned(),
         section_id: Some(article.card.section_id),
         article_id: Some(article.card.id),
         breaking: false,
         data: data.to_string(),
-    };
+    }
+}
+
+async fn publish(state: &AppState, article: &Article, event: NewLiveEvent) {
+    let kind = event.kind.clone();
     if let Err(error) = state.live.publish(event).await {
         tracing::warn!(%error, article = article.card.id, kind, "could not publish a comment event");
     }

@@ -25,7 +25,7 @@ use time::OffsetDateTime;
 use super::{NewsroomFrame, Staff, locale, no_store_page};
 use crate::AppState;
 use crate::accounts::csrf;
-use crate::accounts::mail::{OutgoingMail, queue_mail};
+use crate::accounts::mail::OutgoingMail;
 use crate::accounts::pages::see_other;
 use crate::discussion::format::html_of;
 use crate::discussion::rules::BannedWords;
@@ -223,48 +223,58 @@ pub async fn decide(
     let approve = form.action == "approve";
     let status = if approve { CommentStatus::Approved } else { CommentStatus::Rejected };
     let was = comment.status;
-    state.store.set_comment_status(id, status, Some(user.id), now).await?;
     let excerpt: String = comment.body.chars().take(120).collect();
     let action = if approve { "comment.approve" } else { "comment.reject" };
-    state
-        .store
-        .record_audit(
+    let edition_id = Some(article.card.edition_id);
+    // One transaction: the decision, the ban, their audit entries, the
+    // reports closed with the mails to their readers, and the live event
+    // open pages follow.
+    let mut tx = state.store.begin_write().await?;
+    let Some((_, count)) = tx.set_comment_status(id, status, Some(user.id), now).await? else {
+        return Err(PageError::NotFound);
+    };
+    tx.record_audit(Some(user.id), edition_id, action, &format!("comment {id}"), &excerpt).await?;
+    if let (Some(length), Some(author)) = (ban, comment.user_id) {
+        tx.set_ban(author, Some(length.until(now)), &format!("comment {id}")).await?;
+        let name = comment.author_name.clone().unwrap_or_default();
+        tx.record_audit(
             Some(user.id),
-            Some(article.card.edition_id),
-            action,
-            &format!("comment {id}"),
-            &excerpt,
+            edition_id,
+            "user.ban",
+            &format!("user {author} ({name})"),
+            length.as_str(),
         )
         .await?;
-    if let (Some(length), Some(author)) = (ban, comment.user_id) {
-        let until = length.until(now);
-        state.store.set_ban(author, Some(until), &format!("comment {id}")).await?;
-        let name = comment.author_name.clone().unwrap_or_default();
-        state
-            .store
-            .record_audit(
-                Some(user.id),
-                Some(article.card.edition_id),
-                "user.ban",
-                &format!("user {author} ({name})"),
-                length.as_str(),
-            )
-            .await?;
         tracing::info!(moderator = user.id, user = author, ban = length.as_str(), "reader banned");
     }
+    let outcome = if approve { "kept" } else { "removed" };
+    for reporter in tx.resolve_reports(id, outcome, now).await? {
+        if let Some(mail) = report_mail(&state, &article, &reporter, outcome) {
+            let payload = serde_json::to_string(&mail).map_err(|e| PageError::BadRequest(e.to_string()))?;
+            tx.enqueue_job(crate::accounts::mail::SEND_MAIL, &payload, now).await?;
+        }
+    }
+    let event = match (was, status) {
+        (CommentStatus::Approved, CommentStatus::Approved) => None,
+        (_, CommentStatus::Approved) => {
+            let shown = dateline_store::Comment { status: CommentStatus::Approved, ..comment.clone() };
+            service::comment_event(&state, &article, &shown, "comment-added", count)
+        }
+        (CommentStatus::Approved, _) => service::comment_removed_event(&state, &article, id, count),
+        _ => None,
+    };
+    if let Some(event) = &event {
+        tx.append_live_event(event, now).await?;
+    }
+    tx.commit().await?;
     tracing::info!(moderator = user.id, comment = id, action, "comment moderated");
     metrics::counter!("dateline_comments_moderated_total", "action" => action).increment(1);
-    match (was, status) {
-        (CommentStatus::Approved, CommentStatus::Approved) => {}
-        (_, CommentStatus::Approved) => {
-            if let Some(shown) = state.store.comment_by_id(id).await? {
-                service::comment_shown(&state, &article, &shown, "comment-added").await;
-            }
-        }
-        (CommentStatus::Approved, _) => service::comment_hidden(&state, &article, id).await,
-        _ => {}
+    service::forget_page(&state, &article);
+    if event.is_some()
+        && let Err(error) = state.live.catch_up().await
+    {
+        tracing::warn!(%error, "could not read the live event log after a decision");
     }
-    tell_reporters(&state, &article, id, approve, now).await?;
     let done = if ban.is_some() {
         "banned"
     } else if approve {
@@ -275,38 +285,31 @@ pub async fn decide(
     Ok(see_other(jar, &format!("/newsroom/comments?view={view_name}&done={done}")))
 }
 
-/// Closes the comment's open reports and writes to each reader who sent one.
-async fn tell_reporters(
+/// The mail that tells a reader who reported a comment what was decided.
+fn report_mail(
     state: &AppState,
     article: &dateline_store::Article,
-    comment_id: i64,
-    kept: bool,
-    now: OffsetDateTime,
-) -> Result<(), PageError> {
-    let outcome = if kept { "kept" } else { "removed" };
-    let reporters = state.store.resolve_reports(comment_id, outcome, now).await?;
+    reporter: &dateline_store::ResolvedReport,
+    outcome: &str,
+) -> Option<OutgoingMail> {
     let directory = state.directory();
-    let Some(edition) = directory.edition_by_id(article.card.edition_id) else { return Ok(()) };
+    let edition = directory.edition_by_id(article.card.edition_id)?;
     let t = state.locales.for_language(&edition.language);
     let link = format!(
         "{}{}#discussion",
         state.config.public_url,
         article_path(edition, article.card.published_at, article.card.slug.as_str())
     );
-    for reporter in reporters {
-        let mut args = fluent_bundle::FluentArgs::new();
-        args.set("name", reporter.reporter_name.clone());
-        args.set("headline", article.card.headline.clone());
-        args.set("link", link.clone());
-        let mail = OutgoingMail {
-            to: reporter.reporter_email,
-            subject: t.get("mail-report-subject").into_owned(),
-            text: t.format(&format!("mail-report-{outcome}"), Some(&args)).into_owned(),
-            ..OutgoingMail::default()
-        };
-        queue_mail(state, &mail).await?;
-    }
-    Ok(())
+    let mut args = fluent_bundle::FluentArgs::new();
+    args.set("name", reporter.reporter_name.clone());
+    args.set("headline", article.card.headline.clone());
+    args.set("link", link);
+    Some(OutgoingMail {
+        to: reporter.reporter_email.clone(),
+        subject: t.get("mail-report-subject").into_owned(),
+        text: t.format(&format!("mail-report-{outcome}"), Some(&args)).into_owned(),
+        ..OutgoingMail::default()
+    })
 }
 
 // ----- settings: banned words, section policies, bans -----

@@ -575,7 +575,7 @@ pub async fn save_media(
         if user.role < Role::Editor {
             return Err(PageError::NotAllowed);
         }
-        if form.action == "replace" {
+        let replacement = if form.action == "replace" {
             let replacement = form.replacement.trim().parse::<i64>().ok().filter(|r| *r != media.id);
             let exists = match replacement {
                 Some(r) => state.store.media_by_id(r).await?.is_some(),
@@ -595,27 +595,35 @@ pub async fn save_media(
                 )
                 .await;
             };
-            let changed = state.store.replace_media_in_articles(media.id, replacement).await?;
+            Some(replacement)
+        } else {
+            None
+        };
+        // Replaced everywhere and deleted, with the audit entries, in one
+        // transaction: either every story has the new photo and the old
+        // one is gone, or nothing changed.
+        let subject = format!("media {}", media.id);
+        let mut tx = state.store.begin_write().await?;
+        if let Some(replacement) = replacement {
+            let changed = tx.replace_media_in_articles(media.id, replacement).await?;
             let detail = format!("replaced by media {replacement} in {changed} articles");
-            state
-                .store
-                .record_audit(Some(user.id), None, "media.replace", &format!("media {}", media.id), &detail)
-                .await?;
+            tx.record_audit(Some(user.id), None, "media.replace", &subject, &detail).await?;
         }
-        if !state.store.delete_unused_media(media.id).await? {
+        if !tx.delete_unused_media(media.id).await? {
+            drop(tx);
             let error = Some(t.get("media-in-use").into_owned());
             return render_item(&state, &headers, &user, jar, StatusCode::CONFLICT, media, None, error).await;
         }
+        tx.record_audit(Some(user.id), None, "media.delete", &subject, "").await?;
+        let version = tx.bump_content_version().await?;
+        tx.commit().await?;
+        // The files go once nothing refers to them any more.
         for key in std::iter::once(&media.original_key).chain(media.renditions.iter().map(|r| &r.key)) {
             if let Err(error) = state.blobs.delete(key).await {
                 tracing::warn!(%error, key, "could not remove a deleted photo's file");
             }
         }
-        state
-            .store
-            .record_audit(Some(user.id), None, "media.delete", &format!("media {}", media.id), "")
-            .await?;
-        state.content_changed().await?;
+        state.content_committed(version).await?;
         return Ok(see_other(jar, "/newsroom/media"));
     }
     let limits = [

@@ -168,12 +168,11 @@ pub async fn set_role(
         }
         edition_ids.push(id);
     }
-    state.store.set_user_role(user.id, role, &edition_ids).await?;
     let detail = format!("{} → {}", user.role, role);
-    state
-        .store
-        .record_audit(Some(admin.id), None, "user.role", &format!("user {}", user.id), &detail)
-        .await?;
+    let mut tx = state.store.begin_write().await?;
+    tx.set_user_role(user.id, role, &edition_ids).await?;
+    tx.record_audit(Some(admin.id), None, "user.role", &format!("user {}", user.id), &detail).await?;
+    tx.commit().await?;
     tracing::info!(admin = admin.id, user = user.id, role = role.as_str(), "role changed");
     Ok(see_other(jar, "/newsroom/users?done=role"))
 }
@@ -198,18 +197,18 @@ async fn set_two_factor_policy(
         }
     }
     let value = roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",");
-    state.store.set_site_setting(super::login::TWO_FACTOR_ROLES_SETTING, &value).await?;
-    let detail = if value.is_empty() { "none".to_owned() } else { value };
-    state
-        .store
-        .record_audit(
-            Some(admin.id),
-            None,
-            "settings.two_factor_required",
-            "two-factor authentication",
-            &detail,
-        )
-        .await?;
+    let detail = if value.is_empty() { "none".to_owned() } else { value.clone() };
+    let mut tx = state.store.begin_write().await?;
+    tx.set_site_setting(super::login::TWO_FACTOR_ROLES_SETTING, &value).await?;
+    tx.record_audit(
+        Some(admin.id),
+        None,
+        "settings.two_factor_required",
+        "two-factor authentication",
+        &detail,
+    )
+    .await?;
+    tx.commit().await?;
     tracing::info!(admin = admin.id, roles = detail, "two-factor requirement changed");
     Ok(see_other(jar, "/newsroom/users?done=two-factor-policy"))
 }
@@ -231,18 +230,12 @@ async fn reset_two_factor(
             "two-factor authentication is already off for this account".into(),
         ));
     }
-    state.store.set_totp_secret(user.id, None).await?;
-    state.store.delete_user_sessions(user.id).await?;
-    state
-        .store
-        .record_audit(
-            Some(admin.id),
-            None,
-            "user.two_factor.reset",
-            &format!("user {}", user.id),
-            &user.email,
-        )
+    let mut tx = state.store.begin_write().await?;
+    tx.set_totp_secret(user.id, None).await?;
+    tx.delete_user_sessions(user.id).await?;
+    tx.record_audit(Some(admin.id), None, "user.two_factor.reset", &format!("user {}", user.id), &user.email)
         .await?;
+    tx.commit().await?;
     tracing::info!(admin = admin.id, user = user.id, "second factor reset");
     Ok(see_other(jar, "/newsroom/users?done=two-factor-reset"))
 }
