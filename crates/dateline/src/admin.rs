@@ -84,7 +84,11 @@ pub async fn edition(settings: &Settings, command: EditionCommand) -> anyhow::Re
             let first = store.editions().await?.is_empty();
             let new =
                 NewEdition { code, language, name: name.clone(), direction, is_default: first, position };
-            let edition = store.create_edition(&new).await.map_err(|e| match e {
+            // The edition, its default flag, the audit entry and the content
+            // version (a running server on this store picks the edition up
+            // within a second) in one transaction.
+            let mut tx = store.begin_write().await?;
+            let edition = tx.create_edition(&new).await.map_err(|e| match e {
                 StoreError::Conflict(_) => {
                     anyhow!("an edition with the code {:?} already exists", new.code.as_str())
                 }
@@ -98,19 +102,18 @@ pub async fn edition(settings: &Settings, command: EditionCommand) -> anyhow::Re
                     position,
                     make_default: true,
                 };
-                store.update_edition(edition.id, &changes).await?;
+                tx.update_edition(edition.id, &changes).await?;
             }
-            store
-                .record_audit(
-                    None,
-                    Some(edition.id),
-                    "edition.create",
-                    &format!("edition {}", edition.code),
-                    &name,
-                )
-                .await?;
-            // A running server on this store picks the edition up within a second.
-            store.bump_content_version().await?;
+            tx.record_audit(
+                None,
+                Some(edition.id),
+                "edition.create",
+                &format!("edition {}", edition.code),
+                &name,
+            )
+            .await?;
+            tx.bump_content_version().await?;
+            tx.commit().await?;
             println!(
                 "created edition {} ({}, {}){}",
                 edition.code,
@@ -171,7 +174,8 @@ pub async fn section(settings: &Settings, command: SectionCommand) -> anyhow::Re
                 bail!("--slug: {:?} is one of the edition's own addresses; choose another", slug.as_str());
             }
             let new = NewSection { edition_id: edition.id, slug, name: name.clone(), description, position };
-            let section = store.create_section(&new).await.map_err(|e| match e {
+            let mut tx = store.begin_write().await?;
+            let section = tx.create_section(&new).await.map_err(|e| match e {
                 StoreError::Conflict(_) => {
                     anyhow!(
                         "the edition {} already has a section /{}/{}",
@@ -182,16 +186,16 @@ pub async fn section(settings: &Settings, command: SectionCommand) -> anyhow::Re
                 }
                 other => anyhow!(other),
             })?;
-            store
-                .record_audit(
-                    None,
-                    Some(edition.id),
-                    "section.create",
-                    &format!("section {}", section.id),
-                    &name,
-                )
-                .await?;
-            store.bump_content_version().await?;
+            tx.record_audit(
+                None,
+                Some(edition.id),
+                "section.create",
+                &format!("section {}", section.id),
+                &name,
+            )
+            .await?;
+            tx.bump_content_version().await?;
+            tx.commit().await?;
             println!("created section /{}/{} ({})", edition.code, section.slug, section.name);
             Ok(())
         }

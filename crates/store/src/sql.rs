@@ -538,70 +538,24 @@ macro_rules! sql_store_impl {
                 }
 
                 async fn create_edition(&self, new: &NewEdition) -> Result<Edition, StoreError> {
-                    let row = ::sqlx::query::<Db>(
-                        "INSERT INTO editions (code, language, name, direction, is_default, position) \
-                         VALUES ($1, $2, $3, $4, $5, $6) \
-                         RETURNING id, code, language, name, direction, is_default, position",
-                    )
-                    .bind(new.code.as_str().to_owned())
-                    .bind(new.language.clone())
-                    .bind(new.name.clone())
-                    .bind(new.direction.as_str())
-                    .bind(new.is_default)
-                    .bind(new.position)
-                    .fetch_one(&self.pool)
-                    .await
-                    .map_err(db_err)?;
-                    edition_from_row(&row)
+                    let mut tx = self.begin_write().await?;
+                    let done = tx.create_edition(new).await?;
+                    tx.commit().await?;
+                    Ok(done)
                 }
 
                 async fn update_edition(&self, id: i64, changes: &EditionChanges) -> Result<(), StoreError> {
-                    let mut tx = self.pool.begin_with(begin_write()).await.map_err(db_err)?;
-                    if changes.make_default {
-                        // One default at a time (a partial unique index says so).
-                        ::sqlx::query::<Db>("UPDATE editions SET is_default = $1 WHERE id <> $2 AND is_default = $3")
-                            .bind(false)
-                            .bind(id)
-                            .bind(true)
-                            .execute(&mut *tx)
-                            .await
-                            .map_err(db_err)?;
-                        ::sqlx::query::<Db>("UPDATE editions SET is_default = $1 WHERE id = $2")
-                            .bind(true)
-                            .bind(id)
-                            .execute(&mut *tx)
-                            .await
-                            .map_err(db_err)?;
-                    }
-                    ::sqlx::query::<Db>(
-                        "UPDATE editions SET language = $1, name = $2, direction = $3, position = $4 WHERE id = $5",
-                    )
-                    .bind(changes.language.clone())
-                    .bind(changes.name.clone())
-                    .bind(changes.direction.as_str())
-                    .bind(changes.position)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
-                    tx.commit().await.map_err(db_err)
+                    let mut tx = self.begin_write().await?;
+                    let done = tx.update_edition(id, changes).await?;
+                    tx.commit().await?;
+                    Ok(done)
                 }
 
                 async fn create_section(&self, new: &NewSection) -> Result<Section, StoreError> {
-                    let row = ::sqlx::query::<Db>(
-                        "INSERT INTO sections (edition_id, slug, name, description, position) \
-                         VALUES ($1, $2, $3, $4, $5) \
-                         RETURNING id, edition_id, slug, name, description, position, comment_policy",
-                    )
-                    .bind(new.edition_id)
-                    .bind(new.slug.as_str().to_owned())
-                    .bind(new.name.clone())
-                    .bind(new.description.clone())
-                    .bind(new.position)
-                    .fetch_one(&self.pool)
-                    .await
-                    .map_err(db_err)?;
-                    section_from_row(&row)
+                    let mut tx = self.begin_write().await?;
+                    let done = tx.create_section(new).await?;
+                    tx.commit().await?;
+                    Ok(done)
                 }
 
                 async fn update_section(
@@ -611,15 +565,10 @@ macro_rules! sql_store_impl {
                     description: &str,
                     position: i32,
                 ) -> Result<(), StoreError> {
-                    ::sqlx::query::<Db>("UPDATE sections SET name = $1, description = $2, position = $3 WHERE id = $4")
-                        .bind(name.to_owned())
-                        .bind(description.to_owned())
-                        .bind(position)
-                        .bind(id)
-                        .execute(&self.pool)
-                        .await
-                        .map_err(db_err)?;
-                    Ok(())
+                    let mut tx = self.begin_write().await?;
+                    let done = tx.update_section(id, name, description, position).await?;
+                    tx.commit().await?;
+                    Ok(done)
                 }
 
                 async fn create_author(&self, new: &NewAuthor) -> Result<Author, StoreError> {
@@ -1110,19 +1059,10 @@ macro_rules! sql_store_impl {
                     body: &str,
                     now: ::time::OffsetDateTime,
                 ) -> Result<$crate::LiveBlogEntry, StoreError> {
-                    let sql = format!(
-                        "INSERT INTO live_blog_entries (article_id, body, author_id, created_at, updated_at) \
-                         VALUES ($1, $2, $3, $4, $4) RETURNING {LIVE_ENTRY_COLUMNS}"
-                    );
-                    let row = ::sqlx::query::<Db>(&sql)
-                    .bind(article_id)
-                    .bind(body.to_owned())
-                    .bind(author_id)
-                    .bind(whole_seconds(now))
-                    .fetch_one(&self.pool)
-                    .await
-                    .map_err(db_err)?;
-                    live_blog_entry_from_row(&row)
+                    let mut tx = self.begin_write().await?;
+                    let done = tx.add_live_blog_entry(article_id, author_id, body, now).await?;
+                    tx.commit().await?;
+                    Ok(done)
                 }
 
                 async fn correct_live_blog_entry(
@@ -1132,32 +1072,17 @@ macro_rules! sql_store_impl {
                     body: &str,
                     now: ::time::OffsetDateTime,
                 ) -> Result<Option<$crate::LiveBlogEntry>, StoreError> {
-                    let sql = format!(
-                        "UPDATE live_blog_entries SET body = $1, updated_at = $2, corrected = $3 \
-                         WHERE id = $4 AND article_id = $5 RETURNING {LIVE_ENTRY_COLUMNS}"
-                    );
-                    ::sqlx::query::<Db>(&sql)
-                    .bind(body.to_owned())
-                    .bind(whole_seconds(now))
-                    .bind(true)
-                    .bind(entry_id)
-                    .bind(article_id)
-                    .fetch_optional(&self.pool)
-                    .await
-                    .map_err(db_err)?
-                    .as_ref()
-                    .map(live_blog_entry_from_row)
-                    .transpose()
+                    let mut tx = self.begin_write().await?;
+                    let done = tx.correct_live_blog_entry(article_id, entry_id, body, now).await?;
+                    tx.commit().await?;
+                    Ok(done)
                 }
 
                 async fn delete_live_blog_entry(&self, article_id: i64, entry_id: i64) -> Result<bool, StoreError> {
-                    let done = ::sqlx::query::<Db>("DELETE FROM live_blog_entries WHERE id = $1 AND article_id = $2")
-                        .bind(entry_id)
-                        .bind(article_id)
-                        .execute(&self.pool)
-                        .await
-                        .map_err(db_err)?;
-                    Ok(done.rows_affected() > 0)
+                    let mut tx = self.begin_write().await?;
+                    let done = tx.delete_live_blog_entry(article_id, entry_id).await?;
+                    tx.commit().await?;
+                    Ok(done)
                 }
 
                 async fn published_between(
@@ -2097,16 +2022,10 @@ macro_rules! sql_store_impl {
                 }
 
                 async fn accept_totp_step(&self, user_id: i64, step: i64) -> Result<bool, StoreError> {
-                    let done = ::sqlx::query::<Db>(
-                        "UPDATE users SET totp_last_step = $1 WHERE id = $2 \
-                         AND (totp_last_step IS NULL OR totp_last_step < $1)",
-                    )
-                    .bind(step)
-                    .bind(user_id)
-                    .execute(&self.pool)
-                    .await
-                    .map_err(db_err)?;
-                    Ok(done.rows_affected() > 0)
+                    let mut tx = self.begin_write().await?;
+                    let done = tx.accept_totp_step(user_id, step).await?;
+                    tx.commit().await?;
+                    Ok(done)
                 }
 
                 async fn create_login_challenge(

@@ -24,7 +24,10 @@ use dateline_core::{ArticleStatus, Slug};
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Type};
 use time::OffsetDateTime;
 
-use crate::{LiveEvent, NewArticle, NewLiveEvent, ResolvedReport, StoreError, Tag};
+use crate::{
+    Edition, EditionChanges, LiveBlogEntry, LiveEvent, NewArticle, NewEdition, NewLiveEvent, NewSection,
+    ResolvedReport, Section, StoreError, Tag,
+};
 
 /// The writes of one action, committed together by [`WriteTx::commit`].
 /// Dropped without committing, it rolls them all back.
@@ -141,10 +144,45 @@ pub trait WriteTx: Send {
     ) -> Result<(), StoreError>;
     /// Turns two-factor authentication on (with a secret) or off (`None`).
     async fn set_totp_secret(&mut self, user_id: i64, secret: Option<&str>) -> Result<(), StoreError>;
+    /// Records that the code of 30-second `step` was used; false when that
+    /// step (or a later one) was already used, so no code works twice.
+    async fn accept_totp_step(&mut self, user_id: i64, step: i64) -> Result<bool, StoreError>;
     /// Ends every session of an account.
     async fn delete_user_sessions(&mut self, user_id: i64) -> Result<(), StoreError>;
     /// Sets one of the site's settings (`site_settings`).
     async fn set_site_setting(&mut self, key: &str, value: &str) -> Result<(), StoreError>;
+
+    /// `Conflict` when the code is taken.
+    async fn create_edition(&mut self, new: &NewEdition) -> Result<Edition, StoreError>;
+    async fn update_edition(&mut self, id: i64, changes: &EditionChanges) -> Result<(), StoreError>;
+    /// `Conflict` when the edition has a section with this slug.
+    async fn create_section(&mut self, new: &NewSection) -> Result<Section, StoreError>;
+    async fn update_section(
+        &mut self,
+        id: i64,
+        name: &str,
+        description: &str,
+        position: i32,
+    ) -> Result<(), StoreError>;
+
+    async fn add_live_blog_entry(
+        &mut self,
+        article_id: i64,
+        author_id: Option<i64>,
+        body: &str,
+        now: OffsetDateTime,
+    ) -> Result<LiveBlogEntry, StoreError>;
+    /// Replaces an entry's text and marks it corrected; `None` when the
+    /// article has no such entry.
+    async fn correct_live_blog_entry(
+        &mut self,
+        article_id: i64,
+        entry_id: i64,
+        body: &str,
+        now: OffsetDateTime,
+    ) -> Result<Option<LiveBlogEntry>, StoreError>;
+    /// False when the article has no such entry.
+    async fn delete_live_blog_entry(&mut self, article_id: i64, entry_id: i64) -> Result<bool, StoreError>;
 }
 
 /// Every write of the store, on the transaction of one action.
@@ -218,6 +256,9 @@ where
     for<'q> Option<OffsetDateTime>: Encode<'q, DB> + Type<DB>,
     for<'r> i64: Decode<'r, DB>,
     for<'r> String: Decode<'r, DB>,
+    for<'r> bool: Decode<'r, DB>,
+    for<'r> Option<i64>: Decode<'r, DB>,
+    for<'r> OffsetDateTime: Decode<'r, DB>,
     usize: ColumnIndex<DB::Row>,
 {
     async fn commit(self: Box<Self>) -> Result<(), StoreError> {
@@ -704,6 +745,20 @@ where
         Ok(())
     }
 
+    async fn accept_totp_step(&mut self, user_id: i64, step: i64) -> Result<bool, StoreError> {
+        failpoint!("store.accept_totp_step");
+        let accepted = sqlx::query_scalar::<DB, i64>(
+            "UPDATE users SET totp_last_step = $1 WHERE id = $2 \
+             AND (totp_last_step IS NULL OR totp_last_step < $1) RETURNING id",
+        )
+        .bind(step)
+        .bind(user_id)
+        .fetch_optional(&mut *self.tx)
+        .await
+        .map_err(db_error)?;
+        Ok(accepted.is_some())
+    }
+
     async fn delete_user_sessions(&mut self, user_id: i64) -> Result<(), StoreError> {
         failpoint!("store.delete_user_sessions");
         sqlx::query::<DB>("DELETE FROM sessions WHERE user_id = $1")
@@ -725,6 +780,167 @@ where
         .await
         .map_err(db_error)?;
         Ok(())
+    }
+
+    async fn create_edition(&mut self, new: &NewEdition) -> Result<Edition, StoreError> {
+        failpoint!("store.create_edition");
+        let id = sqlx::query_scalar::<DB, i64>(
+            "INSERT INTO editions (code, language, name, direction, is_default, position) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(new.code.as_str().to_owned())
+        .bind(new.language.clone())
+        .bind(new.name.clone())
+        .bind(new.direction.as_str().to_owned())
+        .bind(new.is_default)
+        .bind(new.position)
+        .fetch_one(&mut *self.tx)
+        .await
+        .map_err(db_error)?;
+        Ok(Edition {
+            id,
+            code: new.code.clone(),
+            language: new.language.clone(),
+            name: new.name.clone(),
+            direction: new.direction,
+            is_default: new.is_default,
+            position: new.position,
+        })
+    }
+
+    async fn update_edition(&mut self, id: i64, changes: &EditionChanges) -> Result<(), StoreError> {
+        failpoint!("store.update_edition");
+        if changes.make_default {
+            // One default at a time (a partial unique index says so).
+            sqlx::query::<DB>("UPDATE editions SET is_default = $1 WHERE id <> $2 AND is_default = $3")
+                .bind(false)
+                .bind(id)
+                .bind(true)
+                .execute(&mut *self.tx)
+                .await
+                .map_err(db_error)?;
+            sqlx::query::<DB>("UPDATE editions SET is_default = $1 WHERE id = $2")
+                .bind(true)
+                .bind(id)
+                .execute(&mut *self.tx)
+                .await
+                .map_err(db_error)?;
+        }
+        sqlx::query::<DB>(
+            "UPDATE editions SET language = $1, name = $2, direction = $3, position = $4 WHERE id = $5",
+        )
+        .bind(changes.language.clone())
+        .bind(changes.name.clone())
+        .bind(changes.direction.as_str().to_owned())
+        .bind(changes.position)
+        .bind(id)
+        .execute(&mut *self.tx)
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn create_section(&mut self, new: &NewSection) -> Result<Section, StoreError> {
+        failpoint!("store.create_section");
+        let (id, policy) = sqlx::query_as::<DB, (i64, String)>(
+            "INSERT INTO sections (edition_id, slug, name, description, position) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING id, comment_policy",
+        )
+        .bind(new.edition_id)
+        .bind(new.slug.as_str().to_owned())
+        .bind(new.name.clone())
+        .bind(new.description.clone())
+        .bind(new.position)
+        .fetch_one(&mut *self.tx)
+        .await
+        .map_err(db_error)?;
+        Ok(Section {
+            id,
+            edition_id: new.edition_id,
+            slug: new.slug.clone(),
+            name: new.name.clone(),
+            description: new.description.clone(),
+            position: new.position,
+            comment_policy: dateline_core::CommentPolicy::from_stored(&policy),
+        })
+    }
+
+    async fn update_section(
+        &mut self,
+        id: i64,
+        name: &str,
+        description: &str,
+        position: i32,
+    ) -> Result<(), StoreError> {
+        failpoint!("store.update_section");
+        sqlx::query::<DB>("UPDATE sections SET name = $1, description = $2, position = $3 WHERE id = $4")
+            .bind(name.to_owned())
+            .bind(description.to_owned())
+            .bind(position)
+            .bind(id)
+            .execute(&mut *self.tx)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn add_live_blog_entry(
+        &mut self,
+        article_id: i64,
+        author_id: Option<i64>,
+        body: &str,
+        now: OffsetDateTime,
+    ) -> Result<LiveBlogEntry, StoreError> {
+        failpoint!("store.add_live_blog_entry");
+        let row = sqlx::query_as::<DB, EntryRow>(
+            "INSERT INTO live_blog_entries (article_id, body, author_id, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $4) RETURNING id, article_id, body, author_id, created_at, updated_at, corrected",
+        )
+        .bind(article_id)
+        .bind(body.to_owned())
+        .bind(author_id)
+        .bind(whole_seconds(now))
+        .fetch_one(&mut *self.tx)
+        .await
+        .map_err(db_error)?;
+        Ok(entry_of(row))
+    }
+
+    async fn correct_live_blog_entry(
+        &mut self,
+        article_id: i64,
+        entry_id: i64,
+        body: &str,
+        now: OffsetDateTime,
+    ) -> Result<Option<LiveBlogEntry>, StoreError> {
+        failpoint!("store.correct_live_blog_entry");
+        let row = sqlx::query_as::<DB, EntryRow>(
+            "UPDATE live_blog_entries SET body = $1, updated_at = $2, corrected = $3 \
+             WHERE id = $4 AND article_id = $5 \
+             RETURNING id, article_id, body, author_id, created_at, updated_at, corrected",
+        )
+        .bind(body.to_owned())
+        .bind(whole_seconds(now))
+        .bind(true)
+        .bind(entry_id)
+        .bind(article_id)
+        .fetch_optional(&mut *self.tx)
+        .await
+        .map_err(db_error)?;
+        Ok(row.map(entry_of))
+    }
+
+    async fn delete_live_blog_entry(&mut self, article_id: i64, entry_id: i64) -> Result<bool, StoreError> {
+        failpoint!("store.delete_live_blog_entry");
+        let deleted = sqlx::query_scalar::<DB, i64>(
+            "DELETE FROM live_blog_entries WHERE id = $1 AND article_id = $2 RETURNING id",
+        )
+        .bind(entry_id)
+        .bind(article_id)
+        .fetch_optional(&mut *self.tx)
+        .await
+        .map_err(db_error)?;
+        Ok(deleted.is_some())
     }
 }
 
@@ -754,4 +970,11 @@ where
         }
         Ok(())
     }
+}
+
+/// A live-blog entry's columns, in the order the statements return them.
+type EntryRow = (i64, i64, String, Option<i64>, OffsetDateTime, OffsetDateTime, bool);
+
+fn entry_of((id, article_id, body, author_id, created_at, updated_at, corrected): EntryRow) -> LiveBlogEntry {
+    LiveBlogEntry { id, article_id, body, author_id, created_at, updated_at, corrected }
 }

@@ -297,15 +297,15 @@ pub(crate) async fn enable(
     code: &str,
 ) -> Result<bool, StoreError> {
     let Some(step) = check_code(secret, code) else { return Ok(false) };
-    state.store.set_totp_secret(user.id, Some(secret)).await?;
-    if !state.store.accept_totp_step(user.id, step).await? {
-        state.store.set_totp_secret(user.id, None).await?;
+    // The secret, the used code and the audit entry, together: a refused
+    // code leaves the account as it was.
+    let mut tx = state.store.begin_write().await?;
+    tx.set_totp_secret(user.id, Some(secret)).await?;
+    if !tx.accept_totp_step(user.id, step).await? {
         return Ok(false);
     }
-    state
-        .store
-        .record_audit(Some(user.id), None, "account.two_factor.on", &format!("user {}", user.id), "")
-        .await?;
+    tx.record_audit(Some(user.id), None, "account.two_factor.on", &format!("user {}", user.id), "").await?;
+    tx.commit().await?;
     Ok(true)
 }
 
@@ -313,14 +313,13 @@ pub(crate) async fn enable(
 pub(crate) async fn disable(state: &AppState, user: &User, code: &str) -> Result<bool, StoreError> {
     let stored = state.store.user_credentials(&user.email).await?.and_then(|c| c.totp_secret);
     let Some(step) = stored.as_deref().and_then(|secret| check_code(secret, code)) else { return Ok(false) };
-    if !state.store.accept_totp_step(user.id, step).await? {
+    let mut tx = state.store.begin_write().await?;
+    if !tx.accept_totp_step(user.id, step).await? {
         return Ok(false);
     }
-    state.store.set_totp_secret(user.id, None).await?;
-    state
-        .store
-        .record_audit(Some(user.id), None, "account.two_factor.off", &format!("user {}", user.id), "")
-        .await?;
+    tx.set_totp_secret(user.id, None).await?;
+    tx.record_audit(Some(user.id), None, "account.two_factor.off", &format!("user {}", user.id), "").await?;
+    tx.commit().await?;
     Ok(true)
 }
 

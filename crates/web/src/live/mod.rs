@@ -146,17 +146,12 @@ pub fn entry_html(body: &str) -> String {
     crate::markdown::render_body(body, "")
 }
 
-/// Tells the open pages of a published live blog that an entry was
-/// posted, corrected or deleted (`entry-added`, `entry-corrected`,
-/// `entry-removed`). Failing is logged, never fatal.
-pub async fn entry_changed(
-    state: &AppState,
-    article: &dateline_store::Article,
-    kind: &str,
-    change: EntryChange,
-) {
+/// The event that tells the open pages of a published live blog that an
+/// entry was posted, corrected or deleted (`entry-added`,
+/// `entry-corrected`, `entry-removed`).
+pub fn entry_event(article: &dateline_store::Article, kind: &str, change: &EntryChange) -> NewLiveEvent {
     let card = &article.card;
-    let data = match &change {
+    let data = match change {
         EntryChange::Shown(entry) => serde_json::json!({
             "article_id": card.id,
             "entry_id": entry.id,
@@ -167,15 +162,12 @@ pub async fn entry_changed(
         }),
         EntryChange::Removed(id) => serde_json::json!({"article_id": card.id, "entry_id": id}),
     };
-    let event = NewLiveEvent {
+    NewLiveEvent {
         edition_id: card.edition_id,
         kind: kind.to_owned(),
         section_id: Some(card.section_id),
         article_id: Some(card.id),
         breaking: false,
         data: data.to_string(),
-    };
-    if let Err(error) = state.live.publish(event).await {
-        tracing::warn!(%error, article = card.id, kind, "could not publish a live-blog event");
     }
 }

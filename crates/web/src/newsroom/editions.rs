@@ -170,8 +170,12 @@ pub async fn save_edition(
     }
     let language = language.unwrap_or_default();
     let directory = state.directory();
+    // The edition, its default flag, the audit entry and the content
+    // version every node follows, in one transaction.
+    let mut tx = state.store.begin_write().await?;
     let (action, subject, edition_id) = if form.id.is_empty() {
         let Ok(code) = EditionCode::parse(form.code.trim()) else {
+            drop(tx);
             return fail(t.get("error-edition-code").into_owned(), form).await;
         };
         let new = NewEdition {
@@ -182,7 +186,7 @@ pub async fn save_edition(
             is_default: directory.editions().is_empty(),
             position,
         };
-        match state.store.create_edition(&new).await {
+        match tx.create_edition(&new).await {
             Ok(edition) => {
                 if form.make_default.is_some() && !new.is_default {
                     let changes = EditionChanges {
@@ -192,11 +196,12 @@ pub async fn save_edition(
                         position,
                         make_default: true,
                     };
-                    state.store.update_edition(edition.id, &changes).await?;
+                    tx.update_edition(edition.id, &changes).await?;
                 }
                 ("edition.create", format!("edition {}", edition.code), edition.id)
             }
             Err(StoreError::Conflict(_)) => {
+                drop(tx);
                 return fail(t.get("error-edition-taken").into_owned(), form).await;
             }
             Err(other) => return Err(other.into()),
@@ -211,10 +216,12 @@ pub async fn save_edition(
             position,
             make_default: form.make_default.is_some(),
         };
-        state.store.update_edition(id, &changes).await?;
+        tx.update_edition(id, &changes).await?;
         ("edition.update", format!("edition {}", edition.code), id)
     };
-    state.store.record_audit(Some(admin.id), Some(edition_id), action, &subject, &name).await?;
-    state.content_changed().await?;
+    tx.record_audit(Some(admin.id), Some(edition_id), action, &subject, &name).await?;
+    let version = tx.bump_content_version().await?;
+    tx.commit().await?;
+    state.content_committed(version).await?;
     Ok(see_other(jar, "/newsroom/editions?done=edition"))
 }

@@ -66,14 +66,16 @@ pub async fn live_entry(
             .map_err(|_| PageError::BadRequest(t.get("error-entry-unknown").into_owned()))
     };
     let now = time::OffsetDateTime::now_utc();
+    // The entry, its audit entry, the content version and the event open
+    // pages follow, in one transaction.
+    let mut tx = state.store.begin_write().await?;
     let (kind, changed) = match form.action.as_str() {
         "post" => {
-            let entry = state.store.add_live_blog_entry(id, Some(user.id), checked_text()?, now).await?;
+            let entry = tx.add_live_blog_entry(id, Some(user.id), checked_text()?, now).await?;
             ("entry-added", crate::live::EntryChange::Shown(entry))
         }
         "correct" => {
-            let entry = state
-                .store
+            let entry = tx
                 .correct_live_blog_entry(id, entry_id()?, checked_text()?, now)
                 .await?
                 .ok_or(PageError::NotFound)?;
@@ -81,7 +83,7 @@ pub async fn live_entry(
         }
         "delete" => {
             let entry = entry_id()?;
-            if !state.store.delete_live_blog_entry(id, entry).await? {
+            if !tx.delete_live_blog_entry(id, entry).await? {
                 return Err(PageError::NotFound);
             }
             ("entry-removed", crate::live::EntryChange::Removed(entry))
@@ -92,19 +94,19 @@ pub async fn live_entry(
         crate::live::EntryChange::Shown(entry) => entry.id,
         crate::live::EntryChange::Removed(entry) => *entry,
     };
-    state
-        .store
-        .record_audit(
-            Some(user.id),
-            Some(article.card.edition_id),
-            &format!("liveblog.{}", form.action),
-            &format!("article {id}"),
-            &format!("entry {entry}"),
-        )
-        .await?;
-    state.content_changed().await?;
+    tx.record_audit(
+        Some(user.id),
+        Some(article.card.edition_id),
+        &format!("liveblog.{}", form.action),
+        &format!("article {id}"),
+        &format!("entry {entry}"),
+    )
+    .await?;
+    let version = tx.bump_content_version().await?;
     if article.status == ArticleStatus::Published {
-        crate::live::entry_changed(&state, &article, kind, changed).await;
+        tx.append_live_event(&crate::live::entry_event(&article, kind, &changed), now).await?;
     }
+    tx.commit().await?;
+    state.content_committed(version).await?;
     Ok(see_other(jar, &format!("/newsroom/articles/{id}#live-blog")))
 }

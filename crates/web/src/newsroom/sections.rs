@@ -145,6 +145,8 @@ pub async fn save_section(
             .await;
     }
     let directory = state.directory();
+    // The section, its audit entry and the content version, together.
+    let mut tx = state.store.begin_write().await?;
     let (action, subject, edition_id) = if form.id.is_empty() {
         let edition = form.edition.parse::<i64>().ok().and_then(|id| directory.edition_by_id(id).cloned());
         // No address typed: one made from the name.
@@ -152,6 +154,7 @@ pub async fn save_section(
             if form.slug.trim().is_empty() { Ok(slugify(name)) } else { Slug::parse(form.slug.trim()) };
         let slug = slug.ok().filter(|s| !RESERVED_SECTION_SLUGS.contains(&s.as_str()));
         let (Some(edition), Some(slug)) = (edition, slug) else {
+            drop(tx);
             let error = Some(invalid("error-section-slug"));
             return render(&state, &headers, &admin, jar, StatusCode::UNPROCESSABLE_ENTITY, None, error)
                 .await;
@@ -163,9 +166,10 @@ pub async fn save_section(
             description: description.to_owned(),
             position,
         };
-        match state.store.create_section(&new).await {
+        match tx.create_section(&new).await {
             Ok(section) => ("section.create", format!("section {}", section.id), section.edition_id),
             Err(StoreError::Conflict(_)) => {
+                drop(tx);
                 let error = Some(invalid("error-section-taken"));
                 return render(&state, &headers, &admin, jar, StatusCode::UNPROCESSABLE_ENTITY, None, error)
                     .await;
@@ -177,10 +181,12 @@ pub async fn save_section(
         let Some(section) = directory.section_by_id(id) else {
             return Err(PageError::NotFound);
         };
-        state.store.update_section(id, name, description, position).await?;
+        tx.update_section(id, name, description, position).await?;
         ("section.update", format!("section {id}"), section.edition_id)
     };
-    state.store.record_audit(Some(admin.id), Some(edition_id), action, &subject, name).await?;
-    state.content_changed().await?;
+    tx.record_audit(Some(admin.id), Some(edition_id), action, &subject, name).await?;
+    let version = tx.bump_content_version().await?;
+    tx.commit().await?;
+    state.content_committed(version).await?;
     Ok(see_other(jar, "/newsroom/sections?done=section"))
 }
