@@ -157,6 +157,12 @@ pub trait WriteTx: Send {
     async fn update_edition(&mut self, id: i64, changes: &EditionChanges) -> Result<(), StoreError>;
     /// `Conflict` when the edition has a section with this slug.
     async fn create_section(&mut self, new: &NewSection) -> Result<Section, StoreError>;
+    /// Sets who may comment on a section's stories.
+    async fn set_comment_policy(
+        &mut self,
+        section_id: i64,
+        policy: dateline_core::CommentPolicy,
+    ) -> Result<(), StoreError>;
     async fn update_section(
         &mut self,
         id: i64,
@@ -654,6 +660,21 @@ where
         .await
         .map_err(db_error)?;
         Ok(Some((article_id, count)))
+    }
+
+    async fn set_comment_policy(
+        &mut self,
+        section_id: i64,
+        policy: dateline_core::CommentPolicy,
+    ) -> Result<(), StoreError> {
+        failpoint!("store.set_comment_policy");
+        sqlx::query::<DB>("UPDATE sections SET comment_policy = $1 WHERE id = $2")
+            .bind(policy.as_str().to_owned())
+            .bind(section_id)
+            .execute(&mut *self.tx)
+            .await
+            .map_err(db_error)?;
+        Ok(())
     }
 
     async fn set_ban(

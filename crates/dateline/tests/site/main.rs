@@ -130,6 +130,7 @@ backend_tests!(
     editing::the_article_page_gets_the_details_right,
     transactions::a_story_stopped_at_any_step_leaves_nothing,
     transactions::a_moderation_decision_stopped_at_any_step_leaves_nothing,
+    transactions::killed_while_writing_no_action_is_half_done,
     search::search_finds_stories_in_each_language,
     search::search_refuses_bad_input_clearly,
 );

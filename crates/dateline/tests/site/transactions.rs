@@ -204,3 +204,181 @@ pub async fn a_moderation_decision_stopped_at_any_step_leaves_nothing(backend: B
         assert!(stopped.is_some(), "no decision reached {step}");
     }
 }
+
+/// Invariants any crash must keep: every story written through the
+/// newsroom or the API has its revision and its audit entry, every
+/// scheduled story exactly one pending publication job, every moderation
+/// decision its audit entry, and every account's ban state the one its
+/// latest ban or unban entry in the audit log says.
+async fn broken_invariants(server: &TestServer) -> Vec<(&'static str, i64)> {
+    let mut broken = Vec::new();
+    for (what, sql) in [
+        (
+            "stories without a revision",
+            "SELECT COUNT(*) FROM articles a WHERE a.created_by IS NOT NULL \
+             AND NOT EXISTS (SELECT 1 FROM article_revisions r WHERE r.article_id = a.id)",
+        ),
+        (
+            "stories without an audit entry",
+            "SELECT COUNT(*) FROM articles a WHERE a.created_by IS NOT NULL \
+             AND NOT EXISTS (SELECT 1 FROM audit_log l WHERE l.subject = 'article ' || CAST(a.id AS TEXT))",
+        ),
+        (
+            "scheduled stories without exactly one pending job",
+            "SELECT COUNT(*) FROM articles a WHERE a.status = 'scheduled' AND (SELECT COUNT(*) FROM jobs j \
+             WHERE j.kind = 'publish_article' AND j.payload = CAST(a.id AS TEXT) AND j.done_at IS NULL) <> 1",
+        ),
+        (
+            "pending jobs of stories that are not scheduled",
+            "SELECT COUNT(*) FROM jobs j WHERE j.kind = 'publish_article' AND j.done_at IS NULL \
+             AND NOT EXISTS (SELECT 1 FROM articles a WHERE CAST(a.id AS TEXT) = j.payload AND a.status = 'scheduled')",
+        ),
+        (
+            "moderated comments without an audit entry",
+            "SELECT COUNT(*) FROM comments c WHERE c.moderated_by IS NOT NULL \
+             AND NOT EXISTS (SELECT 1 FROM audit_log l WHERE l.subject = 'comment ' || CAST(c.id AS TEXT))",
+        ),
+        (
+            "accounts whose ban the audit log does not explain",
+            "SELECT COUNT(*) FROM users u WHERE \
+             COALESCE((SELECT l.action FROM audit_log l WHERE l.action IN ('user.ban', 'user.unban') \
+                       AND l.subject LIKE 'user ' || CAST(u.id AS TEXT) || ' (%' ORDER BY l.id DESC LIMIT 1), \
+                      'user.unban') \
+             <> CASE WHEN u.banned_until IS NULL THEN 'user.unban' ELSE 'user.ban' END",
+        ),
+    ] {
+        let count = server.count(sql).await;
+        if count != 0 {
+            broken.push((what, count));
+        }
+    }
+    broken
+}
+
+/// Creates and schedules stories through the API until the server goes
+/// away; returns how many it scheduled.
+async fn write_stories(base: String, token: String, label: String) -> u32 {
+    let tomorrow = (time::OffsetDateTime::now_utc() + time::Duration::days(1))
+        .format(&time::format_description::well_known::Rfc3339)
+        .expect("time");
+    let client = reqwest::Client::new();
+    let mut done = 0;
+    for n in 0.. {
+        let headline = format!("Crash {label}, story {n}");
+        let Ok(created) = client
+            .post(format!("{base}/api/v1/articles"))
+            .bearer_auth(&token)
+            .json(&story(&headline))
+            .send()
+            .await
+        else {
+            break; // the server is gone
+        };
+        let Ok(created) = created.json::<Value>().await else { break };
+        let Some(id) = created["id"].as_i64() else { break };
+        let body = json!({ "action": "schedule", "publish_at": tomorrow });
+        let scheduled = client
+            .post(format!("{base}/api/v1/articles/{id}/transitions"))
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+            .await;
+        if !scheduled.is_ok_and(|r| r.status().is_success()) {
+            break;
+        }
+        done += 1;
+    }
+    done
+}
+
+/// A reader comments, a moderator rejects the comment with a ban, then
+/// lifts the ban, over and over until the server goes away; returns how
+/// many rounds it finished.
+async fn moderate(
+    base: String,
+    moderator: reqwest::Client,
+    reader: String,
+    reader_id: i64,
+    article: i64,
+) -> u32 {
+    let Ok(queue) = moderator.get(format!("{base}/newsroom/comments/settings")).send().await else {
+        return 0;
+    };
+    let Ok(page) = queue.text().await else { return 0 };
+    let csrf = crate::accounts::csrf_of(&page);
+    let client = reqwest::Client::new();
+    let mut done = 0;
+    loop {
+        let Ok(posted) = client
+            .post(format!("{base}/api/v1/articles/{article}/comments"))
+            .bearer_auth(&reader)
+            .json(&json!({"text": format!("Comment number {done}")}))
+            .send()
+            .await
+        else {
+            break;
+        };
+        let Ok(posted) = posted.json::<Value>().await else { break };
+        let Some(id) = posted["id"].as_i64() else { break };
+        let form = [("csrf", csrf.as_str()), ("action", "ban"), ("ban", "1d"), ("view", "pending")];
+        let banned = moderator.post(format!("{base}/newsroom/comments/{id}")).form(&form).send().await;
+        if !banned.is_ok_and(|r| r.status() == StatusCode::SEE_OTHER) {
+            break;
+        }
+        let user = reader_id.to_string();
+        let form = [("csrf", csrf.as_str()), ("what", "unban"), ("user", user.as_str())];
+        let lifted = moderator.post(format!("{base}/newsroom/comments/settings")).form(&form).send().await;
+        if !lifted.is_ok_and(|r| r.status() == StatusCode::SEE_OTHER) {
+            break;
+        }
+        done += 1;
+    }
+    done
+}
+
+/// Killed (SIGKILL) while clients create and schedule stories and a
+/// moderator bans and unbans a commenting reader, a few times over, the
+/// store keeps every invariant: no action is half-done. (`bench/crash.sh`
+/// runs the same on a release build for longer: `DATELINE_CRASH_ROUNDS`.)
+pub async fn killed_while_writing_no_action_is_half_done(backend: Backend) {
+    let config = tempfile::tempdir().expect("temp dir");
+    let settings = config.path().join("dateline.toml");
+    std::fs::write(&settings, "comments_per_minute = 100000\n").expect("write config");
+    let flags = ["--config", settings.to_str().expect("utf-8 path")];
+    let mut server = TestServer::start_with_env(backend, &flags, &[]).await;
+    let token = token_for(&server, "desk@example.com", "editor").await;
+    let reader = token_for(&server, "reader@example.com", "reader").await;
+    let reader_id = server.count("SELECT id FROM users WHERE email = 'reader@example.com'").await;
+    let moderator = crate::newsroom::staff(&server, "moderator@example.com", "editor", &[]).await;
+    let latest: Value = server.get("/api/v1/articles?edition=en&limit=1").await.json().await.expect("json");
+    let article = latest["items"][0]["id"].as_i64().expect("a story");
+    // bench/crash.sh sets more rounds.
+    let rounds: u64 = std::env::var("DATELINE_CRASH_ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(4);
+    let (mut stories, mut decisions) = (0, 0);
+    for round in 0..rounds {
+        let writers: Vec<_> = (0..2)
+            .map(|writer| {
+                tokio::spawn(write_stories(server.base.clone(), token.clone(), format!("{round}.{writer}")))
+            })
+            .collect();
+        let moderation = tokio::spawn(moderate(
+            server.base.clone(),
+            moderator.clone(),
+            reader.clone(),
+            reader_id,
+            article,
+        ));
+        // Let them write for a while, then kill the server mid-write.
+        tokio::time::sleep(std::time::Duration::from_millis(700 + 150 * (round % 8))).await;
+        server.restart().await;
+        for writer in writers {
+            stories += writer.await.unwrap_or(0);
+        }
+        decisions += moderation.await.unwrap_or(0);
+    }
+    eprintln!("{stories} stories scheduled and {decisions} bans given and lifted across {rounds} kills");
+    assert!(stories > 10, "the clients scheduled only {stories} stories");
+    assert!(decisions > 3, "the moderator decided only {decisions} times");
+    let broken = broken_invariants(&server).await;
+    assert!(broken.is_empty(), "after 4 crashes under load: {broken:?}");
+}

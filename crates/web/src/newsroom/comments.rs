@@ -436,13 +436,12 @@ pub async fn save_settings(
                 ));
             }
             let words = BannedWords::normalised(&form.banned_words);
-            state.store.set_site_setting(BannedWords::SETTING, &words).await?;
-            state.chats.forget_banned_words();
             let count = words.lines().count().to_string();
-            state
-                .store
-                .record_audit(Some(user.id), None, "comments.banned_words", "banned words", &count)
-                .await?;
+            let mut tx = state.store.begin_write().await?;
+            tx.set_site_setting(BannedWords::SETTING, &words).await?;
+            tx.record_audit(Some(user.id), None, "comments.banned_words", "banned words", &count).await?;
+            tx.commit().await?;
+            state.chats.forget_banned_words();
         }
         "policy" => {
             let policy =
@@ -457,17 +456,17 @@ pub async fn save_settings(
             if !can_moderate(&user, section.edition_id) {
                 return Err(PageError::NotAllowed);
             }
-            state.store.set_comment_policy(id, policy).await?;
-            state
-                .store
-                .record_audit(
-                    Some(user.id),
-                    Some(section.edition_id),
-                    "section.comment_policy",
-                    &format!("section {}", section.slug),
-                    policy.as_str(),
-                )
-                .await?;
+            let mut tx = state.store.begin_write().await?;
+            tx.set_comment_policy(id, policy).await?;
+            tx.record_audit(
+                Some(user.id),
+                Some(section.edition_id),
+                "section.comment_policy",
+                &format!("section {}", section.slug),
+                policy.as_str(),
+            )
+            .await?;
+            tx.commit().await?;
             // Pages show the policy: every node reloads its site map.
             state.content_changed().await?;
         }
@@ -478,17 +477,17 @@ pub async fn save_settings(
                 .user_by_id(id)
                 .await?
                 .ok_or_else(|| PageError::BadRequest("no such account".into()))?;
-            state.store.set_ban(id, None, "").await?;
-            state
-                .store
-                .record_audit(
-                    Some(user.id),
-                    None,
-                    "user.unban",
-                    &format!("user {id} ({})", banned.display_name),
-                    "",
-                )
-                .await?;
+            let mut tx = state.store.begin_write().await?;
+            tx.set_ban(id, None, "").await?;
+            tx.record_audit(
+                Some(user.id),
+                None,
+                "user.unban",
+                &format!("user {id} ({})", banned.display_name),
+                "",
+            )
+            .await?;
+            tx.commit().await?;
         }
         _ => return Err(PageError::BadRequest("what is one of: words, policy, unban".into())),
     }
