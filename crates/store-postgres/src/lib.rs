@@ -29,6 +29,15 @@ impl PostgresStore {
             .map_err(|e| StoreError::Database(Box::new(e)))?;
         Ok(Self { pool })
     }
+}
+
+#[async_trait::async_trait]
+impl dateline_store::SqlPool for PostgresStore {
+    type Db = sqlx::Postgres;
+
+    fn pool(&self) -> &sqlx::PgPool {
+        &self.pool
+    }
 
     /// Listens on a notification channel: `dateline_live`, which every
     /// node's [`dateline_store::Store::append_live_event`] notifies, or

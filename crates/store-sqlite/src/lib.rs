@@ -38,9 +38,17 @@ impl SqliteStore {
             .map_err(|e| StoreError::Database(Box::new(e)))?;
         Ok(Self { pool })
     }
+}
+
+#[async_trait::async_trait]
+impl dateline_store::SqlPool for SqliteStore {
+    type Db = sqlx::Sqlite;
+
+    fn pool(&self) -> &sqlx::SqlitePool {
+        &self.pool
+    }
 
     /// One process owns an SQLite file: there are no other nodes to hear.
-    #[expect(clippy::unused_async, reason = "the shared store code awaits every backend's version")]
     async fn listen(
         &self,
         _channel: &'static str,

@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 use crate::StoreError;
 
 /// A chat room.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(sqlx::FromRow, Debug, Clone, PartialEq, Eq)]
 pub struct ChatRoom {
     pub id: i64,
     pub edition_id: i64,
@@ -97,7 +97,7 @@ pub struct NewChatMessage {
 }
 
 /// How many readers gave a message one kind of reaction.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(sqlx::FromRow, Debug, Clone, PartialEq, Eq)]
 pub struct ChatReactionCount {
     pub message_id: i64,
     pub kind: String,
@@ -166,7 +166,7 @@ pub struct ChatReport {
 }
 
 /// A member of a members-only room.
-#[derive(Debug, Clone)]
+#[derive(sqlx::FromRow, Debug, Clone)]
 pub struct ChatMember {
     pub user_id: i64,
     pub name: String,
@@ -175,7 +175,7 @@ pub struct ChatMember {
 }
 
 /// One row of the chat event log.
-#[derive(Debug, Clone)]
+#[derive(sqlx::FromRow, Debug, Clone)]
 pub struct ChatEvent {
     pub id: i64,
     pub room_id: i64,

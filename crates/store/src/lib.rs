@@ -9,14 +9,15 @@
 //! Media files (photo originals and renditions) live beside the database in
 //! a [`BlobStore`]; see [`blob`].
 
+pub mod backend;
 pub mod blob;
 pub mod chat;
+mod chat_sql;
 mod error;
 mod model;
 pub mod newsletter;
 pub mod search;
 mod sql;
-mod sql_chat;
 mod sql_newsletter;
 mod sql_search;
 pub mod write_tx;
@@ -29,10 +30,12 @@ pub use newsletter::{
     NewsletterStore, SendKind, SendSummary, Subscriber, SubscriberStatus, SubscriptionChoice,
 };
 
+pub use backend::SqlPool;
 pub use chat::{
     ChatEvent, ChatMember, ChatMessage, ChatReactionCount, ChatReply, ChatReport, ChatRoom, ChatRoomChanges,
     ChatSanction, ChatStore, NewChatMessage, NewChatRoom, NewChatSanction, SanctionKind,
 };
+pub use chat_sql::ChatTx;
 pub use search::{ArticleChange, SearchSource, SearchStore};
 pub use write_tx::{SqlTx, WriteTx};
 

@@ -18,6 +18,7 @@ macro_rules! sql_store_impl {
     ($store:ty, $db:ty, $backend:literal) => {
         const _: () = {
             use ::sqlx::Row as _;
+            use $crate::SqlPool as _;
             use $crate::{
                 ApiToken, Article, ArticleCard, ArticleQuery, AuditEntry, Author, Edition, EmailTokenPurpose,
                 ImageRef, Job, MediaItem, NewArticle, NewAuthor, NewEdition, EditionChanges, NewMedia, MediaChanges, MediaQuery, NewSection, NewUser, NewsroomQuery,
@@ -2280,7 +2281,6 @@ macro_rules! sql_store_impl {
 
             $crate::sql_newsletter_impl!($store);
             $crate::sql_search_impl!($store);
-            $crate::sql_chat_impl!($store, $backend);
         };
     };
 }

@@ -24,6 +24,7 @@ use dateline_core::{ArticleStatus, Slug};
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Type};
 use time::OffsetDateTime;
 
+use crate::backend::{db_error, failpoint, is_postgres, whole_seconds};
 use crate::{
     Edition, EditionChanges, LiveBlogEntry, LiveEvent, NewArticle, NewEdition, NewLiveEvent, NewSection,
     ResolvedReport, Section, StoreError, Tag,
@@ -32,7 +33,7 @@ use crate::{
 /// The writes of one action, committed together by [`WriteTx::commit`].
 /// Dropped without committing, it rolls them all back.
 #[async_trait]
-pub trait WriteTx: Send {
+pub trait WriteTx: crate::ChatTx + Send {
     /// Makes every write of the action visible at once.
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;
 
@@ -193,43 +194,13 @@ pub trait WriteTx: Send {
 
 /// Every write of the store, on the transaction of one action.
 pub struct SqlTx<DB: Database> {
-    tx: sqlx::Transaction<'static, DB>,
+    pub(crate) tx: sqlx::Transaction<'static, DB>,
 }
 
 impl<DB: Database> std::fmt::Debug for SqlTx<DB> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SqlTx").field("backend", &DB::NAME).finish_non_exhaustive()
     }
-}
-
-/// A database error as the store reports it: a unique constraint is a
-/// `Conflict`, anything else the database's.
-pub fn db_error(e: sqlx::Error) -> StoreError {
-    if let sqlx::Error::Database(ref inner) = e
-        && inner.is_unique_violation()
-    {
-        return StoreError::Conflict(inner.message().to_owned());
-    }
-    StoreError::Database(Box::new(e))
-}
-
-/// Times are kept to the second.
-fn whole_seconds(at: OffsetDateTime) -> OffsetDateTime {
-    at.to_offset(time::UtcOffset::UTC).replace_nanosecond(0).unwrap_or(at)
-}
-
-/// True on PostgreSQL, where the live event log takes an ordering lock and
-/// notifies other nodes.
-fn is_postgres<DB: Database>() -> bool {
-    DB::NAME == "PostgreSQL"
-}
-
-/// Stops here when the test named this failpoint (tests only).
-macro_rules! failpoint {
-    ($name:literal) => {
-        #[cfg(feature = "failpoints")]
-        fail::fail_point!($name, |_| Err(StoreError::Database(format!("failpoint {}", $name).into())));
-    };
 }
 
 impl<DB> SqlTx<DB>
@@ -265,6 +236,9 @@ where
     for<'r> bool: Decode<'r, DB>,
     for<'r> Option<i64>: Decode<'r, DB>,
     for<'r> OffsetDateTime: Decode<'r, DB>,
+    for<'r> crate::ChatRoom: sqlx::FromRow<'r, DB::Row>,
+    for<'r> crate::chat_sql::MessageRow: sqlx::FromRow<'r, DB::Row>,
+    for<'r> crate::ChatReactionCount: sqlx::FromRow<'r, DB::Row>,
     usize: ColumnIndex<DB::Row>,
 {
     async fn commit(self: Box<Self>) -> Result<(), StoreError> {

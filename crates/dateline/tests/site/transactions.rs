@@ -382,3 +382,88 @@ pub async fn killed_while_writing_no_action_is_half_done(backend: Backend) {
     let broken = broken_invariants(&server).await;
     assert!(broken.is_empty(), "after 4 crashes under load: {broken:?}");
 }
+
+/// Everything a chat room's creation or save writes, counted.
+async fn chat_footprint(server: &TestServer) -> Vec<(&'static str, i64)> {
+    let mut found = Vec::new();
+    for (what, sql) in [
+        ("rooms", "SELECT COUNT(*) FROM chat_rooms"),
+        ("closed rooms", "SELECT COUNT(*) FROM chat_rooms WHERE closed_at IS NOT NULL"),
+        ("slow rooms", "SELECT COUNT(*) FROM chat_rooms WHERE slow_mode_seconds > 0"),
+        ("audit entries", "SELECT COUNT(*) FROM audit_log WHERE action LIKE 'chat.%'"),
+        ("chat events", "SELECT COUNT(*) FROM chat_events"),
+        ("content version", "SELECT version FROM content_version"),
+    ] {
+        found.push((what, server.count(sql).await));
+    }
+    found
+}
+
+/// A chat room opened or changed in the newsroom: the room, its audit
+/// entry, the event its open sockets follow and the content version that
+/// refreshes the story's page commit together or not at all.
+pub async fn a_chat_room_change_stopped_at_any_step_leaves_nothing(backend: Backend) {
+    if !cfg!(feature = "failpoints") {
+        assert!(
+            std::env::var("DATELINE_TEST_REQUIRE_TOOLS").as_deref() != Ok("1"),
+            "the failpoint tests need `cargo test --features dateline/failpoints` (scripts/test does it)"
+        );
+        eprintln!("SKIPPED a_chat_room_change_stopped_at_any_step_leaves_nothing: built without failpoints");
+        return;
+    }
+    for step in [
+        "store.create_chat_room",
+        "store.update_chat_room",
+        "store.record_audit",
+        "store.append_chat_event",
+        "store.bump_content_version",
+        "store.commit",
+    ] {
+        let failpoints = format!("{step}=return");
+        let server = TestServer::start_with_env(backend, &[], &[("FAILPOINTS", failpoints.as_str())]).await;
+        let editor = crate::newsroom::staff(&server, "chats@example.com", "editor", &[]).await;
+        let mut stopped = None;
+        // Open a room, then close it with slow mode on: the step fails
+        // one of them, and that one must leave no trace.
+        for action in ["create", "save"] {
+            let before = chat_footprint(&server).await;
+            let answer = if action == "create" {
+                let page = crate::accounts::get(&editor, &server, "/newsroom/chats").await;
+                let page = page.text().await.expect("page");
+                let csrf = crate::accounts::csrf_of(&page);
+                let edition = crate::newsroom::option_value(&page, "English");
+                let form = [
+                    ("csrf", csrf.as_str()),
+                    ("what", "create"),
+                    ("edition", edition.as_str()),
+                    ("title", "Election night"),
+                    ("slug", "election-night"),
+                ];
+                crate::accounts::post(&editor, &server, "/newsroom/chats", &form).await
+            } else {
+                let id = server.count("SELECT MAX(id) FROM chat_rooms").await;
+                let path = format!("/newsroom/chats/{id}");
+                let page = crate::accounts::get(&editor, &server, &path).await.text().await.expect("page");
+                let csrf = crate::accounts::csrf_of(&page);
+                let form = [
+                    ("csrf", csrf.as_str()),
+                    ("what", "save"),
+                    ("title", "Election night"),
+                    ("retention_days", "30"),
+                    ("slow_mode_seconds", "10"),
+                    ("closed", "on"),
+                ];
+                crate::accounts::post(&editor, &server, &path, &form).await
+            };
+            if answer.status() == StatusCode::SEE_OTHER {
+                continue;
+            }
+            assert_eq!(answer.status(), StatusCode::SERVICE_UNAVAILABLE, "{step}, {action}");
+            let after = chat_footprint(&server).await;
+            assert_eq!(before, after, "stopped at {step}, the room's {action} left a trace behind");
+            stopped = Some(action);
+            break;
+        }
+        assert!(stopped.is_some(), "neither opening nor saving a room reached {step}");
+    }
+}

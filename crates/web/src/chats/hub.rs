@@ -173,20 +173,6 @@ impl ChatHub {
         self.connections.load(Ordering::Relaxed)
     }
 
-    /// Appends an event to the log and hands it to this node's sockets at
-    /// once (other nodes follow within moments). Returns its id.
-    pub async fn publish(
-        &self,
-        room_id: i64,
-        kind: &str,
-        data: &serde_json::Value,
-    ) -> Result<i64, StoreError> {
-        let id =
-            self.store.append_chat_event(room_id, kind, &data.to_string(), OffsetDateTime::now_utc()).await?;
-        self.catch_up().await?;
-        Ok(id)
-    }
-
     /// Reads the log beyond the last event handed on, and hands it on.
     pub async fn catch_up(&self) -> Result<(), StoreError> {
         let _one_at_a_time = self.catching_up.lock().await;

@@ -3,12 +3,18 @@
 //! the event every open socket of the room receives, and the audit log
 //! line of each moderation. The socket (`socket.rs`) and the newsroom's
 //! forms (`newsroom/chats.rs`) both go through here.
+//!
+//! Each action is one transaction: its rows, its audit entry and its event
+//! commit together (an event is never sent for a change that rolled back,
+//! nor lost for one that committed); [`commit`] then hands the events to
+//! this node's open rooms, and other nodes read them from the log.
 
 use std::net::IpAddr;
 
 use dateline_core::{Reaction, ReportReason, Role};
 use dateline_store::{
-    ChatMessage, ChatReactionCount, ChatRoom, NewChatMessage, NewChatSanction, SanctionKind, StoreError, User,
+    ChatMessage, ChatReactionCount, ChatRoom, NewChatMessage, NewChatSanction, SanctionKind, StoreError,
+    User, WriteTx,
 };
 use serde::Serialize;
 use time::{Duration, OffsetDateTime};
@@ -299,16 +305,40 @@ fn locale_of<'a>(state: &'a AppState, room: &ChatRoom) -> &'a Locale {
     state.locales.for_language(&language)
 }
 
-/// Tells every open socket of the room about a message (as it now is).
-async fn publish_message(
+/// Tells every open socket of the room about a message (as it now is),
+/// once the action's transaction commits.
+async fn message_event(
     state: &AppState,
+    tx: &mut dyn WriteTx,
     room: &ChatRoom,
     kind: &str,
     message: &ChatMessage,
 ) -> Result<(), ChatError> {
-    let counts = state.store.chat_reaction_counts(&[message.id]).await?;
+    let counts = tx.chat_reaction_counts(&[message.id]).await?;
     let view = message_view(locale_of(state, room), message, &counts);
-    state.chats.publish(room.id, kind, &serde_json::json!({"type": kind, "message": view})).await?;
+    room_event(tx, room, kind, &serde_json::json!({"type": kind, "message": view})).await?;
+    Ok(())
+}
+
+/// Appends an event for the room's open sockets to the action's transaction.
+pub async fn room_event(
+    tx: &mut dyn WriteTx,
+    room: &ChatRoom,
+    kind: &str,
+    data: &serde_json::Value,
+) -> Result<(), StoreError> {
+    tx.append_chat_event(room.id, kind, &data.to_string(), OffsetDateTime::now_utc()).await?;
+    Ok(())
+}
+
+/// Commits an action, then hands its events to this node's open rooms at
+/// once (other nodes read them from the log; so does this one later,
+/// should this read fail).
+pub async fn commit(state: &AppState, tx: Box<dyn WriteTx>) -> Result<(), StoreError> {
+    tx.commit().await?;
+    if let Err(error) = state.chats.catch_up().await {
+        tracing::warn!(%error, "could not read the chat event log after a change");
+    }
     Ok(())
 }
 
@@ -374,9 +404,11 @@ pub async fn send(
         body,
         client_address: address.to_string(),
     };
-    let message = state.store.add_chat_message(&new, now).await?;
+    let mut tx = state.store.begin_write().await?;
+    let message = tx.add_chat_message(&new, now).await?;
+    message_event(state, &mut *tx, room, "message", &message).await?;
+    commit(state, tx).await?;
     metrics::counter!("dateline_chat_messages_total").increment(1);
-    publish_message(state, room, "message", &message).await?;
     Ok(message)
 }
 
@@ -401,9 +433,11 @@ pub async fn edit(
     if !is_moderator(Some(user), room) && banned_words(state).await?.matches(&body) {
         return Err(ChatError::BannedWords);
     }
-    state.store.edit_chat_message(id, &body, &text::html(&body), now).await?;
-    let edited = room_message(state, room, id, false).await?;
-    publish_message(state, room, "edited", &edited).await?;
+    let mut tx = state.store.begin_write().await?;
+    tx.edit_chat_message(id, &body, &text::html(&body), now).await?;
+    let edited = tx.chat_message(id).await?.ok_or(ChatError::NoMessage)?;
+    message_event(state, &mut *tx, room, "edited", &edited).await?;
+    commit(state, tx).await?;
     Ok(edited)
 }
 
@@ -423,19 +457,16 @@ pub async fn delete(
         return Err(ChatError::NotYours);
     }
     let now = OffsetDateTime::now_utc();
-    state.store.delete_chat_message(id, user.id, now).await?;
+    let mut tx = state.store.begin_write().await?;
+    tx.delete_chat_message(id, user.id, now).await?;
     if !own {
-        state.store.resolve_chat_reports(id, user.id, now).await?;
-        audit(
-            state,
-            user,
-            "chat.delete",
-            room,
-            &format!("message {id} by {}: {}", message.author_name, text::excerpt(&message.body, 200)),
-        )
-        .await;
+        tx.resolve_chat_reports(id, user.id, now).await?;
+        let detail =
+            format!("message {id} by {}: {}", message.author_name, text::excerpt(&message.body, 200));
+        audit_in(&mut *tx, user, "chat.delete", room, &detail).await?;
     }
-    state.chats.publish(room.id, "deleted", &serde_json::json!({"type": "deleted", "id": id})).await?;
+    room_event(&mut *tx, room, "deleted", &serde_json::json!({"type": "deleted", "id": id})).await?;
+    commit(state, tx).await?;
     Ok(())
 }
 
@@ -450,10 +481,12 @@ pub async fn react(
     let user = may_write(state, user, room).await?;
     let reaction = Reaction::parse(kind).map_err(|e| ChatError::BadFrame(e.to_string()))?;
     room_message(state, room, id, false).await?;
-    state.store.toggle_chat_reaction(id, user.id, reaction.as_str(), OffsetDateTime::now_utc()).await?;
-    let counts = state.store.chat_reaction_counts(&[id]).await?;
+    let mut tx = state.store.begin_write().await?;
+    tx.toggle_chat_reaction(id, user.id, reaction.as_str(), OffsetDateTime::now_utc()).await?;
+    let counts = tx.chat_reaction_counts(&[id]).await?;
     let data = serde_json::json!({"type": "reactions", "id": id, "reactions": reaction_views(id, &counts)});
-    state.chats.publish(room.id, "reactions", &data).await?;
+    room_event(&mut *tx, room, "reactions", &data).await?;
+    commit(state, tx).await?;
     Ok(())
 }
 
@@ -502,10 +535,14 @@ pub async fn pin(
 ) -> Result<(), ChatError> {
     let user = moderator(user, room)?;
     room_message(state, room, id, false).await?;
-    state.store.pin_chat_message(id, pinned.then(OffsetDateTime::now_utc)).await?;
-    let message = room_message(state, room, id, false).await?;
-    audit(state, user, if pinned { "chat.pin" } else { "chat.unpin" }, room, &format!("message {id}")).await;
-    publish_message(state, room, if pinned { "pinned" } else { "unpinned" }, &message).await
+    let mut tx = state.store.begin_write().await?;
+    tx.pin_chat_message(id, pinned.then(OffsetDateTime::now_utc)).await?;
+    let message = tx.chat_message(id).await?.ok_or(ChatError::NoMessage)?;
+    audit_in(&mut *tx, user, if pinned { "chat.pin" } else { "chat.unpin" }, room, &format!("message {id}"))
+        .await?;
+    message_event(state, &mut *tx, room, if pinned { "pinned" } else { "unpinned" }, &message).await?;
+    commit(state, tx).await?;
+    Ok(())
 }
 
 /// What a moderator decided about a reader.
@@ -540,59 +577,54 @@ pub async fn sanction_reader(
     let now = OffsetDateTime::now_utc();
     let until = minutes.map(|m| now + Duration::minutes(m));
     let reason: String = reason.trim().chars().take(500).collect();
-    state
-        .store
-        .add_chat_sanction(
-            &NewChatSanction {
-                user_id: target.id,
-                room_id: (!decision.everywhere).then_some(room.id),
-                kind: decision.kind,
-                until,
-                reason: reason.clone(),
-                created_by: user.id,
-            },
-            now,
-        )
-        .await?;
+    let mut tx = state.store.begin_write().await?;
+    tx.add_chat_sanction(
+        &NewChatSanction {
+            user_id: target.id,
+            room_id: (!decision.everywhere).then_some(room.id),
+            kind: decision.kind,
+            until,
+            reason: reason.clone(),
+            created_by: user.id,
+        },
+        now,
+    )
+    .await?;
     let scope = if decision.everywhere { "every chat".to_owned() } else { format!("room {}", room.slug) };
     let length = minutes.map_or("for ever".to_owned(), |m| format!("{m} minutes"));
-    audit(
-        state,
-        user,
-        &format!("chat.{}", decision.kind.as_str()),
-        room,
-        &format!("{} (account {}) in {scope}, {length}: {reason}", target.display_name, target.id),
-    )
-    .await;
+    let detail = format!("{} (account {}) in {scope}, {length}: {reason}", target.display_name, target.id);
+    audit_in(&mut *tx, user, &format!("chat.{}", decision.kind.as_str()), room, &detail).await?;
     let data = serde_json::json!({
         "type": "sanctioned",
         "user": target.id,
         "kind": decision.kind.as_str(),
         "until": until.map(crate::view::iso),
     });
-    state.chats.publish(room.id, "sanctioned", &data).await?;
+    room_event(&mut *tx, room, "sanctioned", &data).await?;
+    commit(state, tx).await?;
     Ok(())
 }
 
-/// Tells a room's open sockets what changed about the room itself.
-pub async fn room_changed(state: &AppState, room: &ChatRoom) {
-    let data = serde_json::json!({
+/// What a room's open sockets are told when the room itself changed.
+pub fn room_data(room: &ChatRoom) -> serde_json::Value {
+    serde_json::json!({
         "type": "room",
         "title": room.title,
         "topic": room.topic,
         "open": room.is_open(),
         "slow_mode": room.slow_mode_seconds,
-    });
-    if let Err(error) = state.chats.publish(room.id, "room", &data).await {
-        tracing::warn!(%error, room = room.id, "could not tell open rooms of a change");
-    }
+    })
 }
 
-pub async fn audit(state: &AppState, user: &User, action: &str, room: &ChatRoom, detail: &str) {
+/// Writes a moderation's audit entry in the action's transaction.
+pub async fn audit_in(
+    tx: &mut dyn WriteTx,
+    user: &User,
+    action: &str,
+    room: &ChatRoom,
+    detail: &str,
+) -> Result<(), StoreError> {
     let subject = format!("chat room {} ({})", room.slug, room.id);
-    if let Err(error) =
-        state.store.record_audit(Some(user.id), Some(room.edition_id), action, &subject, detail).await
-    {
-        tracing::warn!(%error, action, "could not write the audit log");
-    }
+    tx.record_audit(Some(user.id), Some(room.edition_id), action, &subject, detail).await?;
+    Ok(())
 }

@@ -8,7 +8,7 @@
 //!   of a members-only room.
 //!
 //! Every change is in the audit log, and open sockets of the room hear of
-//! it (`chats::service::room_changed`).
+//! it (`chats::service::room_data`).
 
 use askama::Template;
 use axum::Form;
@@ -328,7 +328,8 @@ pub async fn act(
                 },
                 created_by: Some(user.id),
             };
-            let room = match state.store.create_chat_room(&new, now).await {
+            let mut tx = state.store.begin_write().await?;
+            let room = match tx.create_chat_room(&new, now).await {
                 Ok(room) => room,
                 Err(StoreError::Conflict(_)) => {
                     return Err(PageError::Refused(
@@ -338,9 +339,11 @@ pub async fn act(
                 }
                 Err(other) => return Err(other.into()),
             };
-            service::audit(&state, &user, "chat.room_create", &room, &room.title).await;
+            service::audit_in(&mut *tx, &user, "chat.room_create", &room, &room.title).await?;
             // The story's page links its rooms.
-            state.content_changed().await?;
+            let version = tx.bump_content_version().await?;
+            service::commit(&state, tx).await?;
+            state.content_committed(version).await?;
             Ok(see_other(jar, &format!("/newsroom/chats/{}?done=created", room.id)))
         }
         "delete-message" => {
@@ -348,17 +351,22 @@ pub async fn act(
             let message = state.store.chat_message(id).await?.ok_or_else(|| bad("no such message"))?;
             let room = room_for(&state, &user, message.room_id).await?;
             if message.deleted_at.is_none() {
+                // Its reports are closed with it.
                 service::delete(&state, Some(&user), &room, id).await.map_err(|e| bad(e.to_string()))?;
+            } else {
+                state.store.resolve_chat_reports(id, user.id, now).await?;
             }
-            state.store.resolve_chat_reports(id, user.id, now).await?;
             Ok(see_other(jar, "/newsroom/chats?done=deleted"))
         }
         "dismiss" => {
             let id: i64 = form.message.parse().map_err(|_| bad("no such message"))?;
             let message = state.store.chat_message(id).await?.ok_or_else(|| bad("no such message"))?;
             let room = room_for(&state, &user, message.room_id).await?;
-            state.store.resolve_chat_reports(id, user.id, now).await?;
-            service::audit(&state, &user, "chat.report_dismiss", &room, &format!("message {id}")).await;
+            let mut tx = state.store.begin_write().await?;
+            tx.resolve_chat_reports(id, user.id, now).await?;
+            service::audit_in(&mut *tx, &user, "chat.report_dismiss", &room, &format!("message {id}"))
+                .await?;
+            tx.commit().await?;
             Ok(see_other(jar, "/newsroom/chats?done=dismissed"))
         }
         "lift" => {
@@ -375,7 +383,6 @@ pub async fn act(
                 None if !user.edition_ids.is_empty() => return Err(PageError::NotAllowed),
                 None => None,
             };
-            state.store.lift_chat_sanction(id, now).await?;
             let detail = format!(
                 "{} {} of {} (account {})",
                 sanction.kind.as_str(),
@@ -383,13 +390,10 @@ pub async fn act(
                 sanction.user_name,
                 sanction.user_id
             );
-            if let Err(error) = state
-                .store
-                .record_audit(Some(user.id), edition_id, "chat.lift", "chat sanction", &detail)
-                .await
-            {
-                tracing::warn!(%error, "could not write the audit log");
-            }
+            let mut tx = state.store.begin_write().await?;
+            tx.lift_chat_sanction(id, now).await?;
+            tx.record_audit(Some(user.id), edition_id, "chat.lift", "chat sanction", &detail).await?;
+            tx.commit().await?;
             Ok(see_other(jar, "/newsroom/chats?done=lifted"))
         }
         _ => Err(bad("what is one of: create, delete-message, dismiss, lift")),
@@ -454,8 +458,8 @@ pub async fn save_room(
                     (false, _) => None,
                 },
             };
-            state.store.update_chat_room(room.id, &changes).await?;
-            let saved = state.store.chat_room(room.id).await?.ok_or(PageError::NotFound)?;
+            let mut tx = state.store.begin_write().await?;
+            let saved = tx.update_chat_room(room.id, &changes).await?;
             let detail = format!(
                 "title {:?}, open {}, members only {}, slow mode {} s, retention {} days, story {:?}",
                 saved.title,
@@ -465,9 +469,11 @@ pub async fn save_room(
                 saved.retention_days,
                 saved.article_id
             );
-            service::audit(&state, &user, "chat.room_save", &saved, &detail).await;
-            service::room_changed(&state, &saved).await;
-            state.content_changed().await?;
+            service::audit_in(&mut *tx, &user, "chat.room_save", &saved, &detail).await?;
+            service::room_event(&mut *tx, &saved, "room", &service::room_data(&saved)).await?;
+            let version = tx.bump_content_version().await?;
+            service::commit(&state, tx).await?;
+            state.content_committed(version).await?;
         }
         "add-member" => {
             let email = form.email.trim().to_lowercase();
@@ -477,20 +483,19 @@ pub async fn save_room(
                 .await?
                 .ok_or_else(|| bad(format!("no account has the address {email}")))?
                 .user;
-            state.store.add_chat_member(room.id, member.id, now).await?;
-            service::audit(
-                &state,
-                &user,
-                "chat.member_add",
-                &room,
-                &format!("{} (account {})", member.display_name, member.id),
-            )
-            .await;
+            let mut tx = state.store.begin_write().await?;
+            tx.add_chat_member(room.id, member.id, now).await?;
+            let detail = format!("{} (account {})", member.display_name, member.id);
+            service::audit_in(&mut *tx, &user, "chat.member_add", &room, &detail).await?;
+            tx.commit().await?;
         }
         "remove-member" => {
             let member: i64 = form.user.parse().map_err(|_| bad("no such member"))?;
-            state.store.remove_chat_member(room.id, member).await?;
-            service::audit(&state, &user, "chat.member_remove", &room, &format!("account {member}")).await;
+            let mut tx = state.store.begin_write().await?;
+            tx.remove_chat_member(room.id, member).await?;
+            service::audit_in(&mut *tx, &user, "chat.member_remove", &room, &format!("account {member}"))
+                .await?;
+            tx.commit().await?;
         }
         _ => return Err(bad("what is one of: save, add-member, remove-member")),
     }
