@@ -13,12 +13,14 @@ pub mod backend;
 pub mod blob;
 pub mod chat;
 mod chat_sql;
+pub mod discussion;
+mod discussion_sql;
 mod error;
 mod model;
 pub mod newsletter;
+mod newsletter_sql;
 pub mod search;
 mod sql;
-mod sql_newsletter;
 mod sql_search;
 pub mod write_tx;
 
@@ -36,6 +38,9 @@ pub use chat::{
     ChatSanction, ChatStore, NewChatMessage, NewChatRoom, NewChatSanction, SanctionKind,
 };
 pub use chat_sql::ChatTx;
+pub use discussion::DiscussionStore;
+pub use discussion_sql::DiscussionTx;
+pub use newsletter_sql::NewsletterTx;
 pub use search::{ArticleChange, SearchSource, SearchStore};
 pub use write_tx::{SqlTx, WriteTx};
 
@@ -48,7 +53,9 @@ use time::OffsetDateTime;
 /// Reads return only what readers may see unless the method says otherwise.
 /// Writes are used by the demo loader now and by the newsroom later.
 #[async_trait]
-pub trait Store: NewsletterStore + SearchStore + ChatStore + Send + Sync + std::fmt::Debug + 'static {
+pub trait Store:
+    DiscussionStore + NewsletterStore + SearchStore + ChatStore + Send + Sync + std::fmt::Debug + 'static
+{
     /// Which backend this is (`sqlite`, `postgres`), for logs and `/readyz`.
     fn backend(&self) -> &'static str;
 
@@ -319,74 +326,6 @@ pub trait Store: NewsletterStore + SearchStore + ChatStore + Send + Sync + std::
         section_id: i64,
         policy: dateline_core::CommentPolicy,
     ) -> Result<(), StoreError>;
-    /// A comment in any status, with its author's name.
-    async fn comment_by_id(&self, id: i64) -> Result<Option<Comment>, StoreError>;
-    /// Adds a comment (a reply joins its parent's thread) and recounts the
-    /// article's comments. `NotFound` when the parent is gone or belongs
-    /// to another article.
-    async fn add_comment(&self, new: &NewComment, now: OffsetDateTime) -> Result<Comment, StoreError>;
-    /// A page of threads: their first comments in `query.sort` order.
-    /// Approved ones, deleted ones that still have approved replies, and
-    /// the viewer's own pending ones.
-    async fn comment_threads(&self, query: &ThreadQuery) -> Result<Vec<Comment>, StoreError>;
-    /// The replies (same visibility) of these threads, oldest first.
-    async fn comment_replies(
-        &self,
-        root_ids: &[i64],
-        viewer_id: Option<i64>,
-    ) -> Result<Vec<Comment>, StoreError>;
-    /// Reaction counts of these comments, with the viewer's own marked.
-    async fn comment_reactions(
-        &self,
-        comment_ids: &[i64],
-        viewer_id: Option<i64>,
-    ) -> Result<Vec<ReactionCount>, StoreError>;
-    /// Replaces a comment's text (and status, when an edit is held again).
-    async fn edit_comment(
-        &self,
-        id: i64,
-        body: &str,
-        html: &str,
-        status: dateline_core::CommentStatus,
-        held_reason: &str,
-        now: OffsetDateTime,
-    ) -> Result<(), StoreError>;
-    /// Sets a comment's status (a moderator's decision, or the author's
-    /// deletion, which also blanks the text) and recounts the article.
-    async fn set_comment_status(
-        &self,
-        id: i64,
-        status: dateline_core::CommentStatus,
-        moderator_id: Option<i64>,
-        now: OffsetDateTime,
-    ) -> Result<(), StoreError>;
-    /// Turns a reader's reaction on or off; true when it is now on.
-    async fn toggle_reaction(
-        &self,
-        comment_id: i64,
-        user_id: i64,
-        kind: dateline_core::Reaction,
-        now: OffsetDateTime,
-    ) -> Result<bool, StoreError>;
-    /// `Conflict` when this reader already reported this comment.
-    async fn report_comment(
-        &self,
-        comment_id: i64,
-        reporter_id: i64,
-        reason: dateline_core::ReportReason,
-        note: &str,
-        now: OffsetDateTime,
-    ) -> Result<(), StoreError>;
-    /// Closes a comment's open reports with `outcome`; returns whom to tell.
-    async fn resolve_reports(
-        &self,
-        comment_id: i64,
-        outcome: &str,
-        now: OffsetDateTime,
-    ) -> Result<Vec<ResolvedReport>, StoreError>;
-    async fn moderation_queue(&self, view: QueueView, limit: i64) -> Result<Vec<QueueItem>, StoreError>;
-    /// Comments waiting for review and comments with open reports.
-    async fn moderation_counts(&self) -> Result<(i64, i64), StoreError>;
     /// Bans an account from commenting until `until` (`None` lifts a ban).
     async fn set_ban(
         &self,
@@ -394,17 +333,6 @@ pub trait Store: NewsletterStore + SearchStore + ChatStore + Send + Sync + std::
         until: Option<OffsetDateTime>,
         reason: &str,
     ) -> Result<(), StoreError>;
-    /// How many of a reader's comments were approved.
-    async fn approved_comment_count(&self, user_id: i64) -> Result<i64, StoreError>;
-    /// Comments posted since `since` by this account and from this address.
-    async fn recent_comment_counts(
-        &self,
-        user_id: i64,
-        client_address: &str,
-        since: OffsetDateTime,
-    ) -> Result<(i64, i64), StoreError>;
-    /// Everything a reader wrote, oldest first, for their data export.
-    async fn own_comments(&self, user_id: i64) -> Result<Vec<OwnComment>, StoreError>;
     async fn site_setting(&self, key: &str) -> Result<Option<String>, StoreError>;
     async fn set_site_setting(&self, key: &str, value: &str) -> Result<(), StoreError>;
 

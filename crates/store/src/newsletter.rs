@@ -160,7 +160,7 @@ pub struct SendSummary {
 }
 
 /// Subscriber numbers of one edition.
-#[derive(Debug, Clone, Default)]
+#[derive(sqlx::FromRow, Debug, Clone, Default)]
 pub struct NewsletterCounts {
     pub edition_id: i64,
     pub active: i64,

@@ -27,13 +27,13 @@ use time::OffsetDateTime;
 use crate::backend::{db_error, failpoint, is_postgres, whole_seconds};
 use crate::{
     Edition, EditionChanges, LiveBlogEntry, LiveEvent, NewArticle, NewEdition, NewLiveEvent, NewSection,
-    ResolvedReport, Section, StoreError, Tag,
+    Section, StoreError, Tag,
 };
 
 /// The writes of one action, committed together by [`WriteTx::commit`].
 /// Dropped without committing, it rolls them all back.
 #[async_trait]
-pub trait WriteTx: crate::ChatTx + Send {
+pub trait WriteTx: crate::ChatTx + crate::DiscussionTx + crate::NewsletterTx + Send {
     /// Makes every write of the action visible at once.
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;
 
@@ -109,17 +109,6 @@ pub trait WriteTx: crate::ChatTx + Send {
     /// Deletes a photo no article uses; false when one does (or it is gone).
     async fn delete_unused_media(&mut self, id: i64) -> Result<bool, StoreError>;
 
-    /// Sets a comment's status (a moderator's decision, or its author's
-    /// deletion, which blanks the text) and recounts its article's
-    /// approved comments; returns the article and its new count, `None`
-    /// when there is no such comment.
-    async fn set_comment_status(
-        &mut self,
-        id: i64,
-        status: dateline_core::CommentStatus,
-        moderator_id: Option<i64>,
-        now: OffsetDateTime,
-    ) -> Result<Option<(i64, i64)>, StoreError>;
     /// Bans an account from commenting and chatting until `until` (`None`
     /// lifts a ban).
     async fn set_ban(
@@ -128,14 +117,6 @@ pub trait WriteTx: crate::ChatTx + Send {
         until: Option<OffsetDateTime>,
         reason: &str,
     ) -> Result<(), StoreError>;
-    /// Closes a comment's open reports with `outcome`; returns whom to tell.
-    async fn resolve_reports(
-        &mut self,
-        comment_id: i64,
-        outcome: &str,
-        now: OffsetDateTime,
-    ) -> Result<Vec<ResolvedReport>, StoreError>;
-
     /// Sets an account's role and the editions it is limited to.
     async fn set_user_role(
         &mut self,
@@ -237,6 +218,9 @@ where
     for<'r> Option<i64>: Decode<'r, DB>,
     for<'r> OffsetDateTime: Decode<'r, DB>,
     for<'r> crate::ChatRoom: sqlx::FromRow<'r, DB::Row>,
+    for<'r> crate::newsletter_sql::SubscriberRow: sqlx::FromRow<'r, DB::Row>,
+    for<'r> crate::discussion_sql::CommentRow: sqlx::FromRow<'r, DB::Row>,
+    for<'r> (String, String): sqlx::FromRow<'r, DB::Row>,
     for<'r> crate::chat_sql::MessageRow: sqlx::FromRow<'r, DB::Row>,
     for<'r> crate::ChatReactionCount: sqlx::FromRow<'r, DB::Row>,
     usize: ColumnIndex<DB::Row>,
@@ -598,44 +582,6 @@ where
         Ok(deleted.is_some())
     }
 
-    async fn set_comment_status(
-        &mut self,
-        id: i64,
-        status: dateline_core::CommentStatus,
-        moderator_id: Option<i64>,
-        now: OffsetDateTime,
-    ) -> Result<Option<(i64, i64)>, StoreError> {
-        failpoint!("store.set_comment_status");
-        // An author's deletion blanks the text; a moderator's rejection
-        // keeps it for the record (and an appeal).
-        let sql = if status == dateline_core::CommentStatus::Deleted {
-            "UPDATE comments SET status = $1, body = '', body_html = '', moderated_by = $2, moderated_at = $3 \
-             WHERE id = $4 RETURNING article_id"
-        } else {
-            "UPDATE comments SET status = $1, moderated_by = $2, moderated_at = $3, held_reason = '' \
-             WHERE id = $4 RETURNING article_id"
-        };
-        let article_id = sqlx::query_scalar::<DB, i64>(sql)
-            .bind(status.as_str().to_owned())
-            .bind(moderator_id)
-            .bind(whole_seconds(now))
-            .bind(id)
-            .fetch_optional(&mut *self.tx)
-            .await
-            .map_err(db_error)?;
-        let Some(article_id) = article_id else { return Ok(None) };
-        let count = sqlx::query_scalar::<DB, i64>(
-            "UPDATE articles SET comment_count = \
-             (SELECT COUNT(*) FROM comments WHERE article_id = $1 AND status = 'approved') WHERE id = $1 \
-             RETURNING comment_count",
-        )
-        .bind(article_id)
-        .fetch_one(&mut *self.tx)
-        .await
-        .map_err(db_error)?;
-        Ok(Some((article_id, count)))
-    }
-
     async fn set_comment_policy(
         &mut self,
         section_id: i64,
@@ -666,38 +612,6 @@ where
             .await
             .map_err(db_error)?;
         Ok(())
-    }
-
-    async fn resolve_reports(
-        &mut self,
-        comment_id: i64,
-        outcome: &str,
-        now: OffsetDateTime,
-    ) -> Result<Vec<ResolvedReport>, StoreError> {
-        failpoint!("store.resolve_reports");
-        let reporters = sqlx::query_scalar::<DB, i64>(
-            "UPDATE comment_reports SET resolved_at = $1, outcome = $2 \
-             WHERE comment_id = $3 AND resolved_at IS NULL RETURNING reporter_id",
-        )
-        .bind(whole_seconds(now))
-        .bind(outcome.to_owned())
-        .bind(comment_id)
-        .fetch_all(&mut *self.tx)
-        .await
-        .map_err(db_error)?;
-        let mut resolved = Vec::with_capacity(reporters.len());
-        for reporter_id in reporters {
-            let found =
-                sqlx::query_as::<DB, (String, String)>("SELECT email, display_name FROM users WHERE id = $1")
-                    .bind(reporter_id)
-                    .fetch_optional(&mut *self.tx)
-                    .await
-                    .map_err(db_error)?;
-            if let Some((reporter_email, reporter_name)) = found {
-                resolved.push(ResolvedReport { reporter_id, reporter_email, reporter_name });
-            }
-        }
-        Ok(resolved)
     }
 
     async fn set_user_role(

@@ -156,7 +156,12 @@ pub async fn a_moderation_decision_stopped_at_any_step_leaves_nothing(backend: B
         "store.append_live_event",
         "store.commit",
     ] {
-        let failpoints = format!("{step}=return");
+        // Posting the comment passes these steps once, before the decision.
+        let failpoints = if matches!(step, "store.append_live_event" | "store.commit") {
+            format!("{step}=1*off->return")
+        } else {
+            format!("{step}=return")
+        };
         // Comments appear at once here; another reader reports this one.
         let config = tempfile::tempdir().expect("temp dir");
         let settings = config.path().join("dateline.toml");
@@ -465,5 +470,90 @@ pub async fn a_chat_room_change_stopped_at_any_step_leaves_nothing(backend: Back
             break;
         }
         assert!(stopped.is_some(), "neither opening nor saving a room reached {step}");
+    }
+}
+
+/// A newsletter sign-up: the subscriber, the confirmation mail and the
+/// mark that starts its cooldown commit together or not at all (no
+/// subscriber left without their mail, no mail about a sign-up that
+/// rolled back).
+pub async fn a_newsletter_signup_stopped_at_any_step_leaves_nothing(backend: Backend) {
+    if !cfg!(feature = "failpoints") {
+        assert!(
+            std::env::var("DATELINE_TEST_REQUIRE_TOOLS").as_deref() != Ok("1"),
+            "the failpoint tests need `cargo test --features dateline/failpoints` (scripts/test does it)"
+        );
+        eprintln!("SKIPPED a_newsletter_signup_stopped_at_any_step_leaves_nothing: built without failpoints");
+        return;
+    }
+    let counts = [
+        "SELECT COUNT(*) FROM subscribers",
+        "SELECT COUNT(*) FROM subscribers WHERE last_mailed_at IS NOT NULL",
+        "SELECT COUNT(*) FROM jobs WHERE kind = 'send_mail'",
+    ];
+    for step in
+        ["store.create_subscriber", "store.enqueue_job", "store.mark_subscriber_mailed", "store.commit"]
+    {
+        let failpoints = format!("{step}=return");
+        let server = TestServer::start_with_env(backend, &[], &[("FAILPOINTS", failpoints.as_str())]).await;
+        let mut before = Vec::new();
+        for sql in counts {
+            before.push(server.count(sql).await);
+        }
+        let reader = server.browser();
+        let fields = [("email", "ines@example.com"), ("daily", "1")];
+        let answer =
+            crate::accounts::submit(&reader, &server, "/en/subscribe", "/en/subscribe", &fields).await;
+        assert_eq!(answer.status(), StatusCode::SERVICE_UNAVAILABLE, "stopped at {step}");
+        let mut after = Vec::new();
+        for sql in counts {
+            after.push(server.count(sql).await);
+        }
+        assert_eq!(before, after, "stopped at {step}, the sign-up left a trace behind");
+    }
+}
+
+/// A reader's comment: the comment, its story's count and the live event
+/// open pages follow commit together or not at all.
+pub async fn a_comment_stopped_at_any_step_leaves_nothing(backend: Backend) {
+    if !cfg!(feature = "failpoints") {
+        assert!(
+            std::env::var("DATELINE_TEST_REQUIRE_TOOLS").as_deref() != Ok("1"),
+            "the failpoint tests need `cargo test --features dateline/failpoints` (scripts/test does it)"
+        );
+        eprintln!("SKIPPED a_comment_stopped_at_any_step_leaves_nothing: built without failpoints");
+        return;
+    }
+    let counts = [
+        "SELECT COUNT(*) FROM comments",
+        "SELECT CAST(COALESCE(SUM(comment_count), 0) AS BIGINT) FROM articles",
+        "SELECT COUNT(*) FROM live_events WHERE kind LIKE 'comment-%'",
+    ];
+    for step in ["store.add_comment", "store.recount_comments", "store.append_live_event", "store.commit"] {
+        let failpoints = format!("{step}=return");
+        let config = tempfile::tempdir().expect("temp dir");
+        let settings = config.path().join("dateline.toml");
+        std::fs::write(&settings, "comments_hold_first = 0\n").expect("write config");
+        let flags = ["--config", settings.to_str().expect("utf-8 path")];
+        let server =
+            TestServer::start_with_env(backend, &flags, &[("FAILPOINTS", failpoints.as_str())]).await;
+        let latest: Value =
+            server.get("/api/v1/articles?edition=en&limit=1").await.json().await.expect("json");
+        let article = latest["items"][0]["id"].as_i64().expect("a story");
+        let reader = token_for(&server, "writer@example.com", "reader").await;
+        let mut before = Vec::new();
+        for sql in counts {
+            before.push(server.count(sql).await);
+        }
+        let path = format!("/api/v1/articles/{article}/comments");
+        let (status, answer) =
+            call(&server, Method::POST, &path, &reader, Some(json!({"text": "A fair point, well made."})))
+                .await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "stopped at {step}: {answer}");
+        let mut after = Vec::new();
+        for sql in counts {
+            after.push(server.count(sql).await);
+        }
+        assert_eq!(before, after, "stopped at {step}, the comment left a trace behind");
     }
 }

@@ -84,6 +84,18 @@ pub async fn queue_mail(state: &AppState, mail: &OutgoingMail) -> Result<(), dat
     Ok(())
 }
 
+/// Queues a mail as part of an action's transaction: it goes out only if
+/// the action commits.
+pub async fn queue_mail_in(
+    tx: &mut dyn dateline_store::WriteTx,
+    mail: &OutgoingMail,
+) -> Result<(), dateline_store::StoreError> {
+    let payload = serde_json::to_string(mail)
+        .map_err(|e| dateline_store::StoreError::Invalid(format!("cannot queue a mail: {e}")))?;
+    tx.enqueue_job(SEND_MAIL, &payload, OffsetDateTime::now_utc()).await?;
+    Ok(())
+}
+
 fn mailbox(address: &str) -> Result<Mailbox, MailError> {
     address.parse().map_err(|e| MailError::Address(format!("{address}: {e}")))
 }

@@ -6,7 +6,7 @@
 use std::net::IpAddr;
 
 use dateline_core::{ArticleStatus, CommentBody, CommentBodyError, CommentStatus, Reaction, ReportReason};
-use dateline_store::{Article, Comment, NewComment, NewLiveEvent, ReactionCount, StoreError, User};
+use dateline_store::{Article, Comment, NewComment, NewLiveEvent, ReactionCount, StoreError, User, WriteTx};
 use time::{Duration, OffsetDateTime};
 
 use super::rules::{BannedWords, EDIT_WINDOW, Openness, Submission, verdict};
@@ -260,10 +260,19 @@ pub async fn post(
         held_reason: held_reason.to_owned(),
         client_address: address.to_string(),
     };
-    let comment = state.store.add_comment(&new, now).await.map_err(|e| match e {
+    // The comment, its article's count and the event open pages follow
+    // commit together.
+    let mut tx = state.store.begin_write().await?;
+    let (comment, count) = tx.add_comment(&new, now).await.map_err(|e| match e {
         StoreError::Conflict(_) => DiscussionError::ParentGone,
         other => other.into(),
     })?;
+    let event = if status == CommentStatus::Approved {
+        comment_event(state, article, &comment, "comment-added", count)
+    } else {
+        None
+    };
+    commit(state, article, tx, event, now).await?;
     metrics::counter!("dateline_comments_posted_total", "status" => status.as_str()).increment(1);
     tracing::info!(
         comment = comment.id,
@@ -273,9 +282,6 @@ pub async fn post(
         held_reason,
         "comment posted"
     );
-    if status == CommentStatus::Approved {
-        comment_shown(state, article, &comment, "comment-added").await;
-    }
     Ok(comment)
 }
 
@@ -336,25 +342,21 @@ pub async fn edit(
         }
         (_, status) => (status, verdict_reason.to_owned()),
     };
-    state
-        .store
-        .edit_comment(
-            comment.id,
-            body.as_str(),
-            &super::format::comment_html(body.as_str()),
-            status,
-            &reason,
-            now,
-        )
-        .await?;
-    let edited = state.store.comment_by_id(comment.id).await?.ok_or(DiscussionError::NoComment)?;
-    match (comment.status, status) {
+    let mut tx = state.store.begin_write().await?;
+    let html = super::format::comment_html(body.as_str());
+    let count = tx
+        .edit_comment(comment.id, body.as_str(), &html, status, &reason, now)
+        .await?
+        .ok_or(DiscussionError::NoComment)?;
+    let edited = tx.comment_by_id(comment.id).await?.ok_or(DiscussionError::NoComment)?;
+    let event = match (comment.status, status) {
         (CommentStatus::Approved, CommentStatus::Approved) => {
-            comment_shown(state, article, &edited, "comment-changed").await
+            comment_event(state, article, &edited, "comment-changed", count)
         }
-        (CommentStatus::Approved, _) => comment_hidden(state, article, comment.id).await,
-        _ => {}
-    }
+        (CommentStatus::Approved, _) => comment_removed_event(state, article, comment.id, count),
+        _ => None,
+    };
+    commit(state, article, tx, event, now).await?;
     Ok(edited)
 }
 
@@ -367,14 +369,19 @@ pub async fn delete(
 ) -> Result<(), DiscussionError> {
     let user = user.ok_or(DiscussionError::LoginNeeded)?;
     let comment = own_comment(state, user, article, comment_id).await?;
-    state
-        .store
-        .set_comment_status(comment.id, CommentStatus::Deleted, None, OffsetDateTime::now_utc())
-        .await?;
+    let now = OffsetDateTime::now_utc();
+    let mut tx = state.store.begin_write().await?;
+    let (_, count) = tx
+        .set_comment_status(comment.id, CommentStatus::Deleted, None, now)
+        .await?
+        .ok_or(DiscussionError::NoComment)?;
+    let event = if comment.status == CommentStatus::Approved {
+        comment_removed_event(state, article, comment.id, count)
+    } else {
+        None
+    };
+    commit(state, article, tx, event, now).await?;
     tracing::info!(comment = comment.id, user = user.id, "comment deleted by its author");
-    if comment.status == CommentStatus::Approved {
-        comment_hidden(state, article, comment.id).await;
-    }
     Ok(())
 }
 
@@ -447,25 +454,28 @@ pub fn forget_page(state: &AppState, article: &Article) {
     }
 }
 
-/// A comment became visible (`comment-added`) or changed while visible
-/// (`comment-changed`): open pages of the article receive it.
-pub async fn comment_shown(state: &AppState, article: &Article, comment: &Comment, kind: &str) {
-    forget_page(state, article);
-    let count =
-        state.store.article_by_id(article.card.id).await.ok().flatten().map_or(0, |a| a.card.comment_count);
-    if let Some(event) = comment_event(state, article, comment, kind, count) {
-        publish(state, article, event).await;
+/// Commits a reader's action on a comment with the live event open pages
+/// of the article follow (if any); then drops the article's cached page
+/// and hands the event to this node's streams (other nodes read it from
+/// the log).
+async fn commit(
+    state: &AppState,
+    article: &Article,
+    mut tx: Box<dyn WriteTx>,
+    event: Option<NewLiveEvent>,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    if let Some(event) = &event {
+        tx.append_live_event(event, now).await?;
     }
-}
-
-/// A visible comment went away (deleted, rejected, held after an edit).
-pub async fn comment_hidden(state: &AppState, article: &Article, comment_id: i64) {
+    tx.commit().await?;
     forget_page(state, article);
-    let count =
-        state.store.article_by_id(article.card.id).await.ok().flatten().map_or(0, |a| a.card.comment_count);
-    if let Some(event) = comment_removed_event(state, article, comment_id, count) {
-        publish(state, article, event).await;
+    if event.is_some()
+        && let Err(error) = state.live.catch_up().await
+    {
+        tracing::warn!(%error, article = article.card.id, "could not read the live event log after a comment");
     }
+    Ok(())
 }
 
 /// The live event of a comment shown or changed (`kind`), with the
@@ -526,12 +536,5 @@ fn article_event(article: &Article, kind: &str, data: serde_json::Value) -> NewL
         article_id: Some(article.card.id),
         breaking: false,
         data: data.to_string(),
-    }
-}
-
-async fn publish(state: &AppState, article: &Article, event: NewLiveEvent) {
-    let kind = event.kind.clone();
-    if let Err(error) = state.live.publish(event).await {
-        tracing::warn!(%error, article = article.card.id, kind, "could not publish a comment event");
     }
 }

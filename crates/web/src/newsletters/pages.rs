@@ -14,14 +14,16 @@ use axum::response::{IntoResponse, Response};
 use axum_extra::extract::Form;
 use axum_extra::extract::cookie::CookieJar;
 use dateline_core::{Email, Slug, slugify};
-use dateline_store::{Edition, NewSubscriber, StoreError, Subscriber, SubscriberStatus, SubscriptionChoice};
+use dateline_store::{
+    Edition, NewSubscriber, StoreError, Subscriber, SubscriberStatus, SubscriptionChoice, WriteTx,
+};
 use serde::Deserialize;
 use time::{Duration, OffsetDateTime};
 
 use super::sender::manage_url;
 use crate::AppState;
 use crate::accounts::csrf;
-use crate::accounts::mail::{OutgoingMail, queue_mail};
+use crate::accounts::mail::{OutgoingMail, queue_mail_in};
 use crate::accounts::secrets::{new_secret, secret_hash};
 use crate::client_addr::ClientAddr;
 use crate::error::PageError;
@@ -303,8 +305,14 @@ pub async fn subscribe(
                 confirm_expires_at: now + CONFIRM_LINK_LIFETIME,
                 client_address: address,
             };
-            match state.store.create_subscriber(&new, now).await {
-                Ok(subscriber) => send_confirmation(&state, &edition, &subscriber, &confirm, now).await?,
+            // The subscriber, the confirmation mail and the mark that
+            // starts its cooldown commit together.
+            let mut tx = state.store.begin_write().await?;
+            match tx.create_subscriber(&new, now).await {
+                Ok(subscriber) => {
+                    send_confirmation(&state, &mut *tx, &edition, &subscriber, &confirm, now).await?;
+                    tx.commit().await?;
+                }
                 // The same address, at the same moment, from another request.
                 Err(StoreError::Conflict(_)) => {}
                 Err(error) => return Err(error.into()),
@@ -317,20 +325,22 @@ pub async fn subscribe(
             );
         }
         Some(subscriber) if subscriber.status == SubscriberStatus::Active => {
-            send_already_subscribed(&state, &edition, &subscriber, now).await?;
+            let mut tx = state.store.begin_write().await?;
+            send_already_subscribed(&state, &mut *tx, &edition, &subscriber, now).await?;
+            tx.commit().await?;
         }
         Some(subscriber) => {
             let confirm = new_secret(CONFIRM_PREFIX);
-            state
-                .store
-                .renew_subscription(
-                    subscriber.id,
-                    &choice,
-                    &secret_hash(&confirm),
-                    now + CONFIRM_LINK_LIFETIME,
-                )
-                .await?;
-            send_confirmation(&state, &edition, &subscriber, &confirm, now).await?;
+            let mut tx = state.store.begin_write().await?;
+            tx.renew_subscription(
+                subscriber.id,
+                &choice,
+                &secret_hash(&confirm),
+                now + CONFIRM_LINK_LIFETIME,
+            )
+            .await?;
+            send_confirmation(&state, &mut *tx, &edition, &subscriber, &confirm, now).await?;
+            tx.commit().await?;
         }
     }
     action_page(
@@ -346,6 +356,7 @@ pub async fn subscribe(
 
 async fn send_confirmation(
     state: &AppState,
+    tx: &mut dyn WriteTx,
     edition: &Edition,
     subscriber: &Subscriber,
     confirm: &str,
@@ -362,12 +373,13 @@ async fn send_confirmation(
         text: t.format("newsletter-confirm-mail", Some(&args)).into_owned(),
         ..OutgoingMail::default()
     };
-    queue_mail(state, &mail).await?;
-    state.store.mark_subscriber_mailed(subscriber.id, now).await
+    queue_mail_in(tx, &mail).await?;
+    tx.mark_subscriber_mailed(subscriber.id, now).await
 }
 
 async fn send_already_subscribed(
     state: &AppState,
+    tx: &mut dyn WriteTx,
     edition: &Edition,
     subscriber: &Subscriber,
     now: OffsetDateTime,
@@ -383,8 +395,8 @@ async fn send_already_subscribed(
         text: t.format("newsletter-already-mail", Some(&args)).into_owned(),
         ..OutgoingMail::default()
     };
-    queue_mail(state, &mail).await?;
-    state.store.mark_subscriber_mailed(subscriber.id, now).await
+    queue_mail_in(tx, &mail).await?;
+    tx.mark_subscriber_mailed(subscriber.id, now).await
 }
 
 /// A link secret of the right shape, or a refusal naming the problem.
