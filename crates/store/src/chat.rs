@@ -295,7 +295,9 @@ pub trait ChatStore: Send + Sync {
         limit: i64,
     ) -> Result<Vec<ChatEvent>, StoreError>;
     /// The oldest event id still kept (`None` when none is), and the
-    /// newest ever (0 before the first).
+    /// newest: on an empty log SQLite still knows the last id it gave, and
+    /// PostgreSQL answers 0 (its sequence may hold an id whose transaction
+    /// has not committed yet; a reader starting past it would miss it).
     async fn chat_event_bounds(&self) -> Result<(Option<i64>, i64), StoreError>;
     async fn prune_chat_events(&self, before: OffsetDateTime) -> Result<u64, StoreError>;
     /// Wake-ups when another node appended an event (PostgreSQL), or

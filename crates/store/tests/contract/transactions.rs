@@ -59,7 +59,7 @@ pub async fn postgres(label: &str) -> TestStore {
     TestStore { store: Arc::new(store), _dir: None, database: Some(name) }
 }
 
-fn story(edition_id: i64, section_id: i64, slug: &str) -> NewArticle {
+pub fn story(edition_id: i64, section_id: i64, slug: &str) -> NewArticle {
     let now = OffsetDateTime::now_utc();
     NewArticle {
         edition_id,
