@@ -7,7 +7,9 @@
 //! [`SEND_MAIL`] (account e-mails; a permanent refusal by the mail
 //! server ends the job, anything else is retried) and
 //! [`crate::media::renditions::MAKE_RENDITIONS`] (photo sizes) and
-//! [`crate::syndication::websub::WEBSUB_PING`] (telling the WebSub hub).
+//! [`crate::syndication::websub::WEBSUB_PING`] (telling the WebSub hub)
+//! and [`STORY_CHANGED`] (what follows a story's change outside the
+//! database, queued in the change's own transaction: an outbox).
 //!
 //! Each tick also checks the shared content version, so a node drops its
 //! cached pages within about a second of another node's change.
@@ -21,6 +23,38 @@ use crate::accounts::mail::{OutgoingMail, SEND_MAIL};
 
 /// Payload: the article id. Publishes the article if it is still scheduled.
 pub const PUBLISH_ARTICLE: &str = "publish_article";
+
+/// Payload: `{"id": 7, "kind": "published"}`. What follows a story that
+/// appeared, changed or went away, beyond the database: the breaking-news
+/// alert (for a breaking story published) and the WebSub ping. Written in
+/// the same transaction as the change, so neither is lost to a crash
+/// between the commit and the queueing, and neither follows a change that
+/// rolled back.
+pub const STORY_CHANGED: &str = "story_changed";
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StoryChanged {
+    id: i64,
+    kind: String,
+}
+
+/// The [`STORY_CHANGED`] job's payload.
+pub fn story_changed_payload(id: i64, kind: &str) -> String {
+    serde_json::to_string(&StoryChanged { id, kind: kind.to_owned() }).unwrap_or_default()
+}
+
+async fn story_changed(state: &AppState, payload: &str) -> Result<(), String> {
+    let change: StoryChanged =
+        serde_json::from_str(payload).map_err(|e| format!("bad story-change payload {payload:?}: {e}"))?;
+    if change.kind == "published" {
+        crate::newsletters::sender::start_breaking(state, change.id, OffsetDateTime::now_utc())
+            .await
+            .map_err(|e| format!("could not start a breaking-news alert: {e}"))?;
+    }
+    crate::syndication::websub::article_changed(state, change.id)
+        .await
+        .map_err(|e| format!("could not queue the WebSub ping: {e}"))
+}
 
 /// How often the runner looks for due jobs: scheduled stories appear
 /// within about this long of their time.
@@ -49,6 +83,7 @@ pub async fn run(state: AppState, worker: String) {
             };
             let outcome = match job.kind.as_str() {
                 PUBLISH_ARTICLE => publish_article(&state, &job.payload).await,
+                STORY_CHANGED => story_changed(&state, &job.payload).await,
                 SEND_MAIL => send_mail(&state, job.id, &job.payload).await,
                 crate::media::renditions::MAKE_RENDITIONS => {
                     crate::media::renditions::run_job(&state, &job.payload).await
@@ -81,7 +116,8 @@ pub async fn run(state: AppState, worker: String) {
 }
 
 /// Publishes a scheduled story that is due: the story, its audit entry,
-/// the live event and the content version in one transaction.
+/// the live event, the content version and its follow-ups
+/// ([`STORY_CHANGED`]) in one transaction.
 async fn publish_article(state: &AppState, payload: &str) -> Result<(), String> {
     let id: i64 = payload.parse().map_err(|_| format!("bad article id {payload:?}"))?;
     let Some(article) = state.store.article_by_id(id).await.map_err(|e| e.to_string())? else {
@@ -101,10 +137,12 @@ async fn publish_article(state: &AppState, payload: &str) -> Result<(), String> 
     {
         tx.append_live_event(&event, now).await.map_err(|e| e.to_string())?;
     }
+    tx.enqueue_job(STORY_CHANGED, &story_changed_payload(id, "published"), now)
+        .await
+        .map_err(|e| e.to_string())?;
     tx.commit().await.map_err(|e| e.to_string())?;
     tracing::info!(article = id, "scheduled article published");
     state.content_committed(version).await.map_err(|e| e.to_string())?;
-    crate::live::after_story_committed(state, id, "published").await;
     Ok(())
 }
 

@@ -38,6 +38,10 @@ async fn footprint(server: &TestServer, headline: &str) -> Vec<(&'static str, i6
             "pending jobs",
             "SELECT COUNT(*) FROM jobs WHERE kind = 'publish_article' AND done_at IS NULL".to_owned(),
         ),
+        (
+            "follow-ups (alert, WebSub ping)",
+            "SELECT COUNT(*) FROM jobs WHERE kind = 'story_changed'".to_owned(),
+        ),
         ("content version", "SELECT version FROM content_version WHERE id = 1".to_owned()),
     ] {
         found.push((what, server.count(&sql).await));

@@ -1,6 +1,7 @@
 //! The live newsfeed: an event log shared by every node ([`bus`]), the
 //! Server-Sent Events endpoint readers' pages keep open ([`sse`]), and the
-//! events the newsroom's actions publish ([`article_changed`]).
+//! events the newsroom's actions write in their transactions
+//! ([`story_event`], [`entry_event`]).
 
 pub mod bus;
 pub mod sse;
@@ -8,7 +9,6 @@ pub mod sse;
 use dateline_core::ArticleStatus;
 use dateline_store::NewLiveEvent;
 
-use crate::AppState;
 use crate::directory::SiteDirectory;
 use crate::view::{article_path, iso};
 
@@ -91,45 +91,6 @@ pub fn story_event(
         breaking: story.breaking && kind != "removed",
         data: data.to_string(),
     })
-}
-
-/// What follows a committed change of a story's visibility, outside its
-/// transaction: a story that became visible may start a breaking-news mail
-/// (`newsletters::sender`), and any visible change pings the WebSub hub
-/// (`syndication::websub`). Failing here is logged, never fatal.
-pub async fn after_story_committed(state: &AppState, id: i64, kind: &str) {
-    if kind == "published" {
-        crate::newsletters::sender::story_published(state, id).await;
-    }
-    if let Err(error) = crate::syndication::websub::article_changed(state, id).await {
-        tracing::warn!(%error, article = id, "could not queue the WebSub ping");
-    }
-}
-
-/// Tells open pages that an article appeared, changed or went away, for a
-/// change already committed without its event (the scheduled publication
-/// writes both in one transaction and does not need this). Failing here is
-/// logged, never fatal: the article is saved.
-pub async fn article_changed(state: &AppState, id: i64, was: Option<ArticleStatus>, now: ArticleStatus) {
-    let Some(kind) = story_change(was, now) else { return };
-    if let Err(error) = publish_article_event(state, id, kind).await {
-        tracing::warn!(%error, article = id, kind, "could not publish a live event");
-    }
-    after_story_committed(state, id, kind).await;
-}
-
-async fn publish_article_event(
-    state: &AppState,
-    id: i64,
-    kind: &str,
-) -> Result<(), dateline_store::StoreError> {
-    let Some(article) = state.store.article_by_id(id).await? else {
-        return Ok(());
-    };
-    match story_event(&state.directory(), id, (&article.card).into(), kind) {
-        Some(event) => state.live.publish(event).await,
-        None => Ok(()),
-    }
 }
 
 /// What happened to a live-blog entry.

@@ -3,8 +3,9 @@
 //! - every 30 s it *plans*: each edition's digest is started once a day
 //!   after `newsletter_digest_hour` (UTC), covering what was published
 //!   since the previous digest ended; and every breaking story of the last
-//!   hour gets its alert (publishing starts it at once through
-//!   [`story_published`]; the plan catches one a crash interrupted). A send
+//!   hour gets its alert (publishing queues a `story_changed` job in its
+//!   own transaction, which starts it within a second through
+//!   [`start_breaking`]; the plan is the second net). A send
 //!   is unique per edition, kind and key, so nodes and restarts cannot
 //!   start it twice, and a node that was down at digest time starts it
 //!   when it is back;
@@ -100,14 +101,13 @@ pub async fn plan(state: &AppState, now: OffsetDateTime) -> Result<(), StoreErro
     Ok(())
 }
 
-/// Called when a story becomes visible: a breaking one gets its alert now.
-pub async fn story_published(state: &AppState, article_id: i64) {
-    if let Err(error) = start_breaking(state, article_id, OffsetDateTime::now_utc()).await {
-        tracing::warn!(%error, article = article_id, "could not start a breaking-news alert");
-    }
-}
-
-async fn start_breaking(state: &AppState, article_id: i64, now: OffsetDateTime) -> Result<(), StoreError> {
+/// Starts the breaking-news alert of a breaking story just published
+/// (once: a send is unique per story).
+pub(crate) async fn start_breaking(
+    state: &AppState,
+    article_id: i64,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
     let Some(article) = state.store.article_by_id(article_id).await? else { return Ok(()) };
     let card = &article.card;
     if !card.breaking || article.status != dateline_core::ArticleStatus::Published {

@@ -380,7 +380,8 @@ pub async fn save_article(
     let change = crate::live::story_change(article.as_ref().map(|a| a.status), status);
     // One action, one transaction: the story with its tags, authors and old
     // address, its publication job, its revision, its audit entries, the
-    // live event and the content version commit together or not at all.
+    // live event, the content version and its follow-ups (the breaking
+    // alert and WebSub ping, as a job) commit together or not at all.
     // A headline used before ("Morning briefing") gets the next free
     // address; a typed address that is taken is refused. A story that
     // races for the same address in between starts again with the next one
@@ -443,6 +444,10 @@ pub async fn save_article(
             if let Some(event) = event {
                 tx.append_live_event(&event, OffsetDateTime::now_utc()).await?;
             }
+            if let Some(kind) = change {
+                let payload = crate::jobs::story_changed_payload(id, kind);
+                tx.enqueue_job(crate::jobs::STORY_CHANGED, &payload, OffsetDateTime::now_utc()).await?;
+            }
             tx.commit().await?;
             Ok::<_, StoreError>((id, version, content_version))
         };
@@ -460,9 +465,6 @@ pub async fn save_article(
     };
     tracing::info!(article = id, user = user.id, action = verb, status = status.as_str(), "article saved");
     state.content_committed(content_version).await?;
-    if let Some(kind) = change {
-        crate::live::after_story_committed(state, id, kind).await;
-    }
     let wanted_slug = (new.slug != wanted).then_some(wanted);
     Ok(Saved { id, status, verb: verb.to_owned(), version, slug: new.slug, wanted_slug })
 }
