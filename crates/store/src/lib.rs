@@ -9,6 +9,8 @@
 //! Media files (photo originals and renditions) live beside the database in
 //! a [`BlobStore`]; see [`blob`].
 
+pub mod accounts;
+mod accounts_sql;
 pub mod backend;
 pub mod blob;
 pub mod chat;
@@ -32,6 +34,8 @@ pub use newsletter::{
     NewsletterStore, SendKind, SendSummary, Subscriber, SubscriberStatus, SubscriptionChoice,
 };
 
+pub use accounts::AccountStore;
+pub use accounts_sql::AccountTx;
 pub use backend::SqlPool;
 pub use chat::{
     ChatEvent, ChatMember, ChatMessage, ChatReactionCount, ChatReply, ChatReport, ChatRoom, ChatRoomChanges,
@@ -54,7 +58,15 @@ use time::OffsetDateTime;
 /// Writes are used by the demo loader now and by the newsroom later.
 #[async_trait]
 pub trait Store:
-    DiscussionStore + NewsletterStore + SearchStore + ChatStore + Send + Sync + std::fmt::Debug + 'static
+    AccountStore
+    + DiscussionStore
+    + NewsletterStore
+    + SearchStore
+    + ChatStore
+    + Send
+    + Sync
+    + std::fmt::Debug
+    + 'static
 {
     /// Which backend this is (`sqlite`, `postgres`), for logs and `/readyz`.
     fn backend(&self) -> &'static str;
@@ -326,103 +338,6 @@ pub trait Store:
         section_id: i64,
         policy: dateline_core::CommentPolicy,
     ) -> Result<(), StoreError>;
-    /// Bans an account from commenting until `until` (`None` lifts a ban).
-    async fn set_ban(
-        &self,
-        user_id: i64,
-        until: Option<OffsetDateTime>,
-        reason: &str,
-    ) -> Result<(), StoreError>;
     async fn site_setting(&self, key: &str) -> Result<Option<String>, StoreError>;
     async fn set_site_setting(&self, key: &str, value: &str) -> Result<(), StoreError>;
-
-    // ----- accounts -----
-
-    /// `Conflict` when the address is taken.
-    async fn create_user(&self, new: &NewUser) -> Result<User, StoreError>;
-    async fn user_by_id(&self, id: i64) -> Result<Option<User>, StoreError>;
-    /// Every account, staff first, then by name.
-    async fn users(&self) -> Result<Vec<User>, StoreError>;
-    /// Sets an account's role and the editions it is limited to.
-    async fn set_user_role(
-        &self,
-        id: i64,
-        role: dateline_core::Role,
-        edition_ids: &[i64],
-    ) -> Result<(), StoreError>;
-    async fn user_credentials(&self, email: &str) -> Result<Option<UserCredentials>, StoreError>;
-    async fn set_password_hash(&self, user_id: i64, password_hash: &str) -> Result<(), StoreError>;
-    async fn set_email_verified(&self, user_id: i64) -> Result<(), StoreError>;
-    /// Changes the name and profile text a reader shows.
-    async fn update_profile(&self, user_id: i64, display_name: &str, bio: &str) -> Result<(), StoreError>;
-    /// Deletes an account and its sessions, tokens, reactions and reports.
-    /// Its comments stay without a name (`keep_comments`) or are removed
-    /// (replies of others under them stay).
-    async fn delete_user(&self, user_id: i64, keep_comments: bool) -> Result<(), StoreError>;
-    /// Turns two-factor authentication on (with a secret) or off (`None`).
-    async fn set_totp_secret(&self, user_id: i64, secret: Option<&str>) -> Result<(), StoreError>;
-    /// Records that the code of 30-second `step` was used; false when that
-    /// step (or a later one) was already used, so no code works twice.
-    async fn accept_totp_step(&self, user_id: i64, step: i64) -> Result<bool, StoreError>;
-    async fn create_login_challenge(
-        &self,
-        token_hash: &str,
-        user_id: i64,
-        next: &str,
-        expires_at: OffsetDateTime,
-    ) -> Result<(), StoreError>;
-    /// The user and destination of an unexpired challenge.
-    async fn login_challenge(
-        &self,
-        token_hash: &str,
-        now: OffsetDateTime,
-    ) -> Result<Option<(i64, String)>, StoreError>;
-    async fn delete_login_challenge(&self, token_hash: &str) -> Result<(), StoreError>;
-
-    async fn create_session(
-        &self,
-        token_hash: &str,
-        user_id: i64,
-        expires_at: OffsetDateTime,
-    ) -> Result<(), StoreError>;
-    /// The user of an unexpired session.
-    async fn session_user(&self, token_hash: &str, now: OffsetDateTime) -> Result<Option<User>, StoreError>;
-    async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError>;
-    /// Ends every session of a user (after a password change).
-    async fn delete_user_sessions(&self, user_id: i64) -> Result<(), StoreError>;
-
-    async fn create_api_token(
-        &self,
-        user_id: i64,
-        name: &str,
-        token_hash: &str,
-        expires_at: Option<OffsetDateTime>,
-    ) -> Result<ApiToken, StoreError>;
-    /// The user of a token that is neither revoked nor expired.
-    async fn api_token_user(&self, token_hash: &str, now: OffsetDateTime)
-    -> Result<Option<User>, StoreError>;
-    async fn api_tokens_of(&self, user_id: i64) -> Result<Vec<ApiToken>, StoreError>;
-    /// True when a live token was revoked.
-    async fn revoke_api_token(&self, id: i64, now: OffsetDateTime) -> Result<bool, StoreError>;
-
-    async fn create_email_token(
-        &self,
-        token_hash: &str,
-        user_id: i64,
-        purpose: EmailTokenPurpose,
-        expires_at: OffsetDateTime,
-    ) -> Result<(), StoreError>;
-    /// Uses up a one-time link: the user id when it was valid, unused and unexpired.
-    async fn consume_email_token(
-        &self,
-        token_hash: &str,
-        purpose: EmailTokenPurpose,
-        now: OffsetDateTime,
-    ) -> Result<Option<i64>, StoreError>;
-
-    /// Counts a failed login for `subject`; returns the failures so far.
-    async fn record_login_failure(&self, subject: &str, now: OffsetDateTime) -> Result<i64, StoreError>;
-    /// Failures so far and the time of the last one.
-    async fn login_failures(&self, subject: &str) -> Result<Option<(i64, OffsetDateTime)>, StoreError>;
-    async fn clear_login_failures(&self, subject: &str) -> Result<(), StoreError>;
 }

@@ -358,7 +358,7 @@ pub struct NewUser {
 }
 
 /// A bearer token for the JSON API (its secret is never stored).
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(sqlx::FromRow, Debug, Clone, serde::Serialize)]
 pub struct ApiToken {
     pub id: i64,
     pub user_id: i64,

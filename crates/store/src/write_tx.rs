@@ -33,7 +33,9 @@ use crate::{
 /// The writes of one action, committed together by [`WriteTx::commit`].
 /// Dropped without committing, it rolls them all back.
 #[async_trait]
-pub trait WriteTx: crate::ChatTx + crate::DiscussionTx + crate::NewsletterTx + Send {
+pub trait WriteTx:
+    crate::AccountTx + crate::ChatTx + crate::DiscussionTx + crate::NewsletterTx + Send
+{
     /// Makes every write of the action visible at once.
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;
 
@@ -109,28 +111,6 @@ pub trait WriteTx: crate::ChatTx + crate::DiscussionTx + crate::NewsletterTx + S
     /// Deletes a photo no article uses; false when one does (or it is gone).
     async fn delete_unused_media(&mut self, id: i64) -> Result<bool, StoreError>;
 
-    /// Bans an account from commenting and chatting until `until` (`None`
-    /// lifts a ban).
-    async fn set_ban(
-        &mut self,
-        user_id: i64,
-        until: Option<OffsetDateTime>,
-        reason: &str,
-    ) -> Result<(), StoreError>;
-    /// Sets an account's role and the editions it is limited to.
-    async fn set_user_role(
-        &mut self,
-        id: i64,
-        role: dateline_core::Role,
-        edition_ids: &[i64],
-    ) -> Result<(), StoreError>;
-    /// Turns two-factor authentication on (with a secret) or off (`None`).
-    async fn set_totp_secret(&mut self, user_id: i64, secret: Option<&str>) -> Result<(), StoreError>;
-    /// Records that the code of 30-second `step` was used; false when that
-    /// step (or a later one) was already used, so no code works twice.
-    async fn accept_totp_step(&mut self, user_id: i64, step: i64) -> Result<bool, StoreError>;
-    /// Ends every session of an account.
-    async fn delete_user_sessions(&mut self, user_id: i64) -> Result<(), StoreError>;
     /// Sets one of the site's settings (`site_settings`).
     async fn set_site_setting(&mut self, key: &str, value: &str) -> Result<(), StoreError>;
 
@@ -591,87 +571,6 @@ where
         sqlx::query::<DB>("UPDATE sections SET comment_policy = $1 WHERE id = $2")
             .bind(policy.as_str().to_owned())
             .bind(section_id)
-            .execute(&mut *self.tx)
-            .await
-            .map_err(db_error)?;
-        Ok(())
-    }
-
-    async fn set_ban(
-        &mut self,
-        user_id: i64,
-        until: Option<OffsetDateTime>,
-        reason: &str,
-    ) -> Result<(), StoreError> {
-        failpoint!("store.set_ban");
-        sqlx::query::<DB>("UPDATE users SET banned_until = $1, ban_reason = $2 WHERE id = $3")
-            .bind(until.map(whole_seconds))
-            .bind(reason.to_owned())
-            .bind(user_id)
-            .execute(&mut *self.tx)
-            .await
-            .map_err(db_error)?;
-        Ok(())
-    }
-
-    async fn set_user_role(
-        &mut self,
-        id: i64,
-        role: dateline_core::Role,
-        edition_ids: &[i64],
-    ) -> Result<(), StoreError> {
-        failpoint!("store.set_user_role");
-        sqlx::query::<DB>("UPDATE users SET role = $1 WHERE id = $2")
-            .bind(role.as_str().to_owned())
-            .bind(id)
-            .execute(&mut *self.tx)
-            .await
-            .map_err(db_error)?;
-        sqlx::query::<DB>("DELETE FROM user_editions WHERE user_id = $1")
-            .bind(id)
-            .execute(&mut *self.tx)
-            .await
-            .map_err(db_error)?;
-        for edition_id in edition_ids {
-            sqlx::query::<DB>("INSERT INTO user_editions (user_id, edition_id) VALUES ($1, $2)")
-                .bind(id)
-                .bind(*edition_id)
-                .execute(&mut *self.tx)
-                .await
-                .map_err(db_error)?;
-        }
-        Ok(())
-    }
-
-    async fn set_totp_secret(&mut self, user_id: i64, secret: Option<&str>) -> Result<(), StoreError> {
-        failpoint!("store.set_totp_secret");
-        sqlx::query::<DB>("UPDATE users SET totp_secret = $1, totp_last_step = NULL WHERE id = $2")
-            .bind(secret.map(str::to_owned))
-            .bind(user_id)
-            .execute(&mut *self.tx)
-            .await
-            .map_err(db_error)?;
-        Ok(())
-    }
-
-    async fn accept_totp_step(&mut self, user_id: i64, step: i64) -> Result<bool, StoreError> {
-        failpoint!("store.accept_totp_step");
-        let accepted = sqlx::query_scalar::<DB, i64>(
-            "UPDATE users SET totp_last_step = $1 WHERE id = $2 \
-             AND (totp_last_step IS NULL OR totp_last_step < $1) RETURNING id",
-        )
-        .bind(step)
-        .bind(user_id)
-        .fetch_optional(&mut *self.tx)
-        .await
-        .map_err(db_error)?;
-        Ok(accepted.is_some())
-    }
-
-    async fn delete_user_sessions(&mut self, user_id: i64) -> Result<(), StoreError> {
-        failpoint!("store.delete_user_sessions");
-        sqlx::query::<DB>("DELETE FROM sessions WHERE user_id = $1")
-            .bind(user_id)
             .execute(&mut *self.tx)
             .await
             .map_err(db_error)?;

@@ -1,12 +1,14 @@
 //! The store's own tests, run straight against SQLite and PostgreSQL: no
 //! HTTP, no spawned binary. One story per domain calls every method of
-//! its trait (`ChatStore`, `DiscussionStore`, `NewsletterStore`) and of its
-//! transaction (`ChatTx`, `DiscussionTx`, `NewsletterTx`).
+//! its trait (`AccountStore`, `ChatStore`, `DiscussionStore`,
+//! `NewsletterStore`) and of its transaction (`AccountTx`, `ChatTx`,
+//! `DiscussionTx`, `NewsletterTx`).
 //!
 //! PostgreSQL comes from `DATELINE_TEST_POSTGRES_URL` (default
 //! `postgres://postgres@127.0.0.1:5432/test`, which `scripts/test` makes
 //! sure of); each test makes a database of its own and drops it.
 
+mod accounts;
 mod chats;
 mod discussion;
 mod fixtures;
