@@ -18,6 +18,10 @@ mod chat_sql;
 pub mod discussion;
 mod discussion_sql;
 mod error;
+pub mod jobs;
+mod jobs_sql;
+pub mod live;
+mod live_sql;
 mod model;
 pub mod newsletter;
 mod newsletter_sql;
@@ -44,6 +48,10 @@ pub use chat::{
 pub use chat_sql::ChatTx;
 pub use discussion::DiscussionStore;
 pub use discussion_sql::DiscussionTx;
+pub use jobs::JobStore;
+pub use jobs_sql::JobTx;
+pub use live::LiveStore;
+pub use live_sql::LiveTx;
 pub use newsletter_sql::NewsletterTx;
 pub use search::{ArticleChange, SearchSource, SearchStore};
 pub use write_tx::{SqlTx, WriteTx};
@@ -60,6 +68,8 @@ use time::OffsetDateTime;
 pub trait Store:
     AccountStore
     + DiscussionStore
+    + JobStore
+    + LiveStore
     + NewsletterStore
     + SearchStore
     + ChatStore
@@ -221,11 +231,6 @@ pub trait Store:
     /// Puts an article into a translation group (linking it to its other languages).
     async fn set_translation_group(&self, article_id: i64, group: &str) -> Result<(), StoreError>;
 
-    /// Bumps the shared content version (after any write readers can see).
-    async fn bump_content_version(&self) -> Result<i64, StoreError>;
-    /// The shared content version, which other nodes' writes bump too.
-    async fn content_version(&self) -> Result<i64, StoreError>;
-
     // ----- editor autosave -----
 
     /// Keeps what `user_id` typed into the form `article_key` (an article
@@ -245,53 +250,9 @@ pub trait Store:
     ) -> Result<Option<(String, OffsetDateTime)>, StoreError>;
     async fn delete_autosave(&self, user_id: i64, article_key: &str) -> Result<(), StoreError>;
 
-    // ----- background jobs -----
-
-    async fn enqueue_job(&self, kind: &str, payload: &str, run_at: OffsetDateTime)
-    -> Result<i64, StoreError>;
-    /// Drops pending (not yet done) jobs of this kind and payload.
-    async fn cancel_jobs(&self, kind: &str, payload: &str) -> Result<(), StoreError>;
-    /// Claims the most overdue job whose lease is free, leasing it to
-    /// `worker` until `lease_until`. Safe with several nodes on one database.
-    async fn claim_job(
-        &self,
-        worker: &str,
-        now: OffsetDateTime,
-        lease_until: OffsetDateTime,
-    ) -> Result<Option<Job>, StoreError>;
-    async fn complete_job(&self, id: i64, now: OffsetDateTime) -> Result<(), StoreError>;
-    /// Blanks a job's payload (a sent mail's text, which held a secret link).
-    async fn clear_job_payload(&self, id: i64) -> Result<(), StoreError>;
-    /// Releases a failed job to run again at `retry_at`.
-    async fn fail_job(&self, id: i64, error: &str, retry_at: OffsetDateTime) -> Result<(), StoreError>;
     /// Publishes an article that is still scheduled; false when it is not
     /// (published by hand, moved back to draft) so the job does nothing.
     async fn publish_scheduled_article(&self, id: i64, now: OffsetDateTime) -> Result<bool, StoreError>;
-
-    // ----- the live newsfeed's event log -----
-
-    /// Appends an event and tells every node (on PostgreSQL, through
-    /// `NOTIFY`). Ids are handed out in commit order, so a node that has
-    /// read up to id N never later finds an event below N.
-    async fn append_live_event(
-        &self,
-        new: &NewLiveEvent,
-        now: OffsetDateTime,
-    ) -> Result<LiveEvent, StoreError>;
-    /// Events with an id above `after_id`, oldest first, at most `limit`.
-    async fn live_events_after(&self, after_id: i64, limit: i64) -> Result<Vec<LiveEvent>, StoreError>;
-    /// The newest `limit` events created at or after `since`, oldest first.
-    async fn recent_live_events(
-        &self,
-        since: OffsetDateTime,
-        limit: i64,
-    ) -> Result<Vec<LiveEvent>, StoreError>;
-    /// Deletes events created before `before`; returns how many.
-    async fn prune_live_events(&self, before: OffsetDateTime) -> Result<u64, StoreError>;
-    /// A wake-up each time another node may have appended events (and after
-    /// a lost connection to the database is back), for backends that share
-    /// events between nodes; `None` on a single-node backend (SQLite).
-    async fn live_wakeups(&self) -> Result<Option<tokio::sync::mpsc::Receiver<()>>, StoreError>;
 
     // ----- live blogs -----
 

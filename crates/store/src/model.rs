@@ -434,7 +434,7 @@ pub struct AuditEntry {
 }
 
 /// A background job claimed by this node.
-#[derive(Debug, Clone)]
+#[derive(sqlx::FromRow, Debug, Clone)]
 pub struct Job {
     pub id: i64,
     pub kind: String,
@@ -444,7 +444,7 @@ pub struct Job {
 }
 
 /// One event of the live newsfeed, as kept in the event log.
-#[derive(Debug, Clone)]
+#[derive(sqlx::FromRow, Debug, Clone)]
 pub struct LiveEvent {
     /// Increasing, and the same on every node: the Server-Sent Events id.
     pub id: i64,

@@ -20,7 +20,7 @@ macro_rules! sql_store_impl {
             use ::sqlx::Row as _;
             use $crate::SqlPool as _;
             use $crate::{
-                Article, ArticleCard, ArticleQuery, AuditEntry, Author, Edition, EditionChanges, ImageRef, Job,
+                Article, ArticleCard, ArticleQuery, AuditEntry, Author, Edition, EditionChanges, ImageRef,
                 MediaChanges, MediaItem, MediaQuery, NewArticle, NewAuthor, NewEdition, NewMedia, NewSection,
                 NewsroomQuery, NewsroomRow, Rendition, RevisionInfo, Section, StoreError, Tag, TranslationLink,
             };
@@ -107,9 +107,6 @@ macro_rules! sql_store_impl {
             /// What `live_blog_entry_from_row` reads.
             const LIVE_ENTRY_COLUMNS: &str = "id, article_id, body, author_id, created_at, updated_at, corrected";
 
-            /// What `live_event_from_row` reads.
-            const LIVE_EVENT_COLUMNS: &str = "id, edition_id, kind, section_id, article_id, breaking, data, created_at";
-
             fn live_blog_entry_from_row(row: &DbRow) -> Result<$crate::LiveBlogEntry, StoreError> {
                 Ok($crate::LiveBlogEntry {
                     id: row.try_get("id").map_err(db_err)?,
@@ -122,18 +119,6 @@ macro_rules! sql_store_impl {
                 })
             }
 
-            fn live_event_from_row(row: &DbRow) -> Result<$crate::LiveEvent, StoreError> {
-                Ok($crate::LiveEvent {
-                    id: row.try_get("id").map_err(db_err)?,
-                    edition_id: row.try_get("edition_id").map_err(db_err)?,
-                    kind: row.try_get("kind").map_err(db_err)?,
-                    section_id: row.try_get("section_id").map_err(db_err)?,
-                    article_id: row.try_get("article_id").map_err(db_err)?,
-                    breaking: row.try_get("breaking").map_err(db_err)?,
-                    data: row.try_get("data").map_err(db_err)?,
-                    created_at: row.try_get("created_at").map_err(db_err)?,
-                })
-            }
 
             /// Columns of `articles a LEFT JOIN media m` that make a card.
             const CARD_COLUMNS: &str = "a.id, a.edition_id, a.section_id, a.slug, a.headline, a.lead, \
@@ -810,21 +795,6 @@ macro_rules! sql_store_impl {
                     Ok(done)
                 }
 
-                async fn bump_content_version(&self) -> Result<i64, StoreError> {
-                    let mut tx = self.begin_write().await?;
-                    let done = tx.bump_content_version().await?;
-                    tx.commit().await?;
-                    Ok(done)
-                }
-
-                async fn content_version(&self) -> Result<i64, StoreError> {
-                    let row = ::sqlx::query::<Db>("SELECT version FROM content_version WHERE id = 1")
-                        .fetch_one(&self.pool)
-                        .await
-                        .map_err(db_err)?;
-                    row.try_get("version").map_err(db_err)
-                }
-
                 async fn save_autosave(
                     &self,
                     user_id: i64,
@@ -871,70 +841,6 @@ macro_rules! sql_store_impl {
                         .await
                         .map_err(db_err)?;
                     Ok(())
-                }
-
-                async fn append_live_event(
-                    &self,
-                    new: &$crate::NewLiveEvent,
-                    now: ::time::OffsetDateTime,
-                ) -> Result<$crate::LiveEvent, StoreError> {
-                    let mut tx = self.begin_write().await?;
-                    let done = tx.append_live_event(new, now).await?;
-                    tx.commit().await?;
-                    Ok(done)
-                }
-
-                async fn live_events_after(
-                    &self,
-                    after_id: i64,
-                    limit: i64,
-                ) -> Result<Vec<$crate::LiveEvent>, StoreError> {
-                    let sql = format!("SELECT {LIVE_EVENT_COLUMNS} FROM live_events WHERE id > $1 ORDER BY id LIMIT $2");
-                    ::sqlx::query::<Db>(&sql)
-                    .bind(after_id)
-                    .bind(limit)
-                    .fetch_all(&self.pool)
-                    .await
-                    .map_err(db_err)?
-                    .iter()
-                    .map(live_event_from_row)
-                    .collect()
-                }
-
-                async fn recent_live_events(
-                    &self,
-                    since: ::time::OffsetDateTime,
-                    limit: i64,
-                ) -> Result<Vec<$crate::LiveEvent>, StoreError> {
-                    let sql = format!(
-                        "SELECT {LIVE_EVENT_COLUMNS} FROM live_events WHERE created_at >= $1 ORDER BY id DESC LIMIT $2"
-                    );
-                    let mut events = ::sqlx::query::<Db>(&sql)
-                    .bind(whole_seconds(since))
-                    .bind(limit)
-                    .fetch_all(&self.pool)
-                    .await
-                    .map_err(db_err)?
-                    .iter()
-                    .map(live_event_from_row)
-                    .collect::<Result<Vec<_>, _>>()?;
-                    events.reverse();
-                    Ok(events)
-                }
-
-                async fn prune_live_events(&self, before: ::time::OffsetDateTime) -> Result<u64, StoreError> {
-                    let done = ::sqlx::query::<Db>("DELETE FROM live_events WHERE created_at < $1")
-                        .bind(whole_seconds(before))
-                        .execute(&self.pool)
-                        .await
-                        .map_err(db_err)?;
-                    Ok(done.rows_affected())
-                }
-
-                async fn live_wakeups(
-                    &self,
-                ) -> Result<Option<::tokio::sync::mpsc::Receiver<()>>, StoreError> {
-                    self.listen("dateline_live").await
                 }
 
                 async fn live_blog_entries(&self, article_id: i64) -> Result<Vec<$crate::LiveBlogEntry>, StoreError> {
@@ -1054,90 +960,6 @@ macro_rules! sql_store_impl {
                     let mut tx = self.begin_write().await?;
                     tx.set_site_setting(key, value).await?;
                     tx.commit().await
-                }
-
-                async fn enqueue_job(
-                    &self,
-                    kind: &str,
-                    payload: &str,
-                    run_at: ::time::OffsetDateTime,
-                ) -> Result<i64, StoreError> {
-                    let mut tx = self.begin_write().await?;
-                    let done = tx.enqueue_job(kind, payload, run_at).await?;
-                    tx.commit().await?;
-                    Ok(done)
-                }
-
-                async fn cancel_jobs(&self, kind: &str, payload: &str) -> Result<(), StoreError> {
-                    let mut tx = self.begin_write().await?;
-                    let done = tx.cancel_jobs(kind, payload).await?;
-                    tx.commit().await?;
-                    Ok(done)
-                }
-
-                async fn claim_job(
-                    &self,
-                    worker: &str,
-                    now: ::time::OffsetDateTime,
-                    lease_until: ::time::OffsetDateTime,
-                ) -> Result<Option<Job>, StoreError> {
-                    // The outer WHERE repeats the lease check: on PostgreSQL a
-                    // second node racing for the same row re-reads it after the
-                    // first commits and then finds it taken.
-                    let row = ::sqlx::query::<Db>(
-                        "UPDATE jobs SET locked_until = $1, locked_by = $2, attempts = attempts + 1 \
-                         WHERE id = (SELECT id FROM jobs WHERE done_at IS NULL AND run_at <= $3 \
-                         AND (locked_until IS NULL OR locked_until < $3) ORDER BY run_at, id LIMIT 1) \
-                         AND done_at IS NULL AND (locked_until IS NULL OR locked_until < $3) \
-                         RETURNING id, kind, payload, attempts",
-                    )
-                    .bind(whole_seconds(lease_until))
-                    .bind(worker.to_owned())
-                    .bind(whole_seconds(now))
-                    .fetch_optional(&self.pool)
-                    .await
-                    .map_err(db_err)?;
-                    row.map(|row| {
-                        Ok(Job {
-                            id: row.try_get("id").map_err(db_err)?,
-                            kind: row.try_get("kind").map_err(db_err)?,
-                            payload: row.try_get("payload").map_err(db_err)?,
-                            attempts: row.try_get("attempts").map_err(db_err)?,
-                        })
-                    })
-                    .transpose()
-                }
-
-                async fn complete_job(&self, id: i64, now: ::time::OffsetDateTime) -> Result<(), StoreError> {
-                    ::sqlx::query::<Db>("UPDATE jobs SET done_at = $1, locked_until = NULL WHERE id = $2")
-                        .bind(whole_seconds(now))
-                        .bind(id)
-                        .execute(&self.pool)
-                        .await
-                        .map_err(db_err)?;
-                    Ok(())
-                }
-
-                async fn clear_job_payload(&self, id: i64) -> Result<(), StoreError> {
-                    ::sqlx::query::<Db>("UPDATE jobs SET payload = '' WHERE id = $1")
-                        .bind(id)
-                        .execute(&self.pool)
-                        .await
-                        .map_err(db_err)?;
-                    Ok(())
-                }
-
-                async fn fail_job(&self, id: i64, error: &str, retry_at: ::time::OffsetDateTime) -> Result<(), StoreError> {
-                    ::sqlx::query::<Db>(
-                        "UPDATE jobs SET last_error = $1, run_at = $2, locked_until = NULL, locked_by = NULL WHERE id = $3",
-                    )
-                    .bind(error.to_owned())
-                    .bind(whole_seconds(retry_at))
-                    .bind(id)
-                    .execute(&self.pool)
-                    .await
-                    .map_err(db_err)?;
-                    Ok(())
                 }
 
                 async fn publish_scheduled_article(&self, id: i64, now: ::time::OffsetDateTime) -> Result<bool, StoreError> {

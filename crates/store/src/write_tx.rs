@@ -24,17 +24,22 @@ use dateline_core::{ArticleStatus, Slug};
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Type};
 use time::OffsetDateTime;
 
-use crate::backend::{db_error, failpoint, is_postgres, whole_seconds};
+use crate::backend::{db_error, failpoint, whole_seconds};
 use crate::{
-    Edition, EditionChanges, LiveBlogEntry, LiveEvent, NewArticle, NewEdition, NewLiveEvent, NewSection,
-    Section, StoreError, Tag,
+    Edition, EditionChanges, LiveBlogEntry, NewArticle, NewEdition, NewSection, Section, StoreError, Tag,
 };
 
 /// The writes of one action, committed together by [`WriteTx::commit`].
 /// Dropped without committing, it rolls them all back.
 #[async_trait]
 pub trait WriteTx:
-    crate::AccountTx + crate::ChatTx + crate::DiscussionTx + crate::NewsletterTx + Send
+    crate::AccountTx
+    + crate::ChatTx
+    + crate::DiscussionTx
+    + crate::JobTx
+    + crate::LiveTx
+    + crate::NewsletterTx
+    + Send
 {
     /// Makes every write of the action visible at once.
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;
@@ -60,15 +65,6 @@ pub trait WriteTx:
     async fn ensure_tag(&mut self, edition_id: i64, slug: &Slug, name: &str) -> Result<Tag, StoreError>;
     async fn set_translation_group(&mut self, article_id: i64, group: &str) -> Result<(), StoreError>;
 
-    /// Drops the pending (not yet done) jobs of this kind and payload.
-    async fn cancel_jobs(&mut self, kind: &str, payload: &str) -> Result<(), StoreError>;
-    async fn enqueue_job(
-        &mut self,
-        kind: &str,
-        payload: &str,
-        run_at: OffsetDateTime,
-    ) -> Result<i64, StoreError>;
-
     /// Keeps a snapshot of the article at `version`.
     async fn add_revision(
         &mut self,
@@ -88,19 +84,6 @@ pub trait WriteTx:
         subject: &str,
         detail: &str,
     ) -> Result<(), StoreError>;
-
-    /// Appends to the live event log; every node hears of it once the
-    /// transaction commits (on PostgreSQL through `NOTIFY`, which is sent
-    /// at commit). Take it last: on PostgreSQL it holds the log's ordering
-    /// lock until the commit.
-    async fn append_live_event(
-        &mut self,
-        new: &NewLiveEvent,
-        now: OffsetDateTime,
-    ) -> Result<LiveEvent, StoreError>;
-    /// Bumps the shared content version that tells every node's caches to
-    /// refresh; returns the new version.
-    async fn bump_content_version(&mut self) -> Result<i64, StoreError>;
 
     /// Deletes an article with its tags, authors, old addresses and
     /// revisions.
@@ -387,36 +370,6 @@ where
         Ok(())
     }
 
-    async fn cancel_jobs(&mut self, kind: &str, payload: &str) -> Result<(), StoreError> {
-        failpoint!("store.cancel_jobs");
-        sqlx::query::<DB>("DELETE FROM jobs WHERE kind = $1 AND payload = $2 AND done_at IS NULL")
-            .bind(kind.to_owned())
-            .bind(payload.to_owned())
-            .execute(&mut *self.tx)
-            .await
-            .map_err(db_error)?;
-        Ok(())
-    }
-
-    async fn enqueue_job(
-        &mut self,
-        kind: &str,
-        payload: &str,
-        run_at: OffsetDateTime,
-    ) -> Result<i64, StoreError> {
-        failpoint!("store.enqueue_job");
-        sqlx::query_scalar::<DB, i64>(
-            "INSERT INTO jobs (kind, payload, run_at, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
-        )
-        .bind(kind.to_owned())
-        .bind(payload.to_owned())
-        .bind(whole_seconds(run_at))
-        .bind(whole_seconds(OffsetDateTime::now_utc()))
-        .fetch_one(&mut *self.tx)
-        .await
-        .map_err(db_error)
-    }
-
     async fn add_revision(
         &mut self,
         article_id: i64,
@@ -464,64 +417,6 @@ where
         .await
         .map_err(db_error)?;
         Ok(())
-    }
-
-    async fn append_live_event(
-        &mut self,
-        new: &NewLiveEvent,
-        now: OffsetDateTime,
-    ) -> Result<LiveEvent, StoreError> {
-        failpoint!("store.append_live_event");
-        if is_postgres::<DB>() {
-            // One appender at a time until commit: ids then commit in
-            // order, so readers that follow "id > last seen" miss none.
-            sqlx::query::<DB>("SELECT pg_advisory_xact_lock(7261001)")
-                .execute(&mut *self.tx)
-                .await
-                .map_err(db_error)?;
-        }
-        let id = sqlx::query_scalar::<DB, i64>(
-            "INSERT INTO live_events (edition_id, kind, section_id, article_id, breaking, data, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-        )
-        .bind(new.edition_id)
-        .bind(new.kind.clone())
-        .bind(new.section_id)
-        .bind(new.article_id)
-        .bind(new.breaking)
-        .bind(new.data.clone())
-        .bind(whole_seconds(now))
-        .fetch_one(&mut *self.tx)
-        .await
-        .map_err(db_error)?;
-        if is_postgres::<DB>() {
-            // Delivered when (and only if) the transaction commits.
-            sqlx::query::<DB>("SELECT pg_notify('dateline_live', $1)")
-                .bind(id.to_string())
-                .execute(&mut *self.tx)
-                .await
-                .map_err(db_error)?;
-        }
-        Ok(LiveEvent {
-            id,
-            edition_id: new.edition_id,
-            kind: new.kind.clone(),
-            section_id: new.section_id,
-            article_id: new.article_id,
-            breaking: new.breaking,
-            data: new.data.clone(),
-            created_at: whole_seconds(now),
-        })
-    }
-
-    async fn bump_content_version(&mut self) -> Result<i64, StoreError> {
-        failpoint!("store.bump_content_version");
-        sqlx::query_scalar::<DB, i64>(
-            "UPDATE content_version SET version = version + 1 WHERE id = 1 RETURNING version",
-        )
-        .fetch_one(&mut *self.tx)
-        .await
-        .map_err(db_error)
     }
 
     async fn delete_article(&mut self, id: i64) -> Result<(), StoreError> {

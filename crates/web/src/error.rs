@@ -40,6 +40,10 @@ pub enum PageError {
     /// 500: a template failed to render. Logged with its cause.
     #[error("render failed: {0}")]
     Render(#[from] askama::Error),
+    /// 500: something that is not the database failed (hashing a
+    /// password, the system's randomness). Logged with its cause.
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 /// What kind of error page to render; travels as a response extension.
@@ -91,6 +95,10 @@ impl IntoResponse for PageError {
             }
             Self::Render(cause) => {
                 tracing::error!(error = %cause, "template failed to render");
+                (StatusCode::INTERNAL_SERVER_ERROR, None)
+            }
+            Self::Internal(cause) => {
+                tracing::error!(error = %cause, "internal error while answering a page");
                 (StatusCode::INTERNAL_SERVER_ERROR, None)
             }
         };

@@ -12,6 +12,7 @@ mod accounts;
 mod chats;
 mod discussion;
 mod fixtures;
+mod jobs_live;
 mod newsletters;
 mod schema;
 mod transactions;

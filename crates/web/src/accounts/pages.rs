@@ -454,7 +454,7 @@ pub async fn register(
     };
     let password_hash = passwords::hash(password.expose().to_owned()).await.map_err(|e| {
         tracing::error!(error = %e, "password hashing failed");
-        PageError::Store(StoreError::Invalid(e.to_string()))
+        PageError::Internal(format!("password hashing failed: {e}"))
     })?;
     let new = NewUser {
         email,
@@ -780,7 +780,7 @@ pub async fn reset(
     };
     let hash = passwords::hash(password.expose().to_owned())
         .await
-        .map_err(|e| PageError::Store(StoreError::Invalid(e.to_string())))?;
+        .map_err(|e| PageError::Internal(format!("password hashing failed: {e}")))?;
     state.store.set_password_hash(user_id, &hash).await?;
     state.store.delete_user_sessions(user_id).await?;
     if let Some(user) = state.store.user_by_id(user_id).await? {
