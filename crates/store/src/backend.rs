@@ -38,6 +38,14 @@ pub fn db_error(e: sqlx::Error) -> StoreError {
     StoreError::Database(Box::new(e))
 }
 
+/// A connection from the pool, for one of the store's single-step
+/// methods (an action's transaction brings its own).
+pub(crate) async fn connection<DB: Database>(
+    pool: &sqlx::Pool<DB>,
+) -> Result<sqlx::pool::PoolConnection<DB>, StoreError> {
+    pool.acquire().await.map_err(db_error)
+}
+
 /// Times are kept to the second.
 pub(crate) fn whole_seconds(at: OffsetDateTime) -> OffsetDateTime {
     at.to_offset(time::UtcOffset::UTC).replace_nanosecond(0).unwrap_or(at)

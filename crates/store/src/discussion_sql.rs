@@ -14,7 +14,7 @@ use dateline_core::{CommentStatus, Reaction, ReportReason, Slug};
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, FromRow, IntoArguments, Type};
 use time::OffsetDateTime;
 
-use crate::backend::{SqlPool, db_error, failpoint, whole_seconds};
+use crate::backend::{SqlPool, connection, db_error, failpoint, whole_seconds};
 use crate::{
     Comment, DiscussionStore, NewComment, OwnComment, QueueItem, QueueView, ReactionCount, ResolvedReport,
     SqlTx, StoreError, ThreadQuery,
@@ -463,7 +463,7 @@ where
     usize: ColumnIndex<<S::Db as Database>::Row>,
 {
     async fn comment_by_id(&self, id: i64) -> Result<Option<Comment>, StoreError> {
-        let mut c = self.pool().acquire().await.map_err(db_error)?;
+        let mut c = connection(self.pool()).await?;
         DiscussionSql::<S::Db>::comment(&mut c, id).await
     }
 

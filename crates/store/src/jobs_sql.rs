@@ -7,7 +7,7 @@ use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, FromRow, IntoArgumen
 use time::OffsetDateTime;
 
 use crate::backend::{SqlPool, db_error, failpoint, whole_seconds};
-use crate::{Job, JobStore, LiveEvent, SqlTx, StoreError};
+use crate::{Job, JobStore, SqlTx, StoreError};
 
 /// The jobs an action queues or drops inside its transaction
 /// ([`crate::WriteTx`]): they run if and only if the action committed.
@@ -81,7 +81,6 @@ where
     for<'q> OffsetDateTime: Encode<'q, S::Db> + Type<S::Db>,
     for<'r> i64: Decode<'r, S::Db>,
     for<'r> Job: FromRow<'r, <S::Db as Database>::Row>,
-    for<'r> LiveEvent: FromRow<'r, <S::Db as Database>::Row>,
     usize: ColumnIndex<<S::Db as Database>::Row>,
 {
     async fn enqueue_job(

@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 use tokio::sync::mpsc::Receiver;
 
 use crate::backend::{SqlPool, db_error, failpoint, is_postgres, whole_seconds};
-use crate::{Job, LiveEvent, LiveStore, NewLiveEvent, SqlTx, StoreError};
+use crate::{LiveEvent, LiveStore, NewLiveEvent, SqlTx, StoreError};
 
 /// The change log writes an action makes inside its transaction
 /// ([`crate::WriteTx`]).
@@ -117,7 +117,6 @@ where
     for<'q> Option<i64>: Encode<'q, S::Db> + Type<S::Db>,
     for<'q> OffsetDateTime: Encode<'q, S::Db> + Type<S::Db>,
     for<'r> i64: Decode<'r, S::Db>,
-    for<'r> Job: FromRow<'r, <S::Db as Database>::Row>,
     for<'r> LiveEvent: FromRow<'r, <S::Db as Database>::Row>,
     usize: ColumnIndex<<S::Db as Database>::Row>,
 {

@@ -14,7 +14,7 @@ use async_trait::async_trait;
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, FromRow, IntoArguments, Type};
 use time::OffsetDateTime;
 
-use crate::backend::{SqlPool, db_error, failpoint, whole_seconds};
+use crate::backend::{SqlPool, connection, db_error, failpoint, whole_seconds};
 use crate::{
     ClaimedDelivery, DeliveryOutcome, NewSend, NewSubscriber, NewsletterCounts, NewsletterSend,
     NewsletterStore, SendKind, SendSummary, SqlTx, StoreError, Subscriber, SubscriberStatus,
@@ -304,7 +304,7 @@ where
         new: &NewSubscriber,
         now: OffsetDateTime,
     ) -> Result<Subscriber, StoreError> {
-        let mut c = self.pool().acquire().await.map_err(db_error)?;
+        let mut c = connection(self.pool()).await?;
         NewsletterSql::<S::Db>::create_subscriber(&mut c, new, now).await
     }
 
@@ -326,12 +326,12 @@ where
         confirm_hash: &str,
         confirm_expires_at: OffsetDateTime,
     ) -> Result<(), StoreError> {
-        let mut c = self.pool().acquire().await.map_err(db_error)?;
+        let mut c = connection(self.pool()).await?;
         NewsletterSql::<S::Db>::renew_subscription(&mut c, id, choice, confirm_hash, confirm_expires_at).await
     }
 
     async fn mark_subscriber_mailed(&self, id: i64, now: OffsetDateTime) -> Result<(), StoreError> {
-        let mut c = self.pool().acquire().await.map_err(db_error)?;
+        let mut c = connection(self.pool()).await?;
         NewsletterSql::<S::Db>::mark_mailed(&mut c, id, now).await
     }
 

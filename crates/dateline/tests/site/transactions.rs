@@ -14,6 +14,30 @@ use serde_json::{Value, json};
 use crate::api_write::{call, story, token_for};
 use crate::support::{Backend, TestServer};
 
+/// True when the server was built with failpoints; otherwise the test
+/// says it is skipped (and fails where `scripts/test` requires every tool).
+fn failpoints_built(test: &str) -> bool {
+    if cfg!(feature = "failpoints") {
+        return true;
+    }
+    assert!(
+        std::env::var("DATELINE_TEST_REQUIRE_TOOLS").as_deref() != Ok("1"),
+        "the failpoint tests need `cargo test --features dateline/failpoints` (scripts/test does it)"
+    );
+    eprintln!("SKIPPED {test}: built without the failpoints feature");
+    false
+}
+
+/// A `--config` file for a test server with these settings; keep the
+/// directory alive as long as the server.
+fn settings(lines: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("dateline.toml");
+    std::fs::write(&path, lines).expect("write config");
+    let path = path.to_str().expect("utf-8 path").to_owned();
+    (dir, path)
+}
+
 /// Everything a story's actions write, counted in the database.
 async fn footprint(server: &TestServer, headline: &str) -> Vec<(&'static str, i64)> {
     let quoted = headline.replace('\'', "''");
@@ -50,12 +74,7 @@ async fn footprint(server: &TestServer, headline: &str) -> Vec<(&'static str, i6
 }
 
 pub async fn a_story_stopped_at_any_step_leaves_nothing(backend: Backend) {
-    if !cfg!(feature = "failpoints") {
-        assert!(
-            std::env::var("DATELINE_TEST_REQUIRE_TOOLS").as_deref() != Ok("1"),
-            "the failpoint tests need `cargo test --features dateline/failpoints` (scripts/test does it)"
-        );
-        eprintln!("SKIPPED a_story_stopped_at_any_step_leaves_nothing: built without the failpoints feature");
+    if !failpoints_built("a_story_stopped_at_any_step_leaves_nothing") {
         return;
     }
     let tomorrow = (time::OffsetDateTime::now_utc() + time::Duration::days(1))
@@ -141,14 +160,7 @@ async fn moderation_footprint(server: &TestServer, id: i64) -> Vec<(&'static str
 }
 
 pub async fn a_moderation_decision_stopped_at_any_step_leaves_nothing(backend: Backend) {
-    if !cfg!(feature = "failpoints") {
-        assert!(
-            std::env::var("DATELINE_TEST_REQUIRE_TOOLS").as_deref() != Ok("1"),
-            "the failpoint tests need `cargo test --features dateline/failpoints` (scripts/test does it)"
-        );
-        eprintln!(
-            "SKIPPED a_moderation_decision_stopped_at_any_step_leaves_nothing: built without failpoints"
-        );
+    if !failpoints_built("a_moderation_decision_stopped_at_any_step_leaves_nothing") {
         return;
     }
     for step in [
@@ -167,10 +179,8 @@ pub async fn a_moderation_decision_stopped_at_any_step_leaves_nothing(backend: B
             format!("{step}=return")
         };
         // Comments appear at once here; another reader reports this one.
-        let config = tempfile::tempdir().expect("temp dir");
-        let settings = config.path().join("dateline.toml");
-        std::fs::write(&settings, "comments_hold_first = 0\n").expect("write config");
-        let flags = ["--config", settings.to_str().expect("utf-8 path")];
+        let (_config, config) = settings("comments_hold_first = 0\n");
+        let flags = ["--config", config.as_str()];
         let server =
             TestServer::start_with_env(backend, &flags, &[("FAILPOINTS", failpoints.as_str())]).await;
         let latest: Value =
@@ -350,10 +360,8 @@ async fn moderate(
 /// store keeps every invariant: no action is half-done. (`bench/crash.sh`
 /// runs the same on a release build for longer: `DATELINE_CRASH_ROUNDS`.)
 pub async fn killed_while_writing_no_action_is_half_done(backend: Backend) {
-    let config = tempfile::tempdir().expect("temp dir");
-    let settings = config.path().join("dateline.toml");
-    std::fs::write(&settings, "comments_per_minute = 100000\n").expect("write config");
-    let flags = ["--config", settings.to_str().expect("utf-8 path")];
+    let (_config, config) = settings("comments_per_minute = 100000\n");
+    let flags = ["--config", config.as_str()];
     let mut server = TestServer::start_with_env(backend, &flags, &[]).await;
     let token = token_for(&server, "desk@example.com", "editor").await;
     let reader = token_for(&server, "reader@example.com", "reader").await;
@@ -412,12 +420,7 @@ async fn chat_footprint(server: &TestServer) -> Vec<(&'static str, i64)> {
 /// entry, the event its open sockets follow and the content version that
 /// refreshes the story's page commit together or not at all.
 pub async fn a_chat_room_change_stopped_at_any_step_leaves_nothing(backend: Backend) {
-    if !cfg!(feature = "failpoints") {
-        assert!(
-            std::env::var("DATELINE_TEST_REQUIRE_TOOLS").as_deref() != Ok("1"),
-            "the failpoint tests need `cargo test --features dateline/failpoints` (scripts/test does it)"
-        );
-        eprintln!("SKIPPED a_chat_room_change_stopped_at_any_step_leaves_nothing: built without failpoints");
+    if !failpoints_built("a_chat_room_change_stopped_at_any_step_leaves_nothing") {
         return;
     }
     for step in [
@@ -482,12 +485,7 @@ pub async fn a_chat_room_change_stopped_at_any_step_leaves_nothing(backend: Back
 /// subscriber left without their mail, no mail about a sign-up that
 /// rolled back).
 pub async fn a_newsletter_signup_stopped_at_any_step_leaves_nothing(backend: Backend) {
-    if !cfg!(feature = "failpoints") {
-        assert!(
-            std::env::var("DATELINE_TEST_REQUIRE_TOOLS").as_deref() != Ok("1"),
-            "the failpoint tests need `cargo test --features dateline/failpoints` (scripts/test does it)"
-        );
-        eprintln!("SKIPPED a_newsletter_signup_stopped_at_any_step_leaves_nothing: built without failpoints");
+    if !failpoints_built("a_newsletter_signup_stopped_at_any_step_leaves_nothing") {
         return;
     }
     let counts = [
@@ -520,12 +518,7 @@ pub async fn a_newsletter_signup_stopped_at_any_step_leaves_nothing(backend: Bac
 /// A reader's comment: the comment, its story's count and the live event
 /// open pages follow commit together or not at all.
 pub async fn a_comment_stopped_at_any_step_leaves_nothing(backend: Backend) {
-    if !cfg!(feature = "failpoints") {
-        assert!(
-            std::env::var("DATELINE_TEST_REQUIRE_TOOLS").as_deref() != Ok("1"),
-            "the failpoint tests need `cargo test --features dateline/failpoints` (scripts/test does it)"
-        );
-        eprintln!("SKIPPED a_comment_stopped_at_any_step_leaves_nothing: built without failpoints");
+    if !failpoints_built("a_comment_stopped_at_any_step_leaves_nothing") {
         return;
     }
     let counts = [
@@ -535,10 +528,8 @@ pub async fn a_comment_stopped_at_any_step_leaves_nothing(backend: Backend) {
     ];
     for step in ["store.add_comment", "store.recount_comments", "store.append_live_event", "store.commit"] {
         let failpoints = format!("{step}=return");
-        let config = tempfile::tempdir().expect("temp dir");
-        let settings = config.path().join("dateline.toml");
-        std::fs::write(&settings, "comments_hold_first = 0\n").expect("write config");
-        let flags = ["--config", settings.to_str().expect("utf-8 path")];
+        let (_config, config) = settings("comments_hold_first = 0\n");
+        let flags = ["--config", config.as_str()];
         let server =
             TestServer::start_with_env(backend, &flags, &[("FAILPOINTS", failpoints.as_str())]).await;
         let latest: Value =

@@ -21,18 +21,11 @@ use rows::{MESSAGE_SELECT, ROOM_COLUMNS};
 pub use rows::{MessageRow, ReportRow, SanctionRow};
 pub use writes::{ChatSql, ChatTx};
 
-use crate::backend::{SqlPool, db_error, is_postgres, whole_seconds};
+use crate::backend::{SqlPool, connection, db_error, is_postgres, whole_seconds};
 use crate::{
     ChatEvent, ChatMember, ChatMessage, ChatReactionCount, ChatReport, ChatRoom, ChatRoomChanges,
     ChatSanction, ChatStore, NewChatMessage, NewChatRoom, NewChatSanction, SqlTx, StoreError,
 };
-
-/// A connection from the pool, for one single-step method.
-async fn connection<DB: Database>(
-    pool: &sqlx::Pool<DB>,
-) -> Result<sqlx::pool::PoolConnection<DB>, StoreError> {
-    pool.acquire().await.map_err(db_error)
-}
 
 #[async_trait]
 impl<S> ChatStore for S
