@@ -15,6 +15,8 @@ pub mod backend;
 pub mod blob;
 pub mod chat;
 mod chat_sql;
+pub mod directory;
+mod directory_sql;
 pub mod discussion;
 mod discussion_sql;
 mod error;
@@ -46,6 +48,8 @@ pub use chat::{
     ChatSanction, ChatStore, NewChatMessage, NewChatRoom, NewChatSanction, SanctionKind,
 };
 pub use chat_sql::ChatTx;
+pub use directory::DirectoryStore;
+pub use directory_sql::DirectoryTx;
 pub use discussion::DiscussionStore;
 pub use discussion_sql::DiscussionTx;
 pub use jobs::JobStore;
@@ -67,6 +71,7 @@ use time::OffsetDateTime;
 #[async_trait]
 pub trait Store:
     AccountStore
+    + DirectoryStore
     + DiscussionStore
     + JobStore
     + LiveStore
@@ -89,30 +94,6 @@ pub trait Store:
 
     /// Starts the transaction one action's writes share (see [`write_tx`]).
     async fn begin_write(&self) -> Result<Box<dyn WriteTx>, StoreError>;
-
-    /// True when no edition exists yet (a fresh store the demo may fill).
-    async fn is_empty(&self) -> Result<bool, StoreError>;
-
-    async fn editions(&self) -> Result<Vec<Edition>, StoreError>;
-    async fn sections(&self) -> Result<Vec<Section>, StoreError>;
-    /// `Conflict` when the code is taken.
-    async fn create_edition(&self, new: &NewEdition) -> Result<Edition, StoreError>;
-    async fn update_edition(&self, id: i64, changes: &EditionChanges) -> Result<(), StoreError>;
-    async fn create_section(&self, new: &NewSection) -> Result<Section, StoreError>;
-    async fn update_section(
-        &self,
-        id: i64,
-        name: &str,
-        description: &str,
-        position: i32,
-    ) -> Result<(), StoreError>;
-
-    async fn create_author(&self, new: &NewAuthor) -> Result<Author, StoreError>;
-    async fn author_by_slug(&self, edition_id: i64, slug: &Slug) -> Result<Option<Author>, StoreError>;
-
-    /// Returns the edition's tag with this slug, creating it with `name` when absent.
-    async fn ensure_tag(&self, edition_id: i64, slug: &Slug, name: &str) -> Result<Tag, StoreError>;
-    async fn tag_by_slug(&self, edition_id: i64, slug: &Slug) -> Result<Option<Tag>, StoreError>;
 
     async fn create_media(&self, new: &NewMedia) -> Result<MediaItem, StoreError>;
     async fn media_by_id(&self, id: i64) -> Result<Option<MediaItem>, StoreError>;
@@ -174,8 +155,6 @@ pub trait Store:
 
     // ----- newsroom -----
 
-    /// Every author of every edition, for the editor's byline picker.
-    async fn authors(&self) -> Result<Vec<Author>, StoreError>;
     /// Articles in any status, newest change first.
     async fn newsroom_articles(&self, query: &NewsroomQuery) -> Result<Vec<NewsroomRow>, StoreError>;
     /// Replaces an article's editable fields, tags and authors, and returns
@@ -290,15 +269,4 @@ pub trait Store:
     ) -> Result<Vec<SitemapEntry>, StoreError>;
     /// When the edition's oldest published article appeared.
     async fn first_published(&self, edition_id: i64) -> Result<Option<OffsetDateTime>, StoreError>;
-
-    // ----- discussion -----
-
-    /// Sets a section's rule for comments.
-    async fn set_comment_policy(
-        &self,
-        section_id: i64,
-        policy: dateline_core::CommentPolicy,
-    ) -> Result<(), StoreError>;
-    async fn site_setting(&self, key: &str) -> Result<Option<String>, StoreError>;
-    async fn set_site_setting(&self, key: &str, value: &str) -> Result<(), StoreError>;
 }

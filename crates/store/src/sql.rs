@@ -20,11 +20,11 @@ macro_rules! sql_store_impl {
             use ::sqlx::Row as _;
             use $crate::SqlPool as _;
             use $crate::{
-                Article, ArticleCard, ArticleQuery, AuditEntry, Author, Edition, EditionChanges, ImageRef,
-                MediaChanges, MediaItem, MediaQuery, NewArticle, NewAuthor, NewEdition, NewMedia, NewSection,
-                NewsroomQuery, NewsroomRow, Rendition, RevisionInfo, Section, StoreError, Tag, TranslationLink,
+                Article, ArticleCard, ArticleQuery, AuditEntry, Author, ImageRef, MediaChanges, MediaItem,
+                MediaQuery, NewArticle, NewMedia, NewsroomQuery, NewsroomRow, Rendition, RevisionInfo, StoreError,
+                Tag, TranslationLink,
             };
-            use ::dateline_core::{ArticleStatus, EditionCode, Slug, TextDirection};
+            use ::dateline_core::{ArticleStatus, Slug};
 
             type Db = $db;
             type DbRow = <Db as ::sqlx::Database>::Row;
@@ -41,35 +41,6 @@ macro_rules! sql_store_impl {
             fn slug(row: &DbRow, column: &str) -> Result<Slug, StoreError> {
                 let raw: String = row.try_get(column).map_err(db_err)?;
                 Slug::parse(&raw).map_err(|e| StoreError::Invalid(format!("{column} {raw:?}: {e}")))
-            }
-
-            fn edition_from_row(row: &DbRow) -> Result<Edition, StoreError> {
-                let code: String = row.try_get("code").map_err(db_err)?;
-                let direction: String = row.try_get("direction").map_err(db_err)?;
-                Ok(Edition {
-                    id: row.try_get("id").map_err(db_err)?,
-                    code: EditionCode::parse(&code)
-                        .map_err(|e| StoreError::Invalid(format!("edition code {code:?}: {e}")))?,
-                    language: row.try_get("language").map_err(db_err)?,
-                    name: row.try_get("name").map_err(db_err)?,
-                    direction: TextDirection::from_stored(&direction),
-                    is_default: row.try_get("is_default").map_err(db_err)?,
-                    position: row.try_get("position").map_err(db_err)?,
-                })
-            }
-
-            fn section_from_row(row: &DbRow) -> Result<Section, StoreError> {
-                Ok(Section {
-                    id: row.try_get("id").map_err(db_err)?,
-                    edition_id: row.try_get("edition_id").map_err(db_err)?,
-                    slug: slug(row, "slug")?,
-                    name: row.try_get("name").map_err(db_err)?,
-                    description: row.try_get("description").map_err(db_err)?,
-                    position: row.try_get("position").map_err(db_err)?,
-                    comment_policy: ::dateline_core::CommentPolicy::from_stored(
-                        &row.try_get::<String, _>("comment_policy").map_err(db_err)?,
-                    ),
-                })
             }
 
             fn author_from_row(row: &DbRow) -> Result<Author, StoreError> {
@@ -384,125 +355,6 @@ macro_rules! sql_store_impl {
                     Ok(Box::new($crate::SqlTx::<Db>::begin(&self.pool).await?))
                 }
 
-                async fn is_empty(&self) -> Result<bool, StoreError> {
-                    let row = ::sqlx::query::<Db>("SELECT COUNT(*) AS n FROM editions")
-                        .fetch_one(&self.pool)
-                        .await
-                        .map_err(db_err)?;
-                    let n: i64 = row.try_get("n").map_err(db_err)?;
-                    Ok(n == 0)
-                }
-
-                async fn editions(&self) -> Result<Vec<Edition>, StoreError> {
-                    ::sqlx::query::<Db>(
-                        "SELECT id, code, language, name, direction, is_default, position FROM editions \
-                         ORDER BY position, id",
-                    )
-                    .fetch_all(&self.pool)
-                    .await
-                    .map_err(db_err)?
-                    .iter()
-                    .map(edition_from_row)
-                    .collect()
-                }
-
-                async fn sections(&self) -> Result<Vec<Section>, StoreError> {
-                    ::sqlx::query::<Db>(
-                        "SELECT id, edition_id, slug, name, description, position, comment_policy FROM sections \
-                         ORDER BY edition_id, position, id",
-                    )
-                    .fetch_all(&self.pool)
-                    .await
-                    .map_err(db_err)?
-                    .iter()
-                    .map(section_from_row)
-                    .collect()
-                }
-
-                async fn create_edition(&self, new: &NewEdition) -> Result<Edition, StoreError> {
-                    let mut tx = self.begin_write().await?;
-                    let done = tx.create_edition(new).await?;
-                    tx.commit().await?;
-                    Ok(done)
-                }
-
-                async fn update_edition(&self, id: i64, changes: &EditionChanges) -> Result<(), StoreError> {
-                    let mut tx = self.begin_write().await?;
-                    let done = tx.update_edition(id, changes).await?;
-                    tx.commit().await?;
-                    Ok(done)
-                }
-
-                async fn create_section(&self, new: &NewSection) -> Result<Section, StoreError> {
-                    let mut tx = self.begin_write().await?;
-                    let done = tx.create_section(new).await?;
-                    tx.commit().await?;
-                    Ok(done)
-                }
-
-                async fn update_section(
-                    &self,
-                    id: i64,
-                    name: &str,
-                    description: &str,
-                    position: i32,
-                ) -> Result<(), StoreError> {
-                    let mut tx = self.begin_write().await?;
-                    let done = tx.update_section(id, name, description, position).await?;
-                    tx.commit().await?;
-                    Ok(done)
-                }
-
-                async fn create_author(&self, new: &NewAuthor) -> Result<Author, StoreError> {
-                    let row = ::sqlx::query::<Db>(
-                        "INSERT INTO authors (edition_id, slug, name, bio) VALUES ($1, $2, $3, $4) \
-                         RETURNING id, edition_id, slug, name, bio",
-                    )
-                    .bind(new.edition_id)
-                    .bind(new.slug.as_str().to_owned())
-                    .bind(new.name.clone())
-                    .bind(new.bio.clone())
-                    .fetch_one(&self.pool)
-                    .await
-                    .map_err(db_err)?;
-                    author_from_row(&row)
-                }
-
-                async fn author_by_slug(&self, edition_id: i64, slug: &Slug) -> Result<Option<Author>, StoreError> {
-                    ::sqlx::query::<Db>(
-                        "SELECT id, edition_id, slug, name, bio FROM authors WHERE edition_id = $1 AND slug = $2",
-                    )
-                    .bind(edition_id)
-                    .bind(slug.as_str().to_owned())
-                    .fetch_optional(&self.pool)
-                    .await
-                    .map_err(db_err)?
-                    .as_ref()
-                    .map(author_from_row)
-                    .transpose()
-                }
-
-                async fn ensure_tag(&self, edition_id: i64, slug: &Slug, name: &str) -> Result<Tag, StoreError> {
-                    let mut tx = self.begin_write().await?;
-                    let done = tx.ensure_tag(edition_id, slug, name).await?;
-                    tx.commit().await?;
-                    Ok(done)
-                }
-
-                async fn tag_by_slug(&self, edition_id: i64, slug: &Slug) -> Result<Option<Tag>, StoreError> {
-                    ::sqlx::query::<Db>(
-                        "SELECT id, edition_id, slug, name FROM tags WHERE edition_id = $1 AND slug = $2",
-                    )
-                    .bind(edition_id)
-                    .bind(slug.as_str().to_owned())
-                    .fetch_optional(&self.pool)
-                    .await
-                    .map_err(db_err)?
-                    .as_ref()
-                    .map(tag_from_row)
-                    .transpose()
-                }
-
                 async fn create_media(&self, new: &NewMedia) -> Result<MediaItem, StoreError> {
                     let mut tx = self.pool.begin_with(begin_write()).await.map_err(db_err)?;
                     let created_at = ::time::OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or(::time::OffsetDateTime::UNIX_EPOCH);
@@ -666,16 +518,6 @@ macro_rules! sql_store_impl {
                     let done = tx.update_article(id, new, expected_version).await?;
                     tx.commit().await?;
                     Ok(done)
-                }
-
-                async fn authors(&self) -> Result<Vec<Author>, StoreError> {
-                    ::sqlx::query::<Db>("SELECT id, edition_id, slug, name, bio FROM authors ORDER BY edition_id, name")
-                        .fetch_all(&self.pool)
-                        .await
-                        .map_err(db_err)?
-                        .iter()
-                        .map(author_from_row)
-                        .collect()
                 }
 
                 async fn newsroom_articles(&self, query: &NewsroomQuery) -> Result<Vec<NewsroomRow>, StoreError> {
@@ -930,36 +772,6 @@ macro_rules! sql_store_impl {
                     .map_err(db_err)?
                     .map(|row| row.try_get("published_at").map_err(db_err))
                     .transpose()
-                }
-
-                async fn set_comment_policy(
-                    &self,
-                    section_id: i64,
-                    policy: ::dateline_core::CommentPolicy,
-                ) -> Result<(), StoreError> {
-                    ::sqlx::query::<Db>("UPDATE sections SET comment_policy = $1 WHERE id = $2")
-                        .bind(policy.as_str())
-                        .bind(section_id)
-                        .execute(&self.pool)
-                        .await
-                        .map_err(db_err)?;
-                    Ok(())
-                }
-
-                async fn site_setting(&self, key: &str) -> Result<Option<String>, StoreError> {
-                    ::sqlx::query::<Db>("SELECT value FROM site_settings WHERE key = $1")
-                        .bind(key.to_owned())
-                        .fetch_optional(&self.pool)
-                        .await
-                        .map_err(db_err)?
-                        .map(|row| row.try_get("value").map_err(db_err))
-                        .transpose()
-                }
-
-                async fn set_site_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
-                    let mut tx = self.begin_write().await?;
-                    tx.set_site_setting(key, value).await?;
-                    tx.commit().await
                 }
 
                 async fn publish_scheduled_article(&self, id: i64, now: ::time::OffsetDateTime) -> Result<bool, StoreError> {

@@ -20,14 +20,12 @@
 //! can stop an action half-way and check that nothing of it is visible.
 
 use async_trait::async_trait;
-use dateline_core::{ArticleStatus, Slug};
+use dateline_core::ArticleStatus;
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Type};
 use time::OffsetDateTime;
 
 use crate::backend::{db_error, failpoint, whole_seconds};
-use crate::{
-    Edition, EditionChanges, LiveBlogEntry, NewArticle, NewEdition, NewSection, Section, StoreError, Tag,
-};
+use crate::{LiveBlogEntry, NewArticle, StoreError};
 
 /// The writes of one action, committed together by [`WriteTx::commit`].
 /// Dropped without committing, it rolls them all back.
@@ -35,6 +33,7 @@ use crate::{
 pub trait WriteTx:
     crate::AccountTx
     + crate::ChatTx
+    + crate::DirectoryTx
     + crate::DiscussionTx
     + crate::JobTx
     + crate::LiveTx
@@ -61,8 +60,6 @@ pub trait WriteTx:
     /// Publishes an article that is still scheduled and due; false when it
     /// is not (published by hand, moved back to draft meanwhile).
     async fn publish_scheduled_article(&mut self, id: i64, now: OffsetDateTime) -> Result<bool, StoreError>;
-    /// The edition's tag with this slug, created with `name` when absent.
-    async fn ensure_tag(&mut self, edition_id: i64, slug: &Slug, name: &str) -> Result<Tag, StoreError>;
     async fn set_translation_group(&mut self, article_id: i64, group: &str) -> Result<(), StoreError>;
 
     /// Keeps a snapshot of the article at `version`.
@@ -93,28 +90,6 @@ pub trait WriteTx:
     async fn replace_media_in_articles(&mut self, old: i64, new: i64) -> Result<u64, StoreError>;
     /// Deletes a photo no article uses; false when one does (or it is gone).
     async fn delete_unused_media(&mut self, id: i64) -> Result<bool, StoreError>;
-
-    /// Sets one of the site's settings (`site_settings`).
-    async fn set_site_setting(&mut self, key: &str, value: &str) -> Result<(), StoreError>;
-
-    /// `Conflict` when the code is taken.
-    async fn create_edition(&mut self, new: &NewEdition) -> Result<Edition, StoreError>;
-    async fn update_edition(&mut self, id: i64, changes: &EditionChanges) -> Result<(), StoreError>;
-    /// `Conflict` when the edition has a section with this slug.
-    async fn create_section(&mut self, new: &NewSection) -> Result<Section, StoreError>;
-    /// Sets who may comment on a section's stories.
-    async fn set_comment_policy(
-        &mut self,
-        section_id: i64,
-        policy: dateline_core::CommentPolicy,
-    ) -> Result<(), StoreError>;
-    async fn update_section(
-        &mut self,
-        id: i64,
-        name: &str,
-        description: &str,
-        position: i32,
-    ) -> Result<(), StoreError>;
 
     async fn add_live_blog_entry(
         &mut self,
@@ -337,28 +312,6 @@ where
         Ok(published.is_some())
     }
 
-    async fn ensure_tag(&mut self, edition_id: i64, slug: &Slug, name: &str) -> Result<Tag, StoreError> {
-        failpoint!("store.ensure_tag");
-        sqlx::query::<DB>(
-            "INSERT INTO tags (edition_id, slug, name) VALUES ($1, $2, $3) ON CONFLICT (edition_id, slug) DO NOTHING",
-        )
-        .bind(edition_id)
-        .bind(slug.as_str().to_owned())
-        .bind(name.to_owned())
-        .execute(&mut *self.tx)
-        .await
-        .map_err(db_error)?;
-        let (id, stored_name): (i64, String) = sqlx::query_as::<DB, (i64, String)>(
-            "SELECT id, name FROM tags WHERE edition_id = $1 AND slug = $2",
-        )
-        .bind(edition_id)
-        .bind(slug.as_str().to_owned())
-        .fetch_one(&mut *self.tx)
-        .await
-        .map_err(db_error)?;
-        Ok(Tag { id, edition_id, slug: slug.clone(), name: stored_name })
-    }
-
     async fn set_translation_group(&mut self, article_id: i64, group: &str) -> Result<(), StoreError> {
         failpoint!("store.set_translation_group");
         sqlx::query::<DB>("UPDATE articles SET translation_group = $1, version = version + 1 WHERE id = $2")
@@ -455,136 +408,6 @@ where
         .await
         .map_err(db_error)?;
         Ok(deleted.is_some())
-    }
-
-    async fn set_comment_policy(
-        &mut self,
-        section_id: i64,
-        policy: dateline_core::CommentPolicy,
-    ) -> Result<(), StoreError> {
-        failpoint!("store.set_comment_policy");
-        sqlx::query::<DB>("UPDATE sections SET comment_policy = $1 WHERE id = $2")
-            .bind(policy.as_str().to_owned())
-            .bind(section_id)
-            .execute(&mut *self.tx)
-            .await
-            .map_err(db_error)?;
-        Ok(())
-    }
-
-    async fn set_site_setting(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
-        failpoint!("store.set_site_setting");
-        sqlx::query::<DB>(
-            "INSERT INTO site_settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        )
-        .bind(key.to_owned())
-        .bind(value.to_owned())
-        .execute(&mut *self.tx)
-        .await
-        .map_err(db_error)?;
-        Ok(())
-    }
-
-    async fn create_edition(&mut self, new: &NewEdition) -> Result<Edition, StoreError> {
-        failpoint!("store.create_edition");
-        let id = sqlx::query_scalar::<DB, i64>(
-            "INSERT INTO editions (code, language, name, direction, is_default, position) \
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-        )
-        .bind(new.code.as_str().to_owned())
-        .bind(new.language.clone())
-        .bind(new.name.clone())
-        .bind(new.direction.as_str().to_owned())
-        .bind(new.is_default)
-        .bind(new.position)
-        .fetch_one(&mut *self.tx)
-        .await
-        .map_err(db_error)?;
-        Ok(Edition {
-            id,
-            code: new.code.clone(),
-            language: new.language.clone(),
-            name: new.name.clone(),
-            direction: new.direction,
-            is_default: new.is_default,
-            position: new.position,
-        })
-    }
-
-    async fn update_edition(&mut self, id: i64, changes: &EditionChanges) -> Result<(), StoreError> {
-        failpoint!("store.update_edition");
-        if changes.make_default {
-            // One default at a time (a partial unique index says so).
-            sqlx::query::<DB>("UPDATE editions SET is_default = $1 WHERE id <> $2 AND is_default = $3")
-                .bind(false)
-                .bind(id)
-                .bind(true)
-                .execute(&mut *self.tx)
-                .await
-                .map_err(db_error)?;
-            sqlx::query::<DB>("UPDATE editions SET is_default = $1 WHERE id = $2")
-                .bind(true)
-                .bind(id)
-                .execute(&mut *self.tx)
-                .await
-                .map_err(db_error)?;
-        }
-        sqlx::query::<DB>(
-            "UPDATE editions SET language = $1, name = $2, direction = $3, position = $4 WHERE id = $5",
-        )
-        .bind(changes.language.clone())
-        .bind(changes.name.clone())
-        .bind(changes.direction.as_str().to_owned())
-        .bind(changes.position)
-        .bind(id)
-        .execute(&mut *self.tx)
-        .await
-        .map_err(db_error)?;
-        Ok(())
-    }
-
-    async fn create_section(&mut self, new: &NewSection) -> Result<Section, StoreError> {
-        failpoint!("store.create_section");
-        let (id, policy) = sqlx::query_as::<DB, (i64, String)>(
-            "INSERT INTO sections (edition_id, slug, name, description, position) \
-             VALUES ($1, $2, $3, $4, $5) RETURNING id, comment_policy",
-        )
-        .bind(new.edition_id)
-        .bind(new.slug.as_str().to_owned())
-        .bind(new.name.clone())
-        .bind(new.description.clone())
-        .bind(new.position)
-        .fetch_one(&mut *self.tx)
-        .await
-        .map_err(db_error)?;
-        Ok(Section {
-            id,
-            edition_id: new.edition_id,
-            slug: new.slug.clone(),
-            name: new.name.clone(),
-            description: new.description.clone(),
-            position: new.position,
-            comment_policy: dateline_core::CommentPolicy::from_stored(&policy),
-        })
-    }
-
-    async fn update_section(
-        &mut self,
-        id: i64,
-        name: &str,
-        description: &str,
-        position: i32,
-    ) -> Result<(), StoreError> {
-        failpoint!("store.update_section");
-        sqlx::query::<DB>("UPDATE sections SET name = $1, description = $2, position = $3 WHERE id = $4")
-            .bind(name.to_owned())
-            .bind(description.to_owned())
-            .bind(position)
-            .bind(id)
-            .execute(&mut *self.tx)
-            .await
-            .map_err(db_error)?;
-        Ok(())
     }
 
     async fn add_live_blog_entry(

@@ -1,8 +1,8 @@
 //! The store's own tests, run straight against SQLite and PostgreSQL: no
 //! HTTP, no spawned binary. One story per domain calls every method of
-//! its trait (`AccountStore`, `ChatStore`, `DiscussionStore`,
-//! `NewsletterStore`) and of its transaction (`AccountTx`, `ChatTx`,
-//! `DiscussionTx`, `NewsletterTx`).
+//! its trait (`AccountStore`, `ChatStore`, `DirectoryStore`,
+//! `DiscussionStore`, `JobStore`, `LiveStore`, `NewsletterStore`) and of
+//! its transaction (`AccountTx`, `ChatTx`, `DirectoryTx`, …).
 //!
 //! PostgreSQL comes from `DATELINE_TEST_POSTGRES_URL` (default
 //! `postgres://postgres@127.0.0.1:5432/test`, which `scripts/test` makes
@@ -10,6 +10,7 @@
 
 mod accounts;
 mod chats;
+mod directory;
 mod discussion;
 mod fixtures;
 mod jobs_live;
