@@ -27,6 +27,8 @@ mod live_sql;
 mod model;
 pub mod newsletter;
 mod newsletter_sql;
+pub mod newsroom;
+mod newsroom_sql;
 pub mod search;
 mod sql;
 mod sql_search;
@@ -57,6 +59,8 @@ pub use jobs_sql::JobTx;
 pub use live::LiveStore;
 pub use live_sql::LiveTx;
 pub use newsletter_sql::NewsletterTx;
+pub use newsroom::NewsroomStore;
+pub use newsroom_sql::NewsroomTx;
 pub use search::{ArticleChange, SearchSource, SearchStore};
 pub use write_tx::{SqlTx, WriteTx};
 
@@ -76,6 +80,7 @@ pub trait Store:
     + JobStore
     + LiveStore
     + NewsletterStore
+    + NewsroomStore
     + SearchStore
     + ChatStore
     + Send
@@ -169,92 +174,12 @@ pub trait Store:
     ) -> Result<i64, StoreError>;
     /// Deletes an article with its tags, authors, old slugs and revisions.
     async fn delete_article(&self, id: i64) -> Result<(), StoreError>;
-    /// Keeps a snapshot of the article at `version`.
-    async fn add_revision(
-        &self,
-        article_id: i64,
-        user_id: Option<i64>,
-        status: ArticleStatus,
-        snapshot: &str,
-        version: i64,
-    ) -> Result<i64, StoreError>;
-    /// The revision that snapshots this version of the article, if kept.
-    async fn revision_at_version(
-        &self,
-        article_id: i64,
-        version: i64,
-    ) -> Result<Option<(RevisionInfo, String)>, StoreError>;
-    async fn revisions(&self, article_id: i64) -> Result<Vec<RevisionInfo>, StoreError>;
-    /// One revision of an article with its snapshot (the editor's fields as JSON).
-    async fn revision(
-        &self,
-        article_id: i64,
-        revision_id: i64,
-    ) -> Result<Option<(RevisionInfo, String)>, StoreError>;
-    /// Records who did what; `edition_id` is the edition it concerns, none
-    /// for site-wide actions (roles, settings, the shared media bank).
-    async fn record_audit(
-        &self,
-        user_id: Option<i64>,
-        edition_id: Option<i64>,
-        action: &str,
-        subject: &str,
-        detail: &str,
-    ) -> Result<(), StoreError>;
-    /// The newest entries; with `editions`, only those of these editions.
-    async fn audit_entries(
-        &self,
-        limit: i64,
-        editions: Option<&[i64]>,
-    ) -> Result<Vec<AuditEntry>, StoreError>;
     /// Puts an article into a translation group (linking it to its other languages).
     async fn set_translation_group(&self, article_id: i64, group: &str) -> Result<(), StoreError>;
-
-    // ----- editor autosave -----
-
-    /// Keeps what `user_id` typed into the form `article_key` (an article
-    /// id, or `new`), replacing the previous copy.
-    async fn save_autosave(
-        &self,
-        user_id: i64,
-        article_key: &str,
-        fields: &str,
-        at: OffsetDateTime,
-    ) -> Result<(), StoreError>;
-    /// The kept copy and when it was made.
-    async fn autosave(
-        &self,
-        user_id: i64,
-        article_key: &str,
-    ) -> Result<Option<(String, OffsetDateTime)>, StoreError>;
-    async fn delete_autosave(&self, user_id: i64, article_key: &str) -> Result<(), StoreError>;
 
     /// Publishes an article that is still scheduled; false when it is not
     /// (published by hand, moved back to draft) so the job does nothing.
     async fn publish_scheduled_article(&self, id: i64, now: OffsetDateTime) -> Result<bool, StoreError>;
-
-    // ----- live blogs -----
-
-    /// An article's live-blog entries, newest first.
-    async fn live_blog_entries(&self, article_id: i64) -> Result<Vec<LiveBlogEntry>, StoreError>;
-    async fn add_live_blog_entry(
-        &self,
-        article_id: i64,
-        author_id: Option<i64>,
-        body: &str,
-        now: OffsetDateTime,
-    ) -> Result<LiveBlogEntry, StoreError>;
-    /// Replaces an entry's text and marks it corrected; `None` when the
-    /// article has no such entry.
-    async fn correct_live_blog_entry(
-        &self,
-        article_id: i64,
-        entry_id: i64,
-        body: &str,
-        now: OffsetDateTime,
-    ) -> Result<Option<LiveBlogEntry>, StoreError>;
-    /// False when the article has no such entry.
-    async fn delete_live_blog_entry(&self, article_id: i64, entry_id: i64) -> Result<bool, StoreError>;
 
     // ----- sitemaps -----
 

@@ -423,7 +423,7 @@ pub struct RevisionInfo {
 }
 
 /// One line of the audit log.
-#[derive(Debug, Clone)]
+#[derive(sqlx::FromRow, Debug, Clone)]
 pub struct AuditEntry {
     pub id: i64,
     pub user_name: Option<String>,
@@ -471,7 +471,7 @@ pub struct NewLiveEvent {
 }
 
 /// One timestamped entry of a live blog.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(sqlx::FromRow, Debug, Clone, serde::Serialize)]
 pub struct LiveBlogEntry {
     pub id: i64,
     pub article_id: i64,

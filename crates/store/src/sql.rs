@@ -20,8 +20,8 @@ macro_rules! sql_store_impl {
             use ::sqlx::Row as _;
             use $crate::SqlPool as _;
             use $crate::{
-                Article, ArticleCard, ArticleQuery, AuditEntry, Author, ImageRef, MediaChanges, MediaItem,
-                MediaQuery, NewArticle, NewMedia, NewsroomQuery, NewsroomRow, Rendition, RevisionInfo, StoreError,
+                Article, ArticleCard, ArticleQuery, Author, ImageRef, MediaChanges, MediaItem,
+                MediaQuery, NewArticle, NewMedia, NewsroomQuery, NewsroomRow, Rendition, StoreError,
                 Tag, TranslationLink,
             };
             use ::dateline_core::{ArticleStatus, Slug};
@@ -75,20 +75,6 @@ macro_rules! sql_store_impl {
                 ))
             }
 
-            /// What `live_blog_entry_from_row` reads.
-            const LIVE_ENTRY_COLUMNS: &str = "id, article_id, body, author_id, created_at, updated_at, corrected";
-
-            fn live_blog_entry_from_row(row: &DbRow) -> Result<$crate::LiveBlogEntry, StoreError> {
-                Ok($crate::LiveBlogEntry {
-                    id: row.try_get("id").map_err(db_err)?,
-                    article_id: row.try_get("article_id").map_err(db_err)?,
-                    body: row.try_get("body").map_err(db_err)?,
-                    author_id: row.try_get("author_id").map_err(db_err)?,
-                    created_at: row.try_get("created_at").map_err(db_err)?,
-                    updated_at: row.try_get("updated_at").map_err(db_err)?,
-                    corrected: row.try_get("corrected").map_err(db_err)?,
-                })
-            }
 
 
             /// Columns of `articles a LEFT JOIN media m` that make a card.
@@ -227,36 +213,6 @@ macro_rules! sql_store_impl {
                     }
                     renditions.clear();
                     Ok(cards)
-                }
-
-                /// One revision of an article, the newest that meets `condition` (on `$2`).
-                async fn revision_where(
-                    &self,
-                    condition: &'static str,
-                    article_id: i64,
-                    value: i64,
-                ) -> Result<Option<(RevisionInfo, String)>, StoreError> {
-                    let row = ::sqlx::query::<Db>(&format!(
-                        "SELECT r.id, r.status, r.created_at, r.snapshot, r.version, u.display_name AS user_name \
-                         FROM article_revisions r LEFT JOIN users u ON u.id = r.user_id \
-                         WHERE r.article_id = $1 AND {condition} ORDER BY r.id DESC LIMIT 1"
-                    ))
-                    .bind(article_id)
-                    .bind(value)
-                    .fetch_optional(&self.pool)
-                    .await
-                    .map_err(db_err)?;
-                    let Some(row) = row else { return Ok(None) };
-                    let status: String = row.try_get("status").map_err(db_err)?;
-                    let info = RevisionInfo {
-                        id: row.try_get("id").map_err(db_err)?,
-                        user_name: row.try_get("user_name").map_err(db_err)?,
-                        status: ArticleStatus::from_stored(&status)
-                            .ok_or_else(|| StoreError::Invalid(format!("revision status {status:?}")))?,
-                        created_at: row.try_get("created_at").map_err(db_err)?,
-                        version: row.try_get("version").map_err(db_err)?,
-                    };
-                    Ok(Some((info, row.try_get("snapshot").map_err(db_err)?)))
                 }
 
                 async fn article_where(&self, condition: &'static str, bind_a: i64, bind_b: Option<&str>) -> Result<Option<Article>, StoreError> {
@@ -562,170 +518,9 @@ macro_rules! sql_store_impl {
                         .collect()
                 }
 
-                async fn add_revision(
-                    &self,
-                    article_id: i64,
-                    user_id: Option<i64>,
-                    status: ArticleStatus,
-                    snapshot: &str,
-                    version: i64,
-                ) -> Result<i64, StoreError> {
-                    let mut tx = self.begin_write().await?;
-                    let done = tx.add_revision(article_id, user_id, status, snapshot, version).await?;
-                    tx.commit().await?;
-                    Ok(done)
-                }
-
-                async fn revisions(&self, article_id: i64) -> Result<Vec<RevisionInfo>, StoreError> {
-                    ::sqlx::query::<Db>(
-                        "SELECT r.id, r.status, r.created_at, r.version, u.display_name AS user_name FROM article_revisions r \
-                         LEFT JOIN users u ON u.id = r.user_id WHERE r.article_id = $1 ORDER BY r.id DESC",
-                    )
-                    .bind(article_id)
-                    .fetch_all(&self.pool)
-                    .await
-                    .map_err(db_err)?
-                    .iter()
-                    .map(|row| {
-                        let status: String = row.try_get("status").map_err(db_err)?;
-                        Ok(RevisionInfo {
-                            id: row.try_get("id").map_err(db_err)?,
-                            user_name: row.try_get("user_name").map_err(db_err)?,
-                            status: ArticleStatus::from_stored(&status)
-                                .ok_or_else(|| StoreError::Invalid(format!("revision status {status:?}")))?,
-                            created_at: row.try_get("created_at").map_err(db_err)?,
-                            version: row.try_get("version").map_err(db_err)?,
-                        })
-                    })
-                    .collect()
-                }
-
                 async fn delete_article(&self, id: i64) -> Result<(), StoreError> {
                     let mut tx = self.begin_write().await?;
                     let done = tx.delete_article(id).await?;
-                    tx.commit().await?;
-                    Ok(done)
-                }
-
-                async fn revision(
-                    &self,
-                    article_id: i64,
-                    revision_id: i64,
-                ) -> Result<Option<(RevisionInfo, String)>, StoreError> {
-                    self.revision_where("r.id = $2", article_id, revision_id).await
-                }
-
-                async fn revision_at_version(
-                    &self,
-                    article_id: i64,
-                    version: i64,
-                ) -> Result<Option<(RevisionInfo, String)>, StoreError> {
-                    self.revision_where("r.version = $2", article_id, version).await
-                }
-
-                async fn record_audit(
-                    &self,
-                    user_id: Option<i64>,
-                    edition_id: Option<i64>,
-                    action: &str,
-                    subject: &str,
-                    detail: &str,
-                ) -> Result<(), StoreError> {
-                    let mut tx = self.begin_write().await?;
-                    let done = tx.record_audit(user_id, edition_id, action, subject, detail).await?;
-                    tx.commit().await?;
-                    Ok(done)
-                }
-
-                async fn save_autosave(
-                    &self,
-                    user_id: i64,
-                    article_key: &str,
-                    fields: &str,
-                    at: ::time::OffsetDateTime,
-                ) -> Result<(), StoreError> {
-                    ::sqlx::query::<Db>(
-                        "INSERT INTO autosaves (user_id, article_key, fields, saved_at) VALUES ($1, $2, $3, $4) \
-                         ON CONFLICT (user_id, article_key) DO UPDATE SET fields = excluded.fields, saved_at = excluded.saved_at",
-                    )
-                    .bind(user_id)
-                    .bind(article_key.to_owned())
-                    .bind(fields.to_owned())
-                    .bind(whole_seconds(at))
-                    .execute(&self.pool)
-                    .await
-                    .map_err(db_err)?;
-                    Ok(())
-                }
-
-                async fn autosave(
-                    &self,
-                    user_id: i64,
-                    article_key: &str,
-                ) -> Result<Option<(String, ::time::OffsetDateTime)>, StoreError> {
-                    let row = ::sqlx::query::<Db>(
-                        "SELECT fields, saved_at FROM autosaves WHERE user_id = $1 AND article_key = $2",
-                    )
-                    .bind(user_id)
-                    .bind(article_key.to_owned())
-                    .fetch_optional(&self.pool)
-                    .await
-                    .map_err(db_err)?;
-                    row.map(|row| Ok((row.try_get("fields").map_err(db_err)?, row.try_get("saved_at").map_err(db_err)?)))
-                        .transpose()
-                }
-
-                async fn delete_autosave(&self, user_id: i64, article_key: &str) -> Result<(), StoreError> {
-                    ::sqlx::query::<Db>("DELETE FROM autosaves WHERE user_id = $1 AND article_key = $2")
-                        .bind(user_id)
-                        .bind(article_key.to_owned())
-                        .execute(&self.pool)
-                        .await
-                        .map_err(db_err)?;
-                    Ok(())
-                }
-
-                async fn live_blog_entries(&self, article_id: i64) -> Result<Vec<$crate::LiveBlogEntry>, StoreError> {
-                    let sql = format!("SELECT {LIVE_ENTRY_COLUMNS} FROM live_blog_entries WHERE article_id = $1 ORDER BY id DESC");
-                    ::sqlx::query::<Db>(&sql)
-                    .bind(article_id)
-                    .fetch_all(&self.pool)
-                    .await
-                    .map_err(db_err)?
-                    .iter()
-                    .map(live_blog_entry_from_row)
-                    .collect()
-                }
-
-                async fn add_live_blog_entry(
-                    &self,
-                    article_id: i64,
-                    author_id: Option<i64>,
-                    body: &str,
-                    now: ::time::OffsetDateTime,
-                ) -> Result<$crate::LiveBlogEntry, StoreError> {
-                    let mut tx = self.begin_write().await?;
-                    let done = tx.add_live_blog_entry(article_id, author_id, body, now).await?;
-                    tx.commit().await?;
-                    Ok(done)
-                }
-
-                async fn correct_live_blog_entry(
-                    &self,
-                    article_id: i64,
-                    entry_id: i64,
-                    body: &str,
-                    now: ::time::OffsetDateTime,
-                ) -> Result<Option<$crate::LiveBlogEntry>, StoreError> {
-                    let mut tx = self.begin_write().await?;
-                    let done = tx.correct_live_blog_entry(article_id, entry_id, body, now).await?;
-                    tx.commit().await?;
-                    Ok(done)
-                }
-
-                async fn delete_live_blog_entry(&self, article_id: i64, entry_id: i64) -> Result<bool, StoreError> {
-                    let mut tx = self.begin_write().await?;
-                    let done = tx.delete_live_blog_entry(article_id, entry_id).await?;
                     tx.commit().await?;
                     Ok(done)
                 }
@@ -786,41 +581,6 @@ macro_rules! sql_store_impl {
                     let done = tx.set_translation_group(article_id, group).await?;
                     tx.commit().await?;
                     Ok(done)
-                }
-
-                async fn audit_entries(&self, limit: i64, editions: Option<&[i64]>) -> Result<Vec<AuditEntry>, StoreError> {
-                    let only = match editions {
-                        None => String::new(),
-                        Some([]) => return Ok(Vec::new()),
-                        Some(ids) => {
-                            let places: Vec<String> = (0..ids.len()).map(|n| format!("${}", n + 2)).collect();
-                            format!("WHERE l.edition_id IN ({})", places.join(", "))
-                        }
-                    };
-                    let sql = format!(
-                        "SELECT l.id, l.action, l.subject, l.detail, l.created_at, u.display_name AS user_name \
-                         FROM audit_log l LEFT JOIN users u ON u.id = l.user_id {only} ORDER BY l.id DESC LIMIT $1"
-                    );
-                    let mut query = ::sqlx::query::<Db>(&sql).bind(limit);
-                    for id in editions.unwrap_or_default() {
-                        query = query.bind(*id);
-                    }
-                    query
-                    .fetch_all(&self.pool)
-                    .await
-                    .map_err(db_err)?
-                    .iter()
-                    .map(|row| {
-                        Ok(AuditEntry {
-                            id: row.try_get("id").map_err(db_err)?,
-                            user_name: row.try_get("user_name").map_err(db_err)?,
-                            action: row.try_get("action").map_err(db_err)?,
-                            subject: row.try_get("subject").map_err(db_err)?,
-                            detail: row.try_get("detail").map_err(db_err)?,
-                            created_at: row.try_get("created_at").map_err(db_err)?,
-                        })
-                    })
-                    .collect()
                 }
 
                 async fn rename_article_slug(&self, id: i64, new_slug: &Slug) -> Result<(), StoreError> {

@@ -25,7 +25,7 @@ use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Type}
 use time::OffsetDateTime;
 
 use crate::backend::{db_error, failpoint, whole_seconds};
-use crate::{LiveBlogEntry, NewArticle, StoreError};
+use crate::{NewArticle, StoreError};
 
 /// The writes of one action, committed together by [`WriteTx::commit`].
 /// Dropped without committing, it rolls them all back.
@@ -38,6 +38,7 @@ pub trait WriteTx:
     + crate::JobTx
     + crate::LiveTx
     + crate::NewsletterTx
+    + crate::NewsroomTx
     + Send
 {
     /// Makes every write of the action visible at once.
@@ -62,26 +63,6 @@ pub trait WriteTx:
     async fn publish_scheduled_article(&mut self, id: i64, now: OffsetDateTime) -> Result<bool, StoreError>;
     async fn set_translation_group(&mut self, article_id: i64, group: &str) -> Result<(), StoreError>;
 
-    /// Keeps a snapshot of the article at `version`.
-    async fn add_revision(
-        &mut self,
-        article_id: i64,
-        user_id: Option<i64>,
-        status: ArticleStatus,
-        snapshot: &str,
-        version: i64,
-    ) -> Result<i64, StoreError>;
-    /// Records who did what (`edition_id`: the edition it concerns, none
-    /// for site-wide actions).
-    async fn record_audit(
-        &mut self,
-        user_id: Option<i64>,
-        edition_id: Option<i64>,
-        action: &str,
-        subject: &str,
-        detail: &str,
-    ) -> Result<(), StoreError>;
-
     /// Deletes an article with its tags, authors, old addresses and
     /// revisions.
     async fn delete_article(&mut self, id: i64) -> Result<(), StoreError>;
@@ -90,25 +71,6 @@ pub trait WriteTx:
     async fn replace_media_in_articles(&mut self, old: i64, new: i64) -> Result<u64, StoreError>;
     /// Deletes a photo no article uses; false when one does (or it is gone).
     async fn delete_unused_media(&mut self, id: i64) -> Result<bool, StoreError>;
-
-    async fn add_live_blog_entry(
-        &mut self,
-        article_id: i64,
-        author_id: Option<i64>,
-        body: &str,
-        now: OffsetDateTime,
-    ) -> Result<LiveBlogEntry, StoreError>;
-    /// Replaces an entry's text and marks it corrected; `None` when the
-    /// article has no such entry.
-    async fn correct_live_blog_entry(
-        &mut self,
-        article_id: i64,
-        entry_id: i64,
-        body: &str,
-        now: OffsetDateTime,
-    ) -> Result<Option<LiveBlogEntry>, StoreError>;
-    /// False when the article has no such entry.
-    async fn delete_live_blog_entry(&mut self, article_id: i64, entry_id: i64) -> Result<bool, StoreError>;
 }
 
 /// Every write of the store, on the transaction of one action.
@@ -161,6 +123,7 @@ where
     for<'r> (String, String): sqlx::FromRow<'r, DB::Row>,
     for<'r> crate::chat_sql::MessageRow: sqlx::FromRow<'r, DB::Row>,
     for<'r> crate::ChatReactionCount: sqlx::FromRow<'r, DB::Row>,
+    for<'r> crate::LiveBlogEntry: sqlx::FromRow<'r, DB::Row>,
     usize: ColumnIndex<DB::Row>,
 {
     async fn commit(self: Box<Self>) -> Result<(), StoreError> {
@@ -323,55 +286,6 @@ where
         Ok(())
     }
 
-    async fn add_revision(
-        &mut self,
-        article_id: i64,
-        user_id: Option<i64>,
-        status: ArticleStatus,
-        snapshot: &str,
-        version: i64,
-    ) -> Result<i64, StoreError> {
-        failpoint!("store.add_revision");
-        sqlx::query_scalar::<DB, i64>(
-            "INSERT INTO article_revisions (article_id, user_id, status, snapshot, created_at, version) \
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-        )
-        .bind(article_id)
-        .bind(user_id)
-        .bind(status.as_str().to_owned())
-        .bind(snapshot.to_owned())
-        .bind(whole_seconds(OffsetDateTime::now_utc()))
-        .bind(version)
-        .fetch_one(&mut *self.tx)
-        .await
-        .map_err(db_error)
-    }
-
-    async fn record_audit(
-        &mut self,
-        user_id: Option<i64>,
-        edition_id: Option<i64>,
-        action: &str,
-        subject: &str,
-        detail: &str,
-    ) -> Result<(), StoreError> {
-        failpoint!("store.record_audit");
-        sqlx::query::<DB>(
-            "INSERT INTO audit_log (user_id, action, subject, detail, created_at, edition_id) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(user_id)
-        .bind(action.to_owned())
-        .bind(subject.to_owned())
-        .bind(detail.to_owned())
-        .bind(whole_seconds(OffsetDateTime::now_utc()))
-        .bind(edition_id)
-        .execute(&mut *self.tx)
-        .await
-        .map_err(db_error)?;
-        Ok(())
-    }
-
     async fn delete_article(&mut self, id: i64) -> Result<(), StoreError> {
         failpoint!("store.delete_article");
         sqlx::query::<DB>("DELETE FROM articles WHERE id = $1")
@@ -409,65 +323,6 @@ where
         .map_err(db_error)?;
         Ok(deleted.is_some())
     }
-
-    async fn add_live_blog_entry(
-        &mut self,
-        article_id: i64,
-        author_id: Option<i64>,
-        body: &str,
-        now: OffsetDateTime,
-    ) -> Result<LiveBlogEntry, StoreError> {
-        failpoint!("store.add_live_blog_entry");
-        let row = sqlx::query_as::<DB, EntryRow>(
-            "INSERT INTO live_blog_entries (article_id, body, author_id, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $4) RETURNING id, article_id, body, author_id, created_at, updated_at, corrected",
-        )
-        .bind(article_id)
-        .bind(body.to_owned())
-        .bind(author_id)
-        .bind(whole_seconds(now))
-        .fetch_one(&mut *self.tx)
-        .await
-        .map_err(db_error)?;
-        Ok(entry_of(row))
-    }
-
-    async fn correct_live_blog_entry(
-        &mut self,
-        article_id: i64,
-        entry_id: i64,
-        body: &str,
-        now: OffsetDateTime,
-    ) -> Result<Option<LiveBlogEntry>, StoreError> {
-        failpoint!("store.correct_live_blog_entry");
-        let row = sqlx::query_as::<DB, EntryRow>(
-            "UPDATE live_blog_entries SET body = $1, updated_at = $2, corrected = $3 \
-             WHERE id = $4 AND article_id = $5 \
-             RETURNING id, article_id, body, author_id, created_at, updated_at, corrected",
-        )
-        .bind(body.to_owned())
-        .bind(whole_seconds(now))
-        .bind(true)
-        .bind(entry_id)
-        .bind(article_id)
-        .fetch_optional(&mut *self.tx)
-        .await
-        .map_err(db_error)?;
-        Ok(row.map(entry_of))
-    }
-
-    async fn delete_live_blog_entry(&mut self, article_id: i64, entry_id: i64) -> Result<bool, StoreError> {
-        failpoint!("store.delete_live_blog_entry");
-        let deleted = sqlx::query_scalar::<DB, i64>(
-            "DELETE FROM live_blog_entries WHERE id = $1 AND article_id = $2 RETURNING id",
-        )
-        .bind(entry_id)
-        .bind(article_id)
-        .fetch_optional(&mut *self.tx)
-        .await
-        .map_err(db_error)?;
-        Ok(deleted.is_some())
-    }
 }
 
 impl<DB> SqlTx<DB>
@@ -496,11 +351,4 @@ where
         }
         Ok(())
     }
-}
-
-/// A live-blog entry's columns, in the order the statements return them.
-type EntryRow = (i64, i64, String, Option<i64>, OffsetDateTime, OffsetDateTime, bool);
-
-fn entry_of((id, article_id, body, author_id, created_at, updated_at, corrected): EntryRow) -> LiveBlogEntry {
-    LiveBlogEntry { id, article_id, body, author_id, created_at, updated_at, corrected }
 }

@@ -15,5 +15,6 @@ mod discussion;
 mod fixtures;
 mod jobs_live;
 mod newsletters;
+mod newsroom;
 mod schema;
 mod transactions;
