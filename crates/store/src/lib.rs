@@ -24,6 +24,8 @@ pub mod jobs;
 mod jobs_sql;
 pub mod live;
 mod live_sql;
+pub mod media;
+mod media_sql;
 mod model;
 pub mod newsletter;
 mod newsletter_sql;
@@ -58,6 +60,8 @@ pub use jobs::JobStore;
 pub use jobs_sql::JobTx;
 pub use live::LiveStore;
 pub use live_sql::LiveTx;
+pub use media::MediaStore;
+pub use media_sql::MediaTx;
 pub use newsletter_sql::NewsletterTx;
 pub use newsroom::NewsroomStore;
 pub use newsroom_sql::NewsroomTx;
@@ -79,6 +83,7 @@ pub trait Store:
     + DiscussionStore
     + JobStore
     + LiveStore
+    + MediaStore
     + NewsletterStore
     + NewsroomStore
     + SearchStore
@@ -99,25 +104,6 @@ pub trait Store:
 
     /// Starts the transaction one action's writes share (see [`write_tx`]).
     async fn begin_write(&self) -> Result<Box<dyn WriteTx>, StoreError>;
-
-    async fn create_media(&self, new: &NewMedia) -> Result<MediaItem, StoreError>;
-    async fn media_by_id(&self, id: i64) -> Result<Option<MediaItem>, StoreError>;
-    async fn update_media(&self, id: i64, changes: &MediaChanges) -> Result<(), StoreError>;
-    /// Replaces a photo's renditions (the rendition job's result).
-    async fn set_renditions(&self, id: i64, renditions: &[Rendition]) -> Result<(), StoreError>;
-    /// The bank, newest first, optionally filtered by words.
-    async fn media_list(&self, query: &MediaQuery) -> Result<Vec<MediaItem>, StoreError>;
-    /// True when the photo whose original file is stored under `key` is
-    /// the main photo of a published article (its original may be shown
-    /// to anyone); false for other photos and for keys of no photo.
-    async fn original_is_published(&self, key: &str) -> Result<bool, StoreError>;
-    /// How many articles, in any status, use this photo.
-    async fn media_usage(&self, id: i64) -> Result<i64, StoreError>;
-    /// Deletes a photo no article uses; false when one does (or it is gone).
-    async fn delete_unused_media(&self, id: i64) -> Result<bool, StoreError>;
-    /// Points every article that uses photo `old` at photo `new` instead;
-    /// returns how many changed.
-    async fn replace_media_in_articles(&self, old: i64, new: i64) -> Result<u64, StoreError>;
 
     async fn create_article(&self, new: &NewArticle) -> Result<i64, StoreError>;
     /// Gives an article a new slug and remembers the old one, so its old URL

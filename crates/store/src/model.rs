@@ -92,7 +92,7 @@ pub struct Tag {
 
 /// A photo in the media bank with its caption, credit and copyright, and the
 /// resized copies ("renditions") pages pick from.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow)]
 pub struct MediaItem {
     pub id: i64,
     /// Where the original lives in the [`crate::BlobStore`].
@@ -117,7 +117,8 @@ pub struct MediaItem {
     pub focal_x: f64,
     pub focal_y: f64,
     /// Narrowest first; full-frame sizes and thumbnail crops
-    /// ([`Rendition::crop`]) together.
+    /// ([`Rendition::crop`]) together. (Read apart from the photo's row.)
+    #[sqlx(skip)]
     pub renditions: Vec<Rendition>,
 }
 

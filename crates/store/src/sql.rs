@@ -20,8 +20,8 @@ macro_rules! sql_store_impl {
             use ::sqlx::Row as _;
             use $crate::SqlPool as _;
             use $crate::{
-                Article, ArticleCard, ArticleQuery, Author, ImageRef, MediaChanges, MediaItem,
-                MediaQuery, NewArticle, NewMedia, NewsroomQuery, NewsroomRow, Rendition, StoreError,
+                Article, ArticleCard, ArticleQuery, Author, ImageRef, NewArticle, NewsroomQuery, NewsroomRow,
+                StoreError,
                 Tag, TranslationLink,
             };
             use ::dateline_core::{ArticleStatus, Slug};
@@ -60,19 +60,6 @@ macro_rules! sql_store_impl {
                     slug: slug(row, "slug")?,
                     name: row.try_get("name").map_err(db_err)?,
                 })
-            }
-
-            fn rendition_from_row(row: &DbRow) -> Result<(i64, Rendition), StoreError> {
-                Ok((
-                    row.try_get("media_id").map_err(db_err)?,
-                    Rendition {
-                        width: row.try_get("width").map_err(db_err)?,
-                        height: row.try_get("height").map_err(db_err)?,
-                        mime: row.try_get("mime").map_err(db_err)?,
-                        key: row.try_get("storage_key").map_err(db_err)?,
-                        crop: row.try_get("crop").map_err(db_err)?,
-                    },
-                ))
             }
 
 
@@ -118,94 +105,19 @@ macro_rules! sql_store_impl {
                 if $backend == "sqlite" { "BEGIN IMMEDIATE" } else { "BEGIN" }
             }
 
-            const MEDIA_COLUMNS: &str = "id, original_key, mime, width, height, caption, credit, copyright, alt_text, \
-                licence, keywords, original_name, uploaded_by, created_at, focal_x, focal_y";
-
-            fn media_from_row(
-                row: &<$db as ::sqlx::Database>::Row,
-                renditions: Vec<$crate::Rendition>,
-            ) -> Result<MediaItem, StoreError> {
-                Ok(MediaItem {
-                    id: row.try_get("id").map_err(db_err)?,
-                    original_key: row.try_get("original_key").map_err(db_err)?,
-                    mime: row.try_get("mime").map_err(db_err)?,
-                    width: row.try_get("width").map_err(db_err)?,
-                    height: row.try_get("height").map_err(db_err)?,
-                    caption: row.try_get("caption").map_err(db_err)?,
-                    credit: row.try_get("credit").map_err(db_err)?,
-                    copyright: row.try_get("copyright").map_err(db_err)?,
-                    alt_text: row.try_get("alt_text").map_err(db_err)?,
-                    licence: row.try_get("licence").map_err(db_err)?,
-                    keywords: row.try_get("keywords").map_err(db_err)?,
-                    original_name: row.try_get("original_name").map_err(db_err)?,
-                    uploaded_by: row.try_get("uploaded_by").map_err(db_err)?,
-                    created_at: row.try_get("created_at").map_err(db_err)?,
-                    focal_x: row.try_get("focal_x").map_err(db_err)?,
-                    focal_y: row.try_get("focal_y").map_err(db_err)?,
-                    renditions,
-                })
-            }
-
             fn whole_seconds(at: ::time::OffsetDateTime) -> ::time::OffsetDateTime {
                 at.to_offset(::time::UtcOffset::UTC).replace_nanosecond(0).unwrap_or(at)
             }
 
             impl $store {
-                /// Writes a photo's renditions (after its old ones are gone).
-                async fn insert_renditions(
-                    tx: &mut ::sqlx::Transaction<'_, Db>,
-                    id: i64,
-                    renditions: &[Rendition],
-                ) -> Result<(), StoreError> {
-                    for r in renditions {
-                        ::sqlx::query::<Db>(
-                            "INSERT INTO media_renditions (media_id, width, height, mime, storage_key, crop) \
-                             VALUES ($1, $2, $3, $4, $5, $6)",
-                        )
-                        .bind(id)
-                        .bind(r.width)
-                        .bind(r.height)
-                        .bind(r.mime.clone())
-                        .bind(r.key.clone())
-                        .bind(r.crop)
-                        .execute(&mut **tx)
-                        .await
-                        .map_err(db_err)?;
-                    }
-                    Ok(())
-                }
 
 
-
-                /// Loads the renditions of many media items in one query.
-                async fn renditions_of(
-                    &self,
-                    media_ids: &[i64],
-                ) -> Result<::std::collections::HashMap<i64, Vec<Rendition>>, StoreError> {
-                    let mut by_media: ::std::collections::HashMap<i64, Vec<Rendition>> = Default::default();
-                    if media_ids.is_empty() {
-                        return Ok(by_media);
-                    }
-                    let mut query = ::sqlx::QueryBuilder::<Db>::new(
-                        "SELECT media_id, width, height, mime, storage_key, crop FROM media_renditions WHERE media_id IN (",
-                    );
-                    let mut list = query.separated(", ");
-                    for id in media_ids {
-                        list.push_bind(*id);
-                    }
-                    query.push(") ORDER BY media_id, crop, width, mime");
-                    for row in query.build().fetch_all(&self.pool).await.map_err(db_err)? {
-                        let (media_id, rendition) = rendition_from_row(&row)?;
-                        by_media.entry(media_id).or_default().push(rendition);
-                    }
-                    Ok(by_media)
-                }
 
                 async fn cards_from_rows(&self, rows: Vec<DbRow>) -> Result<Vec<ArticleCard>, StoreError> {
                     let mut cards = rows.iter().map(card_from_row).collect::<Result<Vec<_>, _>>()?;
                     let media_ids: Vec<i64> =
                         cards.iter().filter_map(|c| c.image.as_ref().map(|i| i.media_id)).collect();
-                    let mut renditions = self.renditions_of(&media_ids).await?;
+                    let mut renditions = $crate::MediaStore::renditions_of(self, &media_ids).await?;
                     for card in &mut cards {
                         if let Some(image) = card.image.as_mut() {
                             image.renditions = renditions.get(&image.media_id).cloned().unwrap_or_default();
@@ -309,152 +221,6 @@ macro_rules! sql_store_impl {
 
                 async fn begin_write(&self) -> Result<Box<dyn $crate::WriteTx>, StoreError> {
                     Ok(Box::new($crate::SqlTx::<Db>::begin(&self.pool).await?))
-                }
-
-                async fn create_media(&self, new: &NewMedia) -> Result<MediaItem, StoreError> {
-                    let mut tx = self.pool.begin_with(begin_write()).await.map_err(db_err)?;
-                    let created_at = ::time::OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or(::time::OffsetDateTime::UNIX_EPOCH);
-                    let row = ::sqlx::query::<Db>(
-                        "INSERT INTO media (original_key, mime, width, height, caption, credit, copyright, alt_text, created_at, \
-                         licence, keywords, original_name, uploaded_by) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
-                    )
-                    .bind(new.original_key.clone())
-                    .bind(new.mime.clone())
-                    .bind(new.width)
-                    .bind(new.height)
-                    .bind(new.caption.clone())
-                    .bind(new.credit.clone())
-                    .bind(new.copyright.clone())
-                    .bind(new.alt_text.clone())
-                    .bind(created_at)
-                    .bind(new.licence.clone())
-                    .bind(new.keywords.clone())
-                    .bind(new.original_name.clone())
-                    .bind(new.uploaded_by)
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
-                    let id: i64 = row.try_get("id").map_err(db_err)?;
-                    Self::insert_renditions(&mut tx, id, &new.renditions).await?;
-                    tx.commit().await.map_err(db_err)?;
-                    self.media_by_id(id)
-                        .await?
-                        .ok_or_else(|| StoreError::Invalid(format!("media {id} vanished after insert")))
-                }
-
-                async fn media_by_id(&self, id: i64) -> Result<Option<MediaItem>, StoreError> {
-                    let sql = format!("SELECT {MEDIA_COLUMNS} FROM media WHERE id = $1");
-                    let Some(row) = ::sqlx::query::<Db>(&sql)
-                        .bind(id)
-                        .fetch_optional(&self.pool)
-                        .await
-                        .map_err(db_err)?
-                    else {
-                        return Ok(None);
-                    };
-                    let renditions = self.renditions_of(&[id]).await?.remove(&id).unwrap_or_default();
-                    media_from_row(&row, renditions).map(Some)
-                }
-
-                async fn update_media(&self, id: i64, changes: &MediaChanges) -> Result<(), StoreError> {
-                    ::sqlx::query::<Db>(
-                        "UPDATE media SET caption = $1, credit = $2, copyright = $3, alt_text = $4, licence = $5, \
-                         keywords = $6, focal_x = $7, focal_y = $8 WHERE id = $9",
-                    )
-                    .bind(changes.caption.clone())
-                    .bind(changes.credit.clone())
-                    .bind(changes.copyright.clone())
-                    .bind(changes.alt_text.clone())
-                    .bind(changes.licence.clone())
-                    .bind(changes.keywords.clone())
-                    .bind(changes.focal_x.clamp(0.0, 1.0))
-                    .bind(changes.focal_y.clamp(0.0, 1.0))
-                    .bind(id)
-                    .execute(&self.pool)
-                    .await
-                    .map_err(db_err)?;
-                    Ok(())
-                }
-
-                async fn set_renditions(&self, id: i64, renditions: &[Rendition]) -> Result<(), StoreError> {
-                    let mut tx = self.pool.begin_with(begin_write()).await.map_err(db_err)?;
-                    ::sqlx::query::<Db>("DELETE FROM media_renditions WHERE media_id = $1")
-                        .bind(id)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(db_err)?;
-                    Self::insert_renditions(&mut tx, id, renditions).await?;
-                    tx.commit().await.map_err(db_err)
-                }
-
-                async fn media_list(&self, query: &MediaQuery) -> Result<Vec<MediaItem>, StoreError> {
-                    let pattern = query.text.as_deref().map(|text| {
-                        let escaped = text.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-                        format!("%{escaped}%")
-                    });
-                    let sql = format!(
-                        "SELECT {MEDIA_COLUMNS} FROM media WHERE ($1 IS NULL OR id < $1) AND ($2 IS NULL OR \
-                         lower(caption || ' ' || credit || ' ' || copyright || ' ' || keywords || ' ' || original_name) \
-                         LIKE $2 ESCAPE '\\') \
-                         AND ($4 = 0 OR EXISTS (SELECT 1 FROM articles a WHERE a.main_media_id = media.id \
-                         AND a.status = 'published')) \
-                         AND ($5 IS NULL OR created_at >= $5) AND ($6 IS NULL OR created_at < $6) \
-                         ORDER BY id DESC LIMIT $3"
-                    );
-                    let rows = ::sqlx::query::<Db>(&sql)
-                        .bind(query.before_id)
-                        .bind(pattern)
-                        .bind(query.limit)
-                        .bind(i32::from(query.published_only))
-                        .bind(query.added_from.map(whole_seconds))
-                        .bind(query.added_before.map(whole_seconds))
-                        .fetch_all(&self.pool)
-                        .await
-                        .map_err(db_err)?;
-                    let ids: Vec<i64> = rows.iter().map(|r| r.try_get("id")).collect::<Result<_, _>>().map_err(db_err)?;
-                    let mut renditions = self.renditions_of(&ids).await?;
-                    rows.iter()
-                        .map(|row| {
-                            let id: i64 = row.try_get("id").map_err(db_err)?;
-                            media_from_row(row, renditions.remove(&id).unwrap_or_default())
-                        })
-                        .collect()
-                }
-
-                async fn media_usage(&self, id: i64) -> Result<i64, StoreError> {
-                    let row = ::sqlx::query::<Db>("SELECT COUNT(*) AS n FROM articles WHERE main_media_id = $1")
-                        .bind(id)
-                        .fetch_one(&self.pool)
-                        .await
-                        .map_err(db_err)?;
-                    row.try_get("n").map_err(db_err)
-                }
-
-                async fn original_is_published(&self, key: &str) -> Result<bool, StoreError> {
-                    let row = ::sqlx::query::<Db>(
-                        "SELECT 1 AS found FROM media m JOIN articles a ON a.main_media_id = m.id \
-                         WHERE m.original_key = $1 AND a.status = 'published' LIMIT 1",
-                    )
-                    .bind(key.to_owned())
-                    .fetch_optional(&self.pool)
-                    .await
-                    .map_err(db_err)?;
-                    Ok(row.is_some())
-                }
-
-                async fn replace_media_in_articles(&self, old: i64, new: i64) -> Result<u64, StoreError> {
-                    let mut tx = self.begin_write().await?;
-                    let done = tx.replace_media_in_articles(old, new).await?;
-                    tx.commit().await?;
-                    Ok(done)
-                }
-
-                async fn delete_unused_media(&self, id: i64) -> Result<bool, StoreError> {
-                    let mut tx = self.begin_write().await?;
-                    let done = tx.delete_unused_media(id).await?;
-                    tx.commit().await?;
-                    Ok(done)
                 }
 
                 async fn create_article(&self, new: &NewArticle) -> Result<i64, StoreError> {

@@ -37,6 +37,7 @@ pub trait WriteTx:
     + crate::DiscussionTx
     + crate::JobTx
     + crate::LiveTx
+    + crate::MediaTx
     + crate::NewsletterTx
     + crate::NewsroomTx
     + Send
@@ -66,11 +67,6 @@ pub trait WriteTx:
     /// Deletes an article with its tags, authors, old addresses and
     /// revisions.
     async fn delete_article(&mut self, id: i64) -> Result<(), StoreError>;
-    /// Points every article that uses photo `old` at photo `new`; returns
-    /// how many changed.
-    async fn replace_media_in_articles(&mut self, old: i64, new: i64) -> Result<u64, StoreError>;
-    /// Deletes a photo no article uses; false when one does (or it is gone).
-    async fn delete_unused_media(&mut self, id: i64) -> Result<bool, StoreError>;
 }
 
 /// Every write of the store, on the transaction of one action.
@@ -294,34 +290,6 @@ where
             .await
             .map_err(db_error)?;
         Ok(())
-    }
-
-    async fn replace_media_in_articles(&mut self, old: i64, new: i64) -> Result<u64, StoreError> {
-        failpoint!("store.replace_media_in_articles");
-        let changed = sqlx::query_scalar::<DB, i64>(
-            "UPDATE articles SET main_media_id = $1, version = version + 1, \
-             public_version = public_version + CASE WHEN status = 'published' THEN 1 ELSE 0 END \
-             WHERE main_media_id = $2 RETURNING id",
-        )
-        .bind(new)
-        .bind(old)
-        .fetch_all(&mut *self.tx)
-        .await
-        .map_err(db_error)?;
-        Ok(changed.len() as u64)
-    }
-
-    async fn delete_unused_media(&mut self, id: i64) -> Result<bool, StoreError> {
-        failpoint!("store.delete_unused_media");
-        let deleted = sqlx::query_scalar::<DB, i64>(
-            "DELETE FROM media WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM articles WHERE main_media_id = $1) \
-             RETURNING id",
-        )
-        .bind(id)
-        .fetch_optional(&mut *self.tx)
-        .await
-        .map_err(db_error)?;
-        Ok(deleted.is_some())
     }
 }
 

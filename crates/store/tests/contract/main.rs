@@ -14,6 +14,7 @@ mod directory;
 mod discussion;
 mod fixtures;
 mod jobs_live;
+mod media;
 mod newsletters;
 mod newsroom;
 mod schema;

@@ -1,0 +1,317 @@
+//! The media bank on SQL: [`MediaStore`] for every backend store
+//! ([`SqlPool`]), and the media writes of one action's transaction
+//! ([`MediaTx`] on [`SqlTx`]).
+//!
+//! Each write is written once ([`MediaSql`] over a connection); rows are
+//! decoded by `sqlx::FromRow`. The dialects do not differ here.
+
+use std::collections::HashMap;
+use std::marker::PhantomData;
+
+use async_trait::async_trait;
+use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, FromRow, IntoArguments, Type};
+use time::OffsetDateTime;
+
+use crate::backend::{SqlPool, connection, db_error, failpoint, whole_seconds};
+use crate::{MediaChanges, MediaItem, MediaQuery, MediaStore, NewMedia, Rendition, SqlTx, StoreError};
+
+/// The media writes an action makes inside its transaction
+/// ([`crate::WriteTx`]); each behaves as the [`MediaStore`] method of the
+/// same name.
+#[async_trait]
+pub trait MediaTx: Send {
+    async fn replace_media_in_articles(&mut self, old: i64, new: i64) -> Result<u64, StoreError>;
+    async fn delete_unused_media(&mut self, id: i64) -> Result<bool, StoreError>;
+}
+
+const MEDIA_COLUMNS: &str = "id, original_key, mime, width, height, caption, credit, copyright, alt_text, \
+    licence, keywords, original_name, uploaded_by, created_at, focal_x, focal_y";
+
+/// A row of `media_renditions`.
+#[derive(Debug, FromRow)]
+pub struct RenditionRow {
+    media_id: i64,
+    width: i32,
+    height: i32,
+    mime: String,
+    storage_key: String,
+    crop: bool,
+}
+
+/// The media writes, over one connection of backend `DB` (the store's
+/// own, or an action's transaction).
+#[derive(Debug)]
+pub struct MediaSql<DB>(PhantomData<DB>);
+
+impl<DB> MediaSql<DB>
+where
+    DB: Database,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'q> i64: Encode<'q, DB> + Type<DB>,
+    for<'q> i32: Encode<'q, DB> + Type<DB>,
+    for<'q> bool: Encode<'q, DB> + Type<DB>,
+    for<'q> String: Encode<'q, DB> + Type<DB>,
+    for<'r> i64: Decode<'r, DB>,
+    usize: ColumnIndex<DB::Row>,
+{
+    /// Writes a photo's renditions (after its old ones are gone).
+    async fn insert_renditions(
+        c: &mut DB::Connection,
+        id: i64,
+        renditions: &[Rendition],
+    ) -> Result<(), StoreError> {
+        for r in renditions {
+            sqlx::query::<DB>(
+                "INSERT INTO media_renditions (media_id, width, height, mime, storage_key, crop) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(id)
+            .bind(r.width)
+            .bind(r.height)
+            .bind(r.mime.clone())
+            .bind(r.key.clone())
+            .bind(r.crop)
+            .execute(&mut *c)
+            .await
+            .map_err(db_error)?;
+        }
+        Ok(())
+    }
+
+    async fn replace_media_in_articles(
+        c: &mut DB::Connection,
+        old: i64,
+        new: i64,
+    ) -> Result<u64, StoreError> {
+        failpoint!("store.replace_media_in_articles");
+        let changed = sqlx::query_scalar::<DB, i64>(
+            "UPDATE articles SET main_media_id = $1, version = version + 1, \
+             public_version = public_version + CASE WHEN status = 'published' THEN 1 ELSE 0 END \
+             WHERE main_media_id = $2 RETURNING id",
+        )
+        .bind(new)
+        .bind(old)
+        .fetch_all(&mut *c)
+        .await
+        .map_err(db_error)?;
+        Ok(changed.len() as u64)
+    }
+
+    async fn delete_unused_media(c: &mut DB::Connection, id: i64) -> Result<bool, StoreError> {
+        failpoint!("store.delete_unused_media");
+        let deleted = sqlx::query_scalar::<DB, i64>(
+            "DELETE FROM media WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM articles WHERE main_media_id = $1) \
+             RETURNING id",
+        )
+        .bind(id)
+        .fetch_optional(&mut *c)
+        .await
+        .map_err(db_error)?;
+        Ok(deleted.is_some())
+    }
+}
+
+#[async_trait]
+impl<DB> MediaTx for SqlTx<DB>
+where
+    DB: Database,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'q> i64: Encode<'q, DB> + Type<DB>,
+    for<'q> i32: Encode<'q, DB> + Type<DB>,
+    for<'q> bool: Encode<'q, DB> + Type<DB>,
+    for<'q> String: Encode<'q, DB> + Type<DB>,
+    for<'r> i64: Decode<'r, DB>,
+    usize: ColumnIndex<DB::Row>,
+{
+    async fn replace_media_in_articles(&mut self, old: i64, new: i64) -> Result<u64, StoreError> {
+        MediaSql::<DB>::replace_media_in_articles(&mut self.tx, old, new).await
+    }
+
+    async fn delete_unused_media(&mut self, id: i64) -> Result<bool, StoreError> {
+        MediaSql::<DB>::delete_unused_media(&mut self.tx, id).await
+    }
+}
+
+#[async_trait]
+impl<S> MediaStore for S
+where
+    S: SqlPool,
+    for<'c> &'c mut <S::Db as Database>::Connection: Executor<'c, Database = S::Db>,
+    for<'q> <S::Db as Database>::Arguments<'q>: IntoArguments<'q, S::Db>,
+    for<'q> i64: Encode<'q, S::Db> + Type<S::Db>,
+    for<'q> i32: Encode<'q, S::Db> + Type<S::Db>,
+    for<'q> f64: Encode<'q, S::Db> + Type<S::Db>,
+    for<'q> bool: Encode<'q, S::Db> + Type<S::Db>,
+    for<'q> String: Encode<'q, S::Db> + Type<S::Db>,
+    for<'q> Option<i64>: Encode<'q, S::Db> + Type<S::Db>,
+    for<'q> Option<String>: Encode<'q, S::Db> + Type<S::Db>,
+    for<'q> OffsetDateTime: Encode<'q, S::Db> + Type<S::Db>,
+    for<'q> Option<OffsetDateTime>: Encode<'q, S::Db> + Type<S::Db>,
+    for<'r> i64: Decode<'r, S::Db>,
+    for<'r> MediaItem: FromRow<'r, <S::Db as Database>::Row>,
+    for<'r> RenditionRow: FromRow<'r, <S::Db as Database>::Row>,
+    usize: ColumnIndex<<S::Db as Database>::Row>,
+{
+    async fn create_media(&self, new: &NewMedia) -> Result<MediaItem, StoreError> {
+        let mut tx = SqlTx::begin(self.pool()).await?;
+        let id = sqlx::query_scalar::<S::Db, i64>(
+            "INSERT INTO media (original_key, mime, width, height, caption, credit, copyright, alt_text, created_at, \
+             licence, keywords, original_name, uploaded_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+        )
+        .bind(new.original_key.clone())
+        .bind(new.mime.clone())
+        .bind(new.width)
+        .bind(new.height)
+        .bind(new.caption.clone())
+        .bind(new.credit.clone())
+        .bind(new.copyright.clone())
+        .bind(new.alt_text.clone())
+        .bind(whole_seconds(OffsetDateTime::now_utc()))
+        .bind(new.licence.clone())
+        .bind(new.keywords.clone())
+        .bind(new.original_name.clone())
+        .bind(new.uploaded_by)
+        .fetch_one(&mut *tx.tx)
+        .await
+        .map_err(db_error)?;
+        MediaSql::<S::Db>::insert_renditions(&mut tx.tx, id, &new.renditions).await?;
+        tx.tx.commit().await.map_err(db_error)?;
+        self.media_by_id(id).await?.ok_or_else(|| StoreError::NotFound(format!("photo {id}")))
+    }
+
+    async fn media_by_id(&self, id: i64) -> Result<Option<MediaItem>, StoreError> {
+        let sql = format!("SELECT {MEDIA_COLUMNS} FROM media WHERE id = $1");
+        let Some(mut item) = sqlx::query_as::<S::Db, MediaItem>(&sql)
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await
+            .map_err(db_error)?
+        else {
+            return Ok(None);
+        };
+        item.renditions = self.renditions_of(&[id]).await?.remove(&id).unwrap_or_default();
+        Ok(Some(item))
+    }
+
+    async fn update_media(&self, id: i64, changes: &MediaChanges) -> Result<(), StoreError> {
+        sqlx::query::<S::Db>(
+            "UPDATE media SET caption = $1, credit = $2, copyright = $3, alt_text = $4, licence = $5, \
+             keywords = $6, focal_x = $7, focal_y = $8 WHERE id = $9",
+        )
+        .bind(changes.caption.clone())
+        .bind(changes.credit.clone())
+        .bind(changes.copyright.clone())
+        .bind(changes.alt_text.clone())
+        .bind(changes.licence.clone())
+        .bind(changes.keywords.clone())
+        .bind(changes.focal_x.clamp(0.0, 1.0))
+        .bind(changes.focal_y.clamp(0.0, 1.0))
+        .bind(id)
+        .execute(self.pool())
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn set_renditions(&self, id: i64, renditions: &[Rendition]) -> Result<(), StoreError> {
+        let mut tx = SqlTx::begin(self.pool()).await?;
+        sqlx::query::<S::Db>("DELETE FROM media_renditions WHERE media_id = $1")
+            .bind(id)
+            .execute(&mut *tx.tx)
+            .await
+            .map_err(db_error)?;
+        MediaSql::<S::Db>::insert_renditions(&mut tx.tx, id, renditions).await?;
+        tx.tx.commit().await.map_err(db_error)
+    }
+
+    async fn renditions_of(&self, media_ids: &[i64]) -> Result<HashMap<i64, Vec<Rendition>>, StoreError> {
+        let mut by_media: HashMap<i64, Vec<Rendition>> = HashMap::new();
+        if media_ids.is_empty() {
+            return Ok(by_media);
+        }
+        let places: Vec<String> = (1..=media_ids.len()).map(|n| format!("${n}")).collect();
+        let sql = format!(
+            "SELECT media_id, width, height, mime, storage_key, crop FROM media_renditions \
+             WHERE media_id IN ({}) ORDER BY media_id, crop, width, mime",
+            places.join(", ")
+        );
+        let mut query = sqlx::query_as::<S::Db, RenditionRow>(&sql);
+        for id in media_ids {
+            query = query.bind(*id);
+        }
+        let rows = query.fetch_all(self.pool()).await.map_err(db_error)?;
+        for row in rows {
+            by_media.entry(row.media_id).or_default().push(Rendition {
+                width: row.width,
+                height: row.height,
+                mime: row.mime,
+                key: row.storage_key,
+                crop: row.crop,
+            });
+        }
+        Ok(by_media)
+    }
+
+    async fn media_list(&self, query: &MediaQuery) -> Result<Vec<MediaItem>, StoreError> {
+        let pattern = query.text.as_deref().map(|text| {
+            let escaped = text.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            format!("%{escaped}%")
+        });
+        let sql = format!(
+            "SELECT {MEDIA_COLUMNS} FROM media WHERE ($1 IS NULL OR id < $1) AND ($2 IS NULL OR \
+             lower(caption || ' ' || credit || ' ' || copyright || ' ' || keywords || ' ' || original_name) \
+             LIKE $2 ESCAPE '\\') \
+             AND ($4 = 0 OR EXISTS (SELECT 1 FROM articles a WHERE a.main_media_id = media.id \
+             AND a.status = 'published')) \
+             AND ($5 IS NULL OR created_at >= $5) AND ($6 IS NULL OR created_at < $6) \
+             ORDER BY id DESC LIMIT $3"
+        );
+        let mut items = sqlx::query_as::<S::Db, MediaItem>(&sql)
+            .bind(query.before_id)
+            .bind(pattern)
+            .bind(query.limit)
+            .bind(i32::from(query.published_only))
+            .bind(query.added_from.map(whole_seconds))
+            .bind(query.added_before.map(whole_seconds))
+            .fetch_all(self.pool())
+            .await
+            .map_err(db_error)?;
+        let ids: Vec<i64> = items.iter().map(|item| item.id).collect();
+        let mut renditions = self.renditions_of(&ids).await?;
+        for item in &mut items {
+            item.renditions = renditions.remove(&item.id).unwrap_or_default();
+        }
+        Ok(items)
+    }
+
+    async fn original_is_published(&self, key: &str) -> Result<bool, StoreError> {
+        let found = sqlx::query_scalar::<S::Db, i64>(
+            "SELECT m.id FROM media m JOIN articles a ON a.main_media_id = m.id \
+             WHERE m.original_key = $1 AND a.status = 'published' LIMIT 1",
+        )
+        .bind(key.to_owned())
+        .fetch_optional(self.pool())
+        .await
+        .map_err(db_error)?;
+        Ok(found.is_some())
+    }
+
+    async fn media_usage(&self, id: i64) -> Result<i64, StoreError> {
+        sqlx::query_scalar::<S::Db, i64>("SELECT COUNT(*) FROM articles WHERE main_media_id = $1")
+            .bind(id)
+            .fetch_one(self.pool())
+            .await
+            .map_err(db_error)
+    }
+
+    async fn delete_unused_media(&self, id: i64) -> Result<bool, StoreError> {
+        MediaSql::<S::Db>::delete_unused_media(&mut *connection(self.pool()).await?, id).await
+    }
+
+    async fn replace_media_in_articles(&self, old: i64, new: i64) -> Result<u64, StoreError> {
+        MediaSql::<S::Db>::replace_media_in_articles(&mut *connection(self.pool()).await?, old, new).await
+    }
+}
