@@ -11,7 +11,7 @@ use time::OffsetDateTime;
 use crate::{ArticleStatus, StoreError};
 
 /// One row of the change stream: this article changed (or went away).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
 pub struct ArticleChange {
     pub id: i64,
     pub article_id: i64,

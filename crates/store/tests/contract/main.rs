@@ -9,6 +9,7 @@
 //! sure of); each test makes a database of its own and drops it.
 
 mod accounts;
+mod articles;
 mod chats;
 mod directory;
 mod discussion;

@@ -1,0 +1,88 @@
+//! Stories: written and changed in the newsroom (each change one action
+//! with its revision, audit entry, job and change-log entry, through
+//! [`crate::ArticleTx`] and the other domains' transactions), and read by
+//! every page as whole articles or as cards in lists.
+
+use async_trait::async_trait;
+use dateline_core::Slug;
+use time::OffsetDateTime;
+
+use crate::{
+    Article, ArticleCard, ArticleQuery, NewArticle, NewsroomQuery, NewsroomRow, SitemapEntry, StoreError,
+    TranslationLink,
+};
+
+#[async_trait]
+pub trait ArticleStore: Send + Sync {
+    /// Inserts an article with its tags and authors; returns its id.
+    /// `Conflict` when the slug is taken in the edition.
+    async fn create_article(&self, new: &NewArticle) -> Result<i64, StoreError>;
+    /// Replaces an article's editable fields, tags and authors, and returns
+    /// its new version. `Conflict` when the slug is taken in the edition;
+    /// `Stale` when `expected_version` is given and the article is no
+    /// longer at it; `NotFound` when there is no such article.
+    async fn update_article(
+        &self,
+        id: i64,
+        article: &NewArticle,
+        expected_version: Option<i64>,
+    ) -> Result<i64, StoreError>;
+    /// Gives an article a new slug and remembers the old one, so its old URL
+    /// keeps working as a redirect. `NotFound` when there is no such article.
+    async fn rename_article_slug(&self, id: i64, new_slug: &Slug) -> Result<(), StoreError>;
+    /// Deletes an article with its tags, authors, old slugs and revisions.
+    async fn delete_article(&self, id: i64) -> Result<(), StoreError>;
+    /// Publishes an article that is still scheduled and due; false when it
+    /// is not (published by hand, moved back to draft) so the job does nothing.
+    async fn publish_scheduled_article(&self, id: i64, now: OffsetDateTime) -> Result<bool, StoreError>;
+    /// Puts an article into a translation group (linking it to its other languages).
+    async fn set_translation_group(&self, article_id: i64, group: &str) -> Result<(), StoreError>;
+
+    /// An article in any status by its edition and current slug; callers
+    /// decide what a status means for them (readers see only `Published`).
+    async fn article_by_slug(&self, edition_id: i64, slug: &Slug) -> Result<Option<Article>, StoreError>;
+    /// An article in any status by id.
+    async fn article_by_id(&self, id: i64) -> Result<Option<Article>, StoreError>;
+    /// The id of the published article that once had this slug in this edition.
+    async fn article_id_by_old_slug(&self, edition_id: i64, slug: &Slug) -> Result<Option<i64>, StoreError>;
+    /// Published articles, newest first, filtered and paged by `query`.
+    async fn list_articles(&self, query: &ArticleQuery) -> Result<Vec<ArticleCard>, StoreError>;
+    /// Published stories related to an article of `edition_id`: those that
+    /// share one of `tag_ids` (only the newest 50 of each tag are looked
+    /// at, so the cost stays flat however large a tag grows) and then the
+    /// newest of its section; each list newest first, without the article
+    /// itself. The caller ranks and trims them.
+    async fn related_articles(
+        &self,
+        article_id: i64,
+        edition_id: i64,
+        section_id: i64,
+        tag_ids: &[i64],
+        limit: i64,
+    ) -> Result<(Vec<ArticleCard>, Vec<ArticleCard>), StoreError>;
+    /// The newest published breaking story of an edition published at or
+    /// after `since`, if any.
+    async fn latest_breaking(
+        &self,
+        edition_id: i64,
+        since: OffsetDateTime,
+    ) -> Result<Option<ArticleCard>, StoreError>;
+    /// The published articles of a translation group, in every edition.
+    async fn translations(&self, group: &str) -> Result<Vec<TranslationLink>, StoreError>;
+    /// Published articles whose main photo is this media item (the newest 50).
+    async fn articles_using_media(&self, media_id: i64) -> Result<Vec<ArticleCard>, StoreError>;
+
+    /// Articles in any status, newest change first (the newsroom's list).
+    async fn newsroom_articles(&self, query: &NewsroomQuery) -> Result<Vec<NewsroomRow>, StoreError>;
+    /// Published articles of an edition with `from <= published_at < to`,
+    /// newest first, at most `limit` (the sitemaps).
+    async fn published_between(
+        &self,
+        edition_id: i64,
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+        limit: i64,
+    ) -> Result<Vec<SitemapEntry>, StoreError>;
+    /// When the edition's oldest published article appeared.
+    async fn first_published(&self, edition_id: i64) -> Result<Option<OffsetDateTime>, StoreError>;
+}

@@ -1,0 +1,384 @@
+//! Stories on SQL: [`ArticleStore`] for every backend store ([`SqlPool`]),
+//! and the article writes of one action's transaction ([`ArticleTx`] on
+//! [`crate::SqlTx`]).
+//!
+//! Rows are decoded by `sqlx::FromRow` ([`rows`]); a card's image
+//! renditions are read for a whole list at once
+//! ([`MediaStore::renditions_of`]). The dialects do not differ here.
+
+mod rows;
+mod writes;
+
+use async_trait::async_trait;
+use dateline_core::Slug;
+use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, FromRow, IntoArguments, Type};
+use time::OffsetDateTime;
+
+pub use rows::{ArticleRow, CardRow, NewsroomListRow, SitemapRow, TranslationRow};
+pub use writes::ArticleTx;
+
+use crate::backend::{SqlPool, db_error, whole_seconds};
+use crate::directory_sql::{AuthorRow, TagRow};
+use crate::{
+    Article, ArticleCard, ArticleQuery, ArticleStore, Author, MediaStore, NewArticle, NewsroomQuery,
+    NewsroomRow, SitemapEntry, SqlTx, StoreError, Tag, TranslationLink,
+};
+use rows::{ARTICLE_COLUMNS, CARD_COLUMNS, CARD_FROM, stored_status};
+use writes::ArticleSql;
+
+/// Cards with their images' renditions, read in one query for all.
+async fn cards<S: MediaStore + ?Sized>(
+    store: &S,
+    rows: Vec<CardRow>,
+) -> Result<Vec<ArticleCard>, StoreError> {
+    let mut cards = rows.into_iter().map(ArticleCard::try_from).collect::<Result<Vec<_>, _>>()?;
+    let media_ids: Vec<i64> = cards.iter().filter_map(|c| c.image.as_ref().map(|i| i.media_id)).collect();
+    let renditions = store.renditions_of(&media_ids).await?;
+    for card in &mut cards {
+        if let Some(image) = card.image.as_mut() {
+            image.renditions = renditions.get(&image.media_id).cloned().unwrap_or_default();
+        }
+    }
+    Ok(cards)
+}
+
+#[async_trait]
+impl<S> ArticleStore for S
+where
+    S: SqlPool + MediaStore,
+    for<'c> &'c mut <S::Db as Database>::Connection: Executor<'c, Database = S::Db>,
+    for<'q> <S::Db as Database>::Arguments<'q>: IntoArguments<'q, S::Db>,
+    for<'q> i64: Encode<'q, S::Db> + Type<S::Db>,
+    for<'q> i32: Encode<'q, S::Db> + Type<S::Db>,
+    for<'q> bool: Encode<'q, S::Db> + Type<S::Db>,
+    for<'q> String: Encode<'q, S::Db> + Type<S::Db>,
+    for<'q> Option<i64>: Encode<'q, S::Db> + Type<S::Db>,
+    for<'q> Option<String>: Encode<'q, S::Db> + Type<S::Db>,
+    for<'q> OffsetDateTime: Encode<'q, S::Db> + Type<S::Db>,
+    for<'q> Option<OffsetDateTime>: Encode<'q, S::Db> + Type<S::Db>,
+    for<'r> i64: Decode<'r, S::Db>,
+    for<'r> OffsetDateTime: Decode<'r, S::Db>,
+    for<'r> (i64, String, i64): FromRow<'r, <S::Db as Database>::Row>,
+    for<'r> CardRow: FromRow<'r, <S::Db as Database>::Row>,
+    for<'r> ArticleRow: FromRow<'r, <S::Db as Database>::Row>,
+    for<'r> NewsroomListRow: FromRow<'r, <S::Db as Database>::Row>,
+    for<'r> SitemapRow: FromRow<'r, <S::Db as Database>::Row>,
+    for<'r> TranslationRow: FromRow<'r, <S::Db as Database>::Row>,
+    for<'r> TagRow: FromRow<'r, <S::Db as Database>::Row>,
+    for<'r> AuthorRow: FromRow<'r, <S::Db as Database>::Row>,
+    usize: ColumnIndex<<S::Db as Database>::Row>,
+{
+    async fn create_article(&self, new: &NewArticle) -> Result<i64, StoreError> {
+        let mut tx = SqlTx::begin(self.pool()).await?;
+        let id = ArticleSql::<S::Db>::create_article(&mut tx.tx, new).await?;
+        tx.tx.commit().await.map_err(db_error)?;
+        Ok(id)
+    }
+
+    async fn update_article(
+        &self,
+        id: i64,
+        article: &NewArticle,
+        expected_version: Option<i64>,
+    ) -> Result<i64, StoreError> {
+        let mut tx = SqlTx::begin(self.pool()).await?;
+        let version = ArticleSql::<S::Db>::update_article(&mut tx.tx, id, article, expected_version).await?;
+        tx.tx.commit().await.map_err(db_error)?;
+        Ok(version)
+    }
+
+    async fn rename_article_slug(&self, id: i64, new_slug: &Slug) -> Result<(), StoreError> {
+        let mut tx = SqlTx::begin(self.pool()).await?;
+        ArticleSql::<S::Db>::rename_article_slug(&mut tx.tx, id, new_slug).await?;
+        tx.tx.commit().await.map_err(db_error)
+    }
+
+    async fn delete_article(&self, id: i64) -> Result<(), StoreError> {
+        let mut tx = SqlTx::begin(self.pool()).await?;
+        ArticleSql::<S::Db>::delete_article(&mut tx.tx, id).await?;
+        tx.tx.commit().await.map_err(db_error)
+    }
+
+    async fn publish_scheduled_article(&self, id: i64, now: OffsetDateTime) -> Result<bool, StoreError> {
+        let mut tx = SqlTx::begin(self.pool()).await?;
+        let published = ArticleSql::<S::Db>::publish_scheduled_article(&mut tx.tx, id, now).await?;
+        tx.tx.commit().await.map_err(db_error)?;
+        Ok(published)
+    }
+
+    async fn set_translation_group(&self, article_id: i64, group: &str) -> Result<(), StoreError> {
+        let mut tx = SqlTx::begin(self.pool()).await?;
+        ArticleSql::<S::Db>::set_translation_group(&mut tx.tx, article_id, group).await?;
+        tx.tx.commit().await.map_err(db_error)
+    }
+
+    async fn article_by_slug(&self, edition_id: i64, slug: &Slug) -> Result<Option<Article>, StoreError> {
+        article_where(self, "a.edition_id = $1 AND a.slug = $2", edition_id, Some(slug.as_str())).await
+    }
+
+    async fn article_by_id(&self, id: i64) -> Result<Option<Article>, StoreError> {
+        article_where(self, "a.id = $1", id, None).await
+    }
+
+    async fn article_id_by_old_slug(&self, edition_id: i64, slug: &Slug) -> Result<Option<i64>, StoreError> {
+        sqlx::query_scalar::<S::Db, i64>(
+            "SELECT h.article_id FROM article_slug_history h JOIN articles a ON a.id = h.article_id \
+             WHERE h.edition_id = $1 AND h.slug = $2 AND a.status = 'published'",
+        )
+        .bind(edition_id)
+        .bind(slug.as_str().to_owned())
+        .fetch_optional(self.pool())
+        .await
+        .map_err(db_error)
+    }
+
+    async fn list_articles(&self, query: &ArticleQuery) -> Result<Vec<ArticleCard>, StoreError> {
+        let sql = format!(
+            "SELECT {CARD_COLUMNS} {CARD_FROM} WHERE a.status = 'published' \
+             AND ($1 IS NULL OR a.edition_id = $1) \
+             AND ($2 IS NULL OR a.section_id = $2) \
+             AND ($3 IS NULL OR EXISTS (SELECT 1 FROM article_tags t WHERE t.article_id = a.id AND t.tag_id = $3)) \
+             AND ($4 IS NULL OR EXISTS (SELECT 1 FROM article_authors w WHERE w.article_id = a.id AND w.author_id = $4)) \
+             AND ($5 IS NULL OR a.published_at < $5 OR (a.published_at = $5 AND a.id < $6)) \
+             ORDER BY a.published_at DESC, a.id DESC LIMIT $7"
+        );
+        let rows = sqlx::query_as::<S::Db, CardRow>(&sql)
+            .bind(query.edition_id)
+            .bind(query.section_id)
+            .bind(query.tag_id)
+            .bind(query.author_id)
+            .bind(query.before.map(|c| c.published_at))
+            .bind(query.before.map_or(0, |c| c.id))
+            .bind(i64::from(query.limit.get()))
+            .fetch_all(self.pool())
+            .await
+            .map_err(db_error)?;
+        cards(self, rows).await
+    }
+
+    async fn related_articles(
+        &self,
+        article_id: i64,
+        edition_id: i64,
+        section_id: i64,
+        tag_ids: &[i64],
+        limit: i64,
+    ) -> Result<(Vec<ArticleCard>, Vec<ArticleCard>), StoreError> {
+        let mut tagged = Vec::new();
+        let sql = format!(
+            "SELECT {CARD_COLUMNS} {CARD_FROM} \
+             WHERE a.id IN (SELECT t.article_id FROM article_tags t WHERE t.tag_id = $1 \
+             AND t.article_id <> $2 ORDER BY t.article_id DESC LIMIT 50) \
+             AND a.status = 'published' AND a.edition_id = $3 \
+             ORDER BY a.published_at DESC, a.id DESC LIMIT $4"
+        );
+        for tag_id in tag_ids {
+            let rows = sqlx::query_as::<S::Db, CardRow>(&sql)
+                .bind(*tag_id)
+                .bind(article_id)
+                .bind(edition_id)
+                .bind(limit)
+                .fetch_all(self.pool())
+                .await
+                .map_err(db_error)?;
+            tagged.extend(cards(self, rows).await?);
+        }
+        let sql = format!(
+            "SELECT {CARD_COLUMNS} {CARD_FROM} \
+             WHERE a.section_id = $1 AND a.status = 'published' AND a.id <> $2 \
+             ORDER BY a.published_at DESC, a.id DESC LIMIT $3"
+        );
+        let rows = sqlx::query_as::<S::Db, CardRow>(&sql)
+            .bind(section_id)
+            .bind(article_id)
+            .bind(limit)
+            .fetch_all(self.pool())
+            .await
+            .map_err(db_error)?;
+        Ok((tagged, cards(self, rows).await?))
+    }
+
+    async fn latest_breaking(
+        &self,
+        edition_id: i64,
+        since: OffsetDateTime,
+    ) -> Result<Option<ArticleCard>, StoreError> {
+        // The edition's newest-first index, read from `since` on.
+        let sql = format!(
+            "SELECT {CARD_COLUMNS} {CARD_FROM} \
+             WHERE a.edition_id = $1 AND a.status = 'published' AND a.published_at >= $2 \
+             AND a.breaking = $3 ORDER BY a.published_at DESC, a.id DESC LIMIT 1"
+        );
+        let rows = sqlx::query_as::<S::Db, CardRow>(&sql)
+            .bind(edition_id)
+            .bind(whole_seconds(since))
+            .bind(true)
+            .fetch_all(self.pool())
+            .await
+            .map_err(db_error)?;
+        Ok(cards(self, rows).await?.into_iter().next())
+    }
+
+    async fn translations(&self, group: &str) -> Result<Vec<TranslationLink>, StoreError> {
+        sqlx::query_as::<S::Db, TranslationRow>(
+            "SELECT id, edition_id, slug, published_at, headline FROM articles \
+             WHERE translation_group = $1 AND status = 'published' ORDER BY edition_id",
+        )
+        .bind(group.to_owned())
+        .fetch_all(self.pool())
+        .await
+        .map_err(db_error)?
+        .into_iter()
+        .map(TranslationLink::try_from)
+        .collect()
+    }
+
+    async fn articles_using_media(&self, media_id: i64) -> Result<Vec<ArticleCard>, StoreError> {
+        let sql = format!(
+            "SELECT {CARD_COLUMNS} {CARD_FROM} WHERE a.status = 'published' AND a.main_media_id = $1 \
+             ORDER BY a.published_at DESC, a.id DESC LIMIT 50"
+        );
+        let rows = sqlx::query_as::<S::Db, CardRow>(&sql)
+            .bind(media_id)
+            .fetch_all(self.pool())
+            .await
+            .map_err(db_error)?;
+        cards(self, rows).await
+    }
+
+    async fn newsroom_articles(&self, query: &NewsroomQuery) -> Result<Vec<NewsroomRow>, StoreError> {
+        let pattern = query.search.as_ref().map(|words| {
+            let escaped = words.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            format!("%{escaped}%")
+        });
+        sqlx::query_as::<S::Db, NewsroomListRow>(
+            "SELECT a.id, a.edition_id, a.section_id, a.headline, a.status, a.updated_at, a.created_by, \
+             u.display_name AS created_by_name \
+             FROM articles a LEFT JOIN users u ON u.id = a.created_by \
+             WHERE ($1 IS NULL OR a.edition_id = $1) AND ($2 IS NULL OR a.section_id = $2) \
+             AND ($3 IS NULL OR a.status = $3) AND ($4 IS NULL OR a.created_by = $4) \
+             AND ($5 IS NULL OR LOWER(a.headline) LIKE $5 ESCAPE '\\') \
+             ORDER BY a.updated_at DESC, a.id DESC LIMIT $6 OFFSET $7",
+        )
+        .bind(query.edition_id)
+        .bind(query.section_id)
+        .bind(query.status.map(|s| s.as_str().to_owned()))
+        .bind(query.created_by)
+        .bind(pattern)
+        .bind(query.limit)
+        .bind(query.offset)
+        .fetch_all(self.pool())
+        .await
+        .map_err(db_error)?
+        .into_iter()
+        .map(NewsroomRow::try_from)
+        .collect()
+    }
+
+    async fn published_between(
+        &self,
+        edition_id: i64,
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+        limit: i64,
+    ) -> Result<Vec<SitemapEntry>, StoreError> {
+        sqlx::query_as::<S::Db, SitemapRow>(
+            "SELECT slug, headline, published_at, updated_at FROM articles \
+             WHERE edition_id = $1 AND status = 'published' AND published_at >= $2 AND published_at < $3 \
+             ORDER BY published_at DESC, id DESC LIMIT $4",
+        )
+        .bind(edition_id)
+        .bind(whole_seconds(from))
+        .bind(whole_seconds(to))
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await
+        .map_err(db_error)?
+        .into_iter()
+        .map(SitemapEntry::try_from)
+        .collect()
+    }
+
+    async fn first_published(&self, edition_id: i64) -> Result<Option<OffsetDateTime>, StoreError> {
+        sqlx::query_scalar::<S::Db, OffsetDateTime>(
+            "SELECT published_at FROM articles WHERE edition_id = $1 AND status = 'published' \
+             ORDER BY published_at ASC LIMIT 1",
+        )
+        .bind(edition_id)
+        .fetch_optional(self.pool())
+        .await
+        .map_err(db_error)
+    }
+}
+
+/// The one article that meets `condition` (on `$1` and, when given, `$2`),
+/// with its card, tags and authors.
+async fn article_where<S>(
+    store: &S,
+    condition: &'static str,
+    bind_a: i64,
+    bind_b: Option<&str>,
+) -> Result<Option<Article>, StoreError>
+where
+    S: SqlPool + MediaStore,
+    for<'c> &'c mut <S::Db as Database>::Connection: Executor<'c, Database = S::Db>,
+    for<'q> <S::Db as Database>::Arguments<'q>: IntoArguments<'q, S::Db>,
+    for<'q> i64: Encode<'q, S::Db> + Type<S::Db>,
+    for<'q> String: Encode<'q, S::Db> + Type<S::Db>,
+    for<'r> ArticleRow: FromRow<'r, <S::Db as Database>::Row>,
+    for<'r> TagRow: FromRow<'r, <S::Db as Database>::Row>,
+    for<'r> AuthorRow: FromRow<'r, <S::Db as Database>::Row>,
+{
+    let sql = format!("SELECT {CARD_COLUMNS}, {ARTICLE_COLUMNS} {CARD_FROM} WHERE {condition}");
+    let mut query = sqlx::query_as::<S::Db, ArticleRow>(&sql).bind(bind_a);
+    if let Some(b) = bind_b {
+        query = query.bind(b.to_owned());
+    }
+    let Some(row) = query.fetch_optional(store.pool()).await.map_err(db_error)? else {
+        return Ok(None);
+    };
+    let status = stored_status(&row.status)?;
+    let card =
+        cards(store, vec![row.card]).await?.pop().ok_or_else(|| StoreError::NotFound("article".into()))?;
+    let tags = sqlx::query_as::<S::Db, TagRow>(
+        "SELECT t.id, t.edition_id, t.slug, t.name FROM article_tags x \
+         JOIN tags t ON t.id = x.tag_id WHERE x.article_id = $1 ORDER BY x.position",
+    )
+    .bind(card.id)
+    .fetch_all(store.pool())
+    .await
+    .map_err(db_error)?
+    .into_iter()
+    .map(Tag::try_from)
+    .collect::<Result<Vec<_>, _>>()?;
+    let authors = sqlx::query_as::<S::Db, AuthorRow>(
+        "SELECT p.id, p.edition_id, p.slug, p.name, p.bio FROM article_authors x \
+         JOIN authors p ON p.id = x.author_id WHERE x.article_id = $1 ORDER BY x.position",
+    )
+    .bind(card.id)
+    .fetch_all(store.pool())
+    .await
+    .map_err(db_error)?
+    .into_iter()
+    .map(Author::try_from)
+    .collect::<Result<Vec<_>, _>>()?;
+    Ok(Some(Article {
+        card,
+        status,
+        dateline_place: row.dateline_place,
+        dateline_agency: row.dateline_agency,
+        body: row.body,
+        image_caption: row.image_caption,
+        image_credit: row.image_credit,
+        seo_title: row.seo_title,
+        seo_description: row.seo_description,
+        translation_group: row.translation_group,
+        correction: row.correction,
+        tags,
+        authors,
+        created_by: row.created_by,
+        version: row.version,
+        public_version: row.public_version,
+        published_at_fixed: row.published_at_fixed,
+    }))
+}
