@@ -24,6 +24,7 @@ mod directory_sql;
 pub mod discussion;
 mod discussion_sql;
 mod error;
+pub mod ids;
 pub mod jobs;
 mod jobs_sql;
 pub mod live;
@@ -42,6 +43,7 @@ pub mod write_tx;
 
 pub use blob::{BlobStore, ObjectBlobStore, S3Settings};
 pub use error::StoreError;
+pub use ids::MediaId;
 pub use model::*;
 pub use newsletter::{
     ClaimedDelivery, DeliveryOutcome, NewSend, NewSubscriber, NewsletterCounts, NewsletterSend,

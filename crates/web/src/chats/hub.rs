@@ -128,11 +128,12 @@ impl Drop for Membership {
 impl ChatHub {
     pub async fn load(store: Arc<dyn Store>) -> Result<Self, StoreError> {
         let (_, last_id) = store.chat_event_bounds().await?;
-        let mut node = [0u8; 8];
-        getrandom::fill(&mut node).map_err(|e| StoreError::Invalid(format!("no randomness: {e}")))?;
+        // This node's name in `chat_presence`: 8 random bytes, hex.
+        let mut node = crate::accounts::secrets::new_secret("");
+        node.truncate(16);
         Ok(Self {
             store,
-            node: node.iter().map(|b| format!("{b:02x}")).collect(),
+            node,
             rooms: Mutex::new(HashMap::new()),
             elsewhere: Mutex::new(HashMap::new()),
             written: Mutex::new(HashMap::new()),

@@ -250,8 +250,7 @@ pub async fn decide(
     let outcome = if approve { "kept" } else { "removed" };
     for reporter in tx.resolve_reports(id, outcome, now).await? {
         if let Some(mail) = report_mail(&state, &article, &reporter, outcome) {
-            let payload = serde_json::to_string(&mail).map_err(|e| PageError::BadRequest(e.to_string()))?;
-            tx.enqueue_job(crate::accounts::mail::SEND_MAIL, &payload, now).await?;
+            tx.enqueue_job(crate::accounts::mail::SEND_MAIL, &mail.payload(), now).await?;
         }
     }
     let event = match (was, status) {
