@@ -70,7 +70,7 @@ pub trait ArticleStore: Send + Sync {
     /// The published articles of a translation group, in every edition.
     async fn translations(&self, group: &str) -> Result<Vec<TranslationLink>, StoreError>;
     /// Published articles whose main photo is this media item (the newest 50).
-    async fn articles_using_media(&self, media_id: i64) -> Result<Vec<ArticleCard>, StoreError>;
+    async fn articles_using_media(&self, media_id: crate::MediaId) -> Result<Vec<ArticleCard>, StoreError>;
 
     /// Articles in any status, newest change first (the newsroom's list).
     async fn newsroom_articles(&self, query: &NewsroomQuery) -> Result<Vec<NewsroomRow>, StoreError>;

@@ -49,3 +49,17 @@ id!(
     /// A photo in the media bank.
     MediaId
 );
+
+#[cfg(test)]
+mod tests {
+    use super::MediaId;
+
+    #[test]
+    fn an_id_reads_and_shows_as_its_number() {
+        let id: MediaId = "42".parse().expect("a number");
+        assert_eq!((id, id.get(), id.to_string()), (MediaId::new(42), 42, "42".to_owned()));
+        assert!("4x".parse::<MediaId>().is_err() && "".parse::<MediaId>().is_err());
+        assert!("99999999999999999999".parse::<MediaId>().is_err(), "past i64");
+        assert_eq!(serde_json::to_string(&id).ok().as_deref(), Some("42"));
+    }
+}

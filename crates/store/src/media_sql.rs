@@ -13,15 +13,17 @@ use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, FromRow, IntoArgumen
 use time::OffsetDateTime;
 
 use crate::backend::{SqlPool, connection, db_error, failpoint, whole_seconds};
-use crate::{MediaChanges, MediaItem, MediaQuery, MediaStore, NewMedia, Rendition, SqlTx, StoreError};
+use crate::{
+    MediaChanges, MediaId, MediaItem, MediaQuery, MediaStore, NewMedia, Rendition, SqlTx, StoreError,
+};
 
 /// The media writes an action makes inside its transaction
 /// ([`crate::WriteTx`]); each behaves as the [`MediaStore`] method of the
 /// same name.
 #[async_trait]
 pub trait MediaTx: Send {
-    async fn replace_media_in_articles(&mut self, old: i64, new: i64) -> Result<u64, StoreError>;
-    async fn delete_unused_media(&mut self, id: i64) -> Result<bool, StoreError>;
+    async fn replace_media_in_articles(&mut self, old: MediaId, new: MediaId) -> Result<u64, StoreError>;
+    async fn delete_unused_media(&mut self, id: MediaId) -> Result<bool, StoreError>;
 }
 
 const MEDIA_COLUMNS: &str = "id, original_key, mime, width, height, caption, credit, copyright, alt_text, \
@@ -58,7 +60,7 @@ where
     /// Writes a photo's renditions (after its old ones are gone).
     async fn insert_renditions(
         c: &mut DB::Connection,
-        id: i64,
+        id: MediaId,
         renditions: &[Rendition],
     ) -> Result<(), StoreError> {
         for r in renditions {
@@ -66,7 +68,7 @@ where
                 "INSERT INTO media_renditions (media_id, width, height, mime, storage_key, crop) \
                  VALUES ($1, $2, $3, $4, $5, $6)",
             )
-            .bind(id)
+            .bind(id.get())
             .bind(r.width)
             .bind(r.height)
             .bind(r.mime.clone())
@@ -81,8 +83,8 @@ where
 
     async fn replace_media_in_articles(
         c: &mut DB::Connection,
-        old: i64,
-        new: i64,
+        old: MediaId,
+        new: MediaId,
     ) -> Result<u64, StoreError> {
         failpoint!("store.replace_media_in_articles");
         let changed = sqlx::query_scalar::<DB, i64>(
@@ -90,21 +92,21 @@ where
              public_version = public_version + CASE WHEN status = 'published' THEN 1 ELSE 0 END \
              WHERE main_media_id = $2 RETURNING id",
         )
-        .bind(new)
-        .bind(old)
+        .bind(new.get())
+        .bind(old.get())
         .fetch_all(&mut *c)
         .await
         .map_err(db_error)?;
         Ok(changed.len() as u64)
     }
 
-    async fn delete_unused_media(c: &mut DB::Connection, id: i64) -> Result<bool, StoreError> {
+    async fn delete_unused_media(c: &mut DB::Connection, id: MediaId) -> Result<bool, StoreError> {
         failpoint!("store.delete_unused_media");
         let deleted = sqlx::query_scalar::<DB, i64>(
             "DELETE FROM media WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM articles WHERE main_media_id = $1) \
              RETURNING id",
         )
-        .bind(id)
+        .bind(id.get())
         .fetch_optional(&mut *c)
         .await
         .map_err(db_error)?;
@@ -125,11 +127,11 @@ where
     for<'r> i64: Decode<'r, DB>,
     usize: ColumnIndex<DB::Row>,
 {
-    async fn replace_media_in_articles(&mut self, old: i64, new: i64) -> Result<u64, StoreError> {
+    async fn replace_media_in_articles(&mut self, old: MediaId, new: MediaId) -> Result<u64, StoreError> {
         MediaSql::<DB>::replace_media_in_articles(&mut self.tx, old, new).await
     }
 
-    async fn delete_unused_media(&mut self, id: i64) -> Result<bool, StoreError> {
+    async fn delete_unused_media(&mut self, id: MediaId) -> Result<bool, StoreError> {
         MediaSql::<DB>::delete_unused_media(&mut self.tx, id).await
     }
 }
@@ -177,15 +179,16 @@ where
         .fetch_one(&mut *tx.tx)
         .await
         .map_err(db_error)?;
+        let id = MediaId::new(id);
         MediaSql::<S::Db>::insert_renditions(&mut tx.tx, id, &new.renditions).await?;
         tx.tx.commit().await.map_err(db_error)?;
         self.media_by_id(id).await?.ok_or_else(|| StoreError::NotFound(format!("photo {id}")))
     }
 
-    async fn media_by_id(&self, id: i64) -> Result<Option<MediaItem>, StoreError> {
+    async fn media_by_id(&self, id: MediaId) -> Result<Option<MediaItem>, StoreError> {
         let sql = format!("SELECT {MEDIA_COLUMNS} FROM media WHERE id = $1");
         let Some(mut item) = sqlx::query_as::<S::Db, MediaItem>(&sql)
-            .bind(id)
+            .bind(id.get())
             .fetch_optional(self.pool())
             .await
             .map_err(db_error)?
@@ -196,7 +199,7 @@ where
         Ok(Some(item))
     }
 
-    async fn update_media(&self, id: i64, changes: &MediaChanges) -> Result<(), StoreError> {
+    async fn update_media(&self, id: MediaId, changes: &MediaChanges) -> Result<(), StoreError> {
         sqlx::query::<S::Db>(
             "UPDATE media SET caption = $1, credit = $2, copyright = $3, alt_text = $4, licence = $5, \
              keywords = $6, focal_x = $7, focal_y = $8 WHERE id = $9",
@@ -209,17 +212,17 @@ where
         .bind(changes.keywords.clone())
         .bind(changes.focal_x.clamp(0.0, 1.0))
         .bind(changes.focal_y.clamp(0.0, 1.0))
-        .bind(id)
+        .bind(id.get())
         .execute(self.pool())
         .await
         .map_err(db_error)?;
         Ok(())
     }
 
-    async fn set_renditions(&self, id: i64, renditions: &[Rendition]) -> Result<(), StoreError> {
+    async fn set_renditions(&self, id: MediaId, renditions: &[Rendition]) -> Result<(), StoreError> {
         let mut tx = SqlTx::begin(self.pool()).await?;
         sqlx::query::<S::Db>("DELETE FROM media_renditions WHERE media_id = $1")
-            .bind(id)
+            .bind(id.get())
             .execute(&mut *tx.tx)
             .await
             .map_err(db_error)?;
@@ -227,8 +230,11 @@ where
         tx.tx.commit().await.map_err(db_error)
     }
 
-    async fn renditions_of(&self, media_ids: &[i64]) -> Result<HashMap<i64, Vec<Rendition>>, StoreError> {
-        let mut by_media: HashMap<i64, Vec<Rendition>> = HashMap::new();
+    async fn renditions_of(
+        &self,
+        media_ids: &[MediaId],
+    ) -> Result<HashMap<MediaId, Vec<Rendition>>, StoreError> {
+        let mut by_media: HashMap<MediaId, Vec<Rendition>> = HashMap::new();
         if media_ids.is_empty() {
             return Ok(by_media);
         }
@@ -240,11 +246,11 @@ where
         );
         let mut query = sqlx::query_as::<S::Db, RenditionRow>(&sql);
         for id in media_ids {
-            query = query.bind(*id);
+            query = query.bind(id.get());
         }
         let rows = query.fetch_all(self.pool()).await.map_err(db_error)?;
         for row in rows {
-            by_media.entry(row.media_id).or_default().push(Rendition {
+            by_media.entry(MediaId::new(row.media_id)).or_default().push(Rendition {
                 width: row.width,
                 height: row.height,
                 mime: row.mime,
@@ -270,7 +276,7 @@ where
              ORDER BY id DESC LIMIT $3"
         );
         let mut items = sqlx::query_as::<S::Db, MediaItem>(&sql)
-            .bind(query.before_id)
+            .bind(query.before_id.map(MediaId::get))
             .bind(pattern)
             .bind(query.limit)
             .bind(i32::from(query.published_only))
@@ -279,7 +285,7 @@ where
             .fetch_all(self.pool())
             .await
             .map_err(db_error)?;
-        let ids: Vec<i64> = items.iter().map(|item| item.id).collect();
+        let ids: Vec<MediaId> = items.iter().map(|item| item.id).collect();
         let mut renditions = self.renditions_of(&ids).await?;
         for item in &mut items {
             item.renditions = renditions.remove(&item.id).unwrap_or_default();
@@ -299,19 +305,19 @@ where
         Ok(found.is_some())
     }
 
-    async fn media_usage(&self, id: i64) -> Result<i64, StoreError> {
+    async fn media_usage(&self, id: MediaId) -> Result<i64, StoreError> {
         sqlx::query_scalar::<S::Db, i64>("SELECT COUNT(*) FROM articles WHERE main_media_id = $1")
-            .bind(id)
+            .bind(id.get())
             .fetch_one(self.pool())
             .await
             .map_err(db_error)
     }
 
-    async fn delete_unused_media(&self, id: i64) -> Result<bool, StoreError> {
+    async fn delete_unused_media(&self, id: MediaId) -> Result<bool, StoreError> {
         MediaSql::<S::Db>::delete_unused_media(&mut *connection(self.pool()).await?, id).await
     }
 
-    async fn replace_media_in_articles(&self, old: i64, new: i64) -> Result<u64, StoreError> {
+    async fn replace_media_in_articles(&self, old: MediaId, new: MediaId) -> Result<u64, StoreError> {
         MediaSql::<S::Db>::replace_media_in_articles(&mut *connection(self.pool()).await?, old, new).await
     }
 }

@@ -3,6 +3,8 @@
 use dateline_core::{ArticleCursor, ArticleStatus, EditionCode, PageSize, Slug, TextDirection};
 use time::OffsetDateTime;
 
+use crate::MediaId;
+
 /// A language edition of the site, such as English at `/en/`.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Edition {
@@ -94,7 +96,7 @@ pub struct Tag {
 /// resized copies ("renditions") pages pick from.
 #[derive(Debug, Clone, serde::Serialize, sqlx::FromRow)]
 pub struct MediaItem {
-    pub id: i64,
+    pub id: MediaId,
     /// Where the original lives in the [`crate::BlobStore`].
     pub original_key: String,
     pub mime: String,
@@ -142,7 +144,7 @@ pub struct MediaQuery {
     /// Words to find in caption, credit, copyright or keywords.
     pub text: Option<String>,
     /// Only photos with a smaller id (the next page).
-    pub before_id: Option<i64>,
+    pub before_id: Option<MediaId>,
     /// Only photos a published article uses (the public bank).
     pub published_only: bool,
     /// Only photos added at or after this time.
@@ -183,7 +185,7 @@ pub struct NewMedia {
 /// The photo an article or a card shows, with what `<img>` needs.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ImageRef {
-    pub media_id: i64,
+    pub media_id: MediaId,
     pub width: i32,
     pub height: i32,
     pub alt_text: String,
@@ -258,7 +260,7 @@ pub struct NewArticle {
     pub dateline_place: String,
     pub dateline_agency: String,
     pub body: String,
-    pub main_media_id: Option<i64>,
+    pub main_media_id: Option<MediaId>,
     pub image_caption: String,
     pub image_credit: String,
     pub breaking: bool,

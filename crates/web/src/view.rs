@@ -30,7 +30,7 @@ pub fn section_path(edition: &Edition, section: &Section) -> String {
     format!("/{}/{}", edition.code, section.slug)
 }
 
-pub fn media_path(edition: &Edition, media_id: i64) -> String {
+pub fn media_path(edition: &Edition, media_id: dateline_store::MediaId) -> String {
     format!("/{}/media/{}", edition.code, media_id)
 }
 

@@ -424,7 +424,7 @@ async fn add_photo(
     story: &Story,
     text: &StoryText,
     painted: photos::Painted,
-) -> anyhow::Result<i64> {
+) -> anyhow::Result<dateline_store::MediaId> {
     let prefix = format!("photos/{}", &blake3::hash(&painted.original).to_hex()[..16]);
     let original_key = format!("{prefix}/original.jpg");
     blobs.put(&original_key, Bytes::from(painted.original)).await?;

@@ -20,7 +20,7 @@ pub use writes::ArticleTx;
 use crate::backend::{SqlPool, db_error, whole_seconds};
 use crate::directory_sql::{AuthorRow, TagRow};
 use crate::{
-    Article, ArticleCard, ArticleQuery, ArticleStore, Author, MediaStore, NewArticle, NewsroomQuery,
+    Article, ArticleCard, ArticleQuery, ArticleStore, Author, MediaId, MediaStore, NewArticle, NewsroomQuery,
     NewsroomRow, SitemapEntry, SqlTx, StoreError, Tag, TranslationLink,
 };
 use rows::{ARTICLE_COLUMNS, CARD_COLUMNS, CARD_FROM, stored_status};
@@ -32,7 +32,7 @@ async fn cards<S: MediaStore + ?Sized>(
     rows: Vec<CardRow>,
 ) -> Result<Vec<ArticleCard>, StoreError> {
     let mut cards = rows.into_iter().map(ArticleCard::try_from).collect::<Result<Vec<_>, _>>()?;
-    let media_ids: Vec<i64> = cards.iter().filter_map(|c| c.image.as_ref().map(|i| i.media_id)).collect();
+    let media_ids: Vec<MediaId> = cards.iter().filter_map(|c| c.image.as_ref().map(|i| i.media_id)).collect();
     let renditions = store.renditions_of(&media_ids).await?;
     for card in &mut cards {
         if let Some(image) = card.image.as_mut() {
@@ -233,13 +233,13 @@ where
         .collect()
     }
 
-    async fn articles_using_media(&self, media_id: i64) -> Result<Vec<ArticleCard>, StoreError> {
+    async fn articles_using_media(&self, media_id: MediaId) -> Result<Vec<ArticleCard>, StoreError> {
         let sql = format!(
             "SELECT {CARD_COLUMNS} {CARD_FROM} WHERE a.status = 'published' AND a.main_media_id = $1 \
              ORDER BY a.published_at DESC, a.id DESC LIMIT 50"
         );
         let rows = sqlx::query_as::<S::Db, CardRow>(&sql)
-            .bind(media_id)
+            .bind(media_id.get())
             .fetch_all(self.pool())
             .await
             .map_err(db_error)?;

@@ -4,7 +4,7 @@ use dateline_core::{ArticleStatus, Slug};
 use sqlx::FromRow;
 use time::OffsetDateTime;
 
-use crate::{ArticleCard, ImageRef, NewsroomRow, SitemapEntry, StoreError, TranslationLink};
+use crate::{ArticleCard, ImageRef, MediaId, NewsroomRow, SitemapEntry, StoreError, TranslationLink};
 
 /// Columns of `articles a LEFT JOIN media m` that make a card ([`CardRow`]).
 pub(super) const CARD_COLUMNS: &str = "a.id, a.edition_id, a.section_id, a.slug, a.headline, a.lead, \
@@ -58,7 +58,7 @@ impl TryFrom<CardRow> for ArticleCard {
         Ok(Self {
             slug: stored_slug(&row.slug)?,
             image: row.main_media_id.map(|media_id| ImageRef {
-                media_id,
+                media_id: MediaId::new(media_id),
                 width: row.media_width.unwrap_or_default(),
                 height: row.media_height.unwrap_or_default(),
                 alt_text: row.media_alt.unwrap_or_default(),

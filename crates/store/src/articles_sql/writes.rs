@@ -10,7 +10,7 @@ use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, FromRow, IntoArgumen
 use time::OffsetDateTime;
 
 use crate::backend::{db_error, failpoint, whole_seconds};
-use crate::{NewArticle, SqlTx, StoreError};
+use crate::{MediaId, NewArticle, SqlTx, StoreError};
 
 /// The article writes an action makes inside its transaction
 /// ([`crate::WriteTx`]); each behaves as the [`crate::ArticleStore`]
@@ -70,7 +70,7 @@ where
         .bind(new.dateline_place.clone())
         .bind(new.dateline_agency.clone())
         .bind(new.body.clone())
-        .bind(new.main_media_id)
+        .bind(new.main_media_id.map(MediaId::get))
         .bind(new.image_caption.clone())
         .bind(new.image_credit.clone())
         .bind(new.breaking)
@@ -131,7 +131,7 @@ where
         .bind(new.dateline_place.clone())
         .bind(new.dateline_agency.clone())
         .bind(new.body.clone())
-        .bind(new.main_media_id)
+        .bind(new.main_media_id.map(MediaId::get))
         .bind(new.image_caption.clone())
         .bind(new.image_credit.clone())
         .bind(new.breaking)

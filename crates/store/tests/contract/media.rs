@@ -2,7 +2,7 @@
 //! stories that use its photos.
 
 use dateline_core::ArticleStatus;
-use dateline_store::{MediaChanges, MediaQuery, NewMedia, Rendition, Store};
+use dateline_store::{MediaChanges, MediaId, MediaQuery, NewMedia, Rendition, Store};
 use time::{Duration, OffsetDateTime};
 
 use crate::fixtures::site;
@@ -65,7 +65,7 @@ async fn the_media_bank_from_upload_to_deletion(store: &dyn Store) {
     let read = store.media_by_id(harbour.id).await.expect("read").expect("found");
     assert_eq!((read.caption.as_str(), read.focal_x, read.focal_y), ("The harbour at dawn", 0.5, 0.5));
     assert_eq!(widths(&read.renditions), widths(&harbour.renditions));
-    assert!(store.media_by_id(quay.id + 100).await.expect("read").is_none());
+    assert!(store.media_by_id(MediaId::new(quay.id.get() + 100)).await.expect("read").is_none());
 
     // Changes: the focal point stays inside the frame; renditions replaced.
     store
@@ -84,10 +84,13 @@ async fn the_media_bank_from_upload_to_deletion(store: &dyn Store) {
     let read = store.media_by_id(harbour.id).await.expect("read").expect("found");
     assert_eq!((read.credit.as_str(), read.focal_x, read.focal_y), ("Photo: Ann", 1.0, 0.0));
     store.set_renditions(crane.id, &[rendition(800, false), rendition(200, true)]).await.expect("set");
-    let many = store.renditions_of(&[harbour.id, crane.id, quay.id + 100]).await.expect("renditions");
+    let many = store
+        .renditions_of(&[harbour.id, crane.id, MediaId::new(quay.id.get() + 100)])
+        .await
+        .expect("renditions");
     assert_eq!(widths(&many[&crane.id]), [(800, false), (200, true)]);
     assert_eq!(many[&harbour.id].len(), 3);
-    assert!(!many.contains_key(&(quay.id + 100)));
+    assert!(!many.contains_key(&(MediaId::new(quay.id.get() + 100))));
     assert!(store.renditions_of(&[]).await.expect("none").is_empty());
 
     // The bank: newest first, by words (LIKE's wildcards taken literally),

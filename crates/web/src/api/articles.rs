@@ -119,7 +119,7 @@ pub struct ArticleDto {
 
 fn image_dto(image: &ImageRef, page_url: String, public_url: &str) -> ImageDto {
     ImageDto {
-        media_id: image.media_id,
+        media_id: image.media_id.get(),
         width: image.width,
         height: image.height,
         alt: image.alt_text.clone(),

@@ -71,7 +71,7 @@ fn media_dto(state: &AppState, media: MediaItem) -> MediaDto {
             .filter(|k| !k.is_empty())
             .map(str::to_owned)
             .collect(),
-        id: media.id,
+        id: media.id.get(),
         caption: media.caption,
         credit: media.credit,
         copyright: media.copyright,
@@ -121,20 +121,20 @@ pub async fn list_media(
         .store
         .media_list(&MediaQuery {
             text: (!text.is_empty()).then_some(text),
-            before_id: number("before", &params.before)?,
+            before_id: number("before", &params.before)?.map(dateline_store::MediaId::new),
             published_only: true,
             added_from: None,
             added_before: None,
             limit,
         })
         .await?;
-    let next_before = (items.len() as i64 == limit).then(|| items.last().map_or(0, |m| m.id));
+    let next_before = (items.len() as i64 == limit).then(|| items.last().map_or(0, |m| m.id.get()));
     Ok(Json(MediaPageDto { items: items.into_iter().map(|m| media_dto(&state, m)).collect(), next_before }))
 }
 
 async fn public_media(state: &AppState, raw_id: &str) -> Result<MediaItem, ApiError> {
     let not_found = || ApiError::NotFound(format!("no public photo {raw_id}"));
-    let id: i64 = raw_id.parse().map_err(|_| not_found())?;
+    let id: dateline_store::MediaId = raw_id.parse().map_err(|_| not_found())?;
     let media = state.store.media_by_id(id).await?.ok_or_else(not_found)?;
     if state.store.articles_using_media(id).await?.is_empty() {
         return Err(not_found());
@@ -266,7 +266,7 @@ pub async fn update_media(
 ) -> Result<Json<MediaDto>, ApiError> {
     staff(&user)?;
     let not_found = || ApiError::NotFound(format!("no photo {id}"));
-    let media_id: i64 = id.parse().map_err(|_| not_found())?;
+    let media_id: dateline_store::MediaId = id.parse().map_err(|_| not_found())?;
     let media = state.store.media_by_id(media_id).await?.ok_or_else(not_found)?;
     if !crate::newsroom::media::may_edit(&state, &user, media.id).await? {
         return Err(ApiError::Refused(

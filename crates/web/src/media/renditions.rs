@@ -155,7 +155,7 @@ fn rendition_key(prefix: &str, width: u32, crop: bool, focal: (f64, f64), extens
 
 /// The job: makes and stores the renditions of one photo.
 pub async fn run_job(state: &AppState, payload: &str) -> Result<(), String> {
-    let id: i64 = payload.parse().map_err(|_| format!("bad media id {payload:?}"))?;
+    let id: dateline_store::MediaId = payload.parse().map_err(|_| format!("bad media id {payload:?}"))?;
     let Some(media) = state.store.media_by_id(id).await.map_err(|e| e.to_string())? else {
         return Ok(()); // deleted meanwhile
     };
@@ -208,7 +208,7 @@ pub async fn run_job(state: &AppState, payload: &str) -> Result<(), String> {
         }
     }
     state.content_changed().await.map_err(|e| e.to_string())?;
-    tracing::info!(media = id, count = renditions.len(), "renditions made");
+    tracing::info!(media = id.get(), count = renditions.len(), "renditions made");
     Ok(())
 }
 

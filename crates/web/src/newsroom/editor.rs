@@ -350,7 +350,7 @@ async fn render_editor(
         }
         _ => None,
     };
-    let photo_thumb = match form.main_media.trim().parse::<i64>() {
+    let photo_thumb = match form.main_media.trim().parse::<dateline_store::MediaId>() {
         Ok(id) => state.store.media_by_id(id).await?.map(|m| super::media::thumbnail_href(&m)),
         Err(_) => None,
     };

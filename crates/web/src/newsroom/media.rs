@@ -44,7 +44,7 @@ pub fn thumbnail_href(media: &MediaItem) -> String {
 
 #[derive(Debug)]
 pub struct MediaTile {
-    pub id: i64,
+    pub id: dateline_store::MediaId,
     pub thumb: String,
     pub caption: String,
     pub credit: String,
@@ -68,7 +68,7 @@ struct MediaListTemplate<'a> {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct UploadResult {
     pub name: String,
-    pub id: Option<i64>,
+    pub id: Option<dateline_store::MediaId>,
     pub error: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub thumb: Option<String>,
@@ -134,9 +134,10 @@ async fn render_list(
     let text: String = query.q.unwrap_or_default().trim().chars().take(200).collect();
     let before_id = match query.before.as_deref() {
         None | Some("") => None,
-        Some(raw) => {
-            Some(raw.parse::<i64>().map_err(|_| PageError::BadRequest("`before` must be a number".into()))?)
-        }
+        Some(raw) => Some(
+            raw.parse::<dateline_store::MediaId>()
+                .map_err(|_| PageError::BadRequest("`before` must be a number".into()))?,
+        ),
     };
     let from = day(query.from.as_deref(), "from")?;
     let to = day(query.to.as_deref(), "to")?;
@@ -154,7 +155,7 @@ async fn render_list(
     let from_value = from.map(|d| d.to_string()).unwrap_or_default();
     let to_value = to.map(|d| d.to_string()).unwrap_or_default();
     let next_href = (items.len() as i64 == PAGE_SIZE).then(|| {
-        let last = items.last().map_or(0, |m| m.id);
+        let last = items.last().map_or(0, |m| m.id.get());
         let q = crate::view::url_encode(&text);
         format!("/newsroom/media?q={q}&from={from_value}&to={to_value}&before={last}")
     });
@@ -509,7 +510,7 @@ fn focal_fraction(raw: &str) -> Option<f64> {
     raw.parse::<f64>().ok().filter(|p| p.is_finite() && (0.0..=100.0).contains(p)).map(|p| p / 100.0)
 }
 
-fn media_id(raw: &str) -> Result<i64, PageError> {
+fn media_id(raw: &str) -> Result<dateline_store::MediaId, PageError> {
     raw.parse().map_err(|_| PageError::NotFound)
 }
 
@@ -576,7 +577,8 @@ pub async fn save_media(
             return Err(PageError::NotAllowed);
         }
         let replacement = if form.action == "replace" {
-            let replacement = form.replacement.trim().parse::<i64>().ok().filter(|r| *r != media.id);
+            let replacement =
+                form.replacement.trim().parse::<dateline_store::MediaId>().ok().filter(|r| *r != media.id);
             let exists = match replacement {
                 Some(r) => state.store.media_by_id(r).await?.is_some(),
                 None => false,
@@ -678,7 +680,7 @@ pub async fn save_media(
 pub async fn may_edit(
     state: &AppState,
     user: &User,
-    media_id: i64,
+    media_id: dateline_store::MediaId,
 ) -> Result<bool, dateline_store::StoreError> {
     let published_in: Vec<i64> =
         state.store.articles_using_media(media_id).await?.iter().map(|c| c.edition_id).collect();

@@ -89,7 +89,7 @@ struct Checked {
     tag_names: Vec<String>,
     author_ids: Vec<i64>,
     translation_of: Option<i64>,
-    main_media_id: Option<i64>,
+    main_media_id: Option<dateline_store::MediaId>,
     /// The original time of publication an editor gave.
     published_at: Option<OffsetDateTime>,
 }
@@ -181,7 +181,7 @@ async fn check(
     };
     let main_media_id = match form.main_media.trim() {
         "" => None,
-        raw => match raw.parse::<i64>() {
+        raw => match raw.parse::<dateline_store::MediaId>() {
             Ok(id) if state.store.media_by_id(id).await?.is_some() => Some(id),
             _ => {
                 errors.add("main_media", t.get("error-main-media").into_owned());

@@ -39,7 +39,7 @@ pub async fn media_page(
 ) -> Result<Response, PageError> {
     let directory = state.directory();
     let edition = edition_from(&directory, &code)?;
-    let id: i64 = id.parse().map_err(|_| PageError::NotFound)?;
+    let id: dateline_store::MediaId = id.parse().map_err(|_| PageError::NotFound)?;
     let media = state.store.media_by_id(id).await?.ok_or(PageError::NotFound)?;
     let t = state.locales.for_language(&edition.language);
     let used = state.store.articles_using_media(id).await?;
@@ -143,7 +143,7 @@ pub async fn media_index(
     let before_id = match query.before.as_deref() {
         None | Some("") => None,
         Some(raw) => Some(
-            raw.parse::<i64>()
+            raw.parse::<dateline_store::MediaId>()
                 .map_err(|_| PageError::BadRequest("`before` must be a photo number".into()))?,
         ),
     };
@@ -160,7 +160,7 @@ pub async fn media_index(
         .await?;
     let path = format!("/{}/media", edition.code);
     let next_href = (items.len() as i64 == INDEX_PAGE).then(|| {
-        let last = items.last().map_or(0, |m| m.id);
+        let last = items.last().map_or(0, |m| m.id.get());
         format!("{path}?q={}&before={last}", crate::view::url_encode(&text))
     });
     let newest = items.first().map_or(time::OffsetDateTime::UNIX_EPOCH, |m| m.created_at);
