@@ -6,6 +6,9 @@
 #
 #   ./bench/run.sh            # builds the release binary first
 #   DURATION=20 ./bench/run.sh
+#   CACHE=off ./bench/run.sh  # every request a miss (page cache TTL 0):
+#                             # what the store and the templates cost
+#   BINARY=/path/to/dateline ./bench/run.sh   # another build, not rebuilt
 #
 # Needs wrk and nginx (apt-get install wrk nginx-light; installed when
 # missing and running as root). Everything runs on 127.0.0.1 and stops by
@@ -30,7 +33,10 @@ for tool in wrk nginx; do
   fi
 done
 
-cargo build --release --quiet
+if [ -z "${BINARY:-}" ]; then
+  cargo build --release --quiet
+  BINARY=./target/release/dateline
+fi
 work=$(mktemp -d)
 chmod 755 "$work"  # nginx workers run as another user
 out=bench/out
@@ -43,7 +49,12 @@ cleanup() {
 trap cleanup EXIT
 
 # The dynamic server, over a fresh demo store.
-./target/release/dateline serve --data-dir "$work/data" --listen "127.0.0.1:$DYN_PORT" \
+config=()
+if [ "${CACHE:-on}" = off ]; then
+  echo "page_cache_ttl_secs = 0" >"$work/dateline.toml"
+  config=(--config "$work/dateline.toml")
+fi
+"$BINARY" "${config[@]}" serve --data-dir "$work/data" --listen "127.0.0.1:$DYN_PORT" \
   >"$work/server.out" 2>"$work/server.err" &
 server_pid=$!
 for _ in $(seq 1 120); do grep -q "listening on" "$work/server.out" 2>/dev/null && break; sleep 0.5; done
@@ -90,7 +101,7 @@ run() { # name url
 }
 
 {
-  echo "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ)"
+  echo "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, $(nproc) cores, page cache ${CACHE:-on}, $(date -u +%Y-%m-%dT%H:%MZ)"
   echo
   echo "| page | path | requests/s | p50 | p99 | bytes |"
   echo "|---|---|---|---|---|---|"

@@ -1,9 +1,11 @@
 //! The PostgreSQL backend, for outlets that run several Dateline nodes.
 //!
-//! The queries are shared with SQLite through
-//! [`dateline_store::sql_store_impl!`]; this crate owns the pool settings and
+//! The queries are shared with SQLite: each domain of `dateline_store`
+//! implements itself for every [`dateline_store::SqlPool`], which this crate
+//! implements (its pool and `LISTEN`); this crate owns the pool settings and
 //! its migrations in `migrations/` (native `TIMESTAMPTZ`, `BOOLEAN`, identity
-//! columns).
+//! columns), and instantiates [`dateline_store::sql_store_impl!`] for the
+//! backend's own methods.
 
 use std::time::Duration;
 

@@ -2,8 +2,11 @@
 //!
 //! One database file in the data directory, in WAL mode (readers never wait
 //! for the writer) with foreign keys enforced. The queries are shared with
-//! PostgreSQL through [`dateline_store::sql_store_impl!`]; this crate owns the
-//! connection options and its migrations in `migrations/`.
+//! PostgreSQL: each domain of `dateline_store` implements itself for every
+//! [`dateline_store::SqlPool`], which this crate implements (its pool, no
+//! `LISTEN`); this crate owns the connection options and its migrations in
+//! `migrations/`, and instantiates [`dateline_store::sql_store_impl!`] for
+//! the backend's own methods.
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -6,14 +6,14 @@ use async_trait::async_trait;
 use time::OffsetDateTime;
 
 use crate::{
-    Comment, NewComment, OwnComment, QueueItem, QueueView, ReactionCount, ResolvedReport, StoreError,
-    ThreadQuery,
+    Comment, CommentId, NewComment, OwnComment, QueueItem, QueueView, ReactionCount, ResolvedReport,
+    StoreError, ThreadQuery,
 };
 
 #[async_trait]
 pub trait DiscussionStore: Send + Sync {
     /// A comment in any status, with its author's name.
-    async fn comment_by_id(&self, id: i64) -> Result<Option<Comment>, StoreError>;
+    async fn comment_by_id(&self, id: CommentId) -> Result<Option<Comment>, StoreError>;
     /// Adds a comment (a reply joins its parent's thread) and recounts the
     /// article's comments. `Conflict` when the parent is no longer
     /// approved or belongs to another article.
@@ -25,19 +25,19 @@ pub trait DiscussionStore: Send + Sync {
     /// The replies (same visibility) of these threads, oldest first.
     async fn comment_replies(
         &self,
-        root_ids: &[i64],
+        root_ids: &[CommentId],
         viewer_id: Option<i64>,
     ) -> Result<Vec<Comment>, StoreError>;
     /// Reaction counts of these comments, with the viewer's own marked.
     async fn comment_reactions(
         &self,
-        comment_ids: &[i64],
+        comment_ids: &[CommentId],
         viewer_id: Option<i64>,
     ) -> Result<Vec<ReactionCount>, StoreError>;
     /// Replaces a comment's text (and status, when an edit is held again).
     async fn edit_comment(
         &self,
-        id: i64,
+        id: CommentId,
         body: &str,
         html: &str,
         status: dateline_core::CommentStatus,
@@ -48,7 +48,7 @@ pub trait DiscussionStore: Send + Sync {
     /// deletion, which also blanks the text) and recounts the article.
     async fn set_comment_status(
         &self,
-        id: i64,
+        id: CommentId,
         status: dateline_core::CommentStatus,
         moderator_id: Option<i64>,
         now: OffsetDateTime,
@@ -56,7 +56,7 @@ pub trait DiscussionStore: Send + Sync {
     /// Turns a reader's reaction on or off; true when it is now on.
     async fn toggle_reaction(
         &self,
-        comment_id: i64,
+        comment_id: CommentId,
         user_id: i64,
         kind: dateline_core::Reaction,
         now: OffsetDateTime,
@@ -64,7 +64,7 @@ pub trait DiscussionStore: Send + Sync {
     /// `Conflict` when this reader already reported this comment.
     async fn report_comment(
         &self,
-        comment_id: i64,
+        comment_id: CommentId,
         reporter_id: i64,
         reason: dateline_core::ReportReason,
         note: &str,
@@ -73,7 +73,7 @@ pub trait DiscussionStore: Send + Sync {
     /// Closes a comment's open reports with `outcome`; returns whom to tell.
     async fn resolve_reports(
         &self,
-        comment_id: i64,
+        comment_id: CommentId,
         outcome: &str,
         now: OffsetDateTime,
     ) -> Result<Vec<ResolvedReport>, StoreError>;

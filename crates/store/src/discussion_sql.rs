@@ -16,8 +16,8 @@ use time::OffsetDateTime;
 
 use crate::backend::{SqlPool, connection, db_error, failpoint, whole_seconds};
 use crate::{
-    Comment, DiscussionStore, NewComment, OwnComment, QueueItem, QueueView, ReactionCount, ResolvedReport,
-    SqlTx, StoreError, ThreadQuery,
+    Comment, CommentId, DiscussionStore, NewComment, OwnComment, QueueItem, QueueView, ReactionCount,
+    ResolvedReport, SqlTx, StoreError, ThreadQuery,
 };
 
 /// The comment writes an action makes inside its transaction
@@ -25,7 +25,7 @@ use crate::{
 #[async_trait]
 pub trait DiscussionTx: Send {
     /// A comment in any status, as this transaction sees it.
-    async fn comment_by_id(&mut self, id: i64) -> Result<Option<Comment>, StoreError>;
+    async fn comment_by_id(&mut self, id: CommentId) -> Result<Option<Comment>, StoreError>;
     /// Adds a comment (a reply joins its parent's thread) and recounts its
     /// article; returns it with the article's new count of approved
     /// comments. `Conflict` when the parent is no longer approved.
@@ -39,7 +39,7 @@ pub trait DiscussionTx: Send {
     /// is no such comment.
     async fn edit_comment(
         &mut self,
-        id: i64,
+        id: CommentId,
         body: &str,
         html: &str,
         status: CommentStatus,
@@ -52,7 +52,7 @@ pub trait DiscussionTx: Send {
     /// when there is no such comment.
     async fn set_comment_status(
         &mut self,
-        id: i64,
+        id: CommentId,
         status: CommentStatus,
         moderator_id: Option<i64>,
         now: OffsetDateTime,
@@ -60,7 +60,7 @@ pub trait DiscussionTx: Send {
     /// Turns a reader's reaction on or off; true when it is now on.
     async fn toggle_reaction(
         &mut self,
-        comment_id: i64,
+        comment_id: CommentId,
         user_id: i64,
         kind: Reaction,
         now: OffsetDateTime,
@@ -68,7 +68,7 @@ pub trait DiscussionTx: Send {
     /// Closes a comment's open reports with `outcome`; returns whom to tell.
     async fn resolve_reports(
         &mut self,
-        comment_id: i64,
+        comment_id: CommentId,
         outcome: &str,
         now: OffsetDateTime,
     ) -> Result<Vec<ResolvedReport>, StoreError>;
@@ -102,10 +102,10 @@ pub struct CommentRow {
 impl From<CommentRow> for Comment {
     fn from(row: CommentRow) -> Self {
         Self {
-            id: row.id,
+            id: CommentId::new(row.id),
             article_id: row.article_id,
-            root_id: row.root_id,
-            parent_id: row.parent_id,
+            root_id: row.root_id.map(CommentId::new),
+            parent_id: row.parent_id.map(CommentId::new),
             user_id: row.user_id,
             author_name: row.author_name,
             parent_author: row.parent_author,
@@ -172,10 +172,10 @@ where
     for<'r> (String, String): FromRow<'r, DB::Row>,
     usize: ColumnIndex<DB::Row>,
 {
-    async fn comment(c: &mut DB::Connection, id: i64) -> Result<Option<Comment>, StoreError> {
+    async fn comment(c: &mut DB::Connection, id: CommentId) -> Result<Option<Comment>, StoreError> {
         let sql = format!("SELECT {COMMENT_COLUMNS} {COMMENT_FROM} WHERE c.id = $1");
         let row = sqlx::query_as::<DB, CommentRow>(&sql)
-            .bind(id)
+            .bind(id.get())
             .fetch_optional(&mut *c)
             .await
             .map_err(db_error)?;
@@ -207,13 +207,13 @@ where
                 let root = sqlx::query_scalar::<DB, Option<i64>>(
                     "SELECT root_id FROM comments WHERE id = $1 AND article_id = $2 AND status = 'approved'",
                 )
-                .bind(parent_id)
+                .bind(parent_id.get())
                 .bind(new.article_id)
                 .fetch_optional(&mut *c)
                 .await
                 .map_err(db_error)?
                 .ok_or_else(|| StoreError::Conflict("a reply to a comment that was removed".into()))?;
-                Some(root.unwrap_or(parent_id))
+                Some(root.map_or(parent_id, CommentId::new))
             }
         };
         let id = sqlx::query_scalar::<DB, i64>(
@@ -221,8 +221,8 @@ where
              client_address, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
         )
         .bind(new.article_id)
-        .bind(root_id)
-        .bind(new.parent_id)
+        .bind(root_id.map(CommentId::get))
+        .bind(new.parent_id.map(CommentId::get))
         .bind(new.user_id)
         .bind(new.body.clone())
         .bind(new.html.clone())
@@ -232,7 +232,8 @@ where
         .bind(whole_seconds(now))
         .fetch_one(&mut *c)
         .await
-        .map_err(db_error)?;
+        .map_err(db_error)
+        .map(CommentId::new)?;
         failpoint!("store.recount_comments");
         let count = Self::recount(c, new.article_id).await?;
         let comment =
@@ -242,7 +243,7 @@ where
 
     async fn edit(
         c: &mut DB::Connection,
-        id: i64,
+        id: CommentId,
         body: &str,
         html: &str,
         status: CommentStatus,
@@ -259,7 +260,7 @@ where
         .bind(status.as_str().to_owned())
         .bind(held_reason.to_owned())
         .bind(whole_seconds(now))
-        .bind(id)
+        .bind(id.get())
         .fetch_optional(&mut *c)
         .await
         .map_err(db_error)?;
@@ -271,7 +272,7 @@ where
 
     async fn set_status(
         c: &mut DB::Connection,
-        id: i64,
+        id: CommentId,
         status: CommentStatus,
         moderator_id: Option<i64>,
         now: OffsetDateTime,
@@ -290,7 +291,7 @@ where
             .bind(status.as_str().to_owned())
             .bind(moderator_id)
             .bind(whole_seconds(now))
-            .bind(id)
+            .bind(id.get())
             .fetch_optional(&mut *c)
             .await
             .map_err(db_error)?;
@@ -300,7 +301,7 @@ where
 
     async fn toggle_reaction(
         c: &mut DB::Connection,
-        comment_id: i64,
+        comment_id: CommentId,
         user_id: i64,
         kind: Reaction,
         now: OffsetDateTime,
@@ -309,7 +310,7 @@ where
         let removed = sqlx::query_scalar::<DB, i64>(
             "DELETE FROM comment_reactions WHERE comment_id = $1 AND user_id = $2 AND kind = $3 RETURNING comment_id",
         )
-        .bind(comment_id)
+        .bind(comment_id.get())
         .bind(user_id)
         .bind(kind.as_str().to_owned())
         .fetch_optional(&mut *c)
@@ -320,7 +321,7 @@ where
             sqlx::query::<DB>(
                 "INSERT INTO comment_reactions (comment_id, user_id, kind, created_at) VALUES ($1, $2, $3, $4)",
             )
-            .bind(comment_id)
+            .bind(comment_id.get())
             .bind(user_id)
             .bind(kind.as_str().to_owned())
             .bind(whole_seconds(now))
@@ -332,7 +333,7 @@ where
             "UPDATE comments SET reaction_count = (SELECT COUNT(*) FROM comment_reactions WHERE comment_id = $1) \
              WHERE id = $1",
         )
-        .bind(comment_id)
+        .bind(comment_id.get())
         .execute(&mut *c)
         .await
         .map_err(db_error)?;
@@ -341,7 +342,7 @@ where
 
     async fn resolve_reports(
         c: &mut DB::Connection,
-        comment_id: i64,
+        comment_id: CommentId,
         outcome: &str,
         now: OffsetDateTime,
     ) -> Result<Vec<ResolvedReport>, StoreError> {
@@ -352,7 +353,7 @@ where
         )
         .bind(whole_seconds(now))
         .bind(outcome.to_owned())
-        .bind(comment_id)
+        .bind(comment_id.get())
         .fetch_all(&mut *c)
         .await
         .map_err(db_error)?;
@@ -388,7 +389,7 @@ where
     for<'r> (String, String): FromRow<'r, DB::Row>,
     usize: ColumnIndex<DB::Row>,
 {
-    async fn comment_by_id(&mut self, id: i64) -> Result<Option<Comment>, StoreError> {
+    async fn comment_by_id(&mut self, id: CommentId) -> Result<Option<Comment>, StoreError> {
         DiscussionSql::<DB>::comment(&mut self.tx, id).await
     }
 
@@ -402,7 +403,7 @@ where
 
     async fn edit_comment(
         &mut self,
-        id: i64,
+        id: CommentId,
         body: &str,
         html: &str,
         status: CommentStatus,
@@ -414,7 +415,7 @@ where
 
     async fn set_comment_status(
         &mut self,
-        id: i64,
+        id: CommentId,
         status: CommentStatus,
         moderator_id: Option<i64>,
         now: OffsetDateTime,
@@ -424,7 +425,7 @@ where
 
     async fn toggle_reaction(
         &mut self,
-        comment_id: i64,
+        comment_id: CommentId,
         user_id: i64,
         kind: Reaction,
         now: OffsetDateTime,
@@ -434,7 +435,7 @@ where
 
     async fn resolve_reports(
         &mut self,
-        comment_id: i64,
+        comment_id: CommentId,
         outcome: &str,
         now: OffsetDateTime,
     ) -> Result<Vec<ResolvedReport>, StoreError> {
@@ -462,7 +463,7 @@ where
     for<'r> (i64, String, i64, i64): FromRow<'r, <S::Db as Database>::Row>,
     usize: ColumnIndex<<S::Db as Database>::Row>,
 {
-    async fn comment_by_id(&self, id: i64) -> Result<Option<Comment>, StoreError> {
+    async fn comment_by_id(&self, id: CommentId) -> Result<Option<Comment>, StoreError> {
         let mut c = connection(self.pool()).await?;
         DiscussionSql::<S::Db>::comment(&mut c, id).await
     }
@@ -499,7 +500,7 @@ where
 
     async fn comment_replies(
         &self,
-        root_ids: &[i64],
+        root_ids: &[CommentId],
         viewer_id: Option<i64>,
     ) -> Result<Vec<Comment>, StoreError> {
         if root_ids.is_empty() {
@@ -512,7 +513,7 @@ where
         );
         let mut query = sqlx::query_as::<S::Db, CommentRow>(&sql).bind(viewer_id.unwrap_or(-1));
         for id in root_ids {
-            query = query.bind(*id);
+            query = query.bind(id.get());
         }
         let rows = query.fetch_all(self.pool()).await.map_err(db_error)?;
         Ok(rows.into_iter().map(Comment::from).collect())
@@ -520,7 +521,7 @@ where
 
     async fn comment_reactions(
         &self,
-        comment_ids: &[i64],
+        comment_ids: &[CommentId],
         viewer_id: Option<i64>,
     ) -> Result<Vec<ReactionCount>, StoreError> {
         if comment_ids.is_empty() {
@@ -533,18 +534,23 @@ where
         );
         let mut query = sqlx::query_as::<S::Db, (i64, String, i64, i64)>(&sql).bind(viewer_id.unwrap_or(-1));
         for id in comment_ids {
-            query = query.bind(*id);
+            query = query.bind(id.get());
         }
         let rows = query.fetch_all(self.pool()).await.map_err(db_error)?;
         Ok(rows
             .into_iter()
-            .map(|(comment_id, kind, count, mine)| ReactionCount { comment_id, kind, count, mine: mine > 0 })
+            .map(|(comment_id, kind, count, mine)| ReactionCount {
+                comment_id: CommentId::new(comment_id),
+                kind,
+                count,
+                mine: mine > 0,
+            })
             .collect())
     }
 
     async fn edit_comment(
         &self,
-        id: i64,
+        id: CommentId,
         body: &str,
         html: &str,
         status: CommentStatus,
@@ -558,7 +564,7 @@ where
 
     async fn set_comment_status(
         &self,
-        id: i64,
+        id: CommentId,
         status: CommentStatus,
         moderator_id: Option<i64>,
         now: OffsetDateTime,
@@ -570,7 +576,7 @@ where
 
     async fn toggle_reaction(
         &self,
-        comment_id: i64,
+        comment_id: CommentId,
         user_id: i64,
         kind: Reaction,
         now: OffsetDateTime,
@@ -583,7 +589,7 @@ where
 
     async fn report_comment(
         &self,
-        comment_id: i64,
+        comment_id: CommentId,
         reporter_id: i64,
         reason: ReportReason,
         note: &str,
@@ -592,7 +598,7 @@ where
         sqlx::query::<S::Db>(
             "INSERT INTO comment_reports (comment_id, reporter_id, reason, note, created_at) VALUES ($1, $2, $3, $4, $5)",
         )
-        .bind(comment_id)
+        .bind(comment_id.get())
         .bind(reporter_id)
         .bind(reason.as_str().to_owned())
         .bind(note.to_owned())
@@ -608,7 +614,7 @@ where
 
     async fn resolve_reports(
         &self,
-        comment_id: i64,
+        comment_id: CommentId,
         outcome: &str,
         now: OffsetDateTime,
     ) -> Result<Vec<ResolvedReport>, StoreError> {
@@ -720,10 +726,10 @@ where
         Ok(rows
             .into_iter()
             .map(|row| OwnComment {
-                id: row.id,
+                id: CommentId::new(row.id),
                 article_id: row.article_id,
                 article_headline: row.headline,
-                parent_id: row.parent_id,
+                parent_id: row.parent_id.map(CommentId::new),
                 body: row.body,
                 status: CommentStatus::from_stored(&row.status),
                 created_at: row.created_at,

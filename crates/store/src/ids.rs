@@ -3,7 +3,8 @@
 //! Each is the row's `BIGINT`/`INTEGER` key as stored (`#[sqlx(transparent)]`),
 //! shown and parsed as the plain number (in URLs, forms and JSON).
 //!
-//! The domains take them up one at a time; the media bank is the first.
+//! The domains take them up one at a time: the media bank and the
+//! discussion so far.
 
 use std::fmt;
 use std::str::FromStr;
@@ -12,7 +13,18 @@ macro_rules! id {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
         #[derive(
-            Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize, sqlx::Type,
+            Debug,
+            Default,
+            Clone,
+            Copy,
+            PartialEq,
+            Eq,
+            PartialOrd,
+            Ord,
+            Hash,
+            serde::Serialize,
+            serde::Deserialize,
+            sqlx::Type,
         )]
         #[serde(transparent)]
         #[sqlx(transparent)]
@@ -48,6 +60,11 @@ macro_rules! id {
 id!(
     /// A photo in the media bank.
     MediaId
+);
+
+id!(
+    /// A reader's comment under a story.
+    CommentId
 );
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 use dateline_core::{ArticleCursor, ArticleStatus, EditionCode, PageSize, Slug, TextDirection};
 use time::OffsetDateTime;
 
-use crate::MediaId;
+use crate::{CommentId, MediaId};
 
 /// A language edition of the site, such as English at `/en/`.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -492,12 +492,12 @@ pub struct LiveBlogEntry {
 /// A comment with what its display needs from other tables.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Comment {
-    pub id: i64,
+    pub id: CommentId,
     pub article_id: i64,
     /// The thread's first comment; `None` for that comment itself.
-    pub root_id: Option<i64>,
+    pub root_id: Option<CommentId>,
     /// The comment this one answers.
-    pub parent_id: Option<i64>,
+    pub parent_id: Option<CommentId>,
     /// `None` once its author deleted their account and kept it anonymously.
     pub user_id: Option<i64>,
     pub author_name: Option<String>,
@@ -517,7 +517,7 @@ pub struct Comment {
 #[derive(Debug, Clone)]
 pub struct NewComment {
     pub article_id: i64,
-    pub parent_id: Option<i64>,
+    pub parent_id: Option<CommentId>,
     pub user_id: i64,
     pub body: String,
     /// `body` rendered (the web layer's safe subset).
@@ -541,7 +541,7 @@ pub struct ThreadQuery {
 /// How many readers left one reaction on a comment, and whether the viewer did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReactionCount {
-    pub comment_id: i64,
+    pub comment_id: CommentId,
     pub kind: String,
     pub count: i64,
     pub mine: bool,
@@ -587,10 +587,10 @@ pub struct ResolvedReport {
 /// One of a reader's comments, with its article, for their data export.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct OwnComment {
-    pub id: i64,
+    pub id: CommentId,
     pub article_id: i64,
     pub article_headline: String,
-    pub parent_id: Option<i64>,
+    pub parent_id: Option<CommentId>,
     pub body: String,
     pub status: dateline_core::CommentStatus,
     #[serde(with = "time::serde::rfc3339")]

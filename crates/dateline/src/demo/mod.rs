@@ -296,7 +296,7 @@ async fn load_comments(
             .await?;
         readers.push((&entry.author, user.id));
     }
-    let mut ids: Vec<i64> = Vec::new();
+    let mut ids: Vec<dateline_store::CommentId> = Vec::new();
     for (number, entry) in entries.iter().enumerate() {
         let edition = match entry.edition.as_str() {
             "en" => 0,

@@ -2,7 +2,7 @@
 //! first comment to the moderator's decision and a reader's data export.
 
 use dateline_core::{CommentSort, CommentStatus, Reaction, ReportReason};
-use dateline_store::{NewComment, QueueView, Store, StoreError, ThreadQuery};
+use dateline_store::{CommentId, NewComment, QueueView, Store, StoreError, ThreadQuery};
 use time::{Duration, OffsetDateTime};
 
 use crate::fixtures::site;
@@ -10,7 +10,7 @@ use crate::fixtures::site;
 fn comment(
     article_id: i64,
     user_id: i64,
-    parent_id: Option<i64>,
+    parent_id: Option<CommentId>,
     text: &str,
     status: CommentStatus,
 ) -> NewComment {
@@ -48,7 +48,7 @@ async fn a_discussion_from_first_comment_to_decision(store: &dyn Store) {
     let held = store.add_comment(&held, now + Duration::seconds(2)).await.expect("held");
     assert_eq!(count_of(store, article).await, 3, "only approved comments count");
     assert_eq!(store.comment_by_id(held.id).await.expect("read").expect("held").held_reason, "new account");
-    assert!(store.comment_by_id(held.id + 100).await.expect("read").is_none());
+    assert!(store.comment_by_id(CommentId::new(held.id.get() + 100)).await.expect("read").is_none());
 
     // Threads: the viewer's own pending one shows to them only.
     let threads =
@@ -177,7 +177,7 @@ async fn comment_writes_share_the_action_transaction(store: &dyn Store) {
         .expect("edit");
     assert_eq!(count, Some(1));
     assert!(
-        tx.edit_comment(kept.id + 100, "x", "x", CommentStatus::Approved, "", now)
+        tx.edit_comment(CommentId::new(kept.id.get() + 100), "x", "x", CommentStatus::Approved, "", now)
             .await
             .expect("edit")
             .is_none()
@@ -195,7 +195,7 @@ async fn comment_writes_share_the_action_transaction(store: &dyn Store) {
     assert_eq!(decided.expect("decide"), Some((article, 0)));
     assert_eq!(tx.resolve_reports(kept.id, "removed", now).await.expect("resolve").len(), 1);
     assert!(
-        tx.set_comment_status(kept.id + 100, CommentStatus::Rejected, None, now)
+        tx.set_comment_status(CommentId::new(kept.id.get() + 100), CommentStatus::Rejected, None, now)
             .await
             .expect("none")
             .is_none()

@@ -9,7 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use dateline_core::{CommentSort, CommentStatus, Reaction, ReportReason};
-use dateline_store::{Article, Comment, ReactionCount};
+use dateline_store::{Article, Comment, CommentId, ReactionCount};
 use serde::{Deserialize, Serialize};
 
 use super::ApiError;
@@ -101,9 +101,9 @@ async fn article(state: &AppState, id: i64) -> Result<Article, ApiError> {
 fn dto(comment: &Comment, reactions: Option<&Vec<ReactionCount>>) -> CommentDto {
     let deleted = comment.status == CommentStatus::Deleted;
     CommentDto {
-        id: comment.id,
-        root_id: comment.root_id,
-        parent_id: comment.parent_id,
+        id: comment.id.get(),
+        root_id: comment.root_id.map(CommentId::get),
+        parent_id: comment.parent_id.map(CommentId::get),
         author: comment.author_name.clone(),
         status: comment.status.as_str().to_owned(),
         text: if deleted { String::new() } else { comment.body.clone() },
@@ -154,7 +154,7 @@ pub async fn list_comments(
     let viewer_id = None;
     let ThreadPage { roots, replies, reactions, more } =
         service::thread_page(&state, id, sort, page, viewer_id).await?;
-    let mut by_root: HashMap<i64, Vec<CommentDto>> = HashMap::new();
+    let mut by_root: HashMap<CommentId, Vec<CommentDto>> = HashMap::new();
     for reply in &replies {
         by_root
             .entry(reply.root_id.unwrap_or_default())
@@ -212,14 +212,15 @@ pub async fn post_comment(
     Json(new): Json<NewCommentDto>,
 ) -> Result<Response, ApiError> {
     let article = article(&state, id).await?;
-    let comment = service::post(&state, Some(&user), &article, new.parent_id, &new.text, address)
-        .await
-        .map_err(refused)?;
+    let comment =
+        service::post(&state, Some(&user), &article, new.parent_id.map(CommentId::new), &new.text, address)
+            .await
+            .map_err(refused)?;
     Ok((StatusCode::CREATED, Json(dto(&comment, None))).into_response())
 }
 
 /// The comment and its published article.
-async fn comment_target(state: &AppState, id: i64) -> Result<Article, ApiError> {
+async fn comment_target(state: &AppState, id: CommentId) -> Result<Article, ApiError> {
     let comment =
         state.store.comment_by_id(id).await?.ok_or_else(|| ApiError::NotFound(format!("no comment {id}")))?;
     article(state, comment.article_id).await
@@ -237,7 +238,7 @@ async fn comment_target(state: &AppState, id: i64) -> Result<Article, ApiError> 
     ))]
 pub async fn delete_comment(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    Path(id): Path<CommentId>,
     ApiUser(user): ApiUser,
 ) -> Result<StatusCode, ApiError> {
     let article = comment_target(&state, id).await?;
@@ -266,7 +267,7 @@ pub struct ReactionRequest {
     ))]
 pub async fn react(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    Path(id): Path<CommentId>,
     ApiUser(user): ApiUser,
     Json(request): Json<ReactionRequest>,
 ) -> Result<Json<Vec<ReactionDto>>, ApiError> {
@@ -303,7 +304,7 @@ pub struct ReportRequest {
     ))]
 pub async fn report(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    Path(id): Path<CommentId>,
     ApiUser(user): ApiUser,
     Json(request): Json<ReportRequest>,
 ) -> Result<StatusCode, ApiError> {

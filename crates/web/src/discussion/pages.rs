@@ -59,7 +59,7 @@ async fn target(state: &AppState, code: &str, article_id: &str) -> Result<(Editi
     Ok((edition, article))
 }
 
-fn comment_id(raw: &str) -> Result<i64, PageError> {
+fn comment_id(raw: &str) -> Result<dateline_store::CommentId, PageError> {
     raw.parse().map_err(|_| PageError::NotFound)
 }
 

@@ -6,7 +6,9 @@
 use std::net::IpAddr;
 
 use dateline_core::{ArticleStatus, CommentBody, CommentBodyError, CommentStatus, Reaction, ReportReason};
-use dateline_store::{Article, Comment, NewComment, NewLiveEvent, ReactionCount, StoreError, User, WriteTx};
+use dateline_store::{
+    Article, Comment, CommentId, NewComment, NewLiveEvent, ReactionCount, StoreError, User, WriteTx,
+};
 use time::{Duration, OffsetDateTime};
 
 use super::rules::{BannedWords, EDIT_WINDOW, Openness, Submission, verdict};
@@ -133,7 +135,7 @@ pub async fn published_article(
 pub struct ThreadPage {
     pub roots: Vec<Comment>,
     pub replies: Vec<Comment>,
-    pub reactions: std::collections::HashMap<i64, Vec<ReactionCount>>,
+    pub reactions: std::collections::HashMap<CommentId, Vec<ReactionCount>>,
     /// A further page exists.
     pub more: bool,
 }
@@ -159,10 +161,11 @@ pub async fn thread_page(
     let mut roots = state.store.comment_threads(&query).await?;
     let more = roots.len() as i64 > THREADS_PER_PAGE;
     roots.truncate(THREADS_PER_PAGE as usize);
-    let root_ids: Vec<i64> = roots.iter().map(|c| c.id).collect();
+    let root_ids: Vec<CommentId> = roots.iter().map(|c| c.id).collect();
     let replies = state.store.comment_replies(&root_ids, viewer_id).await?;
-    let ids: Vec<i64> = roots.iter().chain(&replies).map(|c| c.id).collect();
-    let mut reactions: std::collections::HashMap<i64, Vec<ReactionCount>> = std::collections::HashMap::new();
+    let ids: Vec<CommentId> = roots.iter().chain(&replies).map(|c| c.id).collect();
+    let mut reactions: std::collections::HashMap<CommentId, Vec<ReactionCount>> =
+        std::collections::HashMap::new();
     for r in state.store.comment_reactions(&ids, viewer_id).await? {
         reactions.entry(r.comment_id).or_default().push(r);
     }
@@ -227,7 +230,7 @@ pub async fn post(
     state: &AppState,
     user: Option<&User>,
     article: &Article,
-    parent_id: Option<i64>,
+    parent_id: Option<CommentId>,
     text: &str,
     address: IpAddr,
 ) -> Result<Comment, DiscussionError> {
@@ -275,7 +278,7 @@ pub async fn post(
     commit(state, article, tx, event, now).await?;
     metrics::counter!("dateline_comments_posted_total", "status" => status.as_str()).increment(1);
     tracing::info!(
-        comment = comment.id,
+        comment = comment.id.get(),
         article = article.card.id,
         user = user.id,
         status = status.as_str(),
@@ -290,7 +293,7 @@ async fn own_comment(
     state: &AppState,
     user: &User,
     article: &Article,
-    comment_id: i64,
+    comment_id: CommentId,
 ) -> Result<Comment, DiscussionError> {
     let comment = state
         .store
@@ -311,7 +314,7 @@ pub async fn edit(
     state: &AppState,
     user: Option<&User>,
     article: &Article,
-    comment_id: i64,
+    comment_id: CommentId,
     text: &str,
 ) -> Result<Comment, DiscussionError> {
     let now = OffsetDateTime::now_utc();
@@ -365,7 +368,7 @@ pub async fn delete(
     state: &AppState,
     user: Option<&User>,
     article: &Article,
-    comment_id: i64,
+    comment_id: CommentId,
 ) -> Result<(), DiscussionError> {
     let user = user.ok_or(DiscussionError::LoginNeeded)?;
     let comment = own_comment(state, user, article, comment_id).await?;
@@ -381,7 +384,7 @@ pub async fn delete(
         None
     };
     commit(state, article, tx, event, now).await?;
-    tracing::info!(comment = comment.id, user = user.id, "comment deleted by its author");
+    tracing::info!(comment = comment.id.get(), user = user.id, "comment deleted by its author");
     Ok(())
 }
 
@@ -389,7 +392,7 @@ pub async fn delete(
 async fn visible_comment(
     state: &AppState,
     article: &Article,
-    comment_id: i64,
+    comment_id: CommentId,
 ) -> Result<Comment, DiscussionError> {
     state
         .store
@@ -404,7 +407,7 @@ pub async fn react(
     state: &AppState,
     user: Option<&User>,
     article: &Article,
-    comment_id: i64,
+    comment_id: CommentId,
     kind: Reaction,
 ) -> Result<Vec<ReactionCount>, DiscussionError> {
     let now = OffsetDateTime::now_utc();
@@ -423,7 +426,7 @@ pub async fn report(
     state: &AppState,
     user: Option<&User>,
     article: &Article,
-    comment_id: i64,
+    comment_id: CommentId,
     reason: ReportReason,
     note: &str,
 ) -> Result<(), DiscussionError> {
@@ -442,7 +445,12 @@ pub async fn report(
         Err(other) => return Err(other.into()),
     }
     metrics::counter!("dateline_comment_reports_total").increment(1);
-    tracing::info!(comment = comment.id, reporter = user.id, reason = reason.as_str(), "comment reported");
+    tracing::info!(
+        comment = comment.id.get(),
+        reporter = user.id,
+        reason = reason.as_str(),
+        "comment reported"
+    );
     Ok(())
 }
 
@@ -494,7 +502,7 @@ pub fn comment_event(
     let html = match super::view::comment_fragment(t, comment) {
         Ok(html) => html,
         Err(error) => {
-            tracing::warn!(%error, comment = comment.id, "could not render a comment for its live event");
+            tracing::warn!(%error, comment = comment.id.get(), "could not render a comment for its live event");
             return None;
         }
     };
@@ -513,7 +521,7 @@ pub fn comment_event(
 pub fn comment_removed_event(
     state: &AppState,
     article: &Article,
-    comment_id: i64,
+    comment_id: CommentId,
     count: i64,
 ) -> Option<NewLiveEvent> {
     let directory = state.directory();

@@ -56,7 +56,7 @@ pub struct DiscussionView {
     pub form_error: Option<String>,
     pub form_text: String,
     /// The form answers this comment: (id, its author).
-    pub reply_to: Option<(i64, String)>,
+    pub reply_to: Option<(dateline_store::CommentId, String)>,
 }
 
 #[derive(Debug)]
@@ -161,7 +161,7 @@ impl DiscussionRequest<'_> {
                 source: if mine { comment.body.clone() } else { String::new() },
             })
         };
-        let mut by_root: HashMap<i64, Vec<CommentView>> = HashMap::new();
+        let mut by_root: HashMap<dateline_store::CommentId, Vec<CommentView>> = HashMap::new();
         for reply in &replies {
             let view = comment_view(t, reply, reactions.get(&reply.id), actions_for(reply), now);
             by_root.entry(reply.root_id.unwrap_or_default()).or_default().push(view);
@@ -255,7 +255,7 @@ fn comment_view(
         })
         .collect();
     CommentView {
-        id: comment.id,
+        id: comment.id.get(),
         author: comment.author_name.clone().unwrap_or_else(|| t.get("comment-former-reader").into_owned()),
         time_iso: iso(comment.created_at),
         time_label: if comment.created_at.date() == now.date() {
@@ -339,7 +339,7 @@ pub async fn discussion_page(
     let reply_to = match params.reply.as_deref().filter(|r| !r.is_empty()) {
         None => None,
         Some(raw) => {
-            let id: i64 =
+            let id: dateline_store::CommentId =
                 raw.parse().map_err(|_| PageError::BadRequest("reply must be a comment's id".into()))?;
             let parent = state
                 .store
@@ -365,7 +365,7 @@ pub struct PageOptions {
     /// A refused submission: its message and the typed text.
     pub refused: Option<(String, String)>,
     /// The comment the form answers: (id, author).
-    pub reply_to: Option<(i64, String)>,
+    pub reply_to: Option<(dateline_store::CommentId, String)>,
     pub status: StatusCode,
 }
 

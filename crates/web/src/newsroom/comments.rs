@@ -105,7 +105,7 @@ fn line(state: &AppState, t: &Locale, item: QueueItem) -> QueueLine {
     let now = OffsetDateTime::now_utc();
     let c = &item.comment;
     QueueLine {
-        id: c.id,
+        id: c.id.get(),
         author: c.author_name.clone().unwrap_or_else(|| t.get("comment-former-reader").into_owned()),
         author_email: item.author_email.clone().unwrap_or_default(),
         author_since: item.author_since.map(|at| t.date_time(at)).unwrap_or_default(),
@@ -205,7 +205,7 @@ pub async fn decide(
     csrf::check(&jar, &form.csrf)?;
     let user = moderator(user)?;
     let (_, view_name) = parse_view(&form.view)?;
-    let id: i64 = id.parse().map_err(|_| PageError::NotFound)?;
+    let id: dateline_store::CommentId = id.parse().map_err(|_| PageError::NotFound)?;
     let comment = state.store.comment_by_id(id).await?.ok_or(PageError::NotFound)?;
     let article = state.store.article_by_id(comment.article_id).await?.ok_or(PageError::NotFound)?;
     if !can_moderate(&user, article.card.edition_id) {
@@ -266,7 +266,7 @@ pub async fn decide(
         tx.append_live_event(event, now).await?;
     }
     tx.commit().await?;
-    tracing::info!(moderator = user.id, comment = id, action, "comment moderated");
+    tracing::info!(moderator = user.id, comment = id.get(), action, "comment moderated");
     metrics::counter!("dateline_comments_moderated_total", "action" => action).increment(1);
     service::forget_page(&state, &article);
     if event.is_some()
