@@ -349,7 +349,22 @@ impl Connection<'_> {
         };
         if let End::With(code, reason) = end {
             let close = Message::Close(Some(CloseFrame { code, reason: Utf8Bytes::from_static(reason) }));
-            let _ = tokio::time::timeout(Duration::from_secs(2), socket.send(close)).await;
+            // The closing handshake (RFC 6455 §7.1.1): after our Close,
+            // read and drop what the client still sends until its Close
+            // arrives. Closing the connection with its frames unread would
+            // make the kernel answer with a reset, which can discard our
+            // Close before the client reads it (the browser then sees 1006,
+            // not why it was closed).
+            let _ = tokio::time::timeout(Duration::from_secs(2), async {
+                if socket.send(close).await.is_ok() {
+                    while let Some(Ok(message)) = socket.recv().await {
+                        if matches!(message, Message::Close(_)) {
+                            break;
+                        }
+                    }
+                }
+            })
+            .await;
         }
     }
 
