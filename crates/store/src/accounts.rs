@@ -6,40 +6,40 @@
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
-use crate::{ApiToken, EmailTokenPurpose, NewUser, StoreError, User, UserCredentials};
+use crate::{ApiToken, EditionId, EmailTokenPurpose, NewUser, StoreError, User, UserCredentials, UserId};
 
 #[async_trait]
 pub trait AccountStore: Send + Sync {
     /// `Conflict` when the address is taken.
     async fn create_user(&self, new: &NewUser) -> Result<User, StoreError>;
-    async fn user_by_id(&self, id: i64) -> Result<Option<User>, StoreError>;
+    async fn user_by_id(&self, id: UserId) -> Result<Option<User>, StoreError>;
     /// Every account, staff first, then by name.
     async fn users(&self) -> Result<Vec<User>, StoreError>;
     /// Sets an account's role and the editions it is limited to.
     async fn set_user_role(
         &self,
-        id: i64,
+        id: UserId,
         role: dateline_core::Role,
-        edition_ids: &[i64],
+        edition_ids: &[EditionId],
     ) -> Result<(), StoreError>;
     async fn user_credentials(&self, email: &str) -> Result<Option<UserCredentials>, StoreError>;
-    async fn set_password_hash(&self, user_id: i64, password_hash: &str) -> Result<(), StoreError>;
-    async fn set_email_verified(&self, user_id: i64) -> Result<(), StoreError>;
+    async fn set_password_hash(&self, user_id: UserId, password_hash: &str) -> Result<(), StoreError>;
+    async fn set_email_verified(&self, user_id: UserId) -> Result<(), StoreError>;
     /// Changes the name and profile text a reader shows.
-    async fn update_profile(&self, user_id: i64, display_name: &str, bio: &str) -> Result<(), StoreError>;
+    async fn update_profile(&self, user_id: UserId, display_name: &str, bio: &str) -> Result<(), StoreError>;
     /// Deletes an account and its sessions, tokens, reactions and reports.
     /// Its comments stay without a name (`keep_comments`) or are removed
     /// (replies of others under them stay).
-    async fn delete_user(&self, user_id: i64, keep_comments: bool) -> Result<(), StoreError>;
+    async fn delete_user(&self, user_id: UserId, keep_comments: bool) -> Result<(), StoreError>;
     /// Turns two-factor authentication on (with a secret) or off (`None`).
-    async fn set_totp_secret(&self, user_id: i64, secret: Option<&str>) -> Result<(), StoreError>;
+    async fn set_totp_secret(&self, user_id: UserId, secret: Option<&str>) -> Result<(), StoreError>;
     /// Records that the code of 30-second `step` was used; false when that
     /// step (or a later one) was already used, so no code works twice.
-    async fn accept_totp_step(&self, user_id: i64, step: i64) -> Result<bool, StoreError>;
+    async fn accept_totp_step(&self, user_id: UserId, step: i64) -> Result<bool, StoreError>;
     async fn create_login_challenge(
         &self,
         token_hash: &str,
-        user_id: i64,
+        user_id: UserId,
         next: &str,
         expires_at: OffsetDateTime,
     ) -> Result<(), StoreError>;
@@ -48,24 +48,24 @@ pub trait AccountStore: Send + Sync {
         &self,
         token_hash: &str,
         now: OffsetDateTime,
-    ) -> Result<Option<(i64, String)>, StoreError>;
+    ) -> Result<Option<(UserId, String)>, StoreError>;
     async fn delete_login_challenge(&self, token_hash: &str) -> Result<(), StoreError>;
 
     async fn create_session(
         &self,
         token_hash: &str,
-        user_id: i64,
+        user_id: UserId,
         expires_at: OffsetDateTime,
     ) -> Result<(), StoreError>;
     /// The user of an unexpired session.
     async fn session_user(&self, token_hash: &str, now: OffsetDateTime) -> Result<Option<User>, StoreError>;
     async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError>;
     /// Ends every session of a user (after a password change).
-    async fn delete_user_sessions(&self, user_id: i64) -> Result<(), StoreError>;
+    async fn delete_user_sessions(&self, user_id: UserId) -> Result<(), StoreError>;
 
     async fn create_api_token(
         &self,
-        user_id: i64,
+        user_id: UserId,
         name: &str,
         token_hash: &str,
         expires_at: Option<OffsetDateTime>,
@@ -73,14 +73,14 @@ pub trait AccountStore: Send + Sync {
     /// The user of a token that is neither revoked nor expired.
     async fn api_token_user(&self, token_hash: &str, now: OffsetDateTime)
     -> Result<Option<User>, StoreError>;
-    async fn api_tokens_of(&self, user_id: i64) -> Result<Vec<ApiToken>, StoreError>;
+    async fn api_tokens_of(&self, user_id: UserId) -> Result<Vec<ApiToken>, StoreError>;
     /// True when a live token was revoked.
     async fn revoke_api_token(&self, id: i64, now: OffsetDateTime) -> Result<bool, StoreError>;
 
     async fn create_email_token(
         &self,
         token_hash: &str,
-        user_id: i64,
+        user_id: UserId,
         purpose: EmailTokenPurpose,
         expires_at: OffsetDateTime,
     ) -> Result<(), StoreError>;
@@ -90,7 +90,7 @@ pub trait AccountStore: Send + Sync {
         token_hash: &str,
         purpose: EmailTokenPurpose,
         now: OffsetDateTime,
-    ) -> Result<Option<i64>, StoreError>;
+    ) -> Result<Option<UserId>, StoreError>;
 
     /// Counts a failed login for `subject`; returns the failures so far.
     async fn record_login_failure(&self, subject: &str, now: OffsetDateTime) -> Result<i64, StoreError>;
@@ -100,7 +100,7 @@ pub trait AccountStore: Send + Sync {
     /// Bans an account from commenting until `until` (`None` lifts a ban).
     async fn set_ban(
         &self,
-        user_id: i64,
+        user_id: UserId,
         until: Option<OffsetDateTime>,
         reason: &str,
     ) -> Result<(), StoreError>;

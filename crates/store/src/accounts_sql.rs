@@ -13,7 +13,10 @@ use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, FromRow, IntoArgumen
 use time::OffsetDateTime;
 
 use crate::backend::{SqlPool, db_error, failpoint, whole_seconds};
-use crate::{AccountStore, ApiToken, EmailTokenPurpose, NewUser, SqlTx, StoreError, User, UserCredentials};
+use crate::{
+    AccountStore, ApiToken, EditionId, EmailTokenPurpose, NewUser, SqlTx, StoreError, User, UserCredentials,
+    UserId,
+};
 
 /// The account writes an action makes inside its transaction
 /// ([`crate::WriteTx`]).
@@ -23,26 +26,26 @@ pub trait AccountTx: Send {
     /// lifts a ban).
     async fn set_ban(
         &mut self,
-        user_id: i64,
+        user_id: UserId,
         until: Option<OffsetDateTime>,
         reason: &str,
     ) -> Result<(), StoreError>;
     /// Sets an account's role and the editions it is limited to.
     async fn set_user_role(
         &mut self,
-        id: i64,
+        id: UserId,
         role: dateline_core::Role,
-        edition_ids: &[i64],
+        edition_ids: &[EditionId],
     ) -> Result<(), StoreError>;
     /// Turns two-factor authentication on (with a secret) or off (`None`).
-    async fn set_totp_secret(&mut self, user_id: i64, secret: Option<&str>) -> Result<(), StoreError>;
+    async fn set_totp_secret(&mut self, user_id: UserId, secret: Option<&str>) -> Result<(), StoreError>;
     /// Records that the code of 30-second `step` was used; false when that
     /// step (or a later one) was already used, so no code works twice.
-    async fn accept_totp_step(&mut self, user_id: i64, step: i64) -> Result<bool, StoreError>;
+    async fn accept_totp_step(&mut self, user_id: UserId, step: i64) -> Result<bool, StoreError>;
     /// Ends every session of an account.
-    async fn delete_user_sessions(&mut self, user_id: i64) -> Result<(), StoreError>;
+    async fn delete_user_sessions(&mut self, user_id: UserId) -> Result<(), StoreError>;
     /// Replaces an account's password hash.
-    async fn set_password_hash(&mut self, user_id: i64, password_hash: &str) -> Result<(), StoreError>;
+    async fn set_password_hash(&mut self, user_id: UserId, password_hash: &str) -> Result<(), StoreError>;
 }
 
 #[async_trait]
@@ -60,7 +63,7 @@ where
 {
     async fn set_ban(
         &mut self,
-        user_id: i64,
+        user_id: UserId,
         until: Option<OffsetDateTime>,
         reason: &str,
     ) -> Result<(), StoreError> {
@@ -77,9 +80,9 @@ where
 
     async fn set_user_role(
         &mut self,
-        id: i64,
+        id: UserId,
         role: dateline_core::Role,
-        edition_ids: &[i64],
+        edition_ids: &[EditionId],
     ) -> Result<(), StoreError> {
         failpoint!("store.set_user_role");
         sqlx::query::<DB>("UPDATE users SET role = $1 WHERE id = $2")
@@ -104,7 +107,7 @@ where
         Ok(())
     }
 
-    async fn set_totp_secret(&mut self, user_id: i64, secret: Option<&str>) -> Result<(), StoreError> {
+    async fn set_totp_secret(&mut self, user_id: UserId, secret: Option<&str>) -> Result<(), StoreError> {
         failpoint!("store.set_totp_secret");
         sqlx::query::<DB>("UPDATE users SET totp_secret = $1, totp_last_step = NULL WHERE id = $2")
             .bind(secret.map(str::to_owned))
@@ -115,7 +118,7 @@ where
         Ok(())
     }
 
-    async fn accept_totp_step(&mut self, user_id: i64, step: i64) -> Result<bool, StoreError> {
+    async fn accept_totp_step(&mut self, user_id: UserId, step: i64) -> Result<bool, StoreError> {
         failpoint!("store.accept_totp_step");
         let accepted = sqlx::query_scalar::<DB, i64>(
             "UPDATE users SET totp_last_step = $1 WHERE id = $2 \
@@ -129,7 +132,7 @@ where
         Ok(accepted.is_some())
     }
 
-    async fn delete_user_sessions(&mut self, user_id: i64) -> Result<(), StoreError> {
+    async fn delete_user_sessions(&mut self, user_id: UserId) -> Result<(), StoreError> {
         failpoint!("store.delete_user_sessions");
         sqlx::query::<DB>("DELETE FROM sessions WHERE user_id = $1")
             .bind(user_id)
@@ -139,7 +142,7 @@ where
         Ok(())
     }
 
-    async fn set_password_hash(&mut self, user_id: i64, password_hash: &str) -> Result<(), StoreError> {
+    async fn set_password_hash(&mut self, user_id: UserId, password_hash: &str) -> Result<(), StoreError> {
         failpoint!("store.set_password_hash");
         sqlx::query::<DB>("UPDATE users SET password_hash = $1 WHERE id = $2")
             .bind(password_hash.to_owned())
@@ -157,7 +160,7 @@ const USER_COLUMNS: &str = "u.id, u.email, u.display_name, u.role, u.email_verif
 
 #[derive(Debug, FromRow)]
 pub struct UserRow {
-    id: i64,
+    id: UserId,
     email: String,
     display_name: String,
     role: String,
@@ -221,7 +224,7 @@ where
 {
     async fn create_user(&self, new: &NewUser) -> Result<User, StoreError> {
         let mut tx = SqlTx::begin(self.pool()).await?;
-        let id = sqlx::query_scalar::<S::Db, i64>(
+        let id = sqlx::query_scalar::<S::Db, UserId>(
             "INSERT INTO users (email, display_name, password_hash, role, email_verified, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
@@ -249,7 +252,7 @@ where
         self.user_by_id(id).await?.ok_or_else(|| StoreError::NotFound(format!("user {id}")))
     }
 
-    async fn user_by_id(&self, id: i64) -> Result<Option<User>, StoreError> {
+    async fn user_by_id(&self, id: UserId) -> Result<Option<User>, StoreError> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1");
         let row = sqlx::query_as::<S::Db, UserRow>(&sql)
             .bind(id)
@@ -266,7 +269,7 @@ where
         );
         let rows = sqlx::query_as::<S::Db, UserRow>(&sql).fetch_all(self.pool()).await.map_err(db_error)?;
         // Edition limits of every account in one query.
-        let limits = sqlx::query_as::<S::Db, (i64, i64)>(
+        let limits = sqlx::query_as::<S::Db, (UserId, EditionId)>(
             "SELECT user_id, edition_id FROM user_editions ORDER BY user_id, edition_id",
         )
         .fetch_all(self.pool())
@@ -281,7 +284,12 @@ where
             .collect()
     }
 
-    async fn set_user_role(&self, id: i64, role: Role, edition_ids: &[i64]) -> Result<(), StoreError> {
+    async fn set_user_role(
+        &self,
+        id: UserId,
+        role: Role,
+        edition_ids: &[EditionId],
+    ) -> Result<(), StoreError> {
         let mut tx = SqlTx::begin(self.pool()).await?;
         tx.set_user_role(id, role, edition_ids).await?;
         tx.tx.commit().await.map_err(db_error)
@@ -300,13 +308,13 @@ where
         Ok(Some(UserCredentials { user, password_hash: row.password_hash, totp_secret: row.totp_secret }))
     }
 
-    async fn set_password_hash(&self, user_id: i64, password_hash: &str) -> Result<(), StoreError> {
+    async fn set_password_hash(&self, user_id: UserId, password_hash: &str) -> Result<(), StoreError> {
         let mut tx = SqlTx::begin(self.pool()).await?;
         tx.set_password_hash(user_id, password_hash).await?;
         tx.tx.commit().await.map_err(db_error)
     }
 
-    async fn set_email_verified(&self, user_id: i64) -> Result<(), StoreError> {
+    async fn set_email_verified(&self, user_id: UserId) -> Result<(), StoreError> {
         sqlx::query::<S::Db>("UPDATE users SET email_verified = $1 WHERE id = $2")
             .bind(true)
             .bind(user_id)
@@ -316,7 +324,7 @@ where
         Ok(())
     }
 
-    async fn update_profile(&self, user_id: i64, display_name: &str, bio: &str) -> Result<(), StoreError> {
+    async fn update_profile(&self, user_id: UserId, display_name: &str, bio: &str) -> Result<(), StoreError> {
         sqlx::query::<S::Db>("UPDATE users SET display_name = $1, bio = $2 WHERE id = $3")
             .bind(display_name.to_owned())
             .bind(bio.to_owned())
@@ -327,7 +335,7 @@ where
         Ok(())
     }
 
-    async fn delete_user(&self, user_id: i64, keep_comments: bool) -> Result<(), StoreError> {
+    async fn delete_user(&self, user_id: UserId, keep_comments: bool) -> Result<(), StoreError> {
         let mut tx = SqlTx::begin(self.pool()).await?;
         let articles =
             sqlx::query_scalar::<S::Db, i64>("SELECT DISTINCT article_id FROM comments WHERE user_id = $1")
@@ -371,13 +379,13 @@ where
         tx.tx.commit().await.map_err(db_error)
     }
 
-    async fn set_totp_secret(&self, user_id: i64, secret: Option<&str>) -> Result<(), StoreError> {
+    async fn set_totp_secret(&self, user_id: UserId, secret: Option<&str>) -> Result<(), StoreError> {
         let mut tx = SqlTx::begin(self.pool()).await?;
         tx.set_totp_secret(user_id, secret).await?;
         tx.tx.commit().await.map_err(db_error)
     }
 
-    async fn accept_totp_step(&self, user_id: i64, step: i64) -> Result<bool, StoreError> {
+    async fn accept_totp_step(&self, user_id: UserId, step: i64) -> Result<bool, StoreError> {
         let mut tx = SqlTx::begin(self.pool()).await?;
         let accepted = tx.accept_totp_step(user_id, step).await?;
         tx.tx.commit().await.map_err(db_error)?;
@@ -387,7 +395,7 @@ where
     async fn create_login_challenge(
         &self,
         token_hash: &str,
-        user_id: i64,
+        user_id: UserId,
         next: &str,
         expires_at: OffsetDateTime,
     ) -> Result<(), StoreError> {
@@ -408,7 +416,7 @@ where
         &self,
         token_hash: &str,
         now: OffsetDateTime,
-    ) -> Result<Option<(i64, String)>, StoreError> {
+    ) -> Result<Option<(UserId, String)>, StoreError> {
         sqlx::query_as::<S::Db, (i64, String)>(
             "SELECT user_id, next FROM login_challenges WHERE token_hash = $1 AND expires_at > $2",
         )
@@ -416,6 +424,7 @@ where
         .bind(whole_seconds(now))
         .fetch_optional(self.pool())
         .await
+        .map(|found| found.map(|(user, next)| (UserId::new(user), next)))
         .map_err(db_error)
     }
 
@@ -431,7 +440,7 @@ where
     async fn create_session(
         &self,
         token_hash: &str,
-        user_id: i64,
+        user_id: UserId,
         expires_at: OffsetDateTime,
     ) -> Result<(), StoreError> {
         sqlx::query::<S::Db>(
@@ -470,7 +479,7 @@ where
         Ok(())
     }
 
-    async fn delete_user_sessions(&self, user_id: i64) -> Result<(), StoreError> {
+    async fn delete_user_sessions(&self, user_id: UserId) -> Result<(), StoreError> {
         let mut tx = SqlTx::begin(self.pool()).await?;
         tx.delete_user_sessions(user_id).await?;
         tx.tx.commit().await.map_err(db_error)
@@ -478,7 +487,7 @@ where
 
     async fn create_api_token(
         &self,
-        user_id: i64,
+        user_id: UserId,
         name: &str,
         token_hash: &str,
         expires_at: Option<OffsetDateTime>,
@@ -516,7 +525,7 @@ where
         with_editions(self, row).await
     }
 
-    async fn api_tokens_of(&self, user_id: i64) -> Result<Vec<ApiToken>, StoreError> {
+    async fn api_tokens_of(&self, user_id: UserId) -> Result<Vec<ApiToken>, StoreError> {
         let sql = format!("SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE user_id = $1 ORDER BY id");
         sqlx::query_as::<S::Db, ApiToken>(&sql).bind(user_id).fetch_all(self.pool()).await.map_err(db_error)
     }
@@ -536,7 +545,7 @@ where
     async fn create_email_token(
         &self,
         token_hash: &str,
-        user_id: i64,
+        user_id: UserId,
         purpose: EmailTokenPurpose,
         expires_at: OffsetDateTime,
     ) -> Result<(), StoreError> {
@@ -558,8 +567,8 @@ where
         token_hash: &str,
         purpose: EmailTokenPurpose,
         now: OffsetDateTime,
-    ) -> Result<Option<i64>, StoreError> {
-        sqlx::query_scalar::<S::Db, i64>(
+    ) -> Result<Option<UserId>, StoreError> {
+        sqlx::query_scalar::<S::Db, UserId>(
             "UPDATE email_tokens SET used_at = $1 \
              WHERE token_hash = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1 RETURNING user_id",
         )
@@ -607,7 +616,7 @@ where
 
     async fn set_ban(
         &self,
-        user_id: i64,
+        user_id: UserId,
         until: Option<OffsetDateTime>,
         reason: &str,
     ) -> Result<(), StoreError> {
@@ -629,7 +638,7 @@ where
 {
     let Some(row) = row else { return Ok(None) };
     let mut user = User::try_from(row)?;
-    user.edition_ids = sqlx::query_scalar::<S::Db, i64>(
+    user.edition_ids = sqlx::query_scalar::<S::Db, EditionId>(
         "SELECT edition_id FROM user_editions WHERE user_id = $1 ORDER BY edition_id",
     )
     .bind(user.id)

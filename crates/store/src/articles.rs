@@ -8,43 +8,52 @@ use dateline_core::Slug;
 use time::OffsetDateTime;
 
 use crate::{
-    Article, ArticleCard, ArticleQuery, NewArticle, NewsroomQuery, NewsroomRow, SitemapEntry, StoreError,
-    TranslationLink,
+    Article, ArticleCard, ArticleId, ArticleQuery, EditionId, NewArticle, NewsroomQuery, NewsroomRow,
+    SectionId, SitemapEntry, StoreError, TagId, TranslationLink,
 };
 
 #[async_trait]
 pub trait ArticleStore: Send + Sync {
     /// Inserts an article with its tags and authors; returns its id.
     /// `Conflict` when the slug is taken in the edition.
-    async fn create_article(&self, new: &NewArticle) -> Result<i64, StoreError>;
+    async fn create_article(&self, new: &NewArticle) -> Result<ArticleId, StoreError>;
     /// Replaces an article's editable fields, tags and authors, and returns
     /// its new version. `Conflict` when the slug is taken in the edition;
     /// `Stale` when `expected_version` is given and the article is no
     /// longer at it; `NotFound` when there is no such article.
     async fn update_article(
         &self,
-        id: i64,
+        id: ArticleId,
         article: &NewArticle,
         expected_version: Option<i64>,
     ) -> Result<i64, StoreError>;
     /// Gives an article a new slug and remembers the old one, so its old URL
     /// keeps working as a redirect. `NotFound` when there is no such article.
-    async fn rename_article_slug(&self, id: i64, new_slug: &Slug) -> Result<(), StoreError>;
+    async fn rename_article_slug(&self, id: ArticleId, new_slug: &Slug) -> Result<(), StoreError>;
     /// Deletes an article with its tags, authors, old slugs and revisions.
-    async fn delete_article(&self, id: i64) -> Result<(), StoreError>;
+    async fn delete_article(&self, id: ArticleId) -> Result<(), StoreError>;
     /// Publishes an article that is still scheduled and due; false when it
     /// is not (published by hand, moved back to draft) so the job does nothing.
-    async fn publish_scheduled_article(&self, id: i64, now: OffsetDateTime) -> Result<bool, StoreError>;
+    async fn publish_scheduled_article(&self, id: ArticleId, now: OffsetDateTime)
+    -> Result<bool, StoreError>;
     /// Puts an article into a translation group (linking it to its other languages).
-    async fn set_translation_group(&self, article_id: i64, group: &str) -> Result<(), StoreError>;
+    async fn set_translation_group(&self, article_id: ArticleId, group: &str) -> Result<(), StoreError>;
 
     /// An article in any status by its edition and current slug; callers
     /// decide what a status means for them (readers see only `Published`).
-    async fn article_by_slug(&self, edition_id: i64, slug: &Slug) -> Result<Option<Article>, StoreError>;
+    async fn article_by_slug(
+        &self,
+        edition_id: EditionId,
+        slug: &Slug,
+    ) -> Result<Option<Article>, StoreError>;
     /// An article in any status by id.
-    async fn article_by_id(&self, id: i64) -> Result<Option<Article>, StoreError>;
+    async fn article_by_id(&self, id: ArticleId) -> Result<Option<Article>, StoreError>;
     /// The id of the published article that once had this slug in this edition.
-    async fn article_id_by_old_slug(&self, edition_id: i64, slug: &Slug) -> Result<Option<i64>, StoreError>;
+    async fn article_id_by_old_slug(
+        &self,
+        edition_id: EditionId,
+        slug: &Slug,
+    ) -> Result<Option<ArticleId>, StoreError>;
     /// Published articles, newest first, filtered and paged by `query`.
     async fn list_articles(&self, query: &ArticleQuery) -> Result<Vec<ArticleCard>, StoreError>;
     /// Published stories related to an article of `edition_id`: those that
@@ -54,17 +63,17 @@ pub trait ArticleStore: Send + Sync {
     /// itself. The caller ranks and trims them.
     async fn related_articles(
         &self,
-        article_id: i64,
-        edition_id: i64,
-        section_id: i64,
-        tag_ids: &[i64],
+        article_id: ArticleId,
+        edition_id: EditionId,
+        section_id: SectionId,
+        tag_ids: &[TagId],
         limit: i64,
     ) -> Result<(Vec<ArticleCard>, Vec<ArticleCard>), StoreError>;
     /// The newest published breaking story of an edition published at or
     /// after `since`, if any.
     async fn latest_breaking(
         &self,
-        edition_id: i64,
+        edition_id: EditionId,
         since: OffsetDateTime,
     ) -> Result<Option<ArticleCard>, StoreError>;
     /// The published articles of a translation group, in every edition.
@@ -78,11 +87,11 @@ pub trait ArticleStore: Send + Sync {
     /// newest first, at most `limit` (the sitemaps).
     async fn published_between(
         &self,
-        edition_id: i64,
+        edition_id: EditionId,
         from: OffsetDateTime,
         to: OffsetDateTime,
         limit: i64,
     ) -> Result<Vec<SitemapEntry>, StoreError>;
     /// When the edition's oldest published article appeared.
-    async fn first_published(&self, edition_id: i64) -> Result<Option<OffsetDateTime>, StoreError>;
+    async fn first_published(&self, edition_id: EditionId) -> Result<Option<OffsetDateTime>, StoreError>;
 }

@@ -6,18 +6,18 @@
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
-use crate::StoreError;
+use crate::{ArticleId, EditionId, StoreError, UserId};
 
 /// A chat room.
 #[derive(sqlx::FromRow, Debug, Clone, PartialEq, Eq)]
 pub struct ChatRoom {
     pub id: i64,
-    pub edition_id: i64,
+    pub edition_id: EditionId,
     pub slug: String,
     pub title: String,
     pub topic: String,
     /// The story the room is about, if an editor linked one.
-    pub article_id: Option<i64>,
+    pub article_id: Option<ArticleId>,
     /// Only its members (and staff) read and write.
     pub members_only: bool,
     /// Seconds a reader waits between two messages (0: no slow mode).
@@ -37,14 +37,14 @@ impl ChatRoom {
 /// A room as the newsroom creates it.
 #[derive(Debug, Clone)]
 pub struct NewChatRoom {
-    pub edition_id: i64,
+    pub edition_id: EditionId,
     pub slug: String,
     pub title: String,
     pub topic: String,
-    pub article_id: Option<i64>,
+    pub article_id: Option<ArticleId>,
     pub members_only: bool,
     pub retention_days: i64,
-    pub created_by: Option<i64>,
+    pub created_by: Option<UserId>,
 }
 
 /// What the newsroom may change of a room.
@@ -52,7 +52,7 @@ pub struct NewChatRoom {
 pub struct ChatRoomChanges {
     pub title: String,
     pub topic: String,
-    pub article_id: Option<i64>,
+    pub article_id: Option<ArticleId>,
     pub members_only: bool,
     pub slow_mode_seconds: i64,
     pub retention_days: i64,
@@ -65,7 +65,7 @@ pub struct ChatMessage {
     pub id: i64,
     pub room_id: i64,
     /// `None` once the author's account was deleted.
-    pub user_id: Option<i64>,
+    pub user_id: Option<UserId>,
     pub author_name: String,
     pub author_staff: bool,
     pub body: String,
@@ -89,7 +89,7 @@ pub struct ChatReply {
 #[derive(Debug, Clone)]
 pub struct NewChatMessage {
     pub room_id: i64,
-    pub user_id: i64,
+    pub user_id: UserId,
     pub reply_to: Option<i64>,
     pub body: String,
     pub html: String,
@@ -133,7 +133,7 @@ impl SanctionKind {
 #[derive(Debug, Clone)]
 pub struct ChatSanction {
     pub id: i64,
-    pub user_id: i64,
+    pub user_id: UserId,
     pub user_name: String,
     /// `None`: every chat.
     pub room_id: Option<i64>,
@@ -146,12 +146,12 @@ pub struct ChatSanction {
 
 #[derive(Debug, Clone)]
 pub struct NewChatSanction {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub room_id: Option<i64>,
     pub kind: SanctionKind,
     pub until: Option<OffsetDateTime>,
     pub reason: String,
-    pub created_by: i64,
+    pub created_by: UserId,
 }
 
 /// An open report, with what the moderator needs to decide.
@@ -168,7 +168,7 @@ pub struct ChatReport {
 /// A member of a members-only room.
 #[derive(sqlx::FromRow, Debug, Clone)]
 pub struct ChatMember {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub name: String,
     pub email: String,
     pub added_at: OffsetDateTime,
@@ -188,24 +188,28 @@ pub struct ChatEvent {
 #[async_trait]
 pub trait ChatStore: Send + Sync {
     /// Rooms of one edition (or of all), open ones first, then by title.
-    async fn chat_rooms(&self, edition_id: Option<i64>) -> Result<Vec<ChatRoom>, StoreError>;
+    async fn chat_rooms(&self, edition_id: Option<EditionId>) -> Result<Vec<ChatRoom>, StoreError>;
     async fn chat_room(&self, id: i64) -> Result<Option<ChatRoom>, StoreError>;
-    async fn chat_room_by_slug(&self, edition_id: i64, slug: &str) -> Result<Option<ChatRoom>, StoreError>;
+    async fn chat_room_by_slug(
+        &self,
+        edition_id: EditionId,
+        slug: &str,
+    ) -> Result<Option<ChatRoom>, StoreError>;
     /// Open rooms linked to this story.
-    async fn chat_rooms_for_article(&self, article_id: i64) -> Result<Vec<ChatRoom>, StoreError>;
+    async fn chat_rooms_for_article(&self, article_id: ArticleId) -> Result<Vec<ChatRoom>, StoreError>;
     /// `Conflict` when the edition has a room with this slug.
     async fn create_chat_room(&self, new: &NewChatRoom, now: OffsetDateTime) -> Result<ChatRoom, StoreError>;
     async fn update_chat_room(&self, id: i64, changes: &ChatRoomChanges) -> Result<(), StoreError>;
 
     async fn chat_members(&self, room_id: i64) -> Result<Vec<ChatMember>, StoreError>;
-    async fn is_chat_member(&self, room_id: i64, user_id: i64) -> Result<bool, StoreError>;
+    async fn is_chat_member(&self, room_id: i64, user_id: UserId) -> Result<bool, StoreError>;
     async fn add_chat_member(
         &self,
         room_id: i64,
-        user_id: i64,
+        user_id: UserId,
         now: OffsetDateTime,
     ) -> Result<(), StoreError>;
-    async fn remove_chat_member(&self, room_id: i64, user_id: i64) -> Result<(), StoreError>;
+    async fn remove_chat_member(&self, room_id: i64, user_id: UserId) -> Result<(), StoreError>;
 
     async fn add_chat_message(
         &self,
@@ -230,13 +234,13 @@ pub trait ChatStore: Send + Sync {
         html: &str,
         now: OffsetDateTime,
     ) -> Result<(), StoreError>;
-    async fn delete_chat_message(&self, id: i64, by: i64, now: OffsetDateTime) -> Result<(), StoreError>;
+    async fn delete_chat_message(&self, id: i64, by: UserId, now: OffsetDateTime) -> Result<(), StoreError>;
     async fn pin_chat_message(&self, id: i64, pinned_at: Option<OffsetDateTime>) -> Result<(), StoreError>;
     /// When this reader last wrote in this room (for slow mode).
     async fn last_chat_message_at(
         &self,
         room_id: i64,
-        user_id: i64,
+        user_id: UserId,
     ) -> Result<Option<OffsetDateTime>, StoreError>;
     /// Deletes a room's messages written before `before`; returns how many.
     async fn prune_chat_messages(&self, room_id: i64, before: OffsetDateTime) -> Result<u64, StoreError>;
@@ -245,7 +249,7 @@ pub trait ChatStore: Send + Sync {
     async fn toggle_chat_reaction(
         &self,
         message_id: i64,
-        user_id: i64,
+        user_id: UserId,
         kind: &str,
         now: OffsetDateTime,
     ) -> Result<bool, StoreError>;
@@ -255,7 +259,7 @@ pub trait ChatStore: Send + Sync {
     async fn report_chat_message(
         &self,
         message_id: i64,
-        reporter_id: i64,
+        reporter_id: UserId,
         reason: &str,
         note: &str,
         now: OffsetDateTime,
@@ -266,7 +270,7 @@ pub trait ChatStore: Send + Sync {
     async fn resolve_chat_reports(
         &self,
         message_id: i64,
-        by: i64,
+        by: UserId,
         now: OffsetDateTime,
     ) -> Result<(), StoreError>;
 
@@ -274,7 +278,7 @@ pub trait ChatStore: Send + Sync {
     /// Sanctions in force at `now`: of one account (`user_id`), or all.
     async fn active_chat_sanctions(
         &self,
-        user_id: Option<i64>,
+        user_id: Option<UserId>,
         now: OffsetDateTime,
     ) -> Result<Vec<ChatSanction>, StoreError>;
     async fn lift_chat_sanction(&self, id: i64, now: OffsetDateTime) -> Result<(), StoreError>;

@@ -14,8 +14,8 @@ use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, FromRow, IntoArgumen
 
 use crate::backend::{SqlPool, connection, db_error, failpoint};
 use crate::{
-    Author, DirectoryStore, Edition, EditionChanges, NewAuthor, NewEdition, NewSection, Section, SqlTx,
-    StoreError, Tag,
+    Author, AuthorId, DirectoryStore, Edition, EditionChanges, EditionId, NewAuthor, NewEdition, NewSection,
+    Section, SectionId, SqlTx, StoreError, Tag, TagId,
 };
 
 /// The directory writes an action makes inside its transaction
@@ -24,17 +24,22 @@ use crate::{
 #[async_trait]
 pub trait DirectoryTx: Send {
     async fn create_edition(&mut self, new: &NewEdition) -> Result<Edition, StoreError>;
-    async fn update_edition(&mut self, id: i64, changes: &EditionChanges) -> Result<(), StoreError>;
+    async fn update_edition(&mut self, id: EditionId, changes: &EditionChanges) -> Result<(), StoreError>;
     async fn create_section(&mut self, new: &NewSection) -> Result<Section, StoreError>;
     async fn update_section(
         &mut self,
-        id: i64,
+        id: SectionId,
         name: &str,
         description: &str,
         position: i32,
     ) -> Result<(), StoreError>;
-    async fn set_comment_policy(&mut self, section_id: i64, policy: CommentPolicy) -> Result<(), StoreError>;
-    async fn ensure_tag(&mut self, edition_id: i64, slug: &Slug, name: &str) -> Result<Tag, StoreError>;
+    async fn set_comment_policy(
+        &mut self,
+        section_id: SectionId,
+        policy: CommentPolicy,
+    ) -> Result<(), StoreError>;
+    async fn ensure_tag(&mut self, edition_id: EditionId, slug: &Slug, name: &str)
+    -> Result<Tag, StoreError>;
     async fn set_site_setting(&mut self, key: &str, value: &str) -> Result<(), StoreError>;
 }
 
@@ -48,7 +53,7 @@ const EDITION_COLUMNS: &str = "id, code, language, name, direction, is_default, 
 /// A row of `editions` as [`EDITION_COLUMNS`] reads it.
 #[derive(Debug, FromRow)]
 pub struct EditionRow {
-    id: i64,
+    id: EditionId,
     code: String,
     language: String,
     name: String,
@@ -79,8 +84,8 @@ const SECTION_COLUMNS: &str = "id, edition_id, slug, name, description, position
 /// A row of `sections` as [`SECTION_COLUMNS`] reads it.
 #[derive(Debug, FromRow)]
 pub struct SectionRow {
-    id: i64,
-    edition_id: i64,
+    id: SectionId,
+    edition_id: EditionId,
     slug: String,
     name: String,
     description: String,
@@ -109,8 +114,8 @@ const AUTHOR_COLUMNS: &str = "id, edition_id, slug, name, bio";
 /// A row of `authors` as [`AUTHOR_COLUMNS`] reads it.
 #[derive(Debug, FromRow)]
 pub struct AuthorRow {
-    id: i64,
-    edition_id: i64,
+    id: AuthorId,
+    edition_id: EditionId,
     slug: String,
     name: String,
     bio: String,
@@ -135,8 +140,8 @@ const TAG_COLUMNS: &str = "id, edition_id, slug, name";
 /// A row of `tags` as [`TAG_COLUMNS`] reads it.
 #[derive(Debug, FromRow)]
 pub struct TagRow {
-    id: i64,
-    edition_id: i64,
+    id: TagId,
+    edition_id: EditionId,
     slug: String,
     name: String,
 }
@@ -179,7 +184,7 @@ where
 {
     async fn create_edition(c: &mut DB::Connection, new: &NewEdition) -> Result<Edition, StoreError> {
         failpoint!("store.create_edition");
-        let id = sqlx::query_scalar::<DB, i64>(
+        let id = sqlx::query_scalar::<DB, EditionId>(
             "INSERT INTO editions (code, language, name, direction, is_default, position) \
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
@@ -206,7 +211,7 @@ where
     /// Several statements: run it inside a transaction.
     async fn update_edition(
         c: &mut DB::Connection,
-        id: i64,
+        id: EditionId,
         changes: &EditionChanges,
     ) -> Result<(), StoreError> {
         failpoint!("store.update_edition");
@@ -255,7 +260,7 @@ where
         .await
         .map_err(db_error)?;
         Ok(Section {
-            id,
+            id: SectionId::new(id),
             edition_id: new.edition_id,
             slug: new.slug.clone(),
             name: new.name.clone(),
@@ -267,7 +272,7 @@ where
 
     async fn update_section(
         c: &mut DB::Connection,
-        id: i64,
+        id: SectionId,
         name: &str,
         description: &str,
         position: i32,
@@ -286,7 +291,7 @@ where
 
     async fn set_comment_policy(
         c: &mut DB::Connection,
-        section_id: i64,
+        section_id: SectionId,
         policy: CommentPolicy,
     ) -> Result<(), StoreError> {
         failpoint!("store.set_comment_policy");
@@ -302,7 +307,7 @@ where
     /// Two statements: run it inside a transaction.
     async fn ensure_tag(
         c: &mut DB::Connection,
-        edition_id: i64,
+        edition_id: EditionId,
         slug: &Slug,
         name: &str,
     ) -> Result<Tag, StoreError> {
@@ -325,7 +330,7 @@ where
         .fetch_one(&mut *c)
         .await
         .map_err(db_error)?;
-        Ok(Tag { id, edition_id, slug: slug.clone(), name: stored_name })
+        Ok(Tag { id: TagId::new(id), edition_id, slug: slug.clone(), name: stored_name })
     }
 
     async fn set_site_setting(c: &mut DB::Connection, key: &str, value: &str) -> Result<(), StoreError> {
@@ -361,7 +366,7 @@ where
         DirectorySql::<DB>::create_edition(&mut self.tx, new).await
     }
 
-    async fn update_edition(&mut self, id: i64, changes: &EditionChanges) -> Result<(), StoreError> {
+    async fn update_edition(&mut self, id: EditionId, changes: &EditionChanges) -> Result<(), StoreError> {
         DirectorySql::<DB>::update_edition(&mut self.tx, id, changes).await
     }
 
@@ -371,7 +376,7 @@ where
 
     async fn update_section(
         &mut self,
-        id: i64,
+        id: SectionId,
         name: &str,
         description: &str,
         position: i32,
@@ -379,11 +384,20 @@ where
         DirectorySql::<DB>::update_section(&mut self.tx, id, name, description, position).await
     }
 
-    async fn set_comment_policy(&mut self, section_id: i64, policy: CommentPolicy) -> Result<(), StoreError> {
+    async fn set_comment_policy(
+        &mut self,
+        section_id: SectionId,
+        policy: CommentPolicy,
+    ) -> Result<(), StoreError> {
         DirectorySql::<DB>::set_comment_policy(&mut self.tx, section_id, policy).await
     }
 
-    async fn ensure_tag(&mut self, edition_id: i64, slug: &Slug, name: &str) -> Result<Tag, StoreError> {
+    async fn ensure_tag(
+        &mut self,
+        edition_id: EditionId,
+        slug: &Slug,
+        name: &str,
+    ) -> Result<Tag, StoreError> {
         DirectorySql::<DB>::ensure_tag(&mut self.tx, edition_id, slug, name).await
     }
 
@@ -433,7 +447,7 @@ where
         DirectorySql::<S::Db>::create_edition(&mut *connection(self.pool()).await?, new).await
     }
 
-    async fn update_edition(&self, id: i64, changes: &EditionChanges) -> Result<(), StoreError> {
+    async fn update_edition(&self, id: EditionId, changes: &EditionChanges) -> Result<(), StoreError> {
         let mut tx = SqlTx::begin(self.pool()).await?;
         DirectorySql::<S::Db>::update_edition(&mut tx.tx, id, changes).await?;
         tx.tx.commit().await.map_err(db_error)
@@ -445,7 +459,7 @@ where
 
     async fn update_section(
         &self,
-        id: i64,
+        id: SectionId,
         name: &str,
         description: &str,
         position: i32,
@@ -454,7 +468,11 @@ where
         DirectorySql::<S::Db>::update_section(&mut c, id, name, description, position).await
     }
 
-    async fn set_comment_policy(&self, section_id: i64, policy: CommentPolicy) -> Result<(), StoreError> {
+    async fn set_comment_policy(
+        &self,
+        section_id: SectionId,
+        policy: CommentPolicy,
+    ) -> Result<(), StoreError> {
         DirectorySql::<S::Db>::set_comment_policy(&mut *connection(self.pool()).await?, section_id, policy)
             .await
     }
@@ -474,7 +492,7 @@ where
             .try_into()
     }
 
-    async fn author_by_slug(&self, edition_id: i64, slug: &Slug) -> Result<Option<Author>, StoreError> {
+    async fn author_by_slug(&self, edition_id: EditionId, slug: &Slug) -> Result<Option<Author>, StoreError> {
         let sql = format!("SELECT {AUTHOR_COLUMNS} FROM authors WHERE edition_id = $1 AND slug = $2");
         sqlx::query_as::<S::Db, AuthorRow>(&sql)
             .bind(edition_id)
@@ -491,14 +509,14 @@ where
         all(sqlx::query_as::<S::Db, AuthorRow>(&sql).fetch_all(self.pool()).await.map_err(db_error)?)
     }
 
-    async fn ensure_tag(&self, edition_id: i64, slug: &Slug, name: &str) -> Result<Tag, StoreError> {
+    async fn ensure_tag(&self, edition_id: EditionId, slug: &Slug, name: &str) -> Result<Tag, StoreError> {
         let mut tx = SqlTx::begin(self.pool()).await?;
         let tag = DirectorySql::<S::Db>::ensure_tag(&mut tx.tx, edition_id, slug, name).await?;
         tx.tx.commit().await.map_err(db_error)?;
         Ok(tag)
     }
 
-    async fn tag_by_slug(&self, edition_id: i64, slug: &Slug) -> Result<Option<Tag>, StoreError> {
+    async fn tag_by_slug(&self, edition_id: EditionId, slug: &Slug) -> Result<Option<Tag>, StoreError> {
         let sql = format!("SELECT {TAG_COLUMNS} FROM tags WHERE edition_id = $1 AND slug = $2");
         sqlx::query_as::<S::Db, TagRow>(&sql)
             .bind(edition_id)

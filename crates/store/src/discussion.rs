@@ -7,7 +7,7 @@ use time::OffsetDateTime;
 
 use crate::{
     Comment, CommentId, NewComment, OwnComment, QueueItem, QueueView, ReactionCount, ResolvedReport,
-    StoreError, ThreadQuery,
+    StoreError, ThreadQuery, UserId,
 };
 
 #[async_trait]
@@ -26,13 +26,13 @@ pub trait DiscussionStore: Send + Sync {
     async fn comment_replies(
         &self,
         root_ids: &[CommentId],
-        viewer_id: Option<i64>,
+        viewer_id: Option<UserId>,
     ) -> Result<Vec<Comment>, StoreError>;
     /// Reaction counts of these comments, with the viewer's own marked.
     async fn comment_reactions(
         &self,
         comment_ids: &[CommentId],
-        viewer_id: Option<i64>,
+        viewer_id: Option<UserId>,
     ) -> Result<Vec<ReactionCount>, StoreError>;
     /// Replaces a comment's text (and status, when an edit is held again).
     async fn edit_comment(
@@ -50,14 +50,14 @@ pub trait DiscussionStore: Send + Sync {
         &self,
         id: CommentId,
         status: dateline_core::CommentStatus,
-        moderator_id: Option<i64>,
+        moderator_id: Option<UserId>,
         now: OffsetDateTime,
     ) -> Result<(), StoreError>;
     /// Turns a reader's reaction on or off; true when it is now on.
     async fn toggle_reaction(
         &self,
         comment_id: CommentId,
-        user_id: i64,
+        user_id: UserId,
         kind: dateline_core::Reaction,
         now: OffsetDateTime,
     ) -> Result<bool, StoreError>;
@@ -65,7 +65,7 @@ pub trait DiscussionStore: Send + Sync {
     async fn report_comment(
         &self,
         comment_id: CommentId,
-        reporter_id: i64,
+        reporter_id: UserId,
         reason: dateline_core::ReportReason,
         note: &str,
         now: OffsetDateTime,
@@ -81,14 +81,14 @@ pub trait DiscussionStore: Send + Sync {
     /// Comments waiting for review and comments with open reports.
     async fn moderation_counts(&self) -> Result<(i64, i64), StoreError>;
     /// How many of a reader's comments were approved.
-    async fn approved_comment_count(&self, user_id: i64) -> Result<i64, StoreError>;
+    async fn approved_comment_count(&self, user_id: UserId) -> Result<i64, StoreError>;
     /// Comments posted since `since` by this account and from this address.
     async fn recent_comment_counts(
         &self,
-        user_id: i64,
+        user_id: UserId,
         client_address: &str,
         since: OffsetDateTime,
     ) -> Result<(i64, i64), StoreError>;
     /// Everything a reader wrote, oldest first, for their data export.
-    async fn own_comments(&self, user_id: i64) -> Result<Vec<OwnComment>, StoreError>;
+    async fn own_comments(&self, user_id: UserId) -> Result<Vec<OwnComment>, StoreError>;
 }

@@ -16,8 +16,8 @@ use time::OffsetDateTime;
 
 use crate::backend::{SqlPool, connection, db_error, failpoint, whole_seconds};
 use crate::{
-    Comment, CommentId, DiscussionStore, NewComment, OwnComment, QueueItem, QueueView, ReactionCount,
-    ResolvedReport, SqlTx, StoreError, ThreadQuery,
+    ArticleId, Comment, CommentId, DiscussionStore, EditionId, NewComment, OwnComment, QueueItem, QueueView,
+    ReactionCount, ResolvedReport, SqlTx, StoreError, ThreadQuery, UserId,
 };
 
 /// The comment writes an action makes inside its transaction
@@ -54,14 +54,14 @@ pub trait DiscussionTx: Send {
         &mut self,
         id: CommentId,
         status: CommentStatus,
-        moderator_id: Option<i64>,
+        moderator_id: Option<UserId>,
         now: OffsetDateTime,
-    ) -> Result<Option<(i64, i64)>, StoreError>;
+    ) -> Result<Option<(ArticleId, i64)>, StoreError>;
     /// Turns a reader's reaction on or off; true when it is now on.
     async fn toggle_reaction(
         &mut self,
         comment_id: CommentId,
-        user_id: i64,
+        user_id: UserId,
         kind: Reaction,
         now: OffsetDateTime,
     ) -> Result<bool, StoreError>;
@@ -84,10 +84,10 @@ const COMMENT_FROM: &str = "FROM comments c LEFT JOIN users u ON u.id = c.user_i
 #[derive(Debug, FromRow)]
 pub struct CommentRow {
     id: i64,
-    article_id: i64,
+    article_id: ArticleId,
     root_id: Option<i64>,
     parent_id: Option<i64>,
-    user_id: Option<i64>,
+    user_id: Option<UserId>,
     author_name: Option<String>,
     parent_author: Option<String>,
     body: String,
@@ -125,7 +125,7 @@ pub struct QueueRow {
     #[sqlx(flatten)]
     comment: CommentRow,
     article_headline: String,
-    article_edition_id: i64,
+    article_edition_id: EditionId,
     article_slug: String,
     article_published_at: OffsetDateTime,
     author_email: Option<String>,
@@ -138,7 +138,7 @@ pub struct QueueRow {
 #[derive(Debug, FromRow)]
 pub struct OwnCommentRow {
     id: i64,
-    article_id: i64,
+    article_id: ArticleId,
     headline: String,
     parent_id: Option<i64>,
     body: String,
@@ -183,7 +183,7 @@ where
     }
 
     /// Sets an article's comment count from its approved comments; returns it.
-    async fn recount(c: &mut DB::Connection, article_id: i64) -> Result<i64, StoreError> {
+    async fn recount(c: &mut DB::Connection, article_id: ArticleId) -> Result<i64, StoreError> {
         sqlx::query_scalar::<DB, i64>(
             "UPDATE articles SET comment_count = \
              (SELECT COUNT(*) FROM comments WHERE article_id = $1 AND status = 'approved') WHERE id = $1 \
@@ -251,7 +251,7 @@ where
         now: OffsetDateTime,
     ) -> Result<Option<i64>, StoreError> {
         failpoint!("store.edit_comment");
-        let article_id = sqlx::query_scalar::<DB, i64>(
+        let article_id = sqlx::query_scalar::<DB, ArticleId>(
             "UPDATE comments SET body = $1, body_html = $2, status = $3, held_reason = $4, edited_at = $5 \
              WHERE id = $6 RETURNING article_id",
         )
@@ -274,9 +274,9 @@ where
         c: &mut DB::Connection,
         id: CommentId,
         status: CommentStatus,
-        moderator_id: Option<i64>,
+        moderator_id: Option<UserId>,
         now: OffsetDateTime,
-    ) -> Result<Option<(i64, i64)>, StoreError> {
+    ) -> Result<Option<(ArticleId, i64)>, StoreError> {
         failpoint!("store.set_comment_status");
         // An author's deletion blanks the text; a moderator's rejection
         // keeps it for the record (and an appeal).
@@ -287,9 +287,9 @@ where
             "UPDATE comments SET status = $1, moderated_by = $2, moderated_at = $3, held_reason = '' \
              WHERE id = $4 RETURNING article_id"
         };
-        let article_id = sqlx::query_scalar::<DB, i64>(sql)
+        let article_id = sqlx::query_scalar::<DB, ArticleId>(sql)
             .bind(status.as_str().to_owned())
-            .bind(moderator_id)
+            .bind(moderator_id.map(|id| id.get()))
             .bind(whole_seconds(now))
             .bind(id.get())
             .fetch_optional(&mut *c)
@@ -302,7 +302,7 @@ where
     async fn toggle_reaction(
         c: &mut DB::Connection,
         comment_id: CommentId,
-        user_id: i64,
+        user_id: UserId,
         kind: Reaction,
         now: OffsetDateTime,
     ) -> Result<bool, StoreError> {
@@ -347,7 +347,7 @@ where
         now: OffsetDateTime,
     ) -> Result<Vec<ResolvedReport>, StoreError> {
         failpoint!("store.resolve_reports");
-        let reporters = sqlx::query_scalar::<DB, i64>(
+        let reporters = sqlx::query_scalar::<DB, UserId>(
             "UPDATE comment_reports SET resolved_at = $1, outcome = $2 \
              WHERE comment_id = $3 AND resolved_at IS NULL RETURNING reporter_id",
         )
@@ -417,16 +417,16 @@ where
         &mut self,
         id: CommentId,
         status: CommentStatus,
-        moderator_id: Option<i64>,
+        moderator_id: Option<UserId>,
         now: OffsetDateTime,
-    ) -> Result<Option<(i64, i64)>, StoreError> {
+    ) -> Result<Option<(ArticleId, i64)>, StoreError> {
         DiscussionSql::<DB>::set_status(&mut self.tx, id, status, moderator_id, now).await
     }
 
     async fn toggle_reaction(
         &mut self,
         comment_id: CommentId,
-        user_id: i64,
+        user_id: UserId,
         kind: Reaction,
         now: OffsetDateTime,
     ) -> Result<bool, StoreError> {
@@ -489,7 +489,7 @@ where
         );
         let rows = sqlx::query_as::<S::Db, CommentRow>(&sql)
             .bind(query.article_id)
-            .bind(query.viewer_id.unwrap_or(-1))
+            .bind(query.viewer_id.map_or(-1, UserId::get))
             .bind(query.limit)
             .bind(query.offset)
             .fetch_all(self.pool())
@@ -501,7 +501,7 @@ where
     async fn comment_replies(
         &self,
         root_ids: &[CommentId],
-        viewer_id: Option<i64>,
+        viewer_id: Option<UserId>,
     ) -> Result<Vec<Comment>, StoreError> {
         if root_ids.is_empty() {
             return Ok(Vec::new());
@@ -511,7 +511,7 @@ where
              (c.status = 'approved' OR (c.status = 'pending' AND c.user_id = $1)) ORDER BY c.id",
             placeholders(2, root_ids.len())
         );
-        let mut query = sqlx::query_as::<S::Db, CommentRow>(&sql).bind(viewer_id.unwrap_or(-1));
+        let mut query = sqlx::query_as::<S::Db, CommentRow>(&sql).bind(viewer_id.map_or(-1, UserId::get));
         for id in root_ids {
             query = query.bind(id.get());
         }
@@ -522,7 +522,7 @@ where
     async fn comment_reactions(
         &self,
         comment_ids: &[CommentId],
-        viewer_id: Option<i64>,
+        viewer_id: Option<UserId>,
     ) -> Result<Vec<ReactionCount>, StoreError> {
         if comment_ids.is_empty() {
             return Ok(Vec::new());
@@ -532,7 +532,8 @@ where
              FROM comment_reactions WHERE comment_id IN ({}) GROUP BY comment_id, kind",
             placeholders(2, comment_ids.len())
         );
-        let mut query = sqlx::query_as::<S::Db, (i64, String, i64, i64)>(&sql).bind(viewer_id.unwrap_or(-1));
+        let mut query =
+            sqlx::query_as::<S::Db, (i64, String, i64, i64)>(&sql).bind(viewer_id.map_or(-1, UserId::get));
         for id in comment_ids {
             query = query.bind(id.get());
         }
@@ -566,7 +567,7 @@ where
         &self,
         id: CommentId,
         status: CommentStatus,
-        moderator_id: Option<i64>,
+        moderator_id: Option<UserId>,
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
         let mut tx = SqlTx::begin(self.pool()).await?;
@@ -577,7 +578,7 @@ where
     async fn toggle_reaction(
         &self,
         comment_id: CommentId,
-        user_id: i64,
+        user_id: UserId,
         kind: Reaction,
         now: OffsetDateTime,
     ) -> Result<bool, StoreError> {
@@ -590,7 +591,7 @@ where
     async fn report_comment(
         &self,
         comment_id: CommentId,
-        reporter_id: i64,
+        reporter_id: UserId,
         reason: ReportReason,
         note: &str,
         now: OffsetDateTime,
@@ -686,7 +687,7 @@ where
         .map_err(db_error)
     }
 
-    async fn approved_comment_count(&self, user_id: i64) -> Result<i64, StoreError> {
+    async fn approved_comment_count(&self, user_id: UserId) -> Result<i64, StoreError> {
         sqlx::query_scalar::<S::Db, i64>(
             "SELECT COUNT(*) FROM comments WHERE user_id = $1 AND status = 'approved'",
         )
@@ -698,7 +699,7 @@ where
 
     async fn recent_comment_counts(
         &self,
-        user_id: i64,
+        user_id: UserId,
         client_address: &str,
         since: OffsetDateTime,
     ) -> Result<(i64, i64), StoreError> {
@@ -714,7 +715,7 @@ where
         .map_err(db_error)
     }
 
-    async fn own_comments(&self, user_id: i64) -> Result<Vec<OwnComment>, StoreError> {
+    async fn own_comments(&self, user_id: UserId) -> Result<Vec<OwnComment>, StoreError> {
         let rows = sqlx::query_as::<S::Db, OwnCommentRow>(
             "SELECT c.id, c.article_id, a.headline, c.parent_id, c.body, c.status, c.created_at, c.edited_at \
              FROM comments c JOIN articles a ON a.id = c.article_id WHERE c.user_id = $1 ORDER BY c.id",

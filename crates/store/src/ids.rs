@@ -2,9 +2,8 @@
 //! a bare number, so it cannot be passed where a story's id is meant.
 //! Each is the row's `BIGINT`/`INTEGER` key as stored (`#[sqlx(transparent)]`),
 //! shown and parsed as the plain number (in URLs, forms and JSON).
-//!
-//! The domains take them up one at a time: the media bank and the
-//! discussion so far.
+//! Sequence numbers that are not a thing's identity (change-log positions,
+//! versions, counts) stay `i64`.
 
 use std::fmt;
 use std::str::FromStr;
@@ -65,6 +64,36 @@ id!(
 id!(
     /// A reader's comment under a story.
     CommentId
+);
+
+id!(
+    /// A story, in any state (draft, scheduled, published, withdrawn).
+    ArticleId
+);
+
+id!(
+    /// A language edition of the site.
+    EditionId
+);
+
+id!(
+    /// A section of one edition.
+    SectionId
+);
+
+id!(
+    /// An account: a reader, a journalist or an administrator.
+    UserId
+);
+
+id!(
+    /// A tag of one edition.
+    TagId
+);
+
+id!(
+    /// A byline of one edition.
+    AuthorId
 );
 
 #[cfg(test)]

@@ -43,7 +43,7 @@ pub mod write_tx;
 
 pub use blob::{BlobStore, ObjectBlobStore, S3Settings};
 pub use error::StoreError;
-pub use ids::{CommentId, MediaId};
+pub use ids::{ArticleId, AuthorId, CommentId, EditionId, MediaId, SectionId, TagId, UserId};
 pub use model::*;
 pub use newsletter::{
     ClaimedDelivery, DeliveryOutcome, NewSend, NewSubscriber, NewsletterCounts, NewsletterSend,

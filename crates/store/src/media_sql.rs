@@ -175,7 +175,7 @@ where
         .bind(new.licence.clone())
         .bind(new.keywords.clone())
         .bind(new.original_name.clone())
-        .bind(new.uploaded_by)
+        .bind(new.uploaded_by.map(|id| id.get()))
         .fetch_one(&mut *tx.tx)
         .await
         .map_err(db_error)?;

@@ -3,12 +3,12 @@
 use dateline_core::{ArticleCursor, ArticleStatus, EditionCode, PageSize, Slug, TextDirection};
 use time::OffsetDateTime;
 
-use crate::{CommentId, MediaId};
+use crate::{ArticleId, AuthorId, CommentId, EditionId, MediaId, SectionId, TagId, UserId};
 
 /// A language edition of the site, such as English at `/en/`.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Edition {
-    pub id: i64,
+    pub id: EditionId,
     /// The URL prefix and the edition's name in URLs (`en`).
     pub code: EditionCode,
     /// BCP 47 language tag for `lang` attributes and `hreflang` (`en`, `ru`).
@@ -47,8 +47,8 @@ pub struct EditionChanges {
 /// description shown under its name.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Section {
-    pub id: i64,
-    pub edition_id: i64,
+    pub id: SectionId,
+    pub edition_id: EditionId,
     pub slug: Slug,
     pub name: String,
     pub description: String,
@@ -58,7 +58,7 @@ pub struct Section {
 
 #[derive(Debug, Clone)]
 pub struct NewSection {
-    pub edition_id: i64,
+    pub edition_id: EditionId,
     pub slug: Slug,
     pub name: String,
     pub description: String,
@@ -69,8 +69,8 @@ pub struct NewSection {
 /// written differently in different scripts).
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Author {
-    pub id: i64,
-    pub edition_id: i64,
+    pub id: AuthorId,
+    pub edition_id: EditionId,
     pub slug: Slug,
     pub name: String,
     pub bio: String,
@@ -78,7 +78,7 @@ pub struct Author {
 
 #[derive(Debug, Clone)]
 pub struct NewAuthor {
-    pub edition_id: i64,
+    pub edition_id: EditionId,
     pub slug: Slug,
     pub name: String,
     pub bio: String,
@@ -86,8 +86,8 @@ pub struct NewAuthor {
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Tag {
-    pub id: i64,
-    pub edition_id: i64,
+    pub id: TagId,
+    pub edition_id: EditionId,
     pub slug: Slug,
     pub name: String,
 }
@@ -112,7 +112,7 @@ pub struct MediaItem {
     pub keywords: String,
     /// The uploaded file's name, for the newsroom only.
     pub original_name: String,
-    pub uploaded_by: Option<i64>,
+    pub uploaded_by: Option<UserId>,
     pub created_at: OffsetDateTime,
     /// The point thumbnails are cropped around, as fractions (0–1) of the
     /// width and height from the top-left corner; the centre by default.
@@ -178,7 +178,7 @@ pub struct NewMedia {
     pub licence: String,
     pub keywords: String,
     pub original_name: String,
-    pub uploaded_by: Option<i64>,
+    pub uploaded_by: Option<UserId>,
     pub renditions: Vec<Rendition>,
 }
 
@@ -198,9 +198,9 @@ pub struct ImageRef {
 /// What a list of articles shows of each one.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ArticleCard {
-    pub id: i64,
-    pub edition_id: i64,
-    pub section_id: i64,
+    pub id: ArticleId,
+    pub edition_id: EditionId,
+    pub section_id: SectionId,
     pub slug: Slug,
     pub headline: String,
     pub lead: String,
@@ -215,7 +215,7 @@ pub struct ArticleCard {
 impl ArticleCard {
     /// The cursor that asks for the articles after this one.
     pub fn cursor(&self) -> ArticleCursor {
-        ArticleCursor { published_at: self.published_at, id: self.id }
+        ArticleCursor { published_at: self.published_at, id: self.id.get() }
     }
 }
 
@@ -238,7 +238,7 @@ pub struct Article {
     pub tags: Vec<Tag>,
     pub authors: Vec<Author>,
     /// The account that created it in the newsroom (none for imports and demo content).
-    pub created_by: Option<i64>,
+    pub created_by: Option<UserId>,
     /// Every write to the row adds one: a save names the version it
     /// started from (the API's ETag) and is refused when it moved on.
     pub version: i64,
@@ -252,8 +252,8 @@ pub struct Article {
 
 #[derive(Debug, Clone)]
 pub struct NewArticle {
-    pub edition_id: i64,
-    pub section_id: i64,
+    pub edition_id: EditionId,
+    pub section_id: SectionId,
     pub slug: Slug,
     pub headline: String,
     pub lead: String,
@@ -274,25 +274,25 @@ pub struct NewArticle {
     pub correction: Option<String>,
     pub seo_title: String,
     pub seo_description: String,
-    pub created_by: Option<i64>,
-    pub tag_ids: Vec<i64>,
-    pub author_ids: Vec<i64>,
+    pub created_by: Option<UserId>,
+    pub tag_ids: Vec<TagId>,
+    pub author_ids: Vec<AuthorId>,
 }
 
 /// Which published articles to list. Every filter is optional.
 #[derive(Debug, Clone)]
 pub struct ArticleQuery {
-    pub edition_id: Option<i64>,
-    pub section_id: Option<i64>,
-    pub tag_id: Option<i64>,
-    pub author_id: Option<i64>,
+    pub edition_id: Option<EditionId>,
+    pub section_id: Option<SectionId>,
+    pub tag_id: Option<TagId>,
+    pub author_id: Option<AuthorId>,
     /// Only articles strictly after this position (older ones).
     pub before: Option<ArticleCursor>,
     pub limit: PageSize,
 }
 
 impl ArticleQuery {
-    pub fn edition(edition_id: i64, limit: PageSize) -> Self {
+    pub fn edition(edition_id: EditionId, limit: PageSize) -> Self {
         Self {
             edition_id: Some(edition_id),
             section_id: None,
@@ -307,8 +307,8 @@ impl ArticleQuery {
 /// One language version of a story, for `hreflang` links.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct TranslationLink {
-    pub article_id: i64,
-    pub edition_id: i64,
+    pub article_id: ArticleId,
+    pub edition_id: EditionId,
     pub slug: Slug,
     pub published_at: OffsetDateTime,
     pub headline: String,
@@ -317,14 +317,14 @@ pub struct TranslationLink {
 /// An account: a reader or a member of the newsroom.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct User {
-    pub id: i64,
+    pub id: UserId,
     pub email: String,
     pub display_name: String,
     pub role: dateline_core::Role,
     pub email_verified: bool,
     pub created_at: OffsetDateTime,
     /// Editions an editor or admin is limited to; empty means all.
-    pub edition_ids: Vec<i64>,
+    pub edition_ids: Vec<EditionId>,
     /// What the reader says about themselves on their profile.
     pub bio: String,
     /// Until when the account may not comment (or chat), if banned.
@@ -357,14 +357,14 @@ pub struct NewUser {
     pub password_hash: String,
     pub role: dateline_core::Role,
     pub email_verified: bool,
-    pub edition_ids: Vec<i64>,
+    pub edition_ids: Vec<EditionId>,
 }
 
 /// A bearer token for the JSON API (its secret is never stored).
 #[derive(sqlx::FromRow, Debug, Clone, serde::Serialize)]
 pub struct ApiToken {
     pub id: i64,
-    pub user_id: i64,
+    pub user_id: UserId,
     pub name: String,
     pub created_at: OffsetDateTime,
     pub expires_at: Option<OffsetDateTime>,
@@ -390,10 +390,10 @@ impl EmailTokenPurpose {
 /// Which articles the newsroom list shows; every filter is optional.
 #[derive(Debug, Clone, Default)]
 pub struct NewsroomQuery {
-    pub edition_id: Option<i64>,
-    pub section_id: Option<i64>,
+    pub edition_id: Option<EditionId>,
+    pub section_id: Option<SectionId>,
     pub status: Option<ArticleStatus>,
-    pub created_by: Option<i64>,
+    pub created_by: Option<UserId>,
     /// Words the headline contains (case-insensitive for ASCII on SQLite).
     pub search: Option<String>,
     pub limit: i64,
@@ -403,13 +403,13 @@ pub struct NewsroomQuery {
 /// One line of the newsroom's article list.
 #[derive(Debug, Clone)]
 pub struct NewsroomRow {
-    pub id: i64,
-    pub edition_id: i64,
-    pub section_id: i64,
+    pub id: ArticleId,
+    pub edition_id: EditionId,
+    pub section_id: SectionId,
     pub headline: String,
     pub status: ArticleStatus,
     pub updated_at: OffsetDateTime,
-    pub created_by: Option<i64>,
+    pub created_by: Option<UserId>,
     pub created_by_name: Option<String>,
 }
 
@@ -451,11 +451,11 @@ pub struct Job {
 pub struct LiveEvent {
     /// Increasing, and the same on every node: the Server-Sent Events id.
     pub id: i64,
-    pub edition_id: i64,
+    pub edition_id: EditionId,
     /// `published`, `updated`, `removed`, …
     pub kind: String,
-    pub section_id: Option<i64>,
-    pub article_id: Option<i64>,
+    pub section_id: Option<SectionId>,
+    pub article_id: Option<ArticleId>,
     pub breaking: bool,
     /// The event's JSON, as sent to readers.
     pub data: String,
@@ -465,10 +465,10 @@ pub struct LiveEvent {
 /// An event to append to the log.
 #[derive(Debug, Clone)]
 pub struct NewLiveEvent {
-    pub edition_id: i64,
+    pub edition_id: EditionId,
     pub kind: String,
-    pub section_id: Option<i64>,
-    pub article_id: Option<i64>,
+    pub section_id: Option<SectionId>,
+    pub article_id: Option<ArticleId>,
     pub breaking: bool,
     pub data: String,
 }
@@ -477,10 +477,10 @@ pub struct NewLiveEvent {
 #[derive(sqlx::FromRow, Debug, Clone, serde::Serialize)]
 pub struct LiveBlogEntry {
     pub id: i64,
-    pub article_id: i64,
+    pub article_id: ArticleId,
     /// Markdown; rendered and sanitised by the web layer.
     pub body: String,
-    pub author_id: Option<i64>,
+    pub author_id: Option<UserId>,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
     /// Changed after it was posted.
@@ -493,13 +493,13 @@ pub struct LiveBlogEntry {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Comment {
     pub id: CommentId,
-    pub article_id: i64,
+    pub article_id: ArticleId,
     /// The thread's first comment; `None` for that comment itself.
     pub root_id: Option<CommentId>,
     /// The comment this one answers.
     pub parent_id: Option<CommentId>,
     /// `None` once its author deleted their account and kept it anonymously.
-    pub user_id: Option<i64>,
+    pub user_id: Option<UserId>,
     pub author_name: Option<String>,
     /// The author of the parent comment, for "in reply to".
     pub parent_author: Option<String>,
@@ -516,9 +516,9 @@ pub struct Comment {
 
 #[derive(Debug, Clone)]
 pub struct NewComment {
-    pub article_id: i64,
+    pub article_id: ArticleId,
     pub parent_id: Option<CommentId>,
-    pub user_id: i64,
+    pub user_id: UserId,
     pub body: String,
     /// `body` rendered (the web layer's safe subset).
     pub html: String,
@@ -530,12 +530,12 @@ pub struct NewComment {
 /// Which threads of a discussion to read.
 #[derive(Debug, Clone)]
 pub struct ThreadQuery {
-    pub article_id: i64,
+    pub article_id: ArticleId,
     pub sort: dateline_core::CommentSort,
     pub offset: i64,
     pub limit: i64,
     /// Also the pending comments of this reader (their own, awaiting review).
-    pub viewer_id: Option<i64>,
+    pub viewer_id: Option<UserId>,
 }
 
 /// How many readers left one reaction on a comment, and whether the viewer did.
@@ -564,7 +564,7 @@ pub enum QueueView {
 pub struct QueueItem {
     pub comment: Comment,
     pub article_headline: String,
-    pub article_edition_id: i64,
+    pub article_edition_id: EditionId,
     pub article_slug: Slug,
     pub article_published_at: OffsetDateTime,
     pub author_email: Option<String>,
@@ -579,7 +579,7 @@ pub struct QueueItem {
 /// A report closed by a moderator's decision: whom to tell.
 #[derive(Debug, Clone)]
 pub struct ResolvedReport {
-    pub reporter_id: i64,
+    pub reporter_id: UserId,
     pub reporter_email: String,
     pub reporter_name: String,
 }
@@ -588,7 +588,7 @@ pub struct ResolvedReport {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct OwnComment {
     pub id: CommentId,
-    pub article_id: i64,
+    pub article_id: ArticleId,
     pub article_headline: String,
     pub parent_id: Option<CommentId>,
     pub body: String,

@@ -10,7 +10,7 @@
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
-use crate::StoreError;
+use crate::{ArticleId, EditionId, SectionId, StoreError, UserId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -46,13 +46,13 @@ impl SubscriberStatus {
 pub struct SubscriptionChoice {
     pub daily: bool,
     pub breaking: bool,
-    pub section_ids: Vec<i64>,
+    pub section_ids: Vec<SectionId>,
     pub tags: Vec<String>,
 }
 
 impl SubscriptionChoice {
     /// True when a story of this section with these tags is wanted.
-    pub fn wants(&self, section_id: i64, tags: &[String]) -> bool {
+    pub fn wants(&self, section_id: SectionId, tags: &[String]) -> bool {
         (self.section_ids.is_empty() && self.tags.is_empty())
             || self.section_ids.contains(&section_id)
             || tags.iter().any(|t| self.tags.contains(t))
@@ -60,7 +60,7 @@ impl SubscriptionChoice {
 
     /// The stored form of the section list (`3,7`).
     pub fn stored_sections(&self) -> String {
-        self.section_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+        self.section_ids.iter().map(SectionId::to_string).collect::<Vec<_>>().join(",")
     }
 
     pub fn stored_tags(&self) -> String {
@@ -80,7 +80,7 @@ impl SubscriptionChoice {
 #[derive(Debug, Clone)]
 pub struct Subscriber {
     pub id: i64,
-    pub edition_id: i64,
+    pub edition_id: EditionId,
     pub email: String,
     pub status: SubscriberStatus,
     pub choice: SubscriptionChoice,
@@ -92,7 +92,7 @@ pub struct Subscriber {
 
 #[derive(Debug, Clone)]
 pub struct NewSubscriber {
-    pub edition_id: i64,
+    pub edition_id: EditionId,
     pub email: String,
     pub choice: SubscriptionChoice,
     pub token: String,
@@ -123,25 +123,25 @@ impl SendKind {
 
 #[derive(Debug, Clone)]
 pub struct NewSend {
-    pub edition_id: i64,
+    pub edition_id: EditionId,
     pub kind: SendKind,
     /// Unique per edition and kind: the digest's date (`2026-11-29`) or
     /// `manual-<unix time>`, the breaking story's id.
     pub key: String,
     pub subject: String,
     /// Newest first. No delivery rows are made for a send without stories.
-    pub article_ids: Vec<i64>,
+    pub article_ids: Vec<ArticleId>,
     pub period: Option<(OffsetDateTime, OffsetDateTime)>,
-    pub requested_by: Option<i64>,
+    pub requested_by: Option<UserId>,
 }
 
 #[derive(Debug, Clone)]
 pub struct NewsletterSend {
     pub id: i64,
-    pub edition_id: i64,
+    pub edition_id: EditionId,
     pub kind: SendKind,
     pub subject: String,
-    pub article_ids: Vec<i64>,
+    pub article_ids: Vec<ArticleId>,
     pub created_at: OffsetDateTime,
 }
 
@@ -162,7 +162,7 @@ pub struct SendSummary {
 /// Subscriber numbers of one edition.
 #[derive(sqlx::FromRow, Debug, Clone, Default)]
 pub struct NewsletterCounts {
-    pub edition_id: i64,
+    pub edition_id: EditionId,
     pub active: i64,
     pub pending: i64,
     pub unsubscribed: i64,
@@ -203,7 +203,7 @@ pub enum DeliveryOutcome {
 pub trait NewsletterStore: Send + Sync {
     async fn subscriber_by_email(
         &self,
-        edition_id: i64,
+        edition_id: EditionId,
         email: &str,
     ) -> Result<Option<Subscriber>, StoreError>;
     async fn subscriber_by_token(&self, token: &str) -> Result<Option<Subscriber>, StoreError>;
@@ -248,9 +248,10 @@ pub trait NewsletterStore: Send + Sync {
     /// subscriber of its rhythm, in one transaction. `None` when a send
     /// with this edition, kind and key exists already.
     async fn create_send(&self, new: &NewSend, now: OffsetDateTime) -> Result<Option<i64>, StoreError>;
-    async fn send_exists(&self, edition_id: i64, kind: SendKind, key: &str) -> Result<bool, StoreError>;
+    async fn send_exists(&self, edition_id: EditionId, kind: SendKind, key: &str)
+    -> Result<bool, StoreError>;
     /// Where the edition's last digest stopped.
-    async fn last_digest_end(&self, edition_id: i64) -> Result<Option<OffsetDateTime>, StoreError>;
+    async fn last_digest_end(&self, edition_id: EditionId) -> Result<Option<OffsetDateTime>, StoreError>;
     async fn newsletter_send(&self, id: i64) -> Result<Option<NewsletterSend>, StoreError>;
     async fn send_history(&self, limit: i64) -> Result<Vec<SendSummary>, StoreError>;
     /// Claims up to `limit` due deliveries until `lease_until`.
@@ -270,13 +271,16 @@ pub trait NewsletterStore: Send + Sync {
     /// Ids of an edition's stories published in `[from, to)`, newest first.
     async fn published_ids_between(
         &self,
-        edition_id: i64,
+        edition_id: EditionId,
         from: OffsetDateTime,
         to: OffsetDateTime,
         limit: i64,
-    ) -> Result<Vec<i64>, StoreError>;
+    ) -> Result<Vec<ArticleId>, StoreError>;
     /// Breaking stories published since `since`: `(article id, edition id)`.
-    async fn breaking_published_since(&self, since: OffsetDateTime) -> Result<Vec<(i64, i64)>, StoreError>;
+    async fn breaking_published_since(
+        &self,
+        since: OffsetDateTime,
+    ) -> Result<Vec<(ArticleId, EditionId)>, StoreError>;
 }
 
 #[cfg(test)]
@@ -286,13 +290,13 @@ mod tests {
     #[test]
     fn choice_round_trips_and_matches() {
         let all = SubscriptionChoice::from_stored(true, false, "", "");
-        assert!(all.wants(4, &[]));
+        assert!(all.wants(SectionId::new(4), &[]));
         let some = SubscriptionChoice::from_stored(true, true, "3, 7,x", "climate,,ports");
-        assert_eq!(some.section_ids, vec![3, 7]);
+        assert_eq!(some.section_ids, vec![SectionId::new(3), SectionId::new(7)]);
         assert_eq!(some.tags, vec!["climate".to_owned(), "ports".to_owned()]);
         assert_eq!(some.stored_sections(), "3,7");
-        assert!(some.wants(7, &[]));
-        assert!(some.wants(1, &["ports".into()]));
-        assert!(!some.wants(1, &["sport".into()]));
+        assert!(some.wants(SectionId::new(7), &[]));
+        assert!(some.wants(SectionId::new(1), &["ports".into()]));
+        assert!(!some.wants(SectionId::new(1), &["sport".into()]));
     }
 }

@@ -16,8 +16,8 @@ use time::OffsetDateTime;
 
 use crate::backend::{SqlPool, connection, db_error, failpoint, whole_seconds};
 use crate::{
-    ClaimedDelivery, DeliveryOutcome, NewSend, NewSubscriber, NewsletterCounts, NewsletterSend,
-    NewsletterStore, SendKind, SendSummary, SqlTx, StoreError, Subscriber, SubscriberStatus,
+    ArticleId, ClaimedDelivery, DeliveryOutcome, EditionId, NewSend, NewSubscriber, NewsletterCounts,
+    NewsletterSend, NewsletterStore, SendKind, SendSummary, SqlTx, StoreError, Subscriber, SubscriberStatus,
     SubscriptionChoice,
 };
 
@@ -48,7 +48,7 @@ const SUBSCRIBER_COLUMNS: &str =
 #[derive(Debug, FromRow)]
 pub struct SubscriberRow {
     id: i64,
-    edition_id: i64,
+    edition_id: EditionId,
     email: String,
     status: String,
     daily: bool,
@@ -80,7 +80,7 @@ const SEND_COLUMNS: &str = "s.id, s.edition_id, s.kind, s.subject, s.article_ids
 #[derive(Debug, FromRow)]
 pub struct SendRow {
     id: i64,
-    edition_id: i64,
+    edition_id: EditionId,
     kind: String,
     subject: String,
     article_ids: String,
@@ -257,7 +257,7 @@ where
 {
     async fn subscriber_by_email(
         &self,
-        edition_id: i64,
+        edition_id: EditionId,
         email: &str,
     ) -> Result<Option<Subscriber>, StoreError> {
         let sql =
@@ -405,7 +405,7 @@ where
 
     async fn create_send(&self, new: &NewSend, now: OffsetDateTime) -> Result<Option<i64>, StoreError> {
         let mut tx = SqlTx::begin(self.pool()).await?;
-        let ids = new.article_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let ids = new.article_ids.iter().map(ArticleId::to_string).collect::<Vec<_>>().join(",");
         let id = sqlx::query_scalar::<S::Db, i64>(
             "INSERT INTO newsletter_sends (edition_id, kind, send_key, subject, article_ids, period_from, \
              period_to, requested_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
@@ -418,7 +418,7 @@ where
         .bind(ids)
         .bind(new.period.map(|p| whole_seconds(p.0)))
         .bind(new.period.map(|p| whole_seconds(p.1)))
-        .bind(new.requested_by)
+        .bind(new.requested_by.map(|id| id.get()))
         .bind(whole_seconds(now))
         .fetch_optional(&mut *tx.tx)
         .await
@@ -446,7 +446,12 @@ where
         Ok(Some(id))
     }
 
-    async fn send_exists(&self, edition_id: i64, kind: SendKind, key: &str) -> Result<bool, StoreError> {
+    async fn send_exists(
+        &self,
+        edition_id: EditionId,
+        kind: SendKind,
+        key: &str,
+    ) -> Result<bool, StoreError> {
         let found = sqlx::query_scalar::<S::Db, i64>(
             "SELECT id FROM newsletter_sends WHERE edition_id = $1 AND kind = $2 AND send_key = $3",
         )
@@ -459,7 +464,7 @@ where
         Ok(found.is_some())
     }
 
-    async fn last_digest_end(&self, edition_id: i64) -> Result<Option<OffsetDateTime>, StoreError> {
+    async fn last_digest_end(&self, edition_id: EditionId) -> Result<Option<OffsetDateTime>, StoreError> {
         sqlx::query_scalar::<S::Db, OffsetDateTime>(
             "SELECT period_to FROM newsletter_sends WHERE edition_id = $1 AND kind = 'digest' \
              AND period_to IS NOT NULL ORDER BY period_to DESC LIMIT 1",
@@ -610,12 +615,12 @@ where
 
     async fn published_ids_between(
         &self,
-        edition_id: i64,
+        edition_id: EditionId,
         from: OffsetDateTime,
         to: OffsetDateTime,
         limit: i64,
-    ) -> Result<Vec<i64>, StoreError> {
-        sqlx::query_scalar::<S::Db, i64>(
+    ) -> Result<Vec<ArticleId>, StoreError> {
+        sqlx::query_scalar::<S::Db, ArticleId>(
             "SELECT id FROM articles WHERE edition_id = $1 AND status = 'published' \
              AND published_at >= $2 AND published_at < $3 ORDER BY published_at DESC, id DESC LIMIT $4",
         )
@@ -628,8 +633,11 @@ where
         .map_err(db_error)
     }
 
-    async fn breaking_published_since(&self, since: OffsetDateTime) -> Result<Vec<(i64, i64)>, StoreError> {
-        sqlx::query_as::<S::Db, (i64, i64)>(
+    async fn breaking_published_since(
+        &self,
+        since: OffsetDateTime,
+    ) -> Result<Vec<(ArticleId, EditionId)>, StoreError> {
+        sqlx::query_as::<S::Db, (ArticleId, EditionId)>(
             "SELECT id, edition_id FROM articles WHERE status = 'published' AND breaking = $1 \
              AND published_at >= $2 ORDER BY published_at, id",
         )

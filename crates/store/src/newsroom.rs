@@ -9,31 +9,31 @@ use async_trait::async_trait;
 use dateline_core::ArticleStatus;
 use time::OffsetDateTime;
 
-use crate::{AuditEntry, LiveBlogEntry, RevisionInfo, StoreError};
+use crate::{ArticleId, AuditEntry, EditionId, LiveBlogEntry, RevisionInfo, StoreError, UserId};
 
 #[async_trait]
 pub trait NewsroomStore: Send + Sync {
     /// Keeps a snapshot of the article at `version`.
     async fn add_revision(
         &self,
-        article_id: i64,
-        user_id: Option<i64>,
+        article_id: ArticleId,
+        user_id: Option<UserId>,
         status: ArticleStatus,
         snapshot: &str,
         version: i64,
     ) -> Result<i64, StoreError>;
     /// An article's revisions, newest first.
-    async fn revisions(&self, article_id: i64) -> Result<Vec<RevisionInfo>, StoreError>;
+    async fn revisions(&self, article_id: ArticleId) -> Result<Vec<RevisionInfo>, StoreError>;
     /// One revision of an article with its snapshot (the editor's fields as JSON).
     async fn revision(
         &self,
-        article_id: i64,
+        article_id: ArticleId,
         revision_id: i64,
     ) -> Result<Option<(RevisionInfo, String)>, StoreError>;
     /// The revision that snapshots this version of the article, if kept.
     async fn revision_at_version(
         &self,
-        article_id: i64,
+        article_id: ArticleId,
         version: i64,
     ) -> Result<Option<(RevisionInfo, String)>, StoreError>;
 
@@ -41,8 +41,8 @@ pub trait NewsroomStore: Send + Sync {
     /// for site-wide actions (roles, settings, the shared media bank).
     async fn record_audit(
         &self,
-        user_id: Option<i64>,
-        edition_id: Option<i64>,
+        user_id: Option<UserId>,
+        edition_id: Option<EditionId>,
         action: &str,
         subject: &str,
         detail: &str,
@@ -51,14 +51,14 @@ pub trait NewsroomStore: Send + Sync {
     async fn audit_entries(
         &self,
         limit: i64,
-        editions: Option<&[i64]>,
+        editions: Option<&[EditionId]>,
     ) -> Result<Vec<AuditEntry>, StoreError>;
 
     /// Keeps what `user_id` typed into the form `article_key` (an article
     /// id, or `new`), replacing the previous copy.
     async fn save_autosave(
         &self,
-        user_id: i64,
+        user_id: UserId,
         article_key: &str,
         fields: &str,
         at: OffsetDateTime,
@@ -66,17 +66,17 @@ pub trait NewsroomStore: Send + Sync {
     /// The kept copy and when it was made.
     async fn autosave(
         &self,
-        user_id: i64,
+        user_id: UserId,
         article_key: &str,
     ) -> Result<Option<(String, OffsetDateTime)>, StoreError>;
-    async fn delete_autosave(&self, user_id: i64, article_key: &str) -> Result<(), StoreError>;
+    async fn delete_autosave(&self, user_id: UserId, article_key: &str) -> Result<(), StoreError>;
 
     /// An article's live-blog entries, newest first.
-    async fn live_blog_entries(&self, article_id: i64) -> Result<Vec<LiveBlogEntry>, StoreError>;
+    async fn live_blog_entries(&self, article_id: ArticleId) -> Result<Vec<LiveBlogEntry>, StoreError>;
     async fn add_live_blog_entry(
         &self,
-        article_id: i64,
-        author_id: Option<i64>,
+        article_id: ArticleId,
+        author_id: Option<UserId>,
         body: &str,
         now: OffsetDateTime,
     ) -> Result<LiveBlogEntry, StoreError>;
@@ -84,11 +84,11 @@ pub trait NewsroomStore: Send + Sync {
     /// article has no such entry.
     async fn correct_live_blog_entry(
         &self,
-        article_id: i64,
+        article_id: ArticleId,
         entry_id: i64,
         body: &str,
         now: OffsetDateTime,
     ) -> Result<Option<LiveBlogEntry>, StoreError>;
     /// False when the article has no such entry.
-    async fn delete_live_blog_entry(&self, article_id: i64, entry_id: i64) -> Result<bool, StoreError>;
+    async fn delete_live_blog_entry(&self, article_id: ArticleId, entry_id: i64) -> Result<bool, StoreError>;
 }

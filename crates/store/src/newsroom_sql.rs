@@ -14,7 +14,9 @@ use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, FromRow, IntoArgumen
 use time::OffsetDateTime;
 
 use crate::backend::{SqlPool, connection, db_error, failpoint, whole_seconds};
-use crate::{AuditEntry, LiveBlogEntry, NewsroomStore, RevisionInfo, SqlTx, StoreError};
+use crate::{
+    ArticleId, AuditEntry, EditionId, LiveBlogEntry, NewsroomStore, RevisionInfo, SqlTx, StoreError, UserId,
+};
 
 /// The records an action writes inside its transaction
 /// ([`crate::WriteTx`]); each behaves as the [`NewsroomStore`] method of
@@ -24,8 +26,8 @@ pub trait NewsroomTx: Send {
     /// Keeps a snapshot of the article at `version`.
     async fn add_revision(
         &mut self,
-        article_id: i64,
-        user_id: Option<i64>,
+        article_id: ArticleId,
+        user_id: Option<UserId>,
         status: ArticleStatus,
         snapshot: &str,
         version: i64,
@@ -34,27 +36,31 @@ pub trait NewsroomTx: Send {
     /// for site-wide actions).
     async fn record_audit(
         &mut self,
-        user_id: Option<i64>,
-        edition_id: Option<i64>,
+        user_id: Option<UserId>,
+        edition_id: Option<EditionId>,
         action: &str,
         subject: &str,
         detail: &str,
     ) -> Result<(), StoreError>;
     async fn add_live_blog_entry(
         &mut self,
-        article_id: i64,
-        author_id: Option<i64>,
+        article_id: ArticleId,
+        author_id: Option<UserId>,
         body: &str,
         now: OffsetDateTime,
     ) -> Result<LiveBlogEntry, StoreError>;
     async fn correct_live_blog_entry(
         &mut self,
-        article_id: i64,
+        article_id: ArticleId,
         entry_id: i64,
         body: &str,
         now: OffsetDateTime,
     ) -> Result<Option<LiveBlogEntry>, StoreError>;
-    async fn delete_live_blog_entry(&mut self, article_id: i64, entry_id: i64) -> Result<bool, StoreError>;
+    async fn delete_live_blog_entry(
+        &mut self,
+        article_id: ArticleId,
+        entry_id: i64,
+    ) -> Result<bool, StoreError>;
 }
 
 const REVISION_SELECT: &str = "SELECT r.id, r.status, r.created_at, r.version, r.snapshot, \
@@ -111,8 +117,8 @@ where
 {
     async fn add_revision(
         c: &mut DB::Connection,
-        article_id: i64,
-        user_id: Option<i64>,
+        article_id: ArticleId,
+        user_id: Option<UserId>,
         status: ArticleStatus,
         snapshot: &str,
         version: i64,
@@ -123,7 +129,7 @@ where
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind(article_id)
-        .bind(user_id)
+        .bind(user_id.map(|id| id.get()))
         .bind(status.as_str().to_owned())
         .bind(snapshot.to_owned())
         .bind(whole_seconds(OffsetDateTime::now_utc()))
@@ -135,8 +141,8 @@ where
 
     async fn record_audit(
         c: &mut DB::Connection,
-        user_id: Option<i64>,
-        edition_id: Option<i64>,
+        user_id: Option<UserId>,
+        edition_id: Option<EditionId>,
         action: &str,
         subject: &str,
         detail: &str,
@@ -146,12 +152,12 @@ where
             "INSERT INTO audit_log (user_id, action, subject, detail, created_at, edition_id) \
              VALUES ($1, $2, $3, $4, $5, $6)",
         )
-        .bind(user_id)
+        .bind(user_id.map(|id| id.get()))
         .bind(action.to_owned())
         .bind(subject.to_owned())
         .bind(detail.to_owned())
         .bind(whole_seconds(OffsetDateTime::now_utc()))
-        .bind(edition_id)
+        .bind(edition_id.map(|id| id.get()))
         .execute(&mut *c)
         .await
         .map_err(db_error)?;
@@ -160,8 +166,8 @@ where
 
     async fn add_live_blog_entry(
         c: &mut DB::Connection,
-        article_id: i64,
-        author_id: Option<i64>,
+        article_id: ArticleId,
+        author_id: Option<UserId>,
         body: &str,
         now: OffsetDateTime,
     ) -> Result<LiveBlogEntry, StoreError> {
@@ -173,7 +179,7 @@ where
         sqlx::query_as::<DB, LiveBlogEntry>(&sql)
             .bind(article_id)
             .bind(body.to_owned())
-            .bind(author_id)
+            .bind(author_id.map(|id| id.get()))
             .bind(whole_seconds(now))
             .fetch_one(&mut *c)
             .await
@@ -182,7 +188,7 @@ where
 
     async fn correct_live_blog_entry(
         c: &mut DB::Connection,
-        article_id: i64,
+        article_id: ArticleId,
         entry_id: i64,
         body: &str,
         now: OffsetDateTime,
@@ -205,7 +211,7 @@ where
 
     async fn delete_live_blog_entry(
         c: &mut DB::Connection,
-        article_id: i64,
+        article_id: ArticleId,
         entry_id: i64,
     ) -> Result<bool, StoreError> {
         failpoint!("store.delete_live_blog_entry");
@@ -238,8 +244,8 @@ where
 {
     async fn add_revision(
         &mut self,
-        article_id: i64,
-        user_id: Option<i64>,
+        article_id: ArticleId,
+        user_id: Option<UserId>,
         status: ArticleStatus,
         snapshot: &str,
         version: i64,
@@ -249,8 +255,8 @@ where
 
     async fn record_audit(
         &mut self,
-        user_id: Option<i64>,
-        edition_id: Option<i64>,
+        user_id: Option<UserId>,
+        edition_id: Option<EditionId>,
         action: &str,
         subject: &str,
         detail: &str,
@@ -260,8 +266,8 @@ where
 
     async fn add_live_blog_entry(
         &mut self,
-        article_id: i64,
-        author_id: Option<i64>,
+        article_id: ArticleId,
+        author_id: Option<UserId>,
         body: &str,
         now: OffsetDateTime,
     ) -> Result<LiveBlogEntry, StoreError> {
@@ -270,7 +276,7 @@ where
 
     async fn correct_live_blog_entry(
         &mut self,
-        article_id: i64,
+        article_id: ArticleId,
         entry_id: i64,
         body: &str,
         now: OffsetDateTime,
@@ -278,7 +284,11 @@ where
         NewsroomSql::<DB>::correct_live_blog_entry(&mut self.tx, article_id, entry_id, body, now).await
     }
 
-    async fn delete_live_blog_entry(&mut self, article_id: i64, entry_id: i64) -> Result<bool, StoreError> {
+    async fn delete_live_blog_entry(
+        &mut self,
+        article_id: ArticleId,
+        entry_id: i64,
+    ) -> Result<bool, StoreError> {
         NewsroomSql::<DB>::delete_live_blog_entry(&mut self.tx, article_id, entry_id).await
     }
 }
@@ -303,8 +313,8 @@ where
 {
     async fn add_revision(
         &self,
-        article_id: i64,
-        user_id: Option<i64>,
+        article_id: ArticleId,
+        user_id: Option<UserId>,
         status: ArticleStatus,
         snapshot: &str,
         version: i64,
@@ -313,7 +323,7 @@ where
         NewsroomSql::<S::Db>::add_revision(&mut c, article_id, user_id, status, snapshot, version).await
     }
 
-    async fn revisions(&self, article_id: i64) -> Result<Vec<RevisionInfo>, StoreError> {
+    async fn revisions(&self, article_id: ArticleId) -> Result<Vec<RevisionInfo>, StoreError> {
         // The snapshots stay in the database: the list shows who and when.
         let sql = format!(
             "{} WHERE r.article_id = $1 ORDER BY r.id DESC",
@@ -331,7 +341,7 @@ where
 
     async fn revision(
         &self,
-        article_id: i64,
+        article_id: ArticleId,
         revision_id: i64,
     ) -> Result<Option<(RevisionInfo, String)>, StoreError> {
         revision_where(self, "r.id = $2", article_id, revision_id).await
@@ -339,7 +349,7 @@ where
 
     async fn revision_at_version(
         &self,
-        article_id: i64,
+        article_id: ArticleId,
         version: i64,
     ) -> Result<Option<(RevisionInfo, String)>, StoreError> {
         revision_where(self, "r.version = $2", article_id, version).await
@@ -347,8 +357,8 @@ where
 
     async fn record_audit(
         &self,
-        user_id: Option<i64>,
-        edition_id: Option<i64>,
+        user_id: Option<UserId>,
+        edition_id: Option<EditionId>,
         action: &str,
         subject: &str,
         detail: &str,
@@ -360,7 +370,7 @@ where
     async fn audit_entries(
         &self,
         limit: i64,
-        editions: Option<&[i64]>,
+        editions: Option<&[EditionId]>,
     ) -> Result<Vec<AuditEntry>, StoreError> {
         let only = match editions {
             None => String::new(),
@@ -383,7 +393,7 @@ where
 
     async fn save_autosave(
         &self,
-        user_id: i64,
+        user_id: UserId,
         article_key: &str,
         fields: &str,
         at: OffsetDateTime,
@@ -404,7 +414,7 @@ where
 
     async fn autosave(
         &self,
-        user_id: i64,
+        user_id: UserId,
         article_key: &str,
     ) -> Result<Option<(String, OffsetDateTime)>, StoreError> {
         sqlx::query_as::<S::Db, (String, OffsetDateTime)>(
@@ -417,7 +427,7 @@ where
         .map_err(db_error)
     }
 
-    async fn delete_autosave(&self, user_id: i64, article_key: &str) -> Result<(), StoreError> {
+    async fn delete_autosave(&self, user_id: UserId, article_key: &str) -> Result<(), StoreError> {
         sqlx::query::<S::Db>("DELETE FROM autosaves WHERE user_id = $1 AND article_key = $2")
             .bind(user_id)
             .bind(article_key.to_owned())
@@ -427,7 +437,7 @@ where
         Ok(())
     }
 
-    async fn live_blog_entries(&self, article_id: i64) -> Result<Vec<LiveBlogEntry>, StoreError> {
+    async fn live_blog_entries(&self, article_id: ArticleId) -> Result<Vec<LiveBlogEntry>, StoreError> {
         let sql = format!(
             "SELECT {LIVE_ENTRY_COLUMNS} FROM live_blog_entries WHERE article_id = $1 ORDER BY id DESC"
         );
@@ -440,8 +450,8 @@ where
 
     async fn add_live_blog_entry(
         &self,
-        article_id: i64,
-        author_id: Option<i64>,
+        article_id: ArticleId,
+        author_id: Option<UserId>,
         body: &str,
         now: OffsetDateTime,
     ) -> Result<LiveBlogEntry, StoreError> {
@@ -451,7 +461,7 @@ where
 
     async fn correct_live_blog_entry(
         &self,
-        article_id: i64,
+        article_id: ArticleId,
         entry_id: i64,
         body: &str,
         now: OffsetDateTime,
@@ -460,7 +470,7 @@ where
         NewsroomSql::<S::Db>::correct_live_blog_entry(&mut c, article_id, entry_id, body, now).await
     }
 
-    async fn delete_live_blog_entry(&self, article_id: i64, entry_id: i64) -> Result<bool, StoreError> {
+    async fn delete_live_blog_entry(&self, article_id: ArticleId, entry_id: i64) -> Result<bool, StoreError> {
         let mut c = connection(self.pool()).await?;
         NewsroomSql::<S::Db>::delete_live_blog_entry(&mut c, article_id, entry_id).await
     }
@@ -470,7 +480,7 @@ where
 async fn revision_where<S>(
     store: &S,
     condition: &'static str,
-    article_id: i64,
+    article_id: ArticleId,
     value: i64,
 ) -> Result<Option<(RevisionInfo, String)>, StoreError>
 where

@@ -8,21 +8,21 @@
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
-use crate::{ArticleStatus, StoreError};
+use crate::{ArticleId, ArticleStatus, EditionId, SectionId, StoreError, TagId};
 
 /// One row of the change stream: this article changed (or went away).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
 pub struct ArticleChange {
     pub id: i64,
-    pub article_id: i64,
+    pub article_id: ArticleId,
 }
 
 /// An article as the search index holds it.
 #[derive(Debug, Clone)]
 pub struct SearchSource {
-    pub id: i64,
-    pub edition_id: i64,
-    pub section_id: i64,
+    pub id: ArticleId,
+    pub edition_id: EditionId,
+    pub section_id: SectionId,
     pub slug: String,
     pub headline: String,
     pub lead: String,
@@ -34,7 +34,7 @@ pub struct SearchSource {
     pub published_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
     /// Tag ids and names, in the article's order.
-    pub tags: Vec<(i64, String)>,
+    pub tags: Vec<(TagId, String)>,
     pub authors: Vec<String>,
 }
 
@@ -55,7 +55,7 @@ pub trait SearchStore: Send + Sync {
     /// Articles with an id above `after_id`, in id order, in every status.
     async fn search_sources_after(&self, after_id: i64, limit: i64) -> Result<Vec<SearchSource>, StoreError>;
     /// The tags with these ids (for facet labels).
-    async fn tags_by_ids(&self, ids: &[i64]) -> Result<Vec<crate::Tag>, StoreError>;
+    async fn tags_by_ids(&self, ids: &[TagId]) -> Result<Vec<crate::Tag>, StoreError>;
     /// These articles (those that still exist), in id order.
-    async fn search_sources(&self, ids: &[i64]) -> Result<Vec<SearchSource>, StoreError>;
+    async fn search_sources(&self, ids: &[ArticleId]) -> Result<Vec<SearchSource>, StoreError>;
 }

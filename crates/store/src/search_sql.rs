@@ -8,7 +8,10 @@ use time::OffsetDateTime;
 
 use crate::backend::{SqlPool, db_error};
 use crate::directory_sql::TagRow;
-use crate::{ArticleChange, ArticleStatus, SearchSource, SearchStore, StoreError, Tag};
+use crate::{
+    ArticleChange, ArticleId, ArticleStatus, EditionId, SearchSource, SearchStore, SectionId, StoreError,
+    Tag, TagId,
+};
 
 /// Placeholders per statement, well under every backend's limit.
 const CHUNK: usize = 500;
@@ -16,9 +19,9 @@ const CHUNK: usize = 500;
 /// A row of `articles` as the index reads it.
 #[derive(Debug, FromRow)]
 pub struct SourceRow {
-    id: i64,
-    edition_id: i64,
-    section_id: i64,
+    id: ArticleId,
+    edition_id: EditionId,
+    section_id: SectionId,
     slug: String,
     headline: String,
     lead: String,
@@ -119,17 +122,18 @@ where
     }
 
     async fn search_sources_after(&self, after_id: i64, limit: i64) -> Result<Vec<SearchSource>, StoreError> {
-        let ids =
-            sqlx::query_scalar::<S::Db, i64>("SELECT id FROM articles WHERE id > $1 ORDER BY id LIMIT $2")
-                .bind(after_id)
-                .bind(limit)
-                .fetch_all(self.pool())
-                .await
-                .map_err(db_error)?;
+        let ids = sqlx::query_scalar::<S::Db, ArticleId>(
+            "SELECT id FROM articles WHERE id > $1 ORDER BY id LIMIT $2",
+        )
+        .bind(after_id)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await
+        .map_err(db_error)?;
         self.search_sources(&ids).await
     }
 
-    async fn tags_by_ids(&self, ids: &[i64]) -> Result<Vec<Tag>, StoreError> {
+    async fn tags_by_ids(&self, ids: &[TagId]) -> Result<Vec<Tag>, StoreError> {
         let mut tags = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(CHUNK) {
             let sql = format!(
@@ -144,7 +148,7 @@ where
         Ok(tags)
     }
 
-    async fn search_sources(&self, ids: &[i64]) -> Result<Vec<SearchSource>, StoreError> {
+    async fn search_sources(&self, ids: &[ArticleId]) -> Result<Vec<SearchSource>, StoreError> {
         let mut sources = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(CHUNK) {
             sources.extend(sources_in(self, chunk).await?);
@@ -154,7 +158,7 @@ where
 }
 
 /// These articles (at most [`CHUNK`]) with their tags and authors, in id order.
-async fn sources_in<S>(store: &S, ids: &[i64]) -> Result<Vec<SearchSource>, StoreError>
+async fn sources_in<S>(store: &S, ids: &[ArticleId]) -> Result<Vec<SearchSource>, StoreError>
 where
     S: SqlPool,
     for<'c> &'c mut <S::Db as Database>::Connection: Executor<'c, Database = S::Db>,
@@ -184,19 +188,21 @@ where
         "SELECT x.article_id, t.id, t.name FROM article_tags x JOIN tags t ON t.id = x.tag_id \
          WHERE x.article_id IN ({places}) ORDER BY x.article_id, x.position"
     );
-    let tags = ids.iter().fold(sqlx::query_as::<S::Db, (i64, i64, String)>(&tag_sql), |q, id| q.bind(*id));
+    let tags =
+        ids.iter().fold(sqlx::query_as::<S::Db, (i64, i64, String)>(&tag_sql), |q, id| q.bind(id.get()));
     for (article, id, name) in tags.fetch_all(store.pool()).await.map_err(db_error)? {
-        if let Ok(slot) = sources.binary_search_by_key(&article, |s| s.id) {
-            sources[slot].tags.push((id, name));
+        if let Ok(slot) = sources.binary_search_by_key(&ArticleId::new(article), |s| s.id) {
+            sources[slot].tags.push((TagId::new(id), name));
         }
     }
     let author_sql = format!(
         "SELECT x.article_id, p.name FROM article_authors x JOIN authors p ON p.id = x.author_id \
          WHERE x.article_id IN ({places}) ORDER BY x.article_id, x.position"
     );
-    let authors = ids.iter().fold(sqlx::query_as::<S::Db, (i64, String)>(&author_sql), |q, id| q.bind(*id));
+    let authors =
+        ids.iter().fold(sqlx::query_as::<S::Db, (i64, String)>(&author_sql), |q, id| q.bind(id.get()));
     for (article, name) in authors.fetch_all(store.pool()).await.map_err(db_error)? {
-        if let Ok(slot) = sources.binary_search_by_key(&article, |s| s.id) {
+        if let Ok(slot) = sources.binary_search_by_key(&ArticleId::new(article), |s| s.id) {
             sources[slot].authors.push(name);
         }
     }

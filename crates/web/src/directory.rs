@@ -8,16 +8,16 @@
 use std::collections::HashMap;
 
 use dateline_core::Slug;
-use dateline_store::{ArticleCard, Edition, Section, Store, StoreError};
+use dateline_store::{ArticleCard, Edition, EditionId, Section, SectionId, Store, StoreError};
 use time::OffsetDateTime;
 
 #[derive(Debug, Default, Clone)]
 pub struct SiteDirectory {
     editions: Vec<Edition>,
-    sections: HashMap<i64, Vec<Section>>,
+    sections: HashMap<EditionId, Vec<Section>>,
     /// Each edition's newest breaking story of the last
     /// [`BREAKING_BANNER_HOURS`], for the banner every page shows.
-    breaking: HashMap<i64, ArticleCard>,
+    breaking: HashMap<EditionId, ArticleCard>,
 }
 
 /// How long a breaking story keeps its banner on every page of its edition
@@ -27,7 +27,7 @@ pub const BREAKING_BANNER_HOURS: i64 = 6;
 impl SiteDirectory {
     pub async fn load(store: &dyn Store) -> Result<Self, StoreError> {
         let editions = store.editions().await?;
-        let mut sections: HashMap<i64, Vec<Section>> = HashMap::new();
+        let mut sections: HashMap<EditionId, Vec<Section>> = HashMap::new();
         for section in store.sections().await? {
             sections.entry(section.edition_id).or_default().push(section);
         }
@@ -42,7 +42,7 @@ impl SiteDirectory {
     }
 
     /// The breaking story whose banner the edition's pages show now.
-    pub fn breaking_story(&self, edition_id: i64) -> Option<&ArticleCard> {
+    pub fn breaking_story(&self, edition_id: EditionId) -> Option<&ArticleCard> {
         let since = OffsetDateTime::now_utc() - time::Duration::hours(BREAKING_BANNER_HOURS);
         self.breaking.get(&edition_id).filter(|card| card.published_at >= since)
     }
@@ -55,7 +55,7 @@ impl SiteDirectory {
         self.editions.iter().find(|e| e.code.as_str() == code)
     }
 
-    pub fn edition_by_id(&self, id: i64) -> Option<&Edition> {
+    pub fn edition_by_id(&self, id: EditionId) -> Option<&Edition> {
         self.editions.iter().find(|e| e.id == id)
     }
 
@@ -64,15 +64,15 @@ impl SiteDirectory {
         self.editions.iter().find(|e| e.is_default).or_else(|| self.editions.first())
     }
 
-    pub fn sections_of(&self, edition_id: i64) -> &[Section] {
+    pub fn sections_of(&self, edition_id: EditionId) -> &[Section] {
         self.sections.get(&edition_id).map(Vec::as_slice).unwrap_or_default()
     }
 
-    pub fn section(&self, edition_id: i64, slug: &Slug) -> Option<&Section> {
+    pub fn section(&self, edition_id: EditionId, slug: &Slug) -> Option<&Section> {
         self.sections_of(edition_id).iter().find(|s| &s.slug == slug)
     }
 
-    pub fn section_by_id(&self, id: i64) -> Option<&Section> {
+    pub fn section_by_id(&self, id: SectionId) -> Option<&Section> {
         self.sections.values().flatten().find(|s| s.id == id)
     }
 }

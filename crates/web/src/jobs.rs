@@ -20,6 +20,7 @@ use time::OffsetDateTime;
 
 use crate::AppState;
 use crate::accounts::mail::{OutgoingMail, SEND_MAIL};
+use dateline_store::ArticleId;
 
 /// Payload: the article id. Publishes the article if it is still scheduled.
 pub const PUBLISH_ARTICLE: &str = "publish_article";
@@ -34,12 +35,12 @@ pub const STORY_CHANGED: &str = "story_changed";
 
 #[derive(serde::Serialize, serde::Deserialize)]
 struct StoryChanged {
-    id: i64,
+    id: ArticleId,
     kind: String,
 }
 
 /// The [`STORY_CHANGED`] job's payload.
-pub fn story_changed_payload(id: i64, kind: &str) -> String {
+pub fn story_changed_payload(id: ArticleId, kind: &str) -> String {
     serde_json::to_string(&StoryChanged { id, kind: kind.to_owned() }).unwrap_or_default()
 }
 
@@ -119,7 +120,7 @@ pub async fn run(state: AppState, worker: String) {
 /// the live event, the content version and its follow-ups
 /// ([`STORY_CHANGED`]) in one transaction.
 async fn publish_article(state: &AppState, payload: &str) -> Result<(), String> {
-    let id: i64 = payload.parse().map_err(|_| format!("bad article id {payload:?}"))?;
+    let id: ArticleId = payload.parse().map_err(|_| format!("bad article id {payload:?}"))?;
     let Some(article) = state.store.article_by_id(id).await.map_err(|e| e.to_string())? else {
         return Ok(()); // deleted meanwhile
     };
@@ -141,7 +142,7 @@ async fn publish_article(state: &AppState, payload: &str) -> Result<(), String> 
         .await
         .map_err(|e| e.to_string())?;
     tx.commit().await.map_err(|e| e.to_string())?;
-    tracing::info!(article = id, "scheduled article published");
+    tracing::info!(article = id.get(), "scheduled article published");
     state.content_committed(version).await.map_err(|e| e.to_string())?;
     Ok(())
 }

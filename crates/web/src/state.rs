@@ -104,7 +104,7 @@ pub struct Inner {
     /// here, or on another node as the shared content version tells.
     pub search_wake: tokio::sync::Notify,
     /// Tag names for search facets, by id (tags are never renamed).
-    pub tag_names: RwLock<std::collections::HashMap<i64, dateline_store::Tag>>,
+    pub tag_names: RwLock<std::collections::HashMap<dateline_store::TagId, dateline_store::Tag>>,
     /// The content version this node's cache reflects.
     known_version: std::sync::atomic::AtomicI64,
     /// `Cache-Control` of public pages, from `page_max_age`.

@@ -1,7 +1,7 @@
 //! What templates show, built from store rows: URLs, formatted times,
 //! `srcset`s. Templates stay free of logic beyond loops and conditions.
 
-use dateline_store::{ArticleCard, Edition, ImageRef, Rendition, Section};
+use dateline_store::{ArticleCard, ArticleId, Edition, ImageRef, Rendition, Section, SectionId};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -157,7 +157,7 @@ impl<'a> Frame<'a> {
         state: &'a AppState,
         directory: &SiteDirectory,
         edition: &Edition,
-        current_section: Option<i64>,
+        current_section: Option<SectionId>,
         title: &str,
         path: &str,
     ) -> Self {
@@ -344,7 +344,7 @@ impl CardView {
 /// One line of the newsfeed widget.
 #[derive(Debug, Clone)]
 pub struct FeedItem {
-    pub article_id: i64,
+    pub article_id: ArticleId,
     pub href: String,
     pub headline: String,
     pub time_iso: String,

@@ -13,7 +13,10 @@ use std::collections::HashMap;
 use anyhow::{Context as _, anyhow};
 use bytes::Bytes;
 use dateline_core::{ArticleStatus, EditionCode, Slug, TextDirection, slugify};
-use dateline_store::{BlobStore, NewArticle, NewAuthor, NewEdition, NewMedia, NewSection, Rendition, Store};
+use dateline_store::{
+    ArticleId, AuthorId, BlobStore, EditionId, NewArticle, NewAuthor, NewEdition, NewMedia, NewSection,
+    Rendition, SectionId, Store, UserId,
+};
 use serde::Deserialize;
 use time::{Duration, OffsetDateTime};
 
@@ -136,8 +139,8 @@ pub async fn load(store: &dyn Store, blobs: &dyn BlobStore, agency: &str) -> any
     ];
 
     // (edition index, key) → id
-    let mut sections: HashMap<(usize, String), i64> = HashMap::new();
-    let mut authors: HashMap<(usize, String), i64> = HashMap::new();
+    let mut sections: HashMap<(usize, String), SectionId> = HashMap::new();
+    let mut authors: HashMap<(usize, String), AuthorId> = HashMap::new();
     for (index, edition) in editions.iter().enumerate() {
         for (position, entry) in (0_i32..).zip(&content.sections) {
             let text = if index == 0 { &entry.en } else { &entry.ru };
@@ -179,7 +182,7 @@ pub async fn load(store: &dyn Store, blobs: &dyn BlobStore, agency: &str) -> any
     }
     let mut articles = 0;
     // (story key, edition index) → (article id, published at)
-    let mut published: HashMap<(String, usize), (i64, OffsetDateTime)> = HashMap::new();
+    let mut published: HashMap<(String, usize), (ArticleId, OffsetDateTime)> = HashMap::new();
     for ((number, story), painted) in content.stories.iter().enumerate().zip(painting) {
         let texts = [story.en.as_ref(), story.ru.as_ref()];
         let first =
@@ -273,10 +276,10 @@ pub async fn load(store: &dyn Store, blobs: &dyn BlobStore, agency: &str) -> any
 async fn load_comments(
     store: &dyn Store,
     entries: &[CommentEntry],
-    published: &HashMap<(String, usize), (i64, OffsetDateTime)>,
-) -> anyhow::Result<(usize, Vec<i64>)> {
+    published: &HashMap<(String, usize), (ArticleId, OffsetDateTime)>,
+) -> anyhow::Result<(usize, Vec<UserId>)> {
     // Every reader first, so each can like what others wrote.
-    let mut readers: Vec<(&str, i64)> = Vec::new();
+    let mut readers: Vec<(&str, UserId)> = Vec::new();
     for entry in entries {
         if readers.iter().any(|(name, _)| *name == entry.author) {
             continue;
@@ -343,9 +346,9 @@ async fn load_comments(
 /// breaking story, with a few messages by the demo readers.
 async fn load_chats(
     store: &dyn Store,
-    [en, ru]: [i64; 2],
-    story: Option<i64>,
-    readers: &[i64],
+    [en, ru]: [EditionId; 2],
+    story: Option<ArticleId>,
+    readers: &[UserId],
     now: OffsetDateTime,
 ) -> anyhow::Result<()> {
     use dateline_store::{NewChatMessage, NewChatRoom};

@@ -319,6 +319,9 @@ pub async fn readers_talk_and_moderators_keep_order(backend: Backend) {
     let muted =
         moderator.ask(json!({"type": "mute", "user": ben_id, "minutes": 10, "reason": "cool off"})).await;
     assert_eq!(muted["type"], "ack", "{muted}");
+    // The mute reaches Ben's open socket as an event (which makes it check
+    // his rights again before his next message).
+    ben.until(|f| f["type"] == "sanctioned" && f["user"] == json!(ben_id), Duration::from_secs(5)).await;
     let refused = ben.ask(json!({"type": "send", "text": "but why"})).await;
     assert_eq!(refused["code"], "muted", "{refused}");
     assert!(refused["message"].as_str().unwrap_or_default().contains("muted until"), "{refused}");

@@ -20,8 +20,9 @@ pub use writes::ArticleTx;
 use crate::backend::{SqlPool, db_error, whole_seconds};
 use crate::directory_sql::{AuthorRow, TagRow};
 use crate::{
-    Article, ArticleCard, ArticleQuery, ArticleStore, Author, MediaId, MediaStore, NewArticle, NewsroomQuery,
-    NewsroomRow, SitemapEntry, SqlTx, StoreError, Tag, TranslationLink,
+    Article, ArticleCard, ArticleId, ArticleQuery, ArticleStore, Author, EditionId, MediaId, MediaStore,
+    NewArticle, NewsroomQuery, NewsroomRow, SectionId, SitemapEntry, SqlTx, StoreError, Tag, TagId,
+    TranslationLink,
 };
 use rows::{ARTICLE_COLUMNS, CARD_COLUMNS, CARD_FROM, stored_status};
 use writes::ArticleSql;
@@ -68,7 +69,7 @@ where
     for<'r> AuthorRow: FromRow<'r, <S::Db as Database>::Row>,
     usize: ColumnIndex<<S::Db as Database>::Row>,
 {
-    async fn create_article(&self, new: &NewArticle) -> Result<i64, StoreError> {
+    async fn create_article(&self, new: &NewArticle) -> Result<ArticleId, StoreError> {
         let mut tx = SqlTx::begin(self.pool()).await?;
         let id = ArticleSql::<S::Db>::create_article(&mut tx.tx, new).await?;
         tx.tx.commit().await.map_err(db_error)?;
@@ -77,7 +78,7 @@ where
 
     async fn update_article(
         &self,
-        id: i64,
+        id: ArticleId,
         article: &NewArticle,
         expected_version: Option<i64>,
     ) -> Result<i64, StoreError> {
@@ -87,41 +88,53 @@ where
         Ok(version)
     }
 
-    async fn rename_article_slug(&self, id: i64, new_slug: &Slug) -> Result<(), StoreError> {
+    async fn rename_article_slug(&self, id: ArticleId, new_slug: &Slug) -> Result<(), StoreError> {
         let mut tx = SqlTx::begin(self.pool()).await?;
         ArticleSql::<S::Db>::rename_article_slug(&mut tx.tx, id, new_slug).await?;
         tx.tx.commit().await.map_err(db_error)
     }
 
-    async fn delete_article(&self, id: i64) -> Result<(), StoreError> {
+    async fn delete_article(&self, id: ArticleId) -> Result<(), StoreError> {
         let mut tx = SqlTx::begin(self.pool()).await?;
         ArticleSql::<S::Db>::delete_article(&mut tx.tx, id).await?;
         tx.tx.commit().await.map_err(db_error)
     }
 
-    async fn publish_scheduled_article(&self, id: i64, now: OffsetDateTime) -> Result<bool, StoreError> {
+    async fn publish_scheduled_article(
+        &self,
+        id: ArticleId,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
         let mut tx = SqlTx::begin(self.pool()).await?;
         let published = ArticleSql::<S::Db>::publish_scheduled_article(&mut tx.tx, id, now).await?;
         tx.tx.commit().await.map_err(db_error)?;
         Ok(published)
     }
 
-    async fn set_translation_group(&self, article_id: i64, group: &str) -> Result<(), StoreError> {
+    async fn set_translation_group(&self, article_id: ArticleId, group: &str) -> Result<(), StoreError> {
         let mut tx = SqlTx::begin(self.pool()).await?;
         ArticleSql::<S::Db>::set_translation_group(&mut tx.tx, article_id, group).await?;
         tx.tx.commit().await.map_err(db_error)
     }
 
-    async fn article_by_slug(&self, edition_id: i64, slug: &Slug) -> Result<Option<Article>, StoreError> {
-        article_where(self, "a.edition_id = $1 AND a.slug = $2", edition_id, Some(slug.as_str())).await
+    async fn article_by_slug(
+        &self,
+        edition_id: EditionId,
+        slug: &Slug,
+    ) -> Result<Option<Article>, StoreError> {
+        article_where(self, "a.edition_id = $1 AND a.slug = $2", edition_id.get(), Some(slug.as_str())).await
     }
 
-    async fn article_by_id(&self, id: i64) -> Result<Option<Article>, StoreError> {
-        article_where(self, "a.id = $1", id, None).await
+    async fn article_by_id(&self, id: ArticleId) -> Result<Option<Article>, StoreError> {
+        article_where(self, "a.id = $1", id.get(), None).await
     }
 
-    async fn article_id_by_old_slug(&self, edition_id: i64, slug: &Slug) -> Result<Option<i64>, StoreError> {
-        sqlx::query_scalar::<S::Db, i64>(
+    async fn article_id_by_old_slug(
+        &self,
+        edition_id: EditionId,
+        slug: &Slug,
+    ) -> Result<Option<ArticleId>, StoreError> {
+        sqlx::query_scalar::<S::Db, ArticleId>(
             "SELECT h.article_id FROM article_slug_history h JOIN articles a ON a.id = h.article_id \
              WHERE h.edition_id = $1 AND h.slug = $2 AND a.status = 'published'",
         )
@@ -143,10 +156,10 @@ where
              ORDER BY a.published_at DESC, a.id DESC LIMIT $7"
         );
         let rows = sqlx::query_as::<S::Db, CardRow>(&sql)
-            .bind(query.edition_id)
-            .bind(query.section_id)
-            .bind(query.tag_id)
-            .bind(query.author_id)
+            .bind(query.edition_id.map(|id| id.get()))
+            .bind(query.section_id.map(|id| id.get()))
+            .bind(query.tag_id.map(|id| id.get()))
+            .bind(query.author_id.map(|id| id.get()))
             .bind(query.before.map(|c| c.published_at))
             .bind(query.before.map_or(0, |c| c.id))
             .bind(i64::from(query.limit.get()))
@@ -158,10 +171,10 @@ where
 
     async fn related_articles(
         &self,
-        article_id: i64,
-        edition_id: i64,
-        section_id: i64,
-        tag_ids: &[i64],
+        article_id: ArticleId,
+        edition_id: EditionId,
+        section_id: SectionId,
+        tag_ids: &[TagId],
         limit: i64,
     ) -> Result<(Vec<ArticleCard>, Vec<ArticleCard>), StoreError> {
         let mut tagged = Vec::new();
@@ -200,7 +213,7 @@ where
 
     async fn latest_breaking(
         &self,
-        edition_id: i64,
+        edition_id: EditionId,
         since: OffsetDateTime,
     ) -> Result<Option<ArticleCard>, StoreError> {
         // The edition's newest-first index, read from `since` on.
@@ -260,10 +273,10 @@ where
              AND ($5 IS NULL OR LOWER(a.headline) LIKE $5 ESCAPE '\\') \
              ORDER BY a.updated_at DESC, a.id DESC LIMIT $6 OFFSET $7",
         )
-        .bind(query.edition_id)
-        .bind(query.section_id)
+        .bind(query.edition_id.map(|id| id.get()))
+        .bind(query.section_id.map(|id| id.get()))
         .bind(query.status.map(|s| s.as_str().to_owned()))
-        .bind(query.created_by)
+        .bind(query.created_by.map(|id| id.get()))
         .bind(pattern)
         .bind(query.limit)
         .bind(query.offset)
@@ -277,7 +290,7 @@ where
 
     async fn published_between(
         &self,
-        edition_id: i64,
+        edition_id: EditionId,
         from: OffsetDateTime,
         to: OffsetDateTime,
         limit: i64,
@@ -299,7 +312,7 @@ where
         .collect()
     }
 
-    async fn first_published(&self, edition_id: i64) -> Result<Option<OffsetDateTime>, StoreError> {
+    async fn first_published(&self, edition_id: EditionId) -> Result<Option<OffsetDateTime>, StoreError> {
         sqlx::query_scalar::<S::Db, OffsetDateTime>(
             "SELECT published_at FROM articles WHERE edition_id = $1 AND status = 'published' \
              ORDER BY published_at ASC LIMIT 1",

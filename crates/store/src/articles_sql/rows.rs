@@ -4,7 +4,10 @@ use dateline_core::{ArticleStatus, Slug};
 use sqlx::FromRow;
 use time::OffsetDateTime;
 
-use crate::{ArticleCard, ImageRef, MediaId, NewsroomRow, SitemapEntry, StoreError, TranslationLink};
+use crate::{
+    ArticleCard, ArticleId, EditionId, ImageRef, MediaId, NewsroomRow, SectionId, SitemapEntry, StoreError,
+    TranslationLink, UserId,
+};
 
 /// Columns of `articles a LEFT JOIN media m` that make a card ([`CardRow`]).
 pub(super) const CARD_COLUMNS: &str = "a.id, a.edition_id, a.section_id, a.slug, a.headline, a.lead, \
@@ -32,16 +35,16 @@ pub(super) fn stored_status(raw: &str) -> Result<ArticleStatus, StoreError> {
 /// A row of [`CARD_COLUMNS`].
 #[derive(Debug, FromRow)]
 pub struct CardRow {
-    id: i64,
-    edition_id: i64,
-    section_id: i64,
+    id: ArticleId,
+    edition_id: EditionId,
+    section_id: SectionId,
     slug: String,
     headline: String,
     lead: String,
     breaking: bool,
     published_at: OffsetDateTime,
     updated_at: OffsetDateTime,
-    main_media_id: Option<i64>,
+    main_media_id: Option<MediaId>,
     comment_count: i64,
     media_width: Option<i32>,
     media_height: Option<i32>,
@@ -58,7 +61,7 @@ impl TryFrom<CardRow> for ArticleCard {
         Ok(Self {
             slug: stored_slug(&row.slug)?,
             image: row.main_media_id.map(|media_id| ImageRef {
-                media_id: MediaId::new(media_id),
+                media_id,
                 width: row.media_width.unwrap_or_default(),
                 height: row.media_height.unwrap_or_default(),
                 alt_text: row.media_alt.unwrap_or_default(),
@@ -93,7 +96,7 @@ pub struct ArticleRow {
     pub(super) seo_description: String,
     pub(super) translation_group: Option<String>,
     pub(super) correction: Option<String>,
-    pub(super) created_by: Option<i64>,
+    pub(super) created_by: Option<UserId>,
     pub(super) version: i64,
     pub(super) public_version: i64,
     pub(super) published_at_fixed: bool,
@@ -102,13 +105,13 @@ pub struct ArticleRow {
 /// A row of the newsroom's list.
 #[derive(Debug, FromRow)]
 pub struct NewsroomListRow {
-    id: i64,
-    edition_id: i64,
-    section_id: i64,
+    id: ArticleId,
+    edition_id: EditionId,
+    section_id: SectionId,
     headline: String,
     status: String,
     updated_at: OffsetDateTime,
-    created_by: Option<i64>,
+    created_by: Option<UserId>,
     created_by_name: Option<String>,
 }
 
@@ -154,8 +157,8 @@ impl TryFrom<SitemapRow> for SitemapEntry {
 /// A row of a translation group.
 #[derive(Debug, FromRow)]
 pub struct TranslationRow {
-    id: i64,
-    edition_id: i64,
+    id: ArticleId,
+    edition_id: EditionId,
     slug: String,
     published_at: OffsetDateTime,
     headline: String,

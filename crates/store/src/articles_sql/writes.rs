@@ -10,7 +10,7 @@ use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, FromRow, IntoArgumen
 use time::OffsetDateTime;
 
 use crate::backend::{db_error, failpoint, whole_seconds};
-use crate::{MediaId, NewArticle, SqlTx, StoreError};
+use crate::{ArticleId, EditionId, MediaId, NewArticle, SqlTx, StoreError};
 
 /// The article writes an action makes inside its transaction
 /// ([`crate::WriteTx`]); each behaves as the [`crate::ArticleStore`]
@@ -18,17 +18,21 @@ use crate::{MediaId, NewArticle, SqlTx, StoreError};
 /// transaction is unusable: start the action again.
 #[async_trait]
 pub trait ArticleTx: Send {
-    async fn create_article(&mut self, new: &NewArticle) -> Result<i64, StoreError>;
+    async fn create_article(&mut self, new: &NewArticle) -> Result<ArticleId, StoreError>;
     async fn update_article(
         &mut self,
-        id: i64,
+        id: ArticleId,
         new: &NewArticle,
         expected_version: Option<i64>,
     ) -> Result<i64, StoreError>;
-    async fn rename_article_slug(&mut self, id: i64, new_slug: &Slug) -> Result<(), StoreError>;
-    async fn publish_scheduled_article(&mut self, id: i64, now: OffsetDateTime) -> Result<bool, StoreError>;
-    async fn set_translation_group(&mut self, article_id: i64, group: &str) -> Result<(), StoreError>;
-    async fn delete_article(&mut self, id: i64) -> Result<(), StoreError>;
+    async fn rename_article_slug(&mut self, id: ArticleId, new_slug: &Slug) -> Result<(), StoreError>;
+    async fn publish_scheduled_article(
+        &mut self,
+        id: ArticleId,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError>;
+    async fn set_translation_group(&mut self, article_id: ArticleId, group: &str) -> Result<(), StoreError>;
+    async fn delete_article(&mut self, id: ArticleId) -> Result<(), StoreError>;
 }
 
 /// The article writes, over one connection of backend `DB`. Each that
@@ -52,9 +56,12 @@ where
     for<'r> (i64, String, i64): FromRow<'r, DB::Row>,
     usize: ColumnIndex<DB::Row>,
 {
-    pub(super) async fn create_article(c: &mut DB::Connection, new: &NewArticle) -> Result<i64, StoreError> {
+    pub(super) async fn create_article(
+        c: &mut DB::Connection,
+        new: &NewArticle,
+    ) -> Result<ArticleId, StoreError> {
         failpoint!("store.create_article");
-        let id = sqlx::query_scalar::<DB, i64>(
+        let id = sqlx::query_scalar::<DB, ArticleId>(
             "INSERT INTO articles (edition_id, section_id, slug, headline, lead, dateline_place, \
              dateline_agency, body, main_media_id, image_caption, image_credit, breaking, status, \
              seo_title, seo_description, translation_group, correction, published_at, updated_at, \
@@ -83,7 +90,7 @@ where
         .bind(whole_seconds(new.updated_at))
         .bind(new.published_at_fixed)
         .bind(whole_seconds(OffsetDateTime::now_utc()))
-        .bind(new.created_by)
+        .bind(new.created_by.map(|id| id.get()))
         .bind(i64::from(new.status == ArticleStatus::Published))
         .fetch_one(&mut *c)
         .await
@@ -94,7 +101,7 @@ where
 
     pub(super) async fn update_article(
         c: &mut DB::Connection,
-        id: i64,
+        id: ArticleId,
         new: &NewArticle,
         expected_version: Option<i64>,
     ) -> Result<i64, StoreError> {
@@ -109,6 +116,7 @@ where
         let Some((old_edition, old_slug, old_version)) = old else {
             return Err(StoreError::NotFound(format!("article {id}")));
         };
+        let old_edition = EditionId::new(old_edition);
         if expected_version.is_some_and(|expected| expected != old_version) {
             return Err(StoreError::Stale(old_version));
         }
@@ -172,7 +180,7 @@ where
 
     pub(super) async fn rename_article_slug(
         c: &mut DB::Connection,
-        id: i64,
+        id: ArticleId,
         new_slug: &Slug,
     ) -> Result<(), StoreError> {
         failpoint!("store.rename_article_slug");
@@ -187,7 +195,7 @@ where
         if old_slug == new_slug.as_str() {
             return Ok(());
         }
-        Self::remember_old_slug(c, edition_id, old_slug, id).await?;
+        Self::remember_old_slug(c, EditionId::new(edition_id), old_slug, id).await?;
         sqlx::query::<DB>("UPDATE articles SET slug = $1, version = version + 1 WHERE id = $2")
             .bind(new_slug.as_str().to_owned())
             .bind(id)
@@ -201,9 +209,9 @@ where
     /// had it last).
     async fn remember_old_slug(
         c: &mut DB::Connection,
-        edition_id: i64,
+        edition_id: EditionId,
         old_slug: String,
-        id: i64,
+        id: ArticleId,
     ) -> Result<(), StoreError> {
         sqlx::query::<DB>(
             "INSERT INTO article_slug_history (edition_id, slug, article_id) VALUES ($1, $2, $3) \
@@ -221,17 +229,19 @@ where
     /// Writes an article's tags and authors, in order.
     async fn link_tags_and_authors(
         c: &mut DB::Connection,
-        id: i64,
+        id: ArticleId,
         new: &NewArticle,
     ) -> Result<(), StoreError> {
+        let tags = new.tag_ids.iter().map(|tag| tag.get()).collect();
+        let authors = new.author_ids.iter().map(|author| author.get()).collect();
         for (table, column, ids) in
-            [("article_tags", "tag_id", &new.tag_ids), ("article_authors", "author_id", &new.author_ids)]
+            [("article_tags", "tag_id", tags), ("article_authors", "author_id", authors)]
         {
             let sql = format!("INSERT INTO {table} (article_id, {column}, position) VALUES ($1, $2, $3)");
-            for (position, linked) in (0_i32..).zip(ids) {
+            for (position, linked) in (0_i32..).zip::<Vec<i64>>(ids) {
                 sqlx::query::<DB>(&sql)
                     .bind(id)
-                    .bind(*linked)
+                    .bind(linked)
                     .bind(position)
                     .execute(&mut *c)
                     .await
@@ -243,7 +253,7 @@ where
 
     pub(super) async fn publish_scheduled_article(
         c: &mut DB::Connection,
-        id: i64,
+        id: ArticleId,
         now: OffsetDateTime,
     ) -> Result<bool, StoreError> {
         failpoint!("store.publish_scheduled_article");
@@ -262,7 +272,7 @@ where
 
     pub(super) async fn set_translation_group(
         c: &mut DB::Connection,
-        article_id: i64,
+        article_id: ArticleId,
         group: &str,
     ) -> Result<(), StoreError> {
         failpoint!("store.set_translation_group");
@@ -275,7 +285,7 @@ where
         Ok(())
     }
 
-    pub(super) async fn delete_article(c: &mut DB::Connection, id: i64) -> Result<(), StoreError> {
+    pub(super) async fn delete_article(c: &mut DB::Connection, id: ArticleId) -> Result<(), StoreError> {
         failpoint!("store.delete_article");
         sqlx::query::<DB>("DELETE FROM articles WHERE id = $1")
             .bind(id)
@@ -303,32 +313,36 @@ where
     for<'r> (i64, String, i64): FromRow<'r, DB::Row>,
     usize: ColumnIndex<DB::Row>,
 {
-    async fn create_article(&mut self, new: &NewArticle) -> Result<i64, StoreError> {
+    async fn create_article(&mut self, new: &NewArticle) -> Result<ArticleId, StoreError> {
         ArticleSql::<DB>::create_article(&mut self.tx, new).await
     }
 
     async fn update_article(
         &mut self,
-        id: i64,
+        id: ArticleId,
         new: &NewArticle,
         expected_version: Option<i64>,
     ) -> Result<i64, StoreError> {
         ArticleSql::<DB>::update_article(&mut self.tx, id, new, expected_version).await
     }
 
-    async fn rename_article_slug(&mut self, id: i64, new_slug: &Slug) -> Result<(), StoreError> {
+    async fn rename_article_slug(&mut self, id: ArticleId, new_slug: &Slug) -> Result<(), StoreError> {
         ArticleSql::<DB>::rename_article_slug(&mut self.tx, id, new_slug).await
     }
 
-    async fn publish_scheduled_article(&mut self, id: i64, now: OffsetDateTime) -> Result<bool, StoreError> {
+    async fn publish_scheduled_article(
+        &mut self,
+        id: ArticleId,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
         ArticleSql::<DB>::publish_scheduled_article(&mut self.tx, id, now).await
     }
 
-    async fn set_translation_group(&mut self, article_id: i64, group: &str) -> Result<(), StoreError> {
+    async fn set_translation_group(&mut self, article_id: ArticleId, group: &str) -> Result<(), StoreError> {
         ArticleSql::<DB>::set_translation_group(&mut self.tx, article_id, group).await
     }
 
-    async fn delete_article(&mut self, id: i64) -> Result<(), StoreError> {
+    async fn delete_article(&mut self, id: ArticleId) -> Result<(), StoreError> {
         ArticleSql::<DB>::delete_article(&mut self.tx, id).await
     }
 }

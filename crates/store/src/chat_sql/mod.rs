@@ -23,8 +23,9 @@ pub use writes::{ChatSql, ChatTx};
 
 use crate::backend::{SqlPool, connection, db_error, is_postgres, whole_seconds};
 use crate::{
-    ChatEvent, ChatMember, ChatMessage, ChatReactionCount, ChatReport, ChatRoom, ChatRoomChanges,
-    ChatSanction, ChatStore, NewChatMessage, NewChatRoom, NewChatSanction, SqlTx, StoreError,
+    ArticleId, ChatEvent, ChatMember, ChatMessage, ChatReactionCount, ChatReport, ChatRoom, ChatRoomChanges,
+    ChatSanction, ChatStore, EditionId, NewChatMessage, NewChatRoom, NewChatSanction, SqlTx, StoreError,
+    UserId,
 };
 
 #[async_trait]
@@ -54,13 +55,13 @@ where
     for<'r> (i64, i64): FromRow<'r, <S::Db as Database>::Row>,
     usize: ColumnIndex<<S::Db as Database>::Row>,
 {
-    async fn chat_rooms(&self, edition_id: Option<i64>) -> Result<Vec<ChatRoom>, StoreError> {
+    async fn chat_rooms(&self, edition_id: Option<EditionId>) -> Result<Vec<ChatRoom>, StoreError> {
         let sql = format!(
             "SELECT {ROOM_COLUMNS} FROM chat_rooms WHERE ($1 IS NULL OR edition_id = $1) \
              ORDER BY CASE WHEN closed_at IS NULL THEN 0 ELSE 1 END, title, id"
         );
         sqlx::query_as::<S::Db, ChatRoom>(&sql)
-            .bind(edition_id)
+            .bind(edition_id.map(|id| id.get()))
             .fetch_all(self.pool())
             .await
             .map_err(db_error)
@@ -74,7 +75,11 @@ where
             .map_err(db_error)
     }
 
-    async fn chat_room_by_slug(&self, edition_id: i64, slug: &str) -> Result<Option<ChatRoom>, StoreError> {
+    async fn chat_room_by_slug(
+        &self,
+        edition_id: EditionId,
+        slug: &str,
+    ) -> Result<Option<ChatRoom>, StoreError> {
         let sql = format!("SELECT {ROOM_COLUMNS} FROM chat_rooms WHERE edition_id = $1 AND slug = $2");
         sqlx::query_as::<S::Db, ChatRoom>(&sql)
             .bind(edition_id)
@@ -84,7 +89,7 @@ where
             .map_err(db_error)
     }
 
-    async fn chat_rooms_for_article(&self, article_id: i64) -> Result<Vec<ChatRoom>, StoreError> {
+    async fn chat_rooms_for_article(&self, article_id: ArticleId) -> Result<Vec<ChatRoom>, StoreError> {
         let sql = format!(
             "SELECT {ROOM_COLUMNS} FROM chat_rooms WHERE article_id = $1 AND closed_at IS NULL ORDER BY id"
         );
@@ -115,7 +120,7 @@ where
         .map_err(db_error)
     }
 
-    async fn is_chat_member(&self, room_id: i64, user_id: i64) -> Result<bool, StoreError> {
+    async fn is_chat_member(&self, room_id: i64, user_id: UserId) -> Result<bool, StoreError> {
         let found = sqlx::query_scalar::<S::Db, i64>(
             "SELECT user_id FROM chat_members WHERE room_id = $1 AND user_id = $2",
         )
@@ -130,13 +135,13 @@ where
     async fn add_chat_member(
         &self,
         room_id: i64,
-        user_id: i64,
+        user_id: UserId,
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
         ChatSql::<S::Db>::add_member(&mut *connection(self.pool()).await?, room_id, user_id, now).await
     }
 
-    async fn remove_chat_member(&self, room_id: i64, user_id: i64) -> Result<(), StoreError> {
+    async fn remove_chat_member(&self, room_id: i64, user_id: UserId) -> Result<(), StoreError> {
         ChatSql::<S::Db>::remove_member(&mut *connection(self.pool()).await?, room_id, user_id).await
     }
 
@@ -194,7 +199,7 @@ where
         ChatSql::<S::Db>::edit_message(&mut *connection(self.pool()).await?, id, body, html, now).await
     }
 
-    async fn delete_chat_message(&self, id: i64, by: i64, now: OffsetDateTime) -> Result<(), StoreError> {
+    async fn delete_chat_message(&self, id: i64, by: UserId, now: OffsetDateTime) -> Result<(), StoreError> {
         ChatSql::<S::Db>::delete_message(&mut *connection(self.pool()).await?, id, by, now).await
     }
 
@@ -205,7 +210,7 @@ where
     async fn last_chat_message_at(
         &self,
         room_id: i64,
-        user_id: i64,
+        user_id: UserId,
     ) -> Result<Option<OffsetDateTime>, StoreError> {
         sqlx::query_scalar::<S::Db, OffsetDateTime>(
             "SELECT created_at FROM chat_messages WHERE user_id = $1 AND room_id = $2 ORDER BY id DESC LIMIT 1",
@@ -233,7 +238,7 @@ where
     async fn toggle_chat_reaction(
         &self,
         message_id: i64,
-        user_id: i64,
+        user_id: UserId,
         kind: &str,
         now: OffsetDateTime,
     ) -> Result<bool, StoreError> {
@@ -248,7 +253,7 @@ where
     async fn report_chat_message(
         &self,
         message_id: i64,
-        reporter_id: i64,
+        reporter_id: UserId,
         reason: &str,
         note: &str,
         now: OffsetDateTime,
@@ -296,7 +301,7 @@ where
     async fn resolve_chat_reports(
         &self,
         message_id: i64,
-        by: i64,
+        by: UserId,
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
         ChatSql::<S::Db>::resolve_reports(&mut *connection(self.pool()).await?, message_id, by, now).await
@@ -308,7 +313,7 @@ where
 
     async fn active_chat_sanctions(
         &self,
-        user_id: Option<i64>,
+        user_id: Option<UserId>,
         now: OffsetDateTime,
     ) -> Result<Vec<ChatSanction>, StoreError> {
         sqlx::query_as::<S::Db, SanctionRow>(
@@ -318,7 +323,7 @@ where
              AND ($2 IS NULL OR s.user_id = $2) ORDER BY s.id DESC LIMIT 500",
         )
         .bind(whole_seconds(now))
-        .bind(user_id)
+        .bind(user_id.map(|id| id.get()))
         .fetch_all(self.pool())
         .await
         .map_err(db_error)?

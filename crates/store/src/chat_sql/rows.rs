@@ -3,7 +3,7 @@
 use sqlx::FromRow;
 use time::OffsetDateTime;
 
-use crate::{ChatMessage, ChatReply, ChatSanction, SanctionKind, StoreError};
+use crate::{ChatMessage, ChatReply, ChatSanction, SanctionKind, StoreError, UserId};
 
 pub(super) const ROOM_COLUMNS: &str = "id, edition_id, slug, title, topic, article_id, members_only, slow_mode_seconds, \
     retention_days, closed_at, created_at";
@@ -21,7 +21,7 @@ pub(super) const MESSAGE_SELECT: &str = "SELECT m.id, m.room_id, m.user_id, \
 pub struct MessageRow {
     pub(super) id: i64,
     room_id: i64,
-    user_id: Option<i64>,
+    user_id: Option<UserId>,
     author_name: String,
     author_role: String,
     body: String,
@@ -63,7 +63,7 @@ impl From<MessageRow> for ChatMessage {
 #[derive(Debug, FromRow)]
 pub struct SanctionRow {
     pub(super) id: i64,
-    user_id: i64,
+    user_id: UserId,
     user_name: String,
     room_id: Option<i64>,
     kind: String,

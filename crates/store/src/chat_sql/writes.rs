@@ -11,7 +11,7 @@ use super::rows::{MESSAGE_SELECT, MessageRow, ROOM_COLUMNS};
 use crate::backend::{db_error, failpoint, is_postgres, whole_seconds};
 use crate::{
     ChatMessage, ChatReactionCount, ChatRoom, ChatRoomChanges, NewChatMessage, NewChatRoom, NewChatSanction,
-    SqlTx, StoreError,
+    SqlTx, StoreError, UserId,
 };
 
 /// The chat writes an action makes inside its transaction
@@ -30,10 +30,10 @@ pub trait ChatTx: Send {
     async fn add_chat_member(
         &mut self,
         room_id: i64,
-        user_id: i64,
+        user_id: UserId,
         now: OffsetDateTime,
     ) -> Result<(), StoreError>;
-    async fn remove_chat_member(&mut self, room_id: i64, user_id: i64) -> Result<(), StoreError>;
+    async fn remove_chat_member(&mut self, room_id: i64, user_id: UserId) -> Result<(), StoreError>;
     async fn add_chat_message(
         &mut self,
         new: &NewChatMessage,
@@ -47,7 +47,12 @@ pub trait ChatTx: Send {
         html: &str,
         now: OffsetDateTime,
     ) -> Result<(), StoreError>;
-    async fn delete_chat_message(&mut self, id: i64, by: i64, now: OffsetDateTime) -> Result<(), StoreError>;
+    async fn delete_chat_message(
+        &mut self,
+        id: i64,
+        by: UserId,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError>;
     async fn pin_chat_message(
         &mut self,
         id: i64,
@@ -56,7 +61,7 @@ pub trait ChatTx: Send {
     async fn toggle_chat_reaction(
         &mut self,
         message_id: i64,
-        user_id: i64,
+        user_id: UserId,
         kind: &str,
         now: OffsetDateTime,
     ) -> Result<bool, StoreError>;
@@ -67,7 +72,7 @@ pub trait ChatTx: Send {
     async fn resolve_chat_reports(
         &mut self,
         message_id: i64,
-        by: i64,
+        by: UserId,
         now: OffsetDateTime,
     ) -> Result<(), StoreError>;
     async fn add_chat_sanction(
@@ -124,11 +129,11 @@ where
             .bind(new.slug.clone())
             .bind(new.title.clone())
             .bind(new.topic.clone())
-            .bind(new.article_id)
+            .bind(new.article_id.map(|id| id.get()))
             .bind(new.members_only)
             .bind(new.retention_days)
             .bind(whole_seconds(now))
-            .bind(new.created_by)
+            .bind(new.created_by.map(|id| id.get()))
             .fetch_one(&mut *c)
             .await
             .map_err(db_error)
@@ -147,7 +152,7 @@ where
         sqlx::query_as::<DB, ChatRoom>(&sql)
             .bind(changes.title.clone())
             .bind(changes.topic.clone())
-            .bind(changes.article_id)
+            .bind(changes.article_id.map(|id| id.get()))
             .bind(changes.members_only)
             .bind(changes.slow_mode_seconds)
             .bind(changes.retention_days)
@@ -162,7 +167,7 @@ where
     pub(super) async fn add_member(
         c: &mut DB::Connection,
         room_id: i64,
-        user_id: i64,
+        user_id: UserId,
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
         failpoint!("store.add_chat_member");
@@ -182,7 +187,7 @@ where
     pub(super) async fn remove_member(
         c: &mut DB::Connection,
         room_id: i64,
-        user_id: i64,
+        user_id: UserId,
     ) -> Result<(), StoreError> {
         failpoint!("store.remove_chat_member");
         sqlx::query::<DB>("DELETE FROM chat_members WHERE room_id = $1 AND user_id = $2")
@@ -263,7 +268,7 @@ where
     pub(super) async fn delete_message(
         c: &mut DB::Connection,
         id: i64,
-        by: i64,
+        by: UserId,
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
         failpoint!("store.delete_chat_message");
@@ -298,7 +303,7 @@ where
     pub(super) async fn toggle_reaction(
         c: &mut DB::Connection,
         message_id: i64,
-        user_id: i64,
+        user_id: UserId,
         kind: &str,
         now: OffsetDateTime,
     ) -> Result<bool, StoreError> {
@@ -351,7 +356,7 @@ where
     pub(super) async fn resolve_reports(
         c: &mut DB::Connection,
         message_id: i64,
-        by: i64,
+        by: UserId,
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
         failpoint!("store.resolve_chat_reports");
@@ -459,13 +464,13 @@ where
     async fn add_chat_member(
         &mut self,
         room_id: i64,
-        user_id: i64,
+        user_id: UserId,
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
         ChatSql::<DB>::add_member(&mut self.tx, room_id, user_id, now).await
     }
 
-    async fn remove_chat_member(&mut self, room_id: i64, user_id: i64) -> Result<(), StoreError> {
+    async fn remove_chat_member(&mut self, room_id: i64, user_id: UserId) -> Result<(), StoreError> {
         ChatSql::<DB>::remove_member(&mut self.tx, room_id, user_id).await
     }
 
@@ -491,7 +496,12 @@ where
         ChatSql::<DB>::edit_message(&mut self.tx, id, body, html, now).await
     }
 
-    async fn delete_chat_message(&mut self, id: i64, by: i64, now: OffsetDateTime) -> Result<(), StoreError> {
+    async fn delete_chat_message(
+        &mut self,
+        id: i64,
+        by: UserId,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
         ChatSql::<DB>::delete_message(&mut self.tx, id, by, now).await
     }
 
@@ -506,7 +516,7 @@ where
     async fn toggle_chat_reaction(
         &mut self,
         message_id: i64,
-        user_id: i64,
+        user_id: UserId,
         kind: &str,
         now: OffsetDateTime,
     ) -> Result<bool, StoreError> {
@@ -523,7 +533,7 @@ where
     async fn resolve_chat_reports(
         &mut self,
         message_id: i64,
-        by: i64,
+        by: UserId,
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
         ChatSql::<DB>::resolve_reports(&mut self.tx, message_id, by, now).await

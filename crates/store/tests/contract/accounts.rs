@@ -3,7 +3,7 @@
 //! banned, deleted.
 
 use dateline_core::{Email, Role};
-use dateline_store::{EmailTokenPurpose, NewUser, Store, StoreError};
+use dateline_store::{EmailTokenPurpose, NewUser, Store, StoreError, UserId};
 use time::{Duration, OffsetDateTime};
 
 use crate::fixtures::{site, user};
@@ -34,7 +34,7 @@ async fn an_account_from_signup_to_deletion(store: &dyn Store) {
     let names: Vec<_> = listed.iter().map(|u| u.display_name.as_str()).collect();
     assert_eq!(names, ["Chief", "Desk", "Ann", "Ben"], "staff first, then by name");
     assert_eq!(listed[0].edition_ids, [site.edition.id]);
-    assert!(store.user_by_id(chief.id + 100).await.expect("read").is_none());
+    assert!(store.user_by_id(UserId::new(chief.id.get() + 100)).await.expect("read").is_none());
 
     // Role, password, verification, profile.
     store.set_user_role(chief.id, Role::Admin, &[]).await.expect("role");

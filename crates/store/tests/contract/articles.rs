@@ -4,7 +4,8 @@
 
 use dateline_core::{ArticleStatus, PageSize, Slug};
 use dateline_store::{
-    ArticleCard, ArticleQuery, NewAuthor, NewMedia, NewSection, NewsroomQuery, Rendition, Store, StoreError,
+    ArticleCard, ArticleId, ArticleQuery, NewAuthor, NewMedia, NewSection, NewsroomQuery, Rendition, Store,
+    StoreError,
 };
 use time::{Duration, OffsetDateTime};
 
@@ -15,7 +16,7 @@ fn slug(s: &str) -> Slug {
     Slug::parse(s).expect("slug")
 }
 
-fn ids(cards: &[ArticleCard]) -> Vec<i64> {
+fn ids(cards: &[ArticleCard]) -> Vec<ArticleId> {
     cards.iter().map(|c| c.id).collect()
 }
 
@@ -101,7 +102,7 @@ async fn a_story_from_first_draft_to_deletion(store: &dyn Store) {
     let image = read.card.image.as_ref().expect("an image");
     assert_eq!((image.alt_text.as_str(), image.renditions.len()), ("Cranes on the quay", 1));
     assert_eq!(read.dateline_place, "ROTTERDAM");
-    assert!(store.article_by_id(cranes + 1000).await.expect("read").is_none());
+    assert!(store.article_by_id(ArticleId::new(cranes.get() + 1000)).await.expect("read").is_none());
 
     // Saving: a new version, tags replaced, the old address remembered;
     // a stale save and a missing story refused.
@@ -112,7 +113,7 @@ async fn a_story_from_first_draft_to_deletion(store: &dyn Store) {
     assert_eq!(store.update_article(cranes, &changed, Some(1)).await.expect("save"), 2);
     assert!(matches!(store.update_article(cranes, &changed, Some(1)).await, Err(StoreError::Stale(2))));
     assert!(matches!(
-        store.update_article(cranes + 1000, &changed, None).await,
+        store.update_article(ArticleId::new(cranes.get() + 1000), &changed, None).await,
         Err(StoreError::NotFound(_))
     ));
     let read = store.article_by_id(cranes).await.expect("read").expect("found");
@@ -124,7 +125,7 @@ async fn a_story_from_first_draft_to_deletion(store: &dyn Store) {
     store.rename_article_slug(cranes, &slug("cranes-return-to-port")).await.expect("rename");
     store.rename_article_slug(cranes, &slug("cranes-return-to-port")).await.expect("the same: nothing to do");
     assert!(matches!(
-        store.rename_article_slug(cranes + 1000, &slug("x")).await,
+        store.rename_article_slug(ArticleId::new(cranes.get() + 1000), &slug("x")).await,
         Err(StoreError::NotFound(_))
     ));
     assert_eq!(
@@ -230,11 +231,12 @@ async fn a_story_from_first_draft_to_deletion(store: &dyn Store) {
     );
     assert!(store.article_changes_after(high, 10).await.expect("changes").is_empty());
     assert_eq!(store.article_count().await.expect("count"), 5);
-    let sources = store.search_sources(&[markets, cranes, cranes + 1000]).await.expect("sources");
+    let sources =
+        store.search_sources(&[markets, cranes, ArticleId::new(cranes.get() + 1000)]).await.expect("sources");
     assert_eq!(sources.iter().map(|s| s.id).collect::<Vec<_>>(), [cranes, markets], "in id order");
     assert_eq!(sources[0].tags, [(ports.id, "Ports".to_owned())]);
     assert_eq!(sources[0].authors, ["Zoë", "Amir"]);
-    let after = store.search_sources_after(cranes, 2).await.expect("sources");
+    let after = store.search_sources_after(cranes.get(), 2).await.expect("sources");
     assert_eq!(after.iter().map(|s| s.id).collect::<Vec<_>>(), [draft, markets]);
     let tags = store.tags_by_ids(&[ships.id, ports.id]).await.expect("tags");
     assert_eq!(tags.len(), 2);

@@ -2,13 +2,14 @@
 //! moderated, followed through its event log, pruned.
 
 use dateline_store::{
-    ChatRoomChanges, NewChatMessage, NewChatRoom, NewChatSanction, SanctionKind, Store, StoreError,
+    ArticleId, ChatRoomChanges, EditionId, NewChatMessage, NewChatRoom, NewChatSanction, SanctionKind, Store,
+    StoreError, UserId,
 };
 use time::{Duration, OffsetDateTime};
 
 use crate::fixtures::site;
 
-fn room(edition_id: i64, slug: &str, article_id: Option<i64>) -> NewChatRoom {
+fn room(edition_id: EditionId, slug: &str, article_id: Option<ArticleId>) -> NewChatRoom {
     NewChatRoom {
         edition_id,
         slug: slug.into(),
@@ -21,7 +22,7 @@ fn room(edition_id: i64, slug: &str, article_id: Option<i64>) -> NewChatRoom {
     }
 }
 
-fn message(room_id: i64, user_id: i64, reply_to: Option<i64>, text: &str) -> NewChatMessage {
+fn message(room_id: i64, user_id: UserId, reply_to: Option<i64>, text: &str) -> NewChatMessage {
     NewChatMessage {
         room_id,
         user_id,
@@ -71,7 +72,9 @@ async fn a_room_from_opening_to_pruning(store: &dyn Store) {
     );
     let all = store.chat_rooms(Some(site.edition.id)).await.expect("rooms");
     assert_eq!(all.iter().map(|r| r.id).collect::<Vec<_>>(), [lobby.id, story.id], "open rooms first");
-    assert!(store.chat_rooms(Some(site.edition.id + 100)).await.expect("rooms").is_empty());
+    assert!(
+        store.chat_rooms(Some(EditionId::new(site.edition.id.get() + 100))).await.expect("rooms").is_empty()
+    );
 
     // Members.
     store.add_chat_member(story.id, ann, now).await.expect("member");

@@ -2,14 +2,14 @@
 //! first comment to the moderator's decision and a reader's data export.
 
 use dateline_core::{CommentSort, CommentStatus, Reaction, ReportReason};
-use dateline_store::{CommentId, NewComment, QueueView, Store, StoreError, ThreadQuery};
+use dateline_store::{ArticleId, CommentId, NewComment, QueueView, Store, StoreError, ThreadQuery, UserId};
 use time::{Duration, OffsetDateTime};
 
 use crate::fixtures::site;
 
 fn comment(
-    article_id: i64,
-    user_id: i64,
+    article_id: ArticleId,
+    user_id: UserId,
     parent_id: Option<CommentId>,
     text: &str,
     status: CommentStatus,
@@ -26,7 +26,7 @@ fn comment(
     }
 }
 
-async fn count_of(store: &dyn Store, article_id: i64) -> i64 {
+async fn count_of(store: &dyn Store, article_id: ArticleId) -> i64 {
     store.article_by_id(article_id).await.expect("read").expect("the story").card.comment_count
 }
 

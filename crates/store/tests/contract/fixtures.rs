@@ -2,13 +2,13 @@
 //! section, a story published an hour ago, two readers and an editor.
 
 use dateline_core::{ArticleStatus, EditionCode, Email, Role, Slug, TextDirection};
-use dateline_store::{Edition, NewEdition, NewSection, NewUser, Section, Store, User};
+use dateline_store::{ArticleId, Edition, NewEdition, NewSection, NewUser, Section, Store, User};
 use time::{Duration, OffsetDateTime};
 
 pub struct Site {
     pub edition: Edition,
     pub section: Section,
-    pub article_id: i64,
+    pub article_id: ArticleId,
     pub ann: User,
     pub ben: User,
     pub editor: User,

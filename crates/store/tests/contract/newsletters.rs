@@ -3,14 +3,14 @@
 //! twice, never skipped).
 
 use dateline_store::{
-    DeliveryOutcome, NewSend, NewSubscriber, SendKind, Store, StoreError, SubscriberStatus,
+    DeliveryOutcome, EditionId, NewSend, NewSubscriber, SendKind, Store, StoreError, SubscriberStatus,
     SubscriptionChoice,
 };
 use time::{Duration, OffsetDateTime};
 
 use crate::fixtures::site;
 
-fn subscriber(edition_id: i64, email: &str, confirm_hash: &str, now: OffsetDateTime) -> NewSubscriber {
+fn subscriber(edition_id: EditionId, email: &str, confirm_hash: &str, now: OffsetDateTime) -> NewSubscriber {
     NewSubscriber {
         edition_id,
         email: email.into(),

@@ -2,7 +2,7 @@
 //! live-blog entries.
 
 use dateline_core::ArticleStatus;
-use dateline_store::Store;
+use dateline_store::{EditionId, Store};
 use time::{Duration, OffsetDateTime};
 
 use crate::fixtures::site;
@@ -49,7 +49,7 @@ async fn the_newsroom_keeps_revisions_audit_autosaves_and_live_entries(store: &d
     let actions: Vec<_> = all.iter().map(|e| (e.action.as_str(), e.user_name.as_deref())).collect();
     assert_eq!(actions, [("settings.save", None), ("article.publish", Some("Desk"))]);
     assert_eq!(store.audit_entries(1, None).await.expect("entries").len(), 1);
-    let ours = store.audit_entries(10, Some(&[site.edition.id, 999])).await.expect("entries");
+    let ours = store.audit_entries(10, Some(&[site.edition.id, EditionId::new(999)])).await.expect("entries");
     assert_eq!(ours.iter().map(|e| e.subject.as_str()).collect::<Vec<_>>(), ["harbour"]);
     assert!(store.audit_entries(10, Some(&[])).await.expect("entries").is_empty(), "no editions, no entries");
 

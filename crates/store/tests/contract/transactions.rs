@@ -5,7 +5,9 @@
 use std::sync::Arc;
 
 use dateline_core::{ArticleStatus, EditionCode, Slug, TextDirection};
-use dateline_store::{NewArticle, NewEdition, NewLiveEvent, NewSection, Store, StoreError};
+use dateline_store::{
+    ArticleId, EditionId, NewArticle, NewEdition, NewLiveEvent, NewSection, SectionId, Store, StoreError,
+};
 use sqlx::{Connection as _, Executor as _};
 use time::OffsetDateTime;
 
@@ -59,7 +61,7 @@ pub async fn postgres(label: &str) -> TestStore {
     TestStore { store: Arc::new(store), _dir: None, database: Some(name) }
 }
 
-pub fn story(edition_id: i64, section_id: i64, slug: &str) -> NewArticle {
+pub fn story(edition_id: EditionId, section_id: SectionId, slug: &str) -> NewArticle {
     let now = OffsetDateTime::now_utc();
     NewArticle {
         edition_id,
@@ -166,7 +168,7 @@ async fn transactions_are_all_or_nothing(store: &dyn Store) {
     }
     drop(tx);
     let mut tx = store.begin_write().await.expect("begin");
-    match tx.update_article(id + 1000, &first, None).await {
+    match tx.update_article(ArticleId::new(id.get() + 1000), &first, None).await {
         Err(StoreError::NotFound(_)) => {}
         other => panic!("a missing story is NotFound, not {other:?}"),
     }

@@ -9,7 +9,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::CookieJar;
 use dateline_core::{DisplayName, Email, NewPassword, NewPasswordError, Role};
-use dateline_store::{Edition, EmailTokenPurpose, NewUser, StoreError, User};
+use dateline_store::{Edition, EmailTokenPurpose, NewUser, StoreError, User, UserId};
 use fluent_bundle::FluentArgs;
 use serde::Deserialize;
 use time::{Duration, OffsetDateTime};
@@ -230,7 +230,7 @@ pub(crate) enum PasswordCheck {
     /// Right, but the newsroom's door was asked and the account is a reader's.
     NotStaff,
     /// Right, and the account asks for a code next.
-    NeedsCode(i64),
+    NeedsCode(UserId),
     /// Right: the jar holds the new session's cookie (and a fresh form token).
     LoggedIn(CookieJar),
 }
@@ -277,7 +277,7 @@ pub(crate) async fn check_password(
     }
     let token = new_secret("dls_");
     state.store.create_session(&secret_hash(&token), credentials.user.id, now + SESSION_LIFETIME).await?;
-    tracing::info!(user = credentials.user.id, "logged in");
+    tracing::info!(user = credentials.user.id.get(), "logged in");
     let (jar, _) =
         csrf::rotate(jar.add(session_cookie(token, state.secure_cookies())), state.secure_cookies());
     Ok(PasswordCheck::LoggedIn(jar))
@@ -472,7 +472,7 @@ pub async fn register(
         }
         Err(other) => return Err(other.into()),
     };
-    tracing::info!(user = user.id, "account registered");
+    tracing::info!(user = user.id.get(), "account registered");
     // A reader who came from a story goes back to it (where the discussion
     // asks them to confirm their address), and the e-mailed link brings
     // them back there again.
@@ -788,7 +788,7 @@ pub async fn reset(
         // Following the e-mailed link proves the address too.
         state.store.set_email_verified(user.id).await?;
     }
-    tracing::info!(user = user_id, "password reset");
+    tracing::info!(user = user_id.get(), "password reset");
     let jar = jar.add(removal_cookie(state.secure_cookies()));
     Ok(see_other(jar, &format!("/{}/login?status=password-changed", edition.code)))
 }

@@ -19,6 +19,7 @@ use crate::AppState;
 use crate::error::PageError;
 use crate::public::edition_from;
 use crate::view::Frame;
+use dateline_store::UserId;
 
 /// The longest profile text, in characters.
 pub const BIO_MAX: usize = 500;
@@ -69,7 +70,7 @@ pub async fn save_profile(
     }
     let name = DisplayName::parse(&form.name).map_err(|_| PageError::BadRequest("name".into()))?;
     state.store.update_profile(user.id, name.as_str(), &bio).await?;
-    tracing::info!(user = user.id, "profile changed");
+    tracing::info!(user = user.id.get(), "profile changed");
     Ok(see_other(jar, &format!("/{}/account?status=profile-saved", edition.code)))
 }
 
@@ -164,7 +165,7 @@ pub async fn delete_account(
     state.store.delete_user(user.id, keep).await?;
     // The comments shown changed: pages render again.
     state.cache.clear();
-    tracing::info!(user = user.id, keep_comments = keep, "account deleted by its owner");
+    tracing::info!(user = user.id.get(), keep_comments = keep, "account deleted by its owner");
     let (jar, _) = csrf::rotate(jar.add(removal_cookie(state.secure_cookies())), state.secure_cookies());
     message_page(&state, jar, &edition, StatusCode::OK, "delete-account", t.get("delete-done").into_owned())
 }
@@ -222,7 +223,7 @@ pub async fn reader_page(
     Path((code, id)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
     let edition = edition_from(&state.directory(), &code)?;
-    let id: i64 = id.parse().map_err(|_| PageError::NotFound)?;
+    let id: UserId = id.parse().map_err(|_| PageError::NotFound)?;
     let user = state.store.user_by_id(id).await?.ok_or(PageError::NotFound)?;
     let t = state.locales.for_language(&edition.language);
     let approved = state.store.approved_comment_count(user.id).await?;

@@ -13,7 +13,7 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
-use dateline_store::{Edition, StoreError, User};
+use dateline_store::{Edition, StoreError, User, UserId};
 use qrcode::QrCode;
 use qrcode::render::svg;
 use serde::Deserialize;
@@ -81,7 +81,7 @@ struct CodeTemplate<'a> {
 pub async fn start_challenge(
     state: &AppState,
     jar: CookieJar,
-    user_id: i64,
+    user_id: UserId,
     next: &str,
 ) -> Result<CookieJar, StoreError> {
     let token = new_secret("dlf_");
@@ -152,7 +152,7 @@ pub(crate) async fn check_login_code(
     state.store.delete_login_challenge(&hash).await?;
     let session = new_secret("dls_");
     state.store.create_session(&secret_hash(&session), user_id, now + SESSION_LIFETIME).await?;
-    tracing::info!(user = user_id, "logged in with a second factor");
+    tracing::info!(user = user_id.get(), "logged in with a second factor");
     let mut removal = Cookie::from(CHALLENGE_COOKIE);
     removal.set_path("/");
     let jar = jar.remove(removal).add(session_cookie(session, state.secure_cookies()));

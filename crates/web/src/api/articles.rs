@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use dateline_core::{ArticleCursor, ArticleStatus, PageSize, Slug};
-use dateline_store::{ArticleCard, ArticleQuery, ImageRef};
+use dateline_store::{ArticleCard, ArticleId, ArticleQuery, ImageRef};
 
 use super::ApiError;
 use super::error::ErrorBody;
@@ -132,7 +132,7 @@ fn summary(card: &ArticleCard, directory: &SiteDirectory, public_url: &str) -> O
     let edition = directory.edition_by_id(card.edition_id)?;
     let section = directory.section_by_id(card.section_id)?;
     Some(ArticleSummaryDto {
-        id: card.id,
+        id: card.id.get(),
         edition: edition.code.to_string(),
         section: section.slug.to_string(),
         slug: card.slug.to_string(),
@@ -239,7 +239,7 @@ pub async fn get_article(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<ArticleDto>, ApiError> {
-    let id: i64 = id
+    let id: ArticleId = id
         .parse()
         .map_err(|_| ApiError::BadRequest(format!("article id must be a whole number, not {id:?}")))?;
     let not_found = || ApiError::NotFound(format!("no published article {id}"));
@@ -269,7 +269,7 @@ pub async fn get_article(
                 let other = directory.edition_by_id(l.edition_id)?;
                 Some(TranslationDto {
                     edition: other.code.to_string(),
-                    id: l.article_id,
+                    id: l.article_id.get(),
                     url: format!("{public_url}{}", article_path(other, l.published_at, l.slug.as_str())),
                 })
             })

@@ -9,7 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use dateline_core::{CommentSort, CommentStatus, Reaction, ReportReason};
-use dateline_store::{Article, Comment, CommentId, ReactionCount};
+use dateline_store::{Article, ArticleId, Comment, CommentId, ReactionCount};
 use serde::{Deserialize, Serialize};
 
 use super::ApiError;
@@ -89,7 +89,7 @@ fn refused(error: DiscussionError) -> ApiError {
     }
 }
 
-async fn article(state: &AppState, id: i64) -> Result<Article, ApiError> {
+async fn article(state: &AppState, id: ArticleId) -> Result<Article, ApiError> {
     state
         .store
         .article_by_id(id)
@@ -139,7 +139,7 @@ pub(crate) fn reaction_dtos(reactions: Option<&Vec<ReactionCount>>) -> Vec<React
     ))]
 pub async fn list_comments(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    Path(id): Path<ArticleId>,
     Query(params): Query<CommentsParams>,
 ) -> Result<Json<CommentsPage>, ApiError> {
     let sort = CommentSort::parse(params.sort.as_deref().unwrap_or(""))
@@ -170,7 +170,7 @@ pub async fn list_comments(
         })
         .collect();
     Ok(Json(CommentsPage {
-        article_id: id,
+        article_id: id.get(),
         count: article.card.comment_count,
         open: service::openness(&state, &article, time::OffsetDateTime::now_utc()).is_open(),
         sort: sort.as_str().to_owned(),
@@ -206,7 +206,7 @@ pub struct NewCommentDto {
     ))]
 pub async fn post_comment(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    Path(id): Path<ArticleId>,
     ApiUser(user): ApiUser,
     ClientAddr(address): ClientAddr,
     Json(new): Json<NewCommentDto>,

@@ -31,7 +31,7 @@ pub async fn me(
 ) -> Json<MeDto> {
     let directory = state.directory();
     Json(MeDto {
-        id: user.id,
+        id: user.id.get(),
         email: user.email,
         display_name: user.display_name,
         role: user.role.as_str().to_owned(),

@@ -22,6 +22,7 @@ use crate::AppState;
 use crate::markdown::render_body;
 use crate::syndication::feeds::item_id;
 use crate::view::{article_path, dateline_of, iso, rendition_url};
+use dateline_store::ArticleId;
 
 /// The schemas this output is valid against.
 pub const NINJS_SCHEMA: &str = "http://www.iptc.org/std/ninjs/ninjs-schema_2.2.json";
@@ -78,7 +79,7 @@ pub async fn get_ninjs(
     Path(id): Path<String>,
     Query(query): Query<NinjsQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let id: i64 = id
+    let id: ArticleId = id
         .parse()
         .map_err(|_| ApiError::BadRequest(format!("article id must be a whole number, not {id:?}")))?;
     let version_3 = match query.version.as_deref() {

@@ -11,6 +11,7 @@ use super::error::ErrorBody;
 use crate::AppState;
 use crate::search::{SearchParams, run, understand};
 use crate::view::{article_path, iso};
+use dateline_store::{SectionId, TagId};
 
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -163,7 +164,7 @@ pub async fn search(
                 id: hit.id,
                 edition: edition.code.to_string(),
                 section: directory
-                    .section_by_id(hit.section_id)
+                    .section_by_id(SectionId::new(hit.section_id))
                     .map(|s| s.slug.to_string())
                     .unwrap_or_default(),
                 url: format!("{public_url}{}", article_path(&edition, published, &hit.slug)),
@@ -179,17 +180,17 @@ pub async fn search(
         .sections
         .iter()
         .filter_map(|(id, count)| {
-            let section = directory.section_by_id(*id)?;
+            let section = directory.section_by_id(SectionId::new(*id))?;
             Some(FacetDto { value: section.slug.to_string(), name: section.name.clone(), count: *count })
         })
         .collect();
-    let tag_ids: Vec<i64> = results.tags.iter().map(|(id, _)| *id).collect();
+    let tag_ids: Vec<TagId> = results.tags.iter().map(|(id, _)| TagId::new(*id)).collect();
     let tags = crate::search::tags_named(&state, &tag_ids).await?;
     let tags = results
         .tags
         .iter()
         .filter_map(|(id, count)| {
-            let tag = tags.iter().find(|t| t.id == *id)?;
+            let tag = tags.iter().find(|t| t.id.get() == *id)?;
             Some(FacetDto { value: tag.slug.to_string(), name: tag.name.clone(), count: *count })
         })
         .collect();

@@ -8,7 +8,7 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Path, Request, State};
 use axum::http::StatusCode;
 use dateline_core::{ArticleStatus, Slug};
-use dateline_store::{Article, User};
+use dateline_store::{Article, ArticleId, User};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -243,7 +243,7 @@ async fn apply(
         )
     });
     Ok(SavedDto {
-        id: saved.id,
+        id: saved.id.get(),
         status: saved.status.as_str().to_owned(),
         action: saved.verb,
         url,
@@ -255,7 +255,7 @@ async fn apply(
 }
 
 async fn editable(state: &AppState, user: &User, raw_id: &str) -> Result<Article, ApiError> {
-    let id: i64 = raw_id
+    let id: ArticleId = raw_id
         .parse()
         .map_err(|_| ApiError::BadRequest(format!("article id must be a whole number, not {raw_id:?}")))?;
     let article =

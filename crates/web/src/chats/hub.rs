@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::extract::ws::Utf8Bytes;
-use dateline_store::{Store, StoreError};
+use dateline_store::{Store, StoreError, UserId};
 
 use crate::discussion::rules::BannedWords;
 use time::OffsetDateTime;
@@ -280,7 +280,7 @@ impl ChatHub {
     pub fn allow(
         &self,
         limits: &ChatLimits,
-        user_id: i64,
+        user_id: UserId,
         address: std::net::IpAddr,
         text: &str,
     ) -> Result<(), Throttled> {

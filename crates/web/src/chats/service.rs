@@ -14,7 +14,7 @@ use std::net::IpAddr;
 use dateline_core::{Reaction, ReportReason, Role};
 use dateline_store::{
     ChatMessage, ChatReactionCount, ChatRoom, NewChatMessage, NewChatSanction, SanctionKind, StoreError,
-    User, WriteTx,
+    User, UserId, WriteTx,
 };
 use serde::Serialize;
 use time::{Duration, OffsetDateTime};
@@ -227,7 +227,7 @@ pub async fn may_write<'a>(
 #[derive(Debug, Clone, Serialize)]
 pub struct MessageView {
     pub id: i64,
-    pub author_id: Option<i64>,
+    pub author_id: Option<UserId>,
     pub author: String,
     pub staff: bool,
     /// Empty when deleted.
@@ -516,7 +516,7 @@ pub async fn report(
         Err(other) => return Err(other.into()),
     }
     metrics::counter!("dateline_chat_reports_total").increment(1);
-    tracing::info!(message = id, reporter = user.id, reason = reason.as_str(), "chat message reported");
+    tracing::info!(message = id, reporter = user.id.get(), reason = reason.as_str(), "chat message reported");
     Ok(())
 }
 
@@ -560,7 +560,7 @@ pub async fn sanction_reader(
     state: &AppState,
     user: Option<&User>,
     room: &ChatRoom,
-    target_id: i64,
+    target_id: UserId,
     decision: Decision,
     reason: &str,
 ) -> Result<(), ChatError> {

@@ -31,7 +31,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::CookieJar;
-use dateline_store::{ChatRoom, SanctionKind, User};
+use dateline_store::{ChatRoom, SanctionKind, User, UserId};
 use futures_util::SinkExt;
 use serde::Deserialize;
 use time::OffsetDateTime;
@@ -204,7 +204,7 @@ enum Command {
         id: i64,
     },
     Mute {
-        user: i64,
+        user: UserId,
         minutes: i64,
         #[serde(default)]
         everywhere: bool,
@@ -212,7 +212,7 @@ enum Command {
         reason: String,
     },
     Ban {
-        user: i64,
+        user: UserId,
         minutes: Option<i64>,
         #[serde(default)]
         everywhere: bool,

@@ -11,7 +11,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::CookieJar;
 use dateline_core::{CommentSort, Reaction, ReportReason};
-use dateline_store::{Article, Edition};
+use dateline_store::{Article, ArticleId, Edition};
 use serde::Deserialize;
 
 use super::service::{self, DiscussionError};
@@ -54,7 +54,7 @@ pub struct ActionForm {
 /// The edition and the published article named by the path.
 async fn target(state: &AppState, code: &str, article_id: &str) -> Result<(Edition, Article), PageError> {
     let edition = edition_from(&state.directory(), code)?;
-    let id: i64 = article_id.parse().map_err(|_| PageError::NotFound)?;
+    let id: ArticleId = article_id.parse().map_err(|_| PageError::NotFound)?;
     let article = service::published_article(state, edition.id, id).await?.ok_or(PageError::NotFound)?;
     Ok((edition, article))
 }
@@ -64,7 +64,7 @@ fn comment_id(raw: &str) -> Result<dateline_store::CommentId, PageError> {
 }
 
 /// Where to go back to: a page of this edition, without its fragment.
-fn back_to(back: &str, edition: &Edition, article_id: i64) -> String {
+fn back_to(back: &str, edition: &Edition, article_id: ArticleId) -> String {
     let fallback = format!("/{}/comments/{article_id}", edition.code);
     let back = back.split('#').next().unwrap_or("");
     if back.starts_with(&format!("/{}/", edition.code)) { safe_next(back, edition) } else { fallback }

@@ -7,7 +7,8 @@ use std::net::IpAddr;
 
 use dateline_core::{ArticleStatus, CommentBody, CommentBodyError, CommentStatus, Reaction, ReportReason};
 use dateline_store::{
-    Article, Comment, CommentId, NewComment, NewLiveEvent, ReactionCount, StoreError, User, WriteTx,
+    Article, ArticleId, Comment, CommentId, EditionId, NewComment, NewLiveEvent, ReactionCount, StoreError,
+    User, UserId, WriteTx,
 };
 use time::{Duration, OffsetDateTime};
 
@@ -119,8 +120,8 @@ impl DiscussionError {
 /// The published article `id` of edition `edition_id`, or `None`.
 pub async fn published_article(
     state: &AppState,
-    edition_id: i64,
-    id: i64,
+    edition_id: EditionId,
+    id: ArticleId,
 ) -> Result<Option<Article>, StoreError> {
     Ok(state
         .store
@@ -146,10 +147,10 @@ pub const THREADS_PER_PAGE: i64 = 20;
 /// Reads page `page` (from 1) of an article's threads as `viewer_id` sees them.
 pub async fn thread_page(
     state: &AppState,
-    article_id: i64,
+    article_id: ArticleId,
     sort: dateline_core::CommentSort,
     page: i64,
-    viewer_id: Option<i64>,
+    viewer_id: Option<UserId>,
 ) -> Result<ThreadPage, StoreError> {
     let query = dateline_store::ThreadQuery {
         article_id,
@@ -279,8 +280,8 @@ pub async fn post(
     metrics::counter!("dateline_comments_posted_total", "status" => status.as_str()).increment(1);
     tracing::info!(
         comment = comment.id.get(),
-        article = article.card.id,
-        user = user.id,
+        article = article.card.id.get(),
+        user = user.id.get(),
         status = status.as_str(),
         held_reason,
         "comment posted"
@@ -384,7 +385,7 @@ pub async fn delete(
         None
     };
     commit(state, article, tx, event, now).await?;
-    tracing::info!(comment = comment.id.get(), user = user.id, "comment deleted by its author");
+    tracing::info!(comment = comment.id.get(), user = user.id.get(), "comment deleted by its author");
     Ok(())
 }
 
@@ -447,7 +448,7 @@ pub async fn report(
     metrics::counter!("dateline_comment_reports_total").increment(1);
     tracing::info!(
         comment = comment.id.get(),
-        reporter = user.id,
+        reporter = user.id.get(),
         reason = reason.as_str(),
         "comment reported"
     );
@@ -481,7 +482,7 @@ async fn commit(
     if event.is_some()
         && let Err(error) = state.live.catch_up().await
     {
-        tracing::warn!(%error, article = article.card.id, "could not read the live event log after a comment");
+        tracing::warn!(%error, article = article.card.id.get(), "could not read the live event log after a comment");
     }
     Ok(())
 }

@@ -15,7 +15,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::CookieJar;
 use dateline_core::{CommentSort, CommentStatus, Reaction};
-use dateline_store::{Article, Comment, Edition, ReactionCount, User};
+use dateline_store::{Article, ArticleId, Comment, Edition, ReactionCount, User};
 use time::OffsetDateTime;
 
 use super::format::html_of;
@@ -34,7 +34,7 @@ const MAX_PAGE: i64 = 1000;
 
 #[derive(Debug)]
 pub struct DiscussionView {
-    pub article_id: i64,
+    pub article_id: ArticleId,
     pub count: i64,
     pub count_label: String,
     pub open: bool,
@@ -332,7 +332,7 @@ pub async fn discussion_page(
     jar: CookieJar,
 ) -> Result<Response, PageError> {
     let edition = edition_from(&state.directory(), &code)?;
-    let article_id: i64 = article_id.parse().map_err(|_| PageError::NotFound)?;
+    let article_id: ArticleId = article_id.parse().map_err(|_| PageError::NotFound)?;
     let article =
         service::published_article(&state, edition.id, article_id).await?.ok_or(PageError::NotFound)?;
     let (sort, page) = params.parse()?;

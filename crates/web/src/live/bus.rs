@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
-use dateline_store::{LiveEvent, NewLiveEvent, Store, StoreError};
+use dateline_store::{ArticleId, EditionId, LiveEvent, NewLiveEvent, SectionId, Store, StoreError};
 use time::OffsetDateTime;
 use tokio::sync::broadcast;
 
@@ -35,9 +35,9 @@ pub const CLOSE: i64 = -1;
 #[derive(Debug)]
 pub struct Frame {
     pub id: i64,
-    pub edition_id: i64,
-    pub section_id: Option<i64>,
-    pub article_id: Option<i64>,
+    pub edition_id: EditionId,
+    pub section_id: Option<SectionId>,
+    pub article_id: Option<ArticleId>,
     pub breaking: bool,
     /// Only for streams of this one article (`?article=`): comment events,
     /// which the edition-wide stream of every page does not carry.
@@ -185,7 +185,7 @@ impl LiveBus {
     pub fn close_streams(&self) {
         let _ = self.sender.send(Arc::new(Frame {
             id: CLOSE,
-            edition_id: 0,
+            edition_id: EditionId::default(),
             section_id: None,
             article_id: None,
             breaking: false,

@@ -7,7 +7,7 @@ pub mod bus;
 pub mod sse;
 
 use dateline_core::ArticleStatus;
-use dateline_store::NewLiveEvent;
+use dateline_store::{ArticleId, EditionId, NewLiveEvent, SectionId};
 
 use crate::directory::SiteDirectory;
 use crate::view::{article_path, iso};
@@ -30,8 +30,8 @@ pub fn story_change(was: Option<ArticleStatus>, now: ArticleStatus) -> Option<&'
 /// What the live event of a story shows of it.
 #[derive(Debug, Clone, Copy)]
 pub struct StoryLine<'a> {
-    pub edition_id: i64,
-    pub section_id: i64,
+    pub edition_id: EditionId,
+    pub section_id: SectionId,
     pub slug: &'a dateline_core::Slug,
     pub published_at: time::OffsetDateTime,
     pub headline: &'a str,
@@ -68,7 +68,7 @@ impl<'a> From<&'a dateline_store::ArticleCard> for StoryLine<'a> {
 /// (so it goes into the same transaction as the story itself).
 pub fn story_event(
     directory: &SiteDirectory,
-    id: i64,
+    id: ArticleId,
     story: StoryLine<'_>,
     kind: &str,
 ) -> Option<NewLiveEvent> {

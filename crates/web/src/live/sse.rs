@@ -41,6 +41,7 @@ use super::bus::{CLOSE, Frame, StreamGuard};
 use crate::AppState;
 use crate::error::PageError;
 use crate::public::edition_from;
+use dateline_store::{ArticleId, EditionId, SectionId};
 
 /// A comment line every so often keeps proxies from closing a quiet stream.
 pub const HEARTBEAT: Duration = Duration::from_secs(20);
@@ -67,10 +68,10 @@ pub struct EventParams {
 
 #[derive(Debug, Clone, Copy)]
 struct Filter {
-    edition_id: i64,
-    section_id: Option<i64>,
+    edition_id: EditionId,
+    section_id: Option<SectionId>,
     breaking_only: bool,
-    article_id: Option<i64>,
+    article_id: Option<ArticleId>,
 }
 
 impl Filter {
@@ -125,7 +126,9 @@ pub async fn events(
     let article_id = match params.article.as_deref().filter(|s| !s.is_empty()) {
         None => None,
         Some(raw) => {
-            Some(event_id(raw).map_err(|_| PageError::BadRequest("article must be an article's id".into()))?)
+            let id =
+                event_id(raw).map_err(|_| PageError::BadRequest("article must be an article's id".into()))?;
+            Some(ArticleId::new(id))
         }
     };
     let header_id = headers.get("last-event-id").map(|v| v.to_str().unwrap_or("\u{0}"));

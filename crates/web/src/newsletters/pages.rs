@@ -15,7 +15,7 @@ use axum_extra::extract::Form;
 use axum_extra::extract::cookie::CookieJar;
 use dateline_core::{Email, Slug, slugify};
 use dateline_store::{
-    Edition, NewSubscriber, StoreError, Subscriber, SubscriberStatus, SubscriptionChoice, WriteTx,
+    Edition, NewSubscriber, SectionId, StoreError, Subscriber, SubscriberStatus, SubscriptionChoice, WriteTx,
 };
 use serde::Deserialize;
 use time::{Duration, OffsetDateTime};
@@ -65,7 +65,7 @@ pub struct SubscribeQuery {
 }
 
 struct SectionBox {
-    id: i64,
+    id: SectionId,
     name: String,
     checked: bool,
 }
@@ -157,7 +157,7 @@ async fn parse_choice(
     let directory = state.directory();
     let mut section_ids = Vec::new();
     for raw in &form.section {
-        match raw.trim().parse::<i64>().ok().and_then(|id| directory.section_by_id(id)) {
+        match raw.trim().parse::<SectionId>().ok().and_then(|id| directory.section_by_id(id)) {
             Some(section) if section.edition_id == edition.id => section_ids.push(section.id),
             _ => return Ok(Err(t.get("newsletter-error-section").into_owned())),
         }
@@ -185,7 +185,7 @@ async fn parse_choice(
     Ok(Ok(SubscriptionChoice { daily, breaking, section_ids, tags }))
 }
 
-fn section_boxes(state: &AppState, edition: &Edition, chosen: &[i64]) -> Vec<SectionBox> {
+fn section_boxes(state: &AppState, edition: &Edition, chosen: &[SectionId]) -> Vec<SectionBox> {
     state
         .directory()
         .sections_of(edition.id)
@@ -220,7 +220,7 @@ async fn subscribe_page(
 ) -> Result<Response, PageError> {
     let t = state.locales.for_language(&edition.language);
     let (jar, token) = csrf::form_token(jar, state.secure_cookies());
-    let chosen: Vec<i64> = form.section.iter().filter_map(|s| s.trim().parse().ok()).collect();
+    let chosen: Vec<SectionId> = form.section.iter().filter_map(|s| s.trim().parse().ok()).collect();
     let first_visit = form.csrf.is_empty();
     let heading = t.get("newsletter-title").into_owned();
     let path = format!("/{}/subscribe", edition.code);
@@ -496,7 +496,7 @@ async fn manage_view(
         Some(form) => (
             form.daily.is_some(),
             form.breaking.is_some(),
-            form.section.iter().filter_map(|s| s.trim().parse().ok()).collect::<Vec<i64>>(),
+            form.section.iter().filter_map(|s| s.trim().parse().ok()).collect::<Vec<SectionId>>(),
             form.tags.chars().take(1000).collect(),
         ),
         None => (

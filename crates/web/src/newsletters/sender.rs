@@ -35,7 +35,8 @@ use std::time::{Duration, Instant};
 
 use askama::Template;
 use dateline_store::{
-    ClaimedDelivery, DeliveryOutcome, Edition, NewSend, NewsletterSend, SendKind, StoreError,
+    ArticleId, ClaimedDelivery, DeliveryOutcome, Edition, NewSend, NewsletterSend, SectionId, SendKind,
+    StoreError, UserId,
 };
 use fluent_bundle::FluentArgs;
 use time::OffsetDateTime;
@@ -105,7 +106,7 @@ pub async fn plan(state: &AppState, now: OffsetDateTime) -> Result<(), StoreErro
 /// (once: a send is unique per story).
 pub(crate) async fn start_breaking(
     state: &AppState,
-    article_id: i64,
+    article_id: ArticleId,
     now: OffsetDateTime,
 ) -> Result<(), StoreError> {
     let Some(article) = state.store.article_by_id(article_id).await? else { return Ok(()) };
@@ -130,7 +131,7 @@ pub(crate) async fn start_breaking(
         requested_by: None,
     };
     if let Some(id) = state.store.create_send(&new, now).await? {
-        tracing::info!(send = id, article = article_id, edition = %edition.code, "breaking-news alert started");
+        tracing::info!(send = id, article = article_id.get(), edition = %edition.code, "breaking-news alert started");
     }
     Ok(())
 }
@@ -141,7 +142,7 @@ pub async fn start_digest(
     state: &AppState,
     edition: &Edition,
     key: String,
-    requested_by: Option<i64>,
+    requested_by: Option<UserId>,
     now: OffsetDateTime,
 ) -> Result<Option<i64>, StoreError> {
     let from = state.store.last_digest_end(edition.id).await?.unwrap_or(now - time::Duration::days(1));
@@ -175,8 +176,8 @@ pub fn backoff(attempts: i32) -> time::Duration {
 /// One story as mails show it.
 #[derive(Debug, Clone)]
 struct Story {
-    id: i64,
-    section_id: i64,
+    id: ArticleId,
+    section_id: SectionId,
     section: String,
     tags: Vec<String>,
     headline: String,
@@ -198,7 +199,7 @@ struct SendContent {
     send: NewsletterSend,
     edition: Edition,
     stories: Vec<Story>,
-    rendered: Mutex<HashMap<Vec<i64>, Arc<Rendered>>>,
+    rendered: Mutex<HashMap<Vec<ArticleId>, Arc<Rendered>>>,
 }
 
 #[derive(Debug, Default)]
@@ -286,7 +287,7 @@ impl SendContent {
     /// The HTML and text of the mail listing `stories`, with [`TOKEN`]
     /// where the subscriber's secret goes.
     fn render(&self, state: &AppState, stories: &[&Story]) -> Result<Arc<Rendered>, askama::Error> {
-        let key: Vec<i64> = stories.iter().map(|s| s.id).collect();
+        let key: Vec<ArticleId> = stories.iter().map(|s| s.id).collect();
         if let Some(done) = self.rendered.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(&key)
         {
             return Ok(Arc::clone(done));

@@ -17,7 +17,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum_extra::extract::CookieJar;
 use dateline_core::{Role, Slug};
-use dateline_store::{ChatMember, ChatRoom, ChatRoomChanges, NewChatRoom, StoreError, User};
+use dateline_store::{
+    ArticleId, ChatMember, ChatRoom, ChatRoomChanges, EditionId, NewChatRoom, StoreError, User, UserId,
+};
 use serde::Deserialize;
 use time::OffsetDateTime;
 
@@ -76,7 +78,7 @@ struct SanctionLine {
 struct ChatsTemplate<'a> {
     frame: NewsroomFrame<'a>,
     rooms: Vec<RoomLine>,
-    editions: Vec<(i64, String)>,
+    editions: Vec<(EditionId, String)>,
     reports: Vec<ReportLine>,
     sanctions: Vec<SanctionLine>,
     retention_days: u32,
@@ -260,12 +262,16 @@ fn topic_of(raw: &str) -> Result<String, PageError> {
 /// The story a room is about: its newsroom number, or its address on the
 /// site (`/en/2026/11/28/slug`); empty for none. It must be in the room's
 /// edition.
-async fn story_of(state: &AppState, raw: &str, edition_id: i64) -> Result<Option<i64>, PageError> {
+async fn story_of(
+    state: &AppState,
+    raw: &str,
+    edition_id: EditionId,
+) -> Result<Option<ArticleId>, PageError> {
     let raw = raw.trim();
     if raw.is_empty() {
         return Ok(None);
     }
-    let article = if let Ok(id) = raw.parse::<i64>() {
+    let article = if let Ok(id) = raw.parse::<ArticleId>() {
         state.store.article_by_id(id).await?
     } else {
         let path = raw.split(['?', '#']).next().unwrap_or_default().trim_end_matches('/');
@@ -300,7 +306,7 @@ pub async fn act(
     let now = OffsetDateTime::now_utc();
     match form.what.as_str() {
         "create" => {
-            let edition_id: i64 = form.edition.parse().map_err(|_| bad("choose an edition"))?;
+            let edition_id: EditionId = form.edition.parse().map_err(|_| bad("choose an edition"))?;
             if state.directory().edition_by_id(edition_id).is_none() {
                 return Err(bad("choose an edition"));
             }
@@ -490,7 +496,7 @@ pub async fn save_room(
             tx.commit().await?;
         }
         "remove-member" => {
-            let member: i64 = form.user.parse().map_err(|_| bad("no such member"))?;
+            let member: UserId = form.user.parse().map_err(|_| bad("no such member"))?;
             let mut tx = state.store.begin_write().await?;
             tx.remove_chat_member(room.id, member).await?;
             service::audit_in(&mut *tx, &user, "chat.member_remove", &room, &format!("account {member}"))

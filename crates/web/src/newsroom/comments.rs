@@ -18,7 +18,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum_extra::extract::CookieJar;
 use dateline_core::{BanLength, CommentPolicy, CommentStatus, Role};
-use dateline_store::{QueueItem, QueueView, User};
+use dateline_store::{EditionId, QueueItem, QueueView, SectionId, User, UserId};
 use serde::Deserialize;
 use time::OffsetDateTime;
 
@@ -38,7 +38,7 @@ use crate::view::{Link, article_path, iso};
 const QUEUE_LENGTH: i64 = 100;
 
 /// Moderators: editors and admins (in the editions they work in).
-pub fn can_moderate(user: &User, edition_id: i64) -> bool {
+pub fn can_moderate(user: &User, edition_id: EditionId) -> bool {
     user.role >= Role::Editor && super::permissions::in_edition(user, edition_id)
 }
 
@@ -245,7 +245,12 @@ pub async fn decide(
             length.as_str(),
         )
         .await?;
-        tracing::info!(moderator = user.id, user = author, ban = length.as_str(), "reader banned");
+        tracing::info!(
+            moderator = user.id.get(),
+            user = author.get(),
+            ban = length.as_str(),
+            "reader banned"
+        );
     }
     let outcome = if approve { "kept" } else { "removed" };
     for reporter in tx.resolve_reports(id, outcome, now).await? {
@@ -266,7 +271,7 @@ pub async fn decide(
         tx.append_live_event(event, now).await?;
     }
     tx.commit().await?;
-    tracing::info!(moderator = user.id, comment = id.get(), action, "comment moderated");
+    tracing::info!(moderator = user.id.get(), comment = id.get(), action, "comment moderated");
     metrics::counter!("dateline_comments_moderated_total", "action" => action).increment(1);
     service::forget_page(&state, &article);
     if event.is_some()
@@ -315,7 +320,7 @@ fn report_mail(
 
 #[derive(Debug)]
 struct SectionPolicyLine {
-    id: i64,
+    id: SectionId,
     name: String,
     edition: String,
     policy: &'static str,
@@ -323,7 +328,7 @@ struct SectionPolicyLine {
 
 #[derive(Debug)]
 struct BanLine {
-    id: i64,
+    id: UserId,
     name: String,
     email: String,
     until: String,
@@ -445,7 +450,7 @@ pub async fn save_settings(
         "policy" => {
             let policy =
                 CommentPolicy::parse(&form.policy).map_err(|e| PageError::BadRequest(e.to_string()))?;
-            let id: i64 =
+            let id: SectionId =
                 form.section.parse().map_err(|_| PageError::BadRequest("no such section".into()))?;
             let section = state
                 .directory()
@@ -470,7 +475,8 @@ pub async fn save_settings(
             state.content_changed().await?;
         }
         "unban" => {
-            let id: i64 = form.user.parse().map_err(|_| PageError::BadRequest("no such account".into()))?;
+            let id: UserId =
+                form.user.parse().map_err(|_| PageError::BadRequest("no such account".into()))?;
             let banned = state
                 .store
                 .user_by_id(id)

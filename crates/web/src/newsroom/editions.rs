@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum_extra::extract::{CookieJar, Form};
 use dateline_core::{EditionCode, Role, TextDirection};
-use dateline_store::{EditionChanges, NewEdition, StoreError, User};
+use dateline_store::{EditionChanges, EditionId, NewEdition, StoreError, User};
 use unic_langid::LanguageIdentifier;
 
 use super::sections::DoneQuery;
@@ -22,7 +22,7 @@ use crate::error::PageError;
 
 #[derive(Debug)]
 pub struct EditionRow {
-    pub id: i64,
+    pub id: EditionId,
     pub code: String,
     pub language: String,
     pub name: String,
@@ -207,7 +207,8 @@ pub async fn save_edition(
             Err(other) => return Err(other.into()),
         }
     } else {
-        let id: i64 = form.id.parse().map_err(|_| PageError::BadRequest("`id` must be a number".into()))?;
+        let id: EditionId =
+            form.id.parse().map_err(|_| PageError::BadRequest("`id` must be a number".into()))?;
         let Some(edition) = directory.edition_by_id(id) else { return Err(PageError::NotFound) };
         let changes = EditionChanges {
             language,

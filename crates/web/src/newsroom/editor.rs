@@ -22,7 +22,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse as _, Response};
 use axum_extra::extract::{CookieJar, Form};
 use dateline_core::ArticleStatus;
-use dateline_store::{Article, User};
+use dateline_store::{Article, ArticleId, EditionId, SectionId, User};
 use time::OffsetDateTime;
 
 use super::list::{Choice, edition_choices, section_choices};
@@ -254,7 +254,7 @@ struct EditorTemplate<'a> {
     is_scheduled: bool,
     message: Option<String>,
     revisions: Vec<RevisionLine>,
-    article_id: Option<i64>,
+    article_id: Option<ArticleId>,
     preview: Option<String>,
     /// A kept autosave that differs from what the form shows.
     autosave: Option<AutosaveNotice>,
@@ -355,8 +355,8 @@ async fn render_editor(
         Err(_) => None,
     };
     let directory = state.directory();
-    let edition_id: Option<i64> = form.edition.parse().ok();
-    let section_id: Option<i64> = form.section.parse().ok();
+    let edition_id: Option<EditionId> = form.edition.parse().ok();
+    let section_id: Option<SectionId> = form.section.parse().ok();
     let editions = edition_choices(&directory, user, edition_id);
     let sections = section_choices(&directory, user, section_id);
     let authors = state
@@ -464,7 +464,7 @@ pub async fn new_form(
     let directory = state.directory();
     let edition = query
         .edition
-        .and_then(|e| e.parse::<i64>().ok())
+        .and_then(|e| e.parse::<EditionId>().ok())
         .filter(|id| directory.edition_by_id(*id).is_some())
         .or_else(|| directory.editions().iter().find(|e| permissions::in_edition(&user, e.id)).map(|e| e.id));
     // An edition with a single section leaves nothing to choose.
@@ -539,7 +539,7 @@ pub async fn edit_form(
     Query(flash): Query<FlashQuery>,
 ) -> Result<Response, PageError> {
     let t = locale(&state, &headers);
-    let id: i64 = id.parse().map_err(|_| PageError::NotFound)?;
+    let id: ArticleId = id.parse().map_err(|_| PageError::NotFound)?;
     let article = state.store.article_by_id(id).await?.ok_or(PageError::NotFound)?;
     if !permissions::can_edit(&user, article.card.edition_id, article.status, article.created_by) {
         return Err(PageError::NotAllowed);
@@ -674,7 +674,7 @@ pub async fn save(
     Form(form): Form<ArticleForm>,
 ) -> Result<Response, PageError> {
     csrf::check(&jar, &form.csrf)?;
-    let id: i64 = id.parse().map_err(|_| PageError::NotFound)?;
+    let id: ArticleId = id.parse().map_err(|_| PageError::NotFound)?;
     let article = state.store.article_by_id(id).await?.ok_or(PageError::NotFound)?;
     if !permissions::can_edit(&user, article.card.edition_id, article.status, article.created_by) {
         return Err(PageError::NotAllowed);

@@ -7,7 +7,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum_extra::extract::CookieJar;
 use dateline_core::ArticleStatus;
-use dateline_store::{NewsroomQuery, User};
+use dateline_store::{EditionId, NewsroomQuery, SectionId, User};
 
 use super::{NewsroomFrame, Staff, locale, no_store_page, permissions};
 use crate::AppState;
@@ -91,7 +91,7 @@ impl Setup {
 }
 
 /// The editions the account works in, as `<option>`s.
-pub fn edition_choices(directory: &SiteDirectory, user: &User, selected: Option<i64>) -> Vec<Choice> {
+pub fn edition_choices(directory: &SiteDirectory, user: &User, selected: Option<EditionId>) -> Vec<Choice> {
     directory
         .editions()
         .iter()
@@ -101,7 +101,7 @@ pub fn edition_choices(directory: &SiteDirectory, user: &User, selected: Option<
 }
 
 /// The sections of those editions, labelled `en · World`.
-pub fn section_choices(directory: &SiteDirectory, user: &User, selected: Option<i64>) -> Vec<Choice> {
+pub fn section_choices(directory: &SiteDirectory, user: &User, selected: Option<SectionId>) -> Vec<Choice> {
     directory
         .editions()
         .iter()
@@ -148,8 +148,8 @@ pub async fn article_list(
         ),
     };
     let page: i64 = parse_id(&filters.page, "page")?.unwrap_or(0).clamp(0, 10_000);
-    let edition_id = parse_id(&filters.edition, "edition")?;
-    let section_id = parse_id(&filters.section, "section")?;
+    let edition_id = parse_id(&filters.edition, "edition")?.map(EditionId::new);
+    let section_id = parse_id(&filters.section, "section")?.map(SectionId::new);
     let q = filters.q.trim().chars().take(200).collect::<String>();
     let query = NewsroomQuery {
         edition_id,

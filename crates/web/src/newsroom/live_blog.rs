@@ -16,6 +16,7 @@ use crate::AppState;
 use crate::accounts::csrf;
 use crate::accounts::pages::see_other;
 use crate::error::PageError;
+use dateline_store::ArticleId;
 
 /// Longest entry, in characters.
 pub const MAX_ENTRY: usize = 5000;
@@ -43,7 +44,7 @@ pub async fn live_entry(
     Form(form): Form<EntryForm>,
 ) -> Result<Response, PageError> {
     csrf::check(&jar, &form.csrf)?;
-    let id: i64 = id.parse().map_err(|_| PageError::NotFound)?;
+    let id: ArticleId = id.parse().map_err(|_| PageError::NotFound)?;
     let article = state.store.article_by_id(id).await?.ok_or(PageError::NotFound)?;
     if !permissions::can_publish(&user, article.card.edition_id) {
         return Err(PageError::NotAllowed);

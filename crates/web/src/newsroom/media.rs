@@ -20,7 +20,7 @@ use axum::response::{IntoResponse as _, Response};
 use axum_extra::extract::{CookieJar, Form};
 use bytes::Bytes;
 use dateline_core::Role;
-use dateline_store::{MediaChanges, MediaItem, MediaQuery, NewMedia, Rendition, User};
+use dateline_store::{EditionId, MediaChanges, MediaItem, MediaQuery, NewMedia, Rendition, User};
 
 use super::{NewsroomFrame, Staff, locale, no_store_page, permissions};
 use crate::AppState;
@@ -455,7 +455,7 @@ async fn render_item(
     let usage = state.store.media_usage(media.id).await?;
     let directory = state.directory();
     let published = state.store.articles_using_media(media.id).await?;
-    let published_in: Vec<i64> = published.iter().map(|c| c.edition_id).collect();
+    let published_in: Vec<EditionId> = published.iter().map(|c| c.edition_id).collect();
     let can_edit = permissions::can_edit_media(user, &published_in);
     let uses = published
         .into_iter()
@@ -682,7 +682,7 @@ pub async fn may_edit(
     user: &User,
     media_id: dateline_store::MediaId,
 ) -> Result<bool, dateline_store::StoreError> {
-    let published_in: Vec<i64> =
+    let published_in: Vec<EditionId> =
         state.store.articles_using_media(media_id).await?.iter().map(|c| c.edition_id).collect();
     Ok(permissions::can_edit_media(user, &published_in))
 }

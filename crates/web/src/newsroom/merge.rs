@@ -13,7 +13,7 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum_extra::extract::CookieJar;
-use dateline_store::{Article, User};
+use dateline_store::{Article, AuthorId, User};
 
 use super::editor::ArticleForm;
 use super::{NewsroomFrame, no_store_page};
@@ -91,14 +91,15 @@ fn shown(
     value: &str,
 ) -> String {
     let directory = state.directory();
-    let by_id = |raw: &str| raw.parse::<i64>().ok();
     let text = match name {
-        "edition" => by_id(value).and_then(|id| directory.edition_by_id(id)).map(|e| e.name.clone()),
-        "section" => by_id(value).and_then(|id| directory.section_by_id(id)).map(|s| s.name.clone()),
+        "edition" => value.parse().ok().and_then(|id| directory.edition_by_id(id)).map(|e| e.name.clone()),
+        "section" => value.parse().ok().and_then(|id| directory.section_by_id(id)).map(|s| s.name.clone()),
         "authors" => Some(
             value
                 .split(',')
-                .filter_map(|id| by_id(id).and_then(|id| authors.iter().find(|a| a.id == id)))
+                .filter_map(|id| {
+                    id.parse::<AuthorId>().ok().and_then(|id| authors.iter().find(|a| a.id == id))
+                })
                 .map(|a| a.name.as_str())
                 .collect::<Vec<_>>()
                 .join(", "),

@@ -18,6 +18,7 @@ use crate::AppState;
 use crate::accounts::csrf;
 use crate::accounts::pages::see_other;
 use crate::error::PageError;
+use dateline_store::EditionId;
 
 const HISTORY: i64 = 50;
 
@@ -51,7 +52,7 @@ struct NewslettersTemplate<'a> {
     frame: NewsroomFrame<'a>,
     counts: Vec<CountsLine>,
     sends: Vec<SendLine>,
-    editions: Vec<(i64, String)>,
+    editions: Vec<(EditionId, String)>,
     message: Option<String>,
 }
 
@@ -74,7 +75,7 @@ pub async fn overview(
         return Err(PageError::NotAllowed);
     }
     let t = locale(&state, &headers);
-    let name_of = |id: i64| directory.edition_by_id(id).map(|e| e.name.clone()).unwrap_or_default();
+    let name_of = |id: EditionId| directory.edition_by_id(id).map(|e| e.name.clone()).unwrap_or_default();
     let counts_by_edition = state.store.newsletter_counts().await?;
     let counts = editions
         .iter()
@@ -144,7 +145,7 @@ pub async fn send_digest(
     Form(form): Form<DigestForm>,
 ) -> Result<Response, PageError> {
     csrf::check(&jar, &form.csrf)?;
-    let edition_id: i64 = form
+    let edition_id: EditionId = form
         .edition
         .trim()
         .parse()

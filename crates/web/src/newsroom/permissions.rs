@@ -12,18 +12,23 @@
 //! - readers have no newsroom access.
 
 use dateline_core::{ArticleStatus, Role};
-use dateline_store::User;
+use dateline_store::{EditionId, User, UserId};
 
 /// True when the account works in this edition (no limits means all).
-pub fn in_edition(user: &User, edition_id: i64) -> bool {
+pub fn in_edition(user: &User, edition_id: EditionId) -> bool {
     user.edition_ids.is_empty() || user.edition_ids.contains(&edition_id)
 }
 
-pub fn can_create(user: &User, edition_id: i64) -> bool {
+pub fn can_create(user: &User, edition_id: EditionId) -> bool {
     user.role.is_staff() && in_edition(user, edition_id)
 }
 
-pub fn can_edit(user: &User, edition_id: i64, status: ArticleStatus, created_by: Option<i64>) -> bool {
+pub fn can_edit(
+    user: &User,
+    edition_id: EditionId,
+    status: ArticleStatus,
+    created_by: Option<UserId>,
+) -> bool {
     match user.role {
         Role::Reader => false,
         Role::Contributor => {
@@ -35,7 +40,7 @@ pub fn can_edit(user: &User, edition_id: i64, status: ArticleStatus, created_by:
     }
 }
 
-pub fn can_publish(user: &User, edition_id: i64) -> bool {
+pub fn can_publish(user: &User, edition_id: EditionId) -> bool {
     user.role >= Role::Editor && in_edition(user, edition_id)
 }
 
@@ -43,7 +48,7 @@ pub fn can_publish(user: &User, edition_id: i64) -> bool {
 /// point) shows at once in every published story that uses it, so changing
 /// it takes the right to edit each of those stories; `published_in` holds
 /// their editions. A photo no published story uses is any staff member's.
-pub fn can_edit_media(user: &User, published_in: &[i64]) -> bool {
+pub fn can_edit_media(user: &User, published_in: &[EditionId]) -> bool {
     user.role.is_staff()
         && published_in.iter().all(|&edition| can_edit(user, edition, ArticleStatus::Published, None))
 }
@@ -52,9 +57,14 @@ pub fn can_edit_media(user: &User, published_in: &[i64]) -> bool {
 mod tests {
     use super::*;
 
-    fn user(role: Role, editions: Vec<i64>) -> User {
+    const EN: EditionId = EditionId::new(1);
+    const RU: EditionId = EditionId::new(2);
+    const ME: UserId = UserId::new(7);
+    const OTHER: UserId = UserId::new(8);
+
+    fn user(role: Role, editions: Vec<EditionId>) -> User {
         User {
-            id: 7,
+            id: ME,
             email: "x@example.com".into(),
             display_name: "X".into(),
             role,
@@ -70,15 +80,15 @@ mod tests {
     #[test]
     fn photos_in_published_stories_are_edited_by_those_stories_editors() {
         let contributor = user(Role::Contributor, vec![]);
-        let editor_of_1 = user(Role::Editor, vec![1]);
+        let editor_of_1 = user(Role::Editor, vec![EN]);
         let editor = user(Role::Editor, vec![]);
         let reader = user(Role::Reader, vec![]);
         assert!(can_edit_media(&contributor, &[]), "an unpublished photo is anyone's on staff");
         assert!(!can_edit_media(&reader, &[]));
-        assert!(!can_edit_media(&contributor, &[1]), "contributors cannot edit published stories");
-        assert!(can_edit_media(&editor_of_1, &[1, 1]));
-        assert!(!can_edit_media(&editor_of_1, &[1, 2]), "one story elsewhere is enough to refuse");
-        assert!(can_edit_media(&editor, &[1, 2]));
+        assert!(!can_edit_media(&contributor, &[EN]), "contributors cannot edit published stories");
+        assert!(can_edit_media(&editor_of_1, &[EN, EN]));
+        assert!(!can_edit_media(&editor_of_1, &[EN, RU]), "one story elsewhere is enough to refuse");
+        assert!(can_edit_media(&editor, &[EN, RU]));
     }
 
     #[test]
@@ -86,21 +96,21 @@ mod tests {
         use ArticleStatus::*;
         let reader = user(Role::Reader, vec![]);
         let contributor = user(Role::Contributor, vec![]);
-        let editor_en = user(Role::Editor, vec![1]);
+        let editor_en = user(Role::Editor, vec![EN]);
         let admin = user(Role::Admin, vec![]);
-        assert!(!can_create(&reader, 1));
-        assert!(can_create(&contributor, 1));
-        assert!(can_edit(&contributor, 1, Draft, Some(7)));
-        assert!(can_edit(&contributor, 1, InReview, Some(7)));
-        assert!(!can_edit(&contributor, 1, Published, Some(7)), "published work is the editors'");
-        assert!(!can_edit(&contributor, 1, Draft, Some(8)), "not someone else's draft");
-        assert!(!can_edit(&contributor, 1, Draft, None));
-        assert!(!can_publish(&contributor, 1));
-        assert!(can_edit(&editor_en, 1, Published, Some(8)));
-        assert!(!can_edit(&editor_en, 2, Draft, Some(7)), "outside the editor's editions");
-        assert!(can_publish(&editor_en, 1) && !can_publish(&editor_en, 2));
-        assert!(!can_create(&editor_en, 2));
-        assert!(can_publish(&admin, 2) && can_edit(&admin, 2, Unpublished, None));
-        assert!(!can_edit(&reader, 1, Draft, Some(7)));
+        assert!(!can_create(&reader, EN));
+        assert!(can_create(&contributor, EN));
+        assert!(can_edit(&contributor, EN, Draft, Some(ME)));
+        assert!(can_edit(&contributor, EN, InReview, Some(ME)));
+        assert!(!can_edit(&contributor, EN, Published, Some(ME)), "published work is the editors'");
+        assert!(!can_edit(&contributor, EN, Draft, Some(OTHER)), "not someone else's draft");
+        assert!(!can_edit(&contributor, EN, Draft, None));
+        assert!(!can_publish(&contributor, EN));
+        assert!(can_edit(&editor_en, EN, Published, Some(OTHER)));
+        assert!(!can_edit(&editor_en, RU, Draft, Some(ME)), "outside the editor's editions");
+        assert!(can_publish(&editor_en, EN) && !can_publish(&editor_en, RU));
+        assert!(!can_create(&editor_en, RU));
+        assert!(can_publish(&admin, RU) && can_edit(&admin, RU, Unpublished, None));
+        assert!(!can_edit(&reader, EN, Draft, Some(ME)));
     }
 }

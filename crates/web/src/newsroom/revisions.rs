@@ -19,6 +19,7 @@ use super::{NewsroomFrame, Staff, locale, no_store_page, permissions};
 use crate::AppState;
 use crate::error::PageError;
 use crate::i18n::Locale;
+use dateline_store::ArticleId;
 
 #[derive(Debug)]
 pub struct DiffLine {
@@ -91,8 +92,12 @@ pub fn diff_forms(t: &Locale, old: &ArticleForm, new: &ArticleForm) -> Vec<Field
         .collect()
 }
 
-async fn article_for(state: &AppState, user: &dateline_store::User, raw_id: &str) -> Result<i64, PageError> {
-    let id: i64 = raw_id.parse().map_err(|_| PageError::NotFound)?;
+async fn article_for(
+    state: &AppState,
+    user: &dateline_store::User,
+    raw_id: &str,
+) -> Result<ArticleId, PageError> {
+    let id: ArticleId = raw_id.parse().map_err(|_| PageError::NotFound)?;
     let article = state.store.article_by_id(id).await?.ok_or(PageError::NotFound)?;
     if !permissions::can_edit(user, article.card.edition_id, article.status, article.created_by) {
         return Err(PageError::NotAllowed);
@@ -103,7 +108,7 @@ async fn article_for(state: &AppState, user: &dateline_store::User, raw_id: &str
 async fn snapshot(
     state: &AppState,
     t: &Locale,
-    article: i64,
+    article: ArticleId,
     raw: Option<&str>,
 ) -> Result<(String, ArticleForm), PageError> {
     let revision: i64 = raw

@@ -14,6 +14,7 @@ use crate::AppState;
 use crate::accounts::csrf;
 use crate::error::PageError;
 use crate::view::url_encode;
+use dateline_store::EditionId;
 
 const PAGE_SIZE: usize = 20;
 
@@ -89,7 +90,7 @@ pub async fn newsroom_search(
     if searched {
         let request = Request {
             text: q.clone(),
-            editions: editions.iter().map(|e| e.id).collect(),
+            editions: editions.iter().map(|e| e.id.get()).collect(),
             analyzers: editions.iter().map(|e| Analyzer::for_language(&e.language)).collect(),
             // Contributors may see their own drafts only, which the index
             // cannot tell apart: their searches cover published stories
@@ -112,7 +113,7 @@ pub async fn newsroom_search(
                         headline_html: hit.headline_html,
                         snippet_html: hit.snippet_html,
                         edition: directory
-                            .edition_by_id(hit.edition_id)
+                            .edition_by_id(EditionId::new(hit.edition_id))
                             .map(|e| e.code.to_string())
                             .unwrap_or_default(),
                         status_label: t.get(&format!("status-{}", hit.status)).into_owned(),

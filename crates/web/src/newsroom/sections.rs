@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum_extra::extract::{CookieJar, Form};
 use dateline_core::{RESERVED_SECTION_SLUGS, Role, Slug, slugify};
-use dateline_store::{NewSection, StoreError};
+use dateline_store::{EditionId, NewSection, SectionId, StoreError};
 
 use super::list::Choice;
 use super::{NewsroomFrame, Staff, locale, no_store_page};
@@ -19,7 +19,7 @@ use crate::error::PageError;
 
 #[derive(Debug)]
 pub struct SectionRow {
-    pub id: i64,
+    pub id: SectionId,
     pub edition: String,
     pub slug: String,
     pub name: String,
@@ -148,7 +148,8 @@ pub async fn save_section(
     // The section, its audit entry and the content version, together.
     let mut tx = state.store.begin_write().await?;
     let (action, subject, edition_id) = if form.id.is_empty() {
-        let edition = form.edition.parse::<i64>().ok().and_then(|id| directory.edition_by_id(id).cloned());
+        let edition =
+            form.edition.parse::<EditionId>().ok().and_then(|id| directory.edition_by_id(id).cloned());
         // No address typed: one made from the name.
         let slug =
             if form.slug.trim().is_empty() { Ok(slugify(name)) } else { Slug::parse(form.slug.trim()) };
@@ -177,7 +178,8 @@ pub async fn save_section(
             Err(other) => return Err(other.into()),
         }
     } else {
-        let id: i64 = form.id.parse().map_err(|_| PageError::BadRequest("`id` must be a number".into()))?;
+        let id: SectionId =
+            form.id.parse().map_err(|_| PageError::BadRequest("`id` must be a number".into()))?;
         let Some(section) = directory.section_by_id(id) else {
             return Err(PageError::NotFound);
         };

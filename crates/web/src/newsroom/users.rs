@@ -19,10 +19,11 @@ use crate::AppState;
 use crate::accounts::csrf;
 use crate::accounts::pages::see_other;
 use crate::error::PageError;
+use dateline_store::{EditionId, UserId};
 
 #[derive(Debug)]
 pub struct UserRow {
-    pub id: i64,
+    pub id: UserId,
     pub name: String,
     pub email: String,
     pub roles: Vec<Choice>,
@@ -152,7 +153,7 @@ pub async fn set_role(
         "two-factor-reset" => return reset_two_factor(&state, &admin, jar, &form.user).await,
         other => return Err(PageError::BadRequest(format!("unknown action {other:?}"))),
     }
-    let user_id: i64 =
+    let user_id: UserId =
         form.user.parse().map_err(|_| PageError::BadRequest("`user` must be a number".into()))?;
     if user_id == admin.id {
         return Err(PageError::BadRequest("administrators cannot change their own role".into()));
@@ -162,7 +163,8 @@ pub async fn set_role(
     let directory = state.directory();
     let mut edition_ids = Vec::new();
     for raw in &form.editions {
-        let id: i64 = raw.parse().map_err(|_| PageError::BadRequest("`editions` must be numbers".into()))?;
+        let id: EditionId =
+            raw.parse().map_err(|_| PageError::BadRequest("`editions` must be numbers".into()))?;
         if directory.edition_by_id(id).is_none() {
             return Err(PageError::BadRequest(format!("no edition {id}")));
         }
@@ -173,7 +175,7 @@ pub async fn set_role(
     tx.set_user_role(user.id, role, &edition_ids).await?;
     tx.record_audit(Some(admin.id), None, "user.role", &format!("user {}", user.id), &detail).await?;
     tx.commit().await?;
-    tracing::info!(admin = admin.id, user = user.id, role = role.as_str(), "role changed");
+    tracing::info!(admin = admin.id.get(), user = user.id.get(), role = role.as_str(), "role changed");
     Ok(see_other(jar, "/newsroom/users?done=role"))
 }
 
@@ -209,7 +211,7 @@ async fn set_two_factor_policy(
     )
     .await?;
     tx.commit().await?;
-    tracing::info!(admin = admin.id, roles = detail, "two-factor requirement changed");
+    tracing::info!(admin = admin.id.get(), roles = detail, "two-factor requirement changed");
     Ok(see_other(jar, "/newsroom/users?done=two-factor-policy"))
 }
 
@@ -222,7 +224,8 @@ async fn reset_two_factor(
     jar: CookieJar,
     user: &str,
 ) -> Result<Response, PageError> {
-    let user_id: i64 = user.parse().map_err(|_| PageError::BadRequest("`user` must be a number".into()))?;
+    let user_id: UserId =
+        user.parse().map_err(|_| PageError::BadRequest("`user` must be a number".into()))?;
     let user = state.store.user_by_id(user_id).await?.ok_or(PageError::NotFound)?;
     if !user.two_factor {
         return Err(PageError::Refused(
@@ -236,6 +239,6 @@ async fn reset_two_factor(
     tx.record_audit(Some(admin.id), None, "user.two_factor.reset", &format!("user {}", user.id), &user.email)
         .await?;
     tx.commit().await?;
-    tracing::info!(admin = admin.id, user = user.id, "second factor reset");
+    tracing::info!(admin = admin.id.get(), user = user.id.get(), "second factor reset");
     Ok(see_other(jar, "/newsroom/users?done=two-factor-reset"))
 }

@@ -5,7 +5,7 @@
 //! refresh the public pages.
 
 use dateline_core::{ArticleStatus, Slug, slugify};
-use dateline_store::{Article, NewArticle, StoreError, User};
+use dateline_store::{Article, ArticleId, AuthorId, EditionId, NewArticle, SectionId, StoreError, User};
 use time::OffsetDateTime;
 
 use super::editor::ArticleForm;
@@ -33,7 +33,7 @@ pub enum WorkflowError {
 /// What was done.
 #[derive(Debug)]
 pub struct Saved {
-    pub id: i64,
+    pub id: ArticleId,
     pub status: ArticleStatus,
     /// `save`, `submit`, `draft`, `schedule`, `publish`, `update` or `unpublish`.
     pub verb: String,
@@ -80,15 +80,15 @@ impl FieldErrors {
 
 /// What a valid form becomes.
 struct Checked {
-    edition_id: i64,
-    section_id: i64,
+    edition_id: EditionId,
+    section_id: SectionId,
     slug: Slug,
     /// The slug was made from the headline (none was typed): when it is
     /// taken, a number is added instead of refusing the save.
     slug_from_headline: bool,
     tag_names: Vec<String>,
-    author_ids: Vec<i64>,
-    translation_of: Option<i64>,
+    author_ids: Vec<AuthorId>,
+    translation_of: Option<ArticleId>,
     main_media_id: Option<dateline_store::MediaId>,
     /// The original time of publication an editor gave.
     published_at: Option<OffsetDateTime>,
@@ -107,7 +107,7 @@ async fn check(
 ) -> Result<Result<Checked, FieldErrors>, StoreError> {
     let directory = state.directory();
     let mut errors = FieldErrors::default();
-    let edition = form.edition.parse::<i64>().ok().and_then(|id| directory.edition_by_id(id).cloned());
+    let edition = form.edition.parse::<EditionId>().ok().and_then(|id| directory.edition_by_id(id).cloned());
     let edition = match edition {
         Some(e) if permissions::can_create(user, e.id) => Some(e),
         _ => {
@@ -117,7 +117,7 @@ async fn check(
     };
     let section = form
         .section
-        .parse::<i64>()
+        .parse::<SectionId>()
         .ok()
         .and_then(|id| directory.section_by_id(id).cloned())
         .filter(|s| edition.as_ref().is_some_and(|e| e.id == s.edition_id));
@@ -161,7 +161,7 @@ async fn check(
     let all_authors = state.store.authors().await?;
     let mut author_ids = Vec::new();
     for raw in &form.author_ids() {
-        match raw.parse::<i64>().ok().and_then(|id| all_authors.iter().find(|a| a.id == id)) {
+        match raw.parse::<AuthorId>().ok().and_then(|id| all_authors.iter().find(|a| a.id == id)) {
             Some(a) if edition.as_ref().is_some_and(|e| e.id == a.edition_id) => author_ids.push(a.id),
             _ => {
                 errors.add("authors", t.get("error-authors").into_owned());
@@ -171,7 +171,7 @@ async fn check(
     }
     let translation_of = match form.translation_of.trim() {
         "" => None,
-        raw => match raw.parse::<i64>() {
+        raw => match raw.parse::<ArticleId>() {
             Ok(id) if state.store.article_by_id(id).await?.is_some() => Some(id),
             _ => {
                 errors.add("translation_of", t.get("error-translation").into_owned());
@@ -231,9 +231,9 @@ async fn check(
 /// redirecting).
 async fn slug_is_free(
     state: &AppState,
-    edition_id: i64,
+    edition_id: EditionId,
     slug: &Slug,
-    article: Option<i64>,
+    article: Option<ArticleId>,
 ) -> Result<bool, StoreError> {
     let now = state.store.article_by_slug(edition_id, slug).await?.map(|a| a.card.id);
     let before = state.store.article_id_by_old_slug(edition_id, slug).await?;
@@ -243,9 +243,9 @@ async fn slug_is_free(
 /// The first free address among `slug`, `slug-2`, `slug-3` …
 async fn free_slug(
     state: &AppState,
-    edition_id: i64,
+    edition_id: EditionId,
     slug: &Slug,
-    article: Option<i64>,
+    article: Option<ArticleId>,
 ) -> Result<Slug, StoreError> {
     if slug_is_free(state, edition_id, slug, article).await? {
         return Ok(slug.clone());
@@ -463,7 +463,13 @@ pub async fn save_article(
             Err(other) => return Err(other.into()),
         }
     };
-    tracing::info!(article = id, user = user.id, action = verb, status = status.as_str(), "article saved");
+    tracing::info!(
+        article = id.get(),
+        user = user.id.get(),
+        action = verb,
+        status = status.as_str(),
+        "article saved"
+    );
     state.content_committed(content_version).await?;
     let wanted_slug = (new.slug != wanted).then_some(wanted);
     Ok(Saved { id, status, verb: verb.to_owned(), version, slug: new.slug, wanted_slug })

@@ -6,7 +6,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::CookieJar;
 use dateline_core::{ArticleStatus, Slug};
-use dateline_store::{Article, ArticleQuery, Edition, User};
+use dateline_store::{Article, ArticleId, ArticleQuery, Edition, TagId, User};
 
 use super::{StoryList, edition_from, html, newsfeed, page_size};
 use crate::AppState;
@@ -36,7 +36,7 @@ pub struct FigureView {
 
 #[derive(Debug)]
 pub struct ArticleView {
-    pub id: i64,
+    pub id: ArticleId,
     pub headline: String,
     pub lead: String,
     pub breaking: bool,
@@ -63,7 +63,7 @@ pub struct ArticleView {
 /// A live blog's entries under the story, newest first.
 #[derive(Debug)]
 pub struct LiveBlogView {
-    pub article_id: i64,
+    pub article_id: ArticleId,
     /// An entry came in the last two hours: the blog is marked live.
     pub live_now: bool,
     pub entries: Vec<LiveEntryView>,
@@ -104,7 +104,7 @@ async fn related_stories(
     article: &Article,
 ) -> Result<Vec<crate::view::CardView>, PageError> {
     let card = &article.card;
-    let tag_ids: Vec<i64> = article.tags.iter().take(3).map(|tag| tag.id).collect();
+    let tag_ids: Vec<TagId> = article.tags.iter().take(3).map(|tag| tag.id).collect();
     let (mut tagged, in_section) = state
         .store
         .related_articles(card.id, edition.id, card.section_id, &tag_ids, RELATED_SIZE as i64)

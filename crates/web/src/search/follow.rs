@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use dateline_core::ArticleStatus;
 use dateline_search::{Builder, Doc, Opened, SearchIndex};
-use dateline_store::{SearchSource, Store, StoreError};
+use dateline_store::{ArticleId, SearchSource, Store, StoreError};
 use time::OffsetDateTime;
 
 use crate::AppState;
@@ -58,9 +58,9 @@ pub fn document(source: &SearchSource, directory: &SiteDirectory) -> Doc {
     extra.push(&source.dateline_place);
     extra.push(section);
     Doc {
-        id: source.id,
-        edition_id: source.edition_id,
-        section_id: source.section_id,
+        id: source.id.get(),
+        edition_id: source.edition_id.get(),
+        section_id: source.section_id.get(),
         slug: source.slug.clone(),
         status: source.status.as_str().to_owned(),
         visible: source.status == ArticleStatus::Published,
@@ -71,7 +71,7 @@ pub fn document(source: &SearchSource, directory: &SiteDirectory) -> Doc {
         lead: source.lead.clone(),
         body: crate::markdown::plain_text(&source.body),
         extra: extra.join("\n"),
-        tag_ids: source.tags.iter().map(|(id, _)| *id).collect(),
+        tag_ids: source.tags.iter().map(|(id, _)| id.get()).collect(),
     }
 }
 
@@ -98,7 +98,7 @@ pub async fn rebuild(
     loop {
         let sources = store.search_sources_after(after, REBUILD_BATCH).await?;
         let Some(last) = sources.last() else { break };
-        after = last.id;
+        after = last.id.get();
         let docs: Vec<Doc> = sources.iter().map(|s| document(s, directory)).collect();
         done += docs.len() as u64;
         builder = tokio::task::spawn_blocking(move || builder.add(&docs).map(|()| builder)).await??;
@@ -135,7 +135,7 @@ async fn catch_up(state: &AppState, position: &mut Position) -> Result<bool, Sea
             return Ok(changed);
         }
         let full = changes.len() as i64 == BATCH;
-        let articles: BTreeSet<i64> =
+        let articles: BTreeSet<ArticleId> =
             changes.iter().filter(|c| !position.applied.contains(&c.id)).map(|c| c.article_id).collect();
         let mut watermark = position.watermark;
         for change in &changes {
@@ -158,12 +158,16 @@ async fn catch_up(state: &AppState, position: &mut Position) -> Result<bool, Sea
         if watermark > position.watermark {
             position.gap = None;
         }
-        let ids: Vec<i64> = articles.iter().copied().collect();
+        let ids: Vec<ArticleId> = articles.iter().copied().collect();
         let sources = state.store.search_sources(&ids).await?;
         let directory = state.directory();
         let docs: Vec<Doc> = sources.iter().map(|s| document(s, &directory)).collect();
-        let removals: Vec<i64> =
-            ids.iter().copied().filter(|id| sources.binary_search_by_key(id, |s| s.id).is_err()).collect();
+        let removals: Vec<i64> = ids
+            .iter()
+            .copied()
+            .filter(|id| sources.binary_search_by_key(id, |s| s.id).is_err())
+            .map(ArticleId::get)
+            .collect();
         let index = Arc::clone(&state.search);
         let applied_at = watermark;
         let touched = !docs.is_empty() || !removals.is_empty();

@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use dateline_core::Slug;
 use dateline_search::{Analyzer, DATE_RANGES, Request, Results, SearchError, Sort};
-use dateline_store::{Edition, Tag};
+use dateline_store::{Edition, SectionId, Tag, TagId};
 use time::OffsetDateTime;
 use time::macros::format_description;
 
@@ -156,11 +156,11 @@ pub async fn understand(
         && until.is_none();
     let request = Request {
         text: text.clone(),
-        editions: vec![edition.id],
+        editions: vec![edition.id.get()],
         analyzers: vec![Analyzer::for_language(&edition.language)],
         include_unpublished: false,
-        section: section.as_ref().map(|s| s.id),
-        tag: tag.as_ref().map(|t| t.id),
+        section: section.as_ref().map(|s| s.id.get()),
+        tag: tag.as_ref().map(|t| t.id.get()),
         since,
         until,
         sort,
@@ -173,11 +173,11 @@ pub async fn understand(
 
 /// The tags with these ids, from memory when seen before (facets name the
 /// same tags over and over).
-pub async fn tags_named(state: &AppState, ids: &[i64]) -> Result<Vec<Tag>, dateline_store::StoreError> {
+pub async fn tags_named(state: &AppState, ids: &[TagId]) -> Result<Vec<Tag>, dateline_store::StoreError> {
     let (mut found, missing) = {
         let known = state.tag_names.read().unwrap_or_else(std::sync::PoisonError::into_inner);
         let found: Vec<Tag> = ids.iter().filter_map(|id| known.get(id).cloned()).collect();
-        let missing: Vec<i64> = ids.iter().copied().filter(|id| !known.contains_key(id)).collect();
+        let missing: Vec<TagId> = ids.iter().copied().filter(|id| !known.contains_key(id)).collect();
         (found, missing)
     };
     if !missing.is_empty() {
@@ -292,7 +292,10 @@ fn hit_views(results: &Results, edition: &Edition, directory: &SiteDirectory, t:
                 href: article_path(edition, published, &hit.slug),
                 headline_html: hit.headline_html.clone(),
                 snippet_html: hit.snippet_html.clone(),
-                section: directory.section_by_id(hit.section_id).map(|s| s.name.clone()).unwrap_or_default(),
+                section: directory
+                    .section_by_id(SectionId::new(hit.section_id))
+                    .map(|s| s.name.clone())
+                    .unwrap_or_default(),
                 date_iso: iso(published),
                 date_label: t.long_date(published),
                 breaking: hit.breaking,
@@ -402,25 +405,25 @@ async fn fill(
         .sections
         .iter()
         .filter_map(|(id, count)| {
-            let section = directory.section_by_id(*id)?;
+            let section = directory.section_by_id(SectionId::new(*id))?;
             Some(facet(
                 "section",
                 section.slug.as_str(),
                 section.name.clone(),
                 *count,
-                current_section == Some(*id),
+                current_section == Some(SectionId::new(*id)),
             ))
         })
         .collect();
-    let tag_ids: Vec<i64> = results.tags.iter().map(|(id, _)| *id).collect();
+    let tag_ids: Vec<TagId> = results.tags.iter().map(|(id, _)| TagId::new(*id)).collect();
     let tags = tags_named(state, &tag_ids).await?;
     let current_tag = asked.tag.as_ref().map(|t| t.id);
     template.tags = results
         .tags
         .iter()
         .filter_map(|(id, count)| {
-            let tag = tags.iter().find(|t| t.id == *id)?;
-            Some(facet("tag", tag.slug.as_str(), tag.name.clone(), *count, current_tag == Some(*id)))
+            let tag = tags.iter().find(|t| t.id.get() == *id)?;
+            Some(facet("tag", tag.slug.as_str(), tag.name.clone(), *count, current_tag == Some(tag.id)))
         })
         .collect();
     let when_label = |name: &str| t.get(&format!("search-when-{name}")).into_owned();

@@ -16,7 +16,7 @@
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use dateline_store::{Article, Edition, StoreError};
+use dateline_store::{Article, ArticleId, Edition, StoreError};
 use time::OffsetDateTime;
 
 use super::feeds::FeedFormat;
@@ -58,7 +58,7 @@ pub fn topics(
 }
 
 /// Queues the pings for a story that readers now see differently.
-pub async fn article_changed(state: &AppState, article_id: i64) -> Result<(), StoreError> {
+pub async fn article_changed(state: &AppState, article_id: ArticleId) -> Result<(), StoreError> {
     if state.config.websub_hub.is_empty() {
         return Ok(());
     }
