@@ -6,12 +6,12 @@
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
-use crate::{ArticleId, EditionId, StoreError, UserId};
+use crate::{ArticleId, ChatMessageId, ChatRoomId, ChatSanctionId, EditionId, StoreError, UserId};
 
 /// A chat room.
 #[derive(sqlx::FromRow, Debug, Clone, PartialEq, Eq)]
 pub struct ChatRoom {
-    pub id: i64,
+    pub id: ChatRoomId,
     pub edition_id: EditionId,
     pub slug: String,
     pub title: String,
@@ -62,8 +62,8 @@ pub struct ChatRoomChanges {
 /// A message, with its author's name and what it replies to.
 #[derive(Debug, Clone)]
 pub struct ChatMessage {
-    pub id: i64,
-    pub room_id: i64,
+    pub id: ChatMessageId,
+    pub room_id: ChatRoomId,
     /// `None` once the author's account was deleted.
     pub user_id: Option<UserId>,
     pub author_name: String,
@@ -80,7 +80,7 @@ pub struct ChatMessage {
 /// The message a message replies to, as far as the reply shows it.
 #[derive(Debug, Clone)]
 pub struct ChatReply {
-    pub id: i64,
+    pub id: ChatMessageId,
     pub author_name: String,
     pub body: String,
     pub deleted: bool,
@@ -88,9 +88,9 @@ pub struct ChatReply {
 
 #[derive(Debug, Clone)]
 pub struct NewChatMessage {
-    pub room_id: i64,
+    pub room_id: ChatRoomId,
     pub user_id: UserId,
-    pub reply_to: Option<i64>,
+    pub reply_to: Option<ChatMessageId>,
     pub body: String,
     pub html: String,
     pub client_address: String,
@@ -99,7 +99,7 @@ pub struct NewChatMessage {
 /// How many readers gave a message one kind of reaction.
 #[derive(sqlx::FromRow, Debug, Clone, PartialEq, Eq)]
 pub struct ChatReactionCount {
-    pub message_id: i64,
+    pub message_id: ChatMessageId,
     pub kind: String,
     pub count: i64,
 }
@@ -132,11 +132,11 @@ impl SanctionKind {
 
 #[derive(Debug, Clone)]
 pub struct ChatSanction {
-    pub id: i64,
+    pub id: ChatSanctionId,
     pub user_id: UserId,
     pub user_name: String,
     /// `None`: every chat.
-    pub room_id: Option<i64>,
+    pub room_id: Option<ChatRoomId>,
     pub kind: SanctionKind,
     /// `None`: for ever.
     pub until: Option<OffsetDateTime>,
@@ -147,7 +147,7 @@ pub struct ChatSanction {
 #[derive(Debug, Clone)]
 pub struct NewChatSanction {
     pub user_id: UserId,
-    pub room_id: Option<i64>,
+    pub room_id: Option<ChatRoomId>,
     pub kind: SanctionKind,
     pub until: Option<OffsetDateTime>,
     pub reason: String,
@@ -178,7 +178,7 @@ pub struct ChatMember {
 #[derive(sqlx::FromRow, Debug, Clone)]
 pub struct ChatEvent {
     pub id: i64,
-    pub room_id: i64,
+    pub room_id: ChatRoomId,
     pub kind: String,
     /// One line of JSON.
     pub data: String,
@@ -189,7 +189,7 @@ pub struct ChatEvent {
 pub trait ChatStore: Send + Sync {
     /// Rooms of one edition (or of all), open ones first, then by title.
     async fn chat_rooms(&self, edition_id: Option<EditionId>) -> Result<Vec<ChatRoom>, StoreError>;
-    async fn chat_room(&self, id: i64) -> Result<Option<ChatRoom>, StoreError>;
+    async fn chat_room(&self, id: ChatRoomId) -> Result<Option<ChatRoom>, StoreError>;
     async fn chat_room_by_slug(
         &self,
         edition_id: EditionId,
@@ -199,66 +199,82 @@ pub trait ChatStore: Send + Sync {
     async fn chat_rooms_for_article(&self, article_id: ArticleId) -> Result<Vec<ChatRoom>, StoreError>;
     /// `Conflict` when the edition has a room with this slug.
     async fn create_chat_room(&self, new: &NewChatRoom, now: OffsetDateTime) -> Result<ChatRoom, StoreError>;
-    async fn update_chat_room(&self, id: i64, changes: &ChatRoomChanges) -> Result<(), StoreError>;
+    async fn update_chat_room(&self, id: ChatRoomId, changes: &ChatRoomChanges) -> Result<(), StoreError>;
 
-    async fn chat_members(&self, room_id: i64) -> Result<Vec<ChatMember>, StoreError>;
-    async fn is_chat_member(&self, room_id: i64, user_id: UserId) -> Result<bool, StoreError>;
+    async fn chat_members(&self, room_id: ChatRoomId) -> Result<Vec<ChatMember>, StoreError>;
+    async fn is_chat_member(&self, room_id: ChatRoomId, user_id: UserId) -> Result<bool, StoreError>;
     async fn add_chat_member(
         &self,
-        room_id: i64,
+        room_id: ChatRoomId,
         user_id: UserId,
         now: OffsetDateTime,
     ) -> Result<(), StoreError>;
-    async fn remove_chat_member(&self, room_id: i64, user_id: UserId) -> Result<(), StoreError>;
+    async fn remove_chat_member(&self, room_id: ChatRoomId, user_id: UserId) -> Result<(), StoreError>;
 
     async fn add_chat_message(
         &self,
         new: &NewChatMessage,
         now: OffsetDateTime,
     ) -> Result<ChatMessage, StoreError>;
-    async fn chat_message(&self, id: i64) -> Result<Option<ChatMessage>, StoreError>;
+    async fn chat_message(&self, id: ChatMessageId) -> Result<Option<ChatMessage>, StoreError>;
     /// Up to `limit` messages of a room before message `before` (all when
     /// `None`), newest first, deleted ones included.
     async fn chat_messages_before(
         &self,
-        room_id: i64,
-        before: Option<i64>,
+        room_id: ChatRoomId,
+        before: Option<ChatMessageId>,
         limit: i64,
     ) -> Result<Vec<ChatMessage>, StoreError>;
     /// Pinned messages of a room, newest pin first.
-    async fn pinned_chat_messages(&self, room_id: i64) -> Result<Vec<ChatMessage>, StoreError>;
+    async fn pinned_chat_messages(&self, room_id: ChatRoomId) -> Result<Vec<ChatMessage>, StoreError>;
     async fn edit_chat_message(
         &self,
-        id: i64,
+        id: ChatMessageId,
         body: &str,
         html: &str,
         now: OffsetDateTime,
     ) -> Result<(), StoreError>;
-    async fn delete_chat_message(&self, id: i64, by: UserId, now: OffsetDateTime) -> Result<(), StoreError>;
-    async fn pin_chat_message(&self, id: i64, pinned_at: Option<OffsetDateTime>) -> Result<(), StoreError>;
+    async fn delete_chat_message(
+        &self,
+        id: ChatMessageId,
+        by: UserId,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+    async fn pin_chat_message(
+        &self,
+        id: ChatMessageId,
+        pinned_at: Option<OffsetDateTime>,
+    ) -> Result<(), StoreError>;
     /// When this reader last wrote in this room (for slow mode).
     async fn last_chat_message_at(
         &self,
-        room_id: i64,
+        room_id: ChatRoomId,
         user_id: UserId,
     ) -> Result<Option<OffsetDateTime>, StoreError>;
     /// Deletes a room's messages written before `before`; returns how many.
-    async fn prune_chat_messages(&self, room_id: i64, before: OffsetDateTime) -> Result<u64, StoreError>;
+    async fn prune_chat_messages(
+        &self,
+        room_id: ChatRoomId,
+        before: OffsetDateTime,
+    ) -> Result<u64, StoreError>;
 
     /// Turns a reaction on or off; true when it is now on.
     async fn toggle_chat_reaction(
         &self,
-        message_id: i64,
+        message_id: ChatMessageId,
         user_id: UserId,
         kind: &str,
         now: OffsetDateTime,
     ) -> Result<bool, StoreError>;
-    async fn chat_reaction_counts(&self, message_ids: &[i64]) -> Result<Vec<ChatReactionCount>, StoreError>;
+    async fn chat_reaction_counts(
+        &self,
+        message_ids: &[ChatMessageId],
+    ) -> Result<Vec<ChatReactionCount>, StoreError>;
 
     /// `Conflict` when this reader reported this message before.
     async fn report_chat_message(
         &self,
-        message_id: i64,
+        message_id: ChatMessageId,
         reporter_id: UserId,
         reason: &str,
         note: &str,
@@ -269,24 +285,28 @@ pub trait ChatStore: Send + Sync {
     /// Resolves every report of a message.
     async fn resolve_chat_reports(
         &self,
-        message_id: i64,
+        message_id: ChatMessageId,
         by: UserId,
         now: OffsetDateTime,
     ) -> Result<(), StoreError>;
 
-    async fn add_chat_sanction(&self, new: &NewChatSanction, now: OffsetDateTime) -> Result<i64, StoreError>;
+    async fn add_chat_sanction(
+        &self,
+        new: &NewChatSanction,
+        now: OffsetDateTime,
+    ) -> Result<ChatSanctionId, StoreError>;
     /// Sanctions in force at `now`: of one account (`user_id`), or all.
     async fn active_chat_sanctions(
         &self,
         user_id: Option<UserId>,
         now: OffsetDateTime,
     ) -> Result<Vec<ChatSanction>, StoreError>;
-    async fn lift_chat_sanction(&self, id: i64, now: OffsetDateTime) -> Result<(), StoreError>;
+    async fn lift_chat_sanction(&self, id: ChatSanctionId, now: OffsetDateTime) -> Result<(), StoreError>;
 
     /// Appends to the event log (and wakes the other nodes); returns its id.
     async fn append_chat_event(
         &self,
-        room_id: i64,
+        room_id: ChatRoomId,
         kind: &str,
         data: &str,
         now: OffsetDateTime,
@@ -294,7 +314,7 @@ pub trait ChatStore: Send + Sync {
     /// Events after `after_id` (of one room, or all), oldest first.
     async fn chat_events_after(
         &self,
-        room_id: Option<i64>,
+        room_id: Option<ChatRoomId>,
         after_id: i64,
         limit: i64,
     ) -> Result<Vec<ChatEvent>, StoreError>;
@@ -312,9 +332,9 @@ pub trait ChatStore: Send + Sync {
     async fn set_chat_presence(
         &self,
         node: &str,
-        rooms: &[(i64, i64)],
+        rooms: &[(ChatRoomId, i64)],
         now: OffsetDateTime,
     ) -> Result<(), StoreError>;
     /// People per room, summed over nodes heard from since `since`.
-    async fn chat_presence(&self, since: OffsetDateTime) -> Result<Vec<(i64, i64)>, StoreError>;
+    async fn chat_presence(&self, since: OffsetDateTime) -> Result<Vec<(ChatRoomId, i64)>, StoreError>;
 }

@@ -96,6 +96,21 @@ id!(
     AuthorId
 );
 
+id!(
+    /// A chat room.
+    ChatRoomId
+);
+
+id!(
+    /// A message in a chat room.
+    ChatMessageId
+);
+
+id!(
+    /// A mute or ban in the chats.
+    ChatSanctionId
+);
+
 #[cfg(test)]
 mod tests {
     use super::MediaId;

@@ -43,7 +43,10 @@ pub mod write_tx;
 
 pub use blob::{BlobStore, ObjectBlobStore, S3Settings};
 pub use error::StoreError;
-pub use ids::{ArticleId, AuthorId, CommentId, EditionId, MediaId, SectionId, TagId, UserId};
+pub use ids::{
+    ArticleId, AuthorId, ChatMessageId, ChatRoomId, ChatSanctionId, CommentId, EditionId, MediaId, SectionId,
+    TagId, UserId,
+};
 pub use model::*;
 pub use newsletter::{
     ClaimedDelivery, DeliveryOutcome, NewSend, NewSubscriber, NewsletterCounts, NewsletterSend,

@@ -23,9 +23,9 @@ pub use writes::{ChatSql, ChatTx};
 
 use crate::backend::{SqlPool, connection, db_error, is_postgres, whole_seconds};
 use crate::{
-    ArticleId, ChatEvent, ChatMember, ChatMessage, ChatReactionCount, ChatReport, ChatRoom, ChatRoomChanges,
-    ChatSanction, ChatStore, EditionId, NewChatMessage, NewChatRoom, NewChatSanction, SqlTx, StoreError,
-    UserId,
+    ArticleId, ChatEvent, ChatMember, ChatMessage, ChatMessageId, ChatReactionCount, ChatReport, ChatRoom,
+    ChatRoomChanges, ChatRoomId, ChatSanction, ChatSanctionId, ChatStore, EditionId, NewChatMessage,
+    NewChatRoom, NewChatSanction, SqlTx, StoreError, UserId,
 };
 
 #[async_trait]
@@ -67,7 +67,7 @@ where
             .map_err(db_error)
     }
 
-    async fn chat_room(&self, id: i64) -> Result<Option<ChatRoom>, StoreError> {
+    async fn chat_room(&self, id: ChatRoomId) -> Result<Option<ChatRoom>, StoreError> {
         sqlx::query_as::<S::Db, ChatRoom>(&format!("SELECT {ROOM_COLUMNS} FROM chat_rooms WHERE id = $1"))
             .bind(id)
             .fetch_optional(self.pool())
@@ -104,12 +104,12 @@ where
         ChatSql::<S::Db>::create_room(&mut *connection(self.pool()).await?, new, now).await
     }
 
-    async fn update_chat_room(&self, id: i64, changes: &ChatRoomChanges) -> Result<(), StoreError> {
+    async fn update_chat_room(&self, id: ChatRoomId, changes: &ChatRoomChanges) -> Result<(), StoreError> {
         ChatSql::<S::Db>::update_room(&mut *connection(self.pool()).await?, id, changes).await?;
         Ok(())
     }
 
-    async fn chat_members(&self, room_id: i64) -> Result<Vec<ChatMember>, StoreError> {
+    async fn chat_members(&self, room_id: ChatRoomId) -> Result<Vec<ChatMember>, StoreError> {
         sqlx::query_as::<S::Db, ChatMember>(
             "SELECT m.user_id, u.display_name AS name, u.email, m.added_at FROM chat_members m \
              JOIN users u ON u.id = m.user_id WHERE m.room_id = $1 ORDER BY u.display_name, u.id",
@@ -120,7 +120,7 @@ where
         .map_err(db_error)
     }
 
-    async fn is_chat_member(&self, room_id: i64, user_id: UserId) -> Result<bool, StoreError> {
+    async fn is_chat_member(&self, room_id: ChatRoomId, user_id: UserId) -> Result<bool, StoreError> {
         let found = sqlx::query_scalar::<S::Db, i64>(
             "SELECT user_id FROM chat_members WHERE room_id = $1 AND user_id = $2",
         )
@@ -134,14 +134,14 @@ where
 
     async fn add_chat_member(
         &self,
-        room_id: i64,
+        room_id: ChatRoomId,
         user_id: UserId,
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
         ChatSql::<S::Db>::add_member(&mut *connection(self.pool()).await?, room_id, user_id, now).await
     }
 
-    async fn remove_chat_member(&self, room_id: i64, user_id: UserId) -> Result<(), StoreError> {
+    async fn remove_chat_member(&self, room_id: ChatRoomId, user_id: UserId) -> Result<(), StoreError> {
         ChatSql::<S::Db>::remove_member(&mut *connection(self.pool()).await?, room_id, user_id).await
     }
 
@@ -153,14 +153,14 @@ where
         ChatSql::<S::Db>::add_message(&mut *connection(self.pool()).await?, new, now).await
     }
 
-    async fn chat_message(&self, id: i64) -> Result<Option<ChatMessage>, StoreError> {
+    async fn chat_message(&self, id: ChatMessageId) -> Result<Option<ChatMessage>, StoreError> {
         ChatSql::<S::Db>::message(&mut *connection(self.pool()).await?, id).await
     }
 
     async fn chat_messages_before(
         &self,
-        room_id: i64,
-        before: Option<i64>,
+        room_id: ChatRoomId,
+        before: Option<ChatMessageId>,
         limit: i64,
     ) -> Result<Vec<ChatMessage>, StoreError> {
         let sql = format!(
@@ -168,7 +168,7 @@ where
         );
         let rows = sqlx::query_as::<S::Db, MessageRow>(&sql)
             .bind(room_id)
-            .bind(before)
+            .bind(before.map(|id| id.get()))
             .bind(limit)
             .fetch_all(self.pool())
             .await
@@ -176,7 +176,7 @@ where
         Ok(rows.into_iter().map(ChatMessage::from).collect())
     }
 
-    async fn pinned_chat_messages(&self, room_id: i64) -> Result<Vec<ChatMessage>, StoreError> {
+    async fn pinned_chat_messages(&self, room_id: ChatRoomId) -> Result<Vec<ChatMessage>, StoreError> {
         let sql = format!(
             "{MESSAGE_SELECT} WHERE m.room_id = $1 AND m.pinned_at IS NOT NULL AND m.deleted_at IS NULL \
              ORDER BY m.pinned_at DESC, m.id DESC LIMIT 20"
@@ -191,7 +191,7 @@ where
 
     async fn edit_chat_message(
         &self,
-        id: i64,
+        id: ChatMessageId,
         body: &str,
         html: &str,
         now: OffsetDateTime,
@@ -199,17 +199,26 @@ where
         ChatSql::<S::Db>::edit_message(&mut *connection(self.pool()).await?, id, body, html, now).await
     }
 
-    async fn delete_chat_message(&self, id: i64, by: UserId, now: OffsetDateTime) -> Result<(), StoreError> {
+    async fn delete_chat_message(
+        &self,
+        id: ChatMessageId,
+        by: UserId,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
         ChatSql::<S::Db>::delete_message(&mut *connection(self.pool()).await?, id, by, now).await
     }
 
-    async fn pin_chat_message(&self, id: i64, pinned_at: Option<OffsetDateTime>) -> Result<(), StoreError> {
+    async fn pin_chat_message(
+        &self,
+        id: ChatMessageId,
+        pinned_at: Option<OffsetDateTime>,
+    ) -> Result<(), StoreError> {
         ChatSql::<S::Db>::pin_message(&mut *connection(self.pool()).await?, id, pinned_at).await
     }
 
     async fn last_chat_message_at(
         &self,
-        room_id: i64,
+        room_id: ChatRoomId,
         user_id: UserId,
     ) -> Result<Option<OffsetDateTime>, StoreError> {
         sqlx::query_scalar::<S::Db, OffsetDateTime>(
@@ -222,7 +231,11 @@ where
         .map_err(db_error)
     }
 
-    async fn prune_chat_messages(&self, room_id: i64, before: OffsetDateTime) -> Result<u64, StoreError> {
+    async fn prune_chat_messages(
+        &self,
+        room_id: ChatRoomId,
+        before: OffsetDateTime,
+    ) -> Result<u64, StoreError> {
         // sqlx has no backend-neutral `rows_affected`: the deleted ids are counted.
         let deleted = sqlx::query_scalar::<S::Db, i64>(
             "DELETE FROM chat_messages WHERE room_id = $1 AND created_at < $2 RETURNING id",
@@ -237,7 +250,7 @@ where
 
     async fn toggle_chat_reaction(
         &self,
-        message_id: i64,
+        message_id: ChatMessageId,
         user_id: UserId,
         kind: &str,
         now: OffsetDateTime,
@@ -246,13 +259,16 @@ where
         ChatSql::<S::Db>::toggle_reaction(&mut *c, message_id, user_id, kind, now).await
     }
 
-    async fn chat_reaction_counts(&self, message_ids: &[i64]) -> Result<Vec<ChatReactionCount>, StoreError> {
+    async fn chat_reaction_counts(
+        &self,
+        message_ids: &[ChatMessageId],
+    ) -> Result<Vec<ChatReactionCount>, StoreError> {
         ChatSql::<S::Db>::reaction_counts(&mut *connection(self.pool()).await?, message_ids).await
     }
 
     async fn report_chat_message(
         &self,
-        message_id: i64,
+        message_id: ChatMessageId,
         reporter_id: UserId,
         reason: &str,
         note: &str,
@@ -300,14 +316,18 @@ where
 
     async fn resolve_chat_reports(
         &self,
-        message_id: i64,
+        message_id: ChatMessageId,
         by: UserId,
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
         ChatSql::<S::Db>::resolve_reports(&mut *connection(self.pool()).await?, message_id, by, now).await
     }
 
-    async fn add_chat_sanction(&self, new: &NewChatSanction, now: OffsetDateTime) -> Result<i64, StoreError> {
+    async fn add_chat_sanction(
+        &self,
+        new: &NewChatSanction,
+        now: OffsetDateTime,
+    ) -> Result<ChatSanctionId, StoreError> {
         ChatSql::<S::Db>::add_sanction(&mut *connection(self.pool()).await?, new, now).await
     }
 
@@ -332,13 +352,13 @@ where
         .collect()
     }
 
-    async fn lift_chat_sanction(&self, id: i64, now: OffsetDateTime) -> Result<(), StoreError> {
+    async fn lift_chat_sanction(&self, id: ChatSanctionId, now: OffsetDateTime) -> Result<(), StoreError> {
         ChatSql::<S::Db>::lift_sanction(&mut *connection(self.pool()).await?, id, now).await
     }
 
     async fn append_chat_event(
         &self,
-        room_id: i64,
+        room_id: ChatRoomId,
         kind: &str,
         data: &str,
         now: OffsetDateTime,
@@ -351,7 +371,7 @@ where
 
     async fn chat_events_after(
         &self,
-        room_id: Option<i64>,
+        room_id: Option<ChatRoomId>,
         after_id: i64,
         limit: i64,
     ) -> Result<Vec<ChatEvent>, StoreError> {
@@ -360,7 +380,7 @@ where
              WHERE id > $1 AND ($2 IS NULL OR room_id = $2) ORDER BY id LIMIT $3",
         )
         .bind(after_id)
-        .bind(room_id)
+        .bind(room_id.map(|id| id.get()))
         .bind(limit)
         .fetch_all(self.pool())
         .await
@@ -404,7 +424,7 @@ where
     async fn set_chat_presence(
         &self,
         node: &str,
-        rooms: &[(i64, i64)],
+        rooms: &[(ChatRoomId, i64)],
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
         let mut tx = SqlTx::begin(self.pool()).await?;
@@ -431,8 +451,8 @@ where
         Ok(())
     }
 
-    async fn chat_presence(&self, since: OffsetDateTime) -> Result<Vec<(i64, i64)>, StoreError> {
-        sqlx::query_as::<S::Db, (i64, i64)>(
+    async fn chat_presence(&self, since: OffsetDateTime) -> Result<Vec<(ChatRoomId, i64)>, StoreError> {
+        sqlx::query_as::<S::Db, (ChatRoomId, i64)>(
             "SELECT room_id, CAST(SUM(people) AS BIGINT) AS people FROM chat_presence \
              WHERE updated_at >= $1 GROUP BY room_id",
         )

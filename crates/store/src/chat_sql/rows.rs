@@ -3,7 +3,10 @@
 use sqlx::FromRow;
 use time::OffsetDateTime;
 
-use crate::{ChatMessage, ChatReply, ChatSanction, SanctionKind, StoreError, UserId};
+use crate::{
+    ChatMessage, ChatMessageId, ChatReply, ChatRoomId, ChatSanction, ChatSanctionId, SanctionKind,
+    StoreError, UserId,
+};
 
 pub(super) const ROOM_COLUMNS: &str = "id, edition_id, slug, title, topic, article_id, members_only, slow_mode_seconds, \
     retention_days, closed_at, created_at";
@@ -19,8 +22,8 @@ pub(super) const MESSAGE_SELECT: &str = "SELECT m.id, m.room_id, m.user_id, \
 /// A row of [`MESSAGE_SELECT`].
 #[derive(Debug, FromRow)]
 pub struct MessageRow {
-    pub(super) id: i64,
-    room_id: i64,
+    pub(super) id: ChatMessageId,
+    room_id: ChatRoomId,
     user_id: Option<UserId>,
     author_name: String,
     author_role: String,
@@ -30,7 +33,7 @@ pub struct MessageRow {
     edited_at: Option<OffsetDateTime>,
     deleted_at: Option<OffsetDateTime>,
     pinned_at: Option<OffsetDateTime>,
-    reply_id: Option<i64>,
+    reply_id: Option<ChatMessageId>,
     reply_author: String,
     reply_body: String,
     reply_deleted_at: Option<OffsetDateTime>,
@@ -62,10 +65,10 @@ impl From<MessageRow> for ChatMessage {
 
 #[derive(Debug, FromRow)]
 pub struct SanctionRow {
-    pub(super) id: i64,
+    pub(super) id: ChatSanctionId,
     user_id: UserId,
     user_name: String,
-    room_id: Option<i64>,
+    room_id: Option<ChatRoomId>,
     kind: String,
     until: Option<OffsetDateTime>,
     reason: String,
@@ -93,7 +96,7 @@ impl TryFrom<SanctionRow> for ChatSanction {
 #[derive(Debug, FromRow)]
 pub struct ReportRow {
     pub(super) id: i64,
-    pub(super) message_id: i64,
+    pub(super) message_id: ChatMessageId,
     pub(super) reporter_name: String,
     pub(super) reason: String,
     pub(super) note: String,

@@ -10,8 +10,8 @@ use time::OffsetDateTime;
 use super::rows::{MESSAGE_SELECT, MessageRow, ROOM_COLUMNS};
 use crate::backend::{db_error, failpoint, is_postgres, whole_seconds};
 use crate::{
-    ChatMessage, ChatReactionCount, ChatRoom, ChatRoomChanges, NewChatMessage, NewChatRoom, NewChatSanction,
-    SqlTx, StoreError, UserId,
+    ChatMessage, ChatMessageId, ChatReactionCount, ChatRoom, ChatRoomChanges, ChatRoomId, ChatSanctionId,
+    NewChatMessage, NewChatRoom, NewChatSanction, SqlTx, StoreError, UserId,
 };
 
 /// The chat writes an action makes inside its transaction
@@ -26,52 +26,56 @@ pub trait ChatTx: Send {
         now: OffsetDateTime,
     ) -> Result<ChatRoom, StoreError>;
     /// The room as it now is (`NotFound` when it is gone).
-    async fn update_chat_room(&mut self, id: i64, changes: &ChatRoomChanges) -> Result<ChatRoom, StoreError>;
+    async fn update_chat_room(
+        &mut self,
+        id: ChatRoomId,
+        changes: &ChatRoomChanges,
+    ) -> Result<ChatRoom, StoreError>;
     async fn add_chat_member(
         &mut self,
-        room_id: i64,
+        room_id: ChatRoomId,
         user_id: UserId,
         now: OffsetDateTime,
     ) -> Result<(), StoreError>;
-    async fn remove_chat_member(&mut self, room_id: i64, user_id: UserId) -> Result<(), StoreError>;
+    async fn remove_chat_member(&mut self, room_id: ChatRoomId, user_id: UserId) -> Result<(), StoreError>;
     async fn add_chat_message(
         &mut self,
         new: &NewChatMessage,
         now: OffsetDateTime,
     ) -> Result<ChatMessage, StoreError>;
-    async fn chat_message(&mut self, id: i64) -> Result<Option<ChatMessage>, StoreError>;
+    async fn chat_message(&mut self, id: ChatMessageId) -> Result<Option<ChatMessage>, StoreError>;
     async fn edit_chat_message(
         &mut self,
-        id: i64,
+        id: ChatMessageId,
         body: &str,
         html: &str,
         now: OffsetDateTime,
     ) -> Result<(), StoreError>;
     async fn delete_chat_message(
         &mut self,
-        id: i64,
+        id: ChatMessageId,
         by: UserId,
         now: OffsetDateTime,
     ) -> Result<(), StoreError>;
     async fn pin_chat_message(
         &mut self,
-        id: i64,
+        id: ChatMessageId,
         pinned_at: Option<OffsetDateTime>,
     ) -> Result<(), StoreError>;
     async fn toggle_chat_reaction(
         &mut self,
-        message_id: i64,
+        message_id: ChatMessageId,
         user_id: UserId,
         kind: &str,
         now: OffsetDateTime,
     ) -> Result<bool, StoreError>;
     async fn chat_reaction_counts(
         &mut self,
-        message_ids: &[i64],
+        message_ids: &[ChatMessageId],
     ) -> Result<Vec<ChatReactionCount>, StoreError>;
     async fn resolve_chat_reports(
         &mut self,
-        message_id: i64,
+        message_id: ChatMessageId,
         by: UserId,
         now: OffsetDateTime,
     ) -> Result<(), StoreError>;
@@ -79,13 +83,14 @@ pub trait ChatTx: Send {
         &mut self,
         new: &NewChatSanction,
         now: OffsetDateTime,
-    ) -> Result<i64, StoreError>;
-    async fn lift_chat_sanction(&mut self, id: i64, now: OffsetDateTime) -> Result<(), StoreError>;
+    ) -> Result<ChatSanctionId, StoreError>;
+    async fn lift_chat_sanction(&mut self, id: ChatSanctionId, now: OffsetDateTime)
+    -> Result<(), StoreError>;
     /// Appends to the event log; other nodes are woken when (and only if)
     /// the transaction commits.
     async fn append_chat_event(
         &mut self,
-        room_id: i64,
+        room_id: ChatRoomId,
         kind: &str,
         data: &str,
         now: OffsetDateTime,
@@ -141,7 +146,7 @@ where
 
     pub(super) async fn update_room(
         c: &mut DB::Connection,
-        id: i64,
+        id: ChatRoomId,
         changes: &ChatRoomChanges,
     ) -> Result<ChatRoom, StoreError> {
         failpoint!("store.update_chat_room");
@@ -166,7 +171,7 @@ where
 
     pub(super) async fn add_member(
         c: &mut DB::Connection,
-        room_id: i64,
+        room_id: ChatRoomId,
         user_id: UserId,
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
@@ -186,7 +191,7 @@ where
 
     pub(super) async fn remove_member(
         c: &mut DB::Connection,
-        room_id: i64,
+        room_id: ChatRoomId,
         user_id: UserId,
     ) -> Result<(), StoreError> {
         failpoint!("store.remove_chat_member");
@@ -201,7 +206,7 @@ where
 
     pub(super) async fn lift_sanction(
         c: &mut DB::Connection,
-        id: i64,
+        id: ChatSanctionId,
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
         failpoint!("store.lift_chat_sanction");
@@ -214,7 +219,10 @@ where
         Ok(())
     }
 
-    pub(super) async fn message(c: &mut DB::Connection, id: i64) -> Result<Option<ChatMessage>, StoreError> {
+    pub(super) async fn message(
+        c: &mut DB::Connection,
+        id: ChatMessageId,
+    ) -> Result<Option<ChatMessage>, StoreError> {
         let row = sqlx::query_as::<DB, MessageRow>(&format!("{MESSAGE_SELECT} WHERE m.id = $1"))
             .bind(id)
             .fetch_optional(&mut *c)
@@ -229,13 +237,13 @@ where
         now: OffsetDateTime,
     ) -> Result<ChatMessage, StoreError> {
         failpoint!("store.add_chat_message");
-        let id = sqlx::query_scalar::<DB, i64>(
+        let id = sqlx::query_scalar::<DB, ChatMessageId>(
             "INSERT INTO chat_messages (room_id, user_id, reply_to, body, body_html, client_address, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(new.room_id)
         .bind(new.user_id)
-        .bind(new.reply_to)
+        .bind(new.reply_to.map(|id| id.get()))
         .bind(new.body.clone())
         .bind(new.html.clone())
         .bind(new.client_address.clone())
@@ -248,7 +256,7 @@ where
 
     pub(super) async fn edit_message(
         c: &mut DB::Connection,
-        id: i64,
+        id: ChatMessageId,
         body: &str,
         html: &str,
         now: OffsetDateTime,
@@ -267,7 +275,7 @@ where
 
     pub(super) async fn delete_message(
         c: &mut DB::Connection,
-        id: i64,
+        id: ChatMessageId,
         by: UserId,
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
@@ -287,7 +295,7 @@ where
 
     pub(super) async fn pin_message(
         c: &mut DB::Connection,
-        id: i64,
+        id: ChatMessageId,
         pinned_at: Option<OffsetDateTime>,
     ) -> Result<(), StoreError> {
         failpoint!("store.pin_chat_message");
@@ -302,7 +310,7 @@ where
 
     pub(super) async fn toggle_reaction(
         c: &mut DB::Connection,
-        message_id: i64,
+        message_id: ChatMessageId,
         user_id: UserId,
         kind: &str,
         now: OffsetDateTime,
@@ -336,7 +344,7 @@ where
 
     pub(super) async fn reaction_counts(
         c: &mut DB::Connection,
-        message_ids: &[i64],
+        message_ids: &[ChatMessageId],
     ) -> Result<Vec<ChatReactionCount>, StoreError> {
         if message_ids.is_empty() {
             return Ok(Vec::new());
@@ -355,7 +363,7 @@ where
 
     pub(super) async fn resolve_reports(
         c: &mut DB::Connection,
-        message_id: i64,
+        message_id: ChatMessageId,
         by: UserId,
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
@@ -376,14 +384,14 @@ where
         c: &mut DB::Connection,
         new: &NewChatSanction,
         now: OffsetDateTime,
-    ) -> Result<i64, StoreError> {
+    ) -> Result<ChatSanctionId, StoreError> {
         failpoint!("store.add_chat_sanction");
-        sqlx::query_scalar::<DB, i64>(
+        sqlx::query_scalar::<DB, ChatSanctionId>(
             "INSERT INTO chat_sanctions (user_id, room_id, kind, until, reason, created_by, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(new.user_id)
-        .bind(new.room_id)
+        .bind(new.room_id.map(|id| id.get()))
         .bind(new.kind.as_str().to_owned())
         .bind(new.until.map(whole_seconds))
         .bind(new.reason.clone())
@@ -399,7 +407,7 @@ where
     /// seen" miss none), and the other nodes notified at commit.
     pub(super) async fn append_event(
         c: &mut DB::Connection,
-        room_id: i64,
+        room_id: ChatRoomId,
         kind: &str,
         data: &str,
         now: OffsetDateTime,
@@ -457,20 +465,24 @@ where
         ChatSql::<DB>::create_room(&mut self.tx, new, now).await
     }
 
-    async fn update_chat_room(&mut self, id: i64, changes: &ChatRoomChanges) -> Result<ChatRoom, StoreError> {
+    async fn update_chat_room(
+        &mut self,
+        id: ChatRoomId,
+        changes: &ChatRoomChanges,
+    ) -> Result<ChatRoom, StoreError> {
         ChatSql::<DB>::update_room(&mut self.tx, id, changes).await
     }
 
     async fn add_chat_member(
         &mut self,
-        room_id: i64,
+        room_id: ChatRoomId,
         user_id: UserId,
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
         ChatSql::<DB>::add_member(&mut self.tx, room_id, user_id, now).await
     }
 
-    async fn remove_chat_member(&mut self, room_id: i64, user_id: UserId) -> Result<(), StoreError> {
+    async fn remove_chat_member(&mut self, room_id: ChatRoomId, user_id: UserId) -> Result<(), StoreError> {
         ChatSql::<DB>::remove_member(&mut self.tx, room_id, user_id).await
     }
 
@@ -482,13 +494,13 @@ where
         ChatSql::<DB>::add_message(&mut self.tx, new, now).await
     }
 
-    async fn chat_message(&mut self, id: i64) -> Result<Option<ChatMessage>, StoreError> {
+    async fn chat_message(&mut self, id: ChatMessageId) -> Result<Option<ChatMessage>, StoreError> {
         ChatSql::<DB>::message(&mut self.tx, id).await
     }
 
     async fn edit_chat_message(
         &mut self,
-        id: i64,
+        id: ChatMessageId,
         body: &str,
         html: &str,
         now: OffsetDateTime,
@@ -498,7 +510,7 @@ where
 
     async fn delete_chat_message(
         &mut self,
-        id: i64,
+        id: ChatMessageId,
         by: UserId,
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
@@ -507,7 +519,7 @@ where
 
     async fn pin_chat_message(
         &mut self,
-        id: i64,
+        id: ChatMessageId,
         pinned_at: Option<OffsetDateTime>,
     ) -> Result<(), StoreError> {
         ChatSql::<DB>::pin_message(&mut self.tx, id, pinned_at).await
@@ -515,7 +527,7 @@ where
 
     async fn toggle_chat_reaction(
         &mut self,
-        message_id: i64,
+        message_id: ChatMessageId,
         user_id: UserId,
         kind: &str,
         now: OffsetDateTime,
@@ -525,14 +537,14 @@ where
 
     async fn chat_reaction_counts(
         &mut self,
-        message_ids: &[i64],
+        message_ids: &[ChatMessageId],
     ) -> Result<Vec<ChatReactionCount>, StoreError> {
         ChatSql::<DB>::reaction_counts(&mut self.tx, message_ids).await
     }
 
     async fn resolve_chat_reports(
         &mut self,
-        message_id: i64,
+        message_id: ChatMessageId,
         by: UserId,
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
@@ -543,17 +555,21 @@ where
         &mut self,
         new: &NewChatSanction,
         now: OffsetDateTime,
-    ) -> Result<i64, StoreError> {
+    ) -> Result<ChatSanctionId, StoreError> {
         ChatSql::<DB>::add_sanction(&mut self.tx, new, now).await
     }
 
-    async fn lift_chat_sanction(&mut self, id: i64, now: OffsetDateTime) -> Result<(), StoreError> {
+    async fn lift_chat_sanction(
+        &mut self,
+        id: ChatSanctionId,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
         ChatSql::<DB>::lift_sanction(&mut self.tx, id, now).await
     }
 
     async fn append_chat_event(
         &mut self,
-        room_id: i64,
+        room_id: ChatRoomId,
         kind: &str,
         data: &str,
         now: OffsetDateTime,

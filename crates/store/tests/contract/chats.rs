@@ -2,8 +2,8 @@
 //! moderated, followed through its event log, pruned.
 
 use dateline_store::{
-    ArticleId, ChatRoomChanges, EditionId, NewChatMessage, NewChatRoom, NewChatSanction, SanctionKind, Store,
-    StoreError, UserId,
+    ArticleId, ChatMessageId, ChatRoomChanges, ChatRoomId, EditionId, NewChatMessage, NewChatRoom,
+    NewChatSanction, SanctionKind, Store, StoreError, UserId,
 };
 use time::{Duration, OffsetDateTime};
 
@@ -22,7 +22,12 @@ fn room(edition_id: EditionId, slug: &str, article_id: Option<ArticleId>) -> New
     }
 }
 
-fn message(room_id: i64, user_id: UserId, reply_to: Option<i64>, text: &str) -> NewChatMessage {
+fn message(
+    room_id: ChatRoomId,
+    user_id: UserId,
+    reply_to: Option<ChatMessageId>,
+    text: &str,
+) -> NewChatMessage {
     NewChatMessage {
         room_id,
         user_id,
@@ -186,7 +191,11 @@ async fn a_room_from_opening_to_pruning(store: &dyn Store) {
 
     // Presence and pruning.
     store
-        .set_chat_presence("node-a", &[(lobby.id, 3), (story.id, 0), (story.id + 100, 2)], now)
+        .set_chat_presence(
+            "node-a",
+            &[(lobby.id, 3), (story.id, 0), (ChatRoomId::new(story.id.get() + 100), 2)],
+            now,
+        )
         .await
         .expect("presence");
     store.set_chat_presence("node-b", &[(lobby.id, 2)], now).await.expect("presence");
@@ -223,7 +232,7 @@ async fn chat_writes_share_the_action_transaction(store: &dyn Store) {
         closed_at: None,
     };
     assert_eq!(tx.update_chat_room(lobby.id, &changes).await.expect("update").title, "Lobby");
-    match tx.update_chat_room(lobby.id + 100, &changes).await {
+    match tx.update_chat_room(ChatRoomId::new(lobby.id.get() + 100), &changes).await {
         Err(StoreError::NotFound(_)) => {}
         other => panic!("a missing room is NotFound, not {other:?}"),
     }

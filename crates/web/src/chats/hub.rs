@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::extract::ws::Utf8Bytes;
-use dateline_store::{Store, StoreError, UserId};
+use dateline_store::{ChatRoomId, Store, StoreError, UserId};
 
 use crate::discussion::rules::BannedWords;
 use time::OffsetDateTime;
@@ -97,11 +97,11 @@ pub struct ChatHub {
     store: Arc<dyn Store>,
     /// This node's name in `chat_presence`.
     node: String,
-    rooms: Mutex<HashMap<i64, Room>>,
+    rooms: Mutex<HashMap<ChatRoomId, Room>>,
     /// People in each room on other nodes.
-    elsewhere: Mutex<HashMap<i64, i64>>,
+    elsewhere: Mutex<HashMap<ChatRoomId, i64>>,
     /// What this node last wrote to `chat_presence`.
-    written: Mutex<HashMap<i64, i64>>,
+    written: Mutex<HashMap<ChatRoomId, i64>>,
     last_id: Mutex<i64>,
     catching_up: tokio::sync::Mutex<()>,
     allowances: Mutex<HashMap<String, Allowance>>,
@@ -116,7 +116,7 @@ pub struct ChatHub {
 #[derive(Debug)]
 pub struct Membership {
     hub: Arc<ChatHub>,
-    room_id: i64,
+    room_id: ChatRoomId,
 }
 
 impl Drop for Membership {
@@ -204,7 +204,10 @@ impl ChatHub {
 
     /// Joins a room: the live frames from now on, the last event id handed
     /// on before them, and the membership that counts this socket.
-    pub fn join(self: &Arc<Self>, room_id: i64) -> (broadcast::Receiver<Arc<ChatFrame>>, i64, Membership) {
+    pub fn join(
+        self: &Arc<Self>,
+        room_id: ChatRoomId,
+    ) -> (broadcast::Receiver<Arc<ChatFrame>>, i64, Membership) {
         let (receiver, people) = {
             let mut rooms = Self::lock(&self.rooms);
             let room = rooms
@@ -222,7 +225,7 @@ impl ChatHub {
         (receiver, last, Membership { hub: Arc::clone(self), room_id })
     }
 
-    fn leave(&self, room_id: i64) {
+    fn leave(&self, room_id: ChatRoomId) {
         self.connections.fetch_sub(1, Ordering::Relaxed);
         metrics::gauge!("dateline_chat_connections").decrement(1.0);
         let people = {
@@ -239,15 +242,15 @@ impl ChatHub {
     }
 
     /// People in a room, on every node as far as this one knows.
-    pub fn people(&self, room_id: i64) -> i64 {
+    pub fn people(&self, room_id: ChatRoomId) -> i64 {
         let here = Self::lock(&self.rooms).get(&room_id).map_or(0, |r| r.here);
         here + Self::lock(&self.elsewhere).get(&room_id).copied().unwrap_or(0)
     }
 
     /// People per room for the room list: this node's own, plus the
     /// others' as `chat_presence` has them.
-    pub async fn people_by_room(&self) -> HashMap<i64, i64> {
-        let mut counts: HashMap<i64, i64> =
+    pub async fn people_by_room(&self) -> HashMap<ChatRoomId, i64> {
+        let mut counts: HashMap<ChatRoomId, i64> =
             Self::lock(&self.rooms).iter().map(|(id, room)| (*id, room.here)).collect();
         let since = OffsetDateTime::now_utc() - PRESENCE_FRESH;
         match self.store.chat_presence(since).await {
@@ -266,7 +269,7 @@ impl ChatHub {
     }
 
     /// Sends a room's sockets its head count (not a logged event).
-    fn tell_presence(&self, room_id: i64, here: i64) {
+    fn tell_presence(&self, room_id: ChatRoomId, here: i64) {
         let people = here + Self::lock(&self.elsewhere).get(&room_id).copied().unwrap_or(0);
         let text = serde_json::json!({"type": "presence", "people": people}).to_string();
         if let Some(room) = Self::lock(&self.rooms).get(&room_id) {
@@ -328,17 +331,17 @@ impl ChatHub {
     /// Writes this node's presence and reads everyone's; tells rooms whose
     /// count changed.
     async fn share_presence(&self) -> Result<(), StoreError> {
-        let mine: Vec<(i64, i64)> =
+        let mine: Vec<(ChatRoomId, i64)> =
             Self::lock(&self.rooms).iter().map(|(id, room)| (*id, room.here)).collect();
         let now = OffsetDateTime::now_utc();
         self.store.set_chat_presence(&self.node, &mine, now).await?;
         *Self::lock(&self.written) = mine.iter().copied().filter(|(_, people)| *people > 0).collect();
         let totals = self.store.chat_presence(now - PRESENCE_FRESH).await?;
-        let mine: HashMap<i64, i64> = mine.into_iter().collect();
+        let mine: HashMap<ChatRoomId, i64> = mine.into_iter().collect();
         let mut changed = Vec::new();
         {
             let mut elsewhere = Self::lock(&self.elsewhere);
-            let fresh: HashMap<i64, i64> = totals
+            let fresh: HashMap<ChatRoomId, i64> = totals
                 .into_iter()
                 .map(|(room, people)| (room, (people - mine.get(&room).copied().unwrap_or(0)).max(0)))
                 .filter(|(_, people)| *people > 0)
@@ -430,9 +433,9 @@ impl ChatHub {
             match self.store.prune_chat_messages(room.id, before).await {
                 Ok(0) => {}
                 Ok(pruned) => {
-                    tracing::info!(pruned, room = room.id, "chat messages past their retention deleted")
+                    tracing::info!(pruned, room = room.id.get(), "chat messages past their retention deleted")
                 }
-                Err(error) => tracing::warn!(%error, room = room.id, "could not prune chat messages"),
+                Err(error) => tracing::warn!(%error, room = room.id.get(), "could not prune chat messages"),
             }
         }
     }

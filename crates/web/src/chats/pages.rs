@@ -7,7 +7,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use dateline_store::ChatRoom;
+use dateline_store::{ChatMessageId, ChatRoom};
 
 use super::service::{self, ChatError, MessageView, message_view};
 use super::socket::HISTORY_PAGE;
@@ -121,9 +121,9 @@ pub async fn room_page(
     let before = match params.before.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
         None => None,
         Some(raw) => Some(
-            raw.parse::<i64>()
+            raw.parse::<ChatMessageId>()
                 .ok()
-                .filter(|id| *id > 0)
+                .filter(|id| id.get() > 0)
                 .ok_or_else(|| PageError::BadRequest(t.get("chat-bad-before").into_owned()))?,
         ),
     };
@@ -139,7 +139,7 @@ pub async fn room_page(
     let more = messages.len() as i64 > HISTORY_PAGE;
     messages.truncate(HISTORY_PAGE as usize);
     messages.reverse();
-    let ids: Vec<i64> = messages.iter().map(|m| m.id).collect();
+    let ids: Vec<ChatMessageId> = messages.iter().map(|m| m.id).collect();
     let counts = state.store.chat_reaction_counts(&ids).await?;
     let path = format!("/{}/chats/{}", edition.code, room.slug);
     let older_href = match (more, messages.first()) {

@@ -13,8 +13,8 @@ use std::net::IpAddr;
 
 use dateline_core::{Reaction, ReportReason, Role};
 use dateline_store::{
-    ChatMessage, ChatReactionCount, ChatRoom, NewChatMessage, NewChatSanction, SanctionKind, StoreError,
-    User, UserId, WriteTx,
+    ChatMessage, ChatMessageId, ChatReactionCount, ChatRoom, NewChatMessage, NewChatSanction, SanctionKind,
+    StoreError, User, UserId, WriteTx,
 };
 use serde::Serialize;
 use time::{Duration, OffsetDateTime};
@@ -226,7 +226,7 @@ pub async fn may_write<'a>(
 /// A message as readers' pages show it, and as frames carry it.
 #[derive(Debug, Clone, Serialize)]
 pub struct MessageView {
-    pub id: i64,
+    pub id: ChatMessageId,
     pub author_id: Option<UserId>,
     pub author: String,
     pub staff: bool,
@@ -244,7 +244,7 @@ pub struct MessageView {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ReplyView {
-    pub id: i64,
+    pub id: ChatMessageId,
     pub author: String,
     pub excerpt: String,
     pub deleted: bool,
@@ -258,7 +258,7 @@ pub struct ReactionView {
 }
 
 /// The reactions of one message, in the fixed order of [`Reaction::ALL`].
-pub fn reaction_views(message_id: i64, counts: &[ChatReactionCount]) -> Vec<ReactionView> {
+pub fn reaction_views(message_id: ChatMessageId, counts: &[ChatReactionCount]) -> Vec<ReactionView> {
     Reaction::ALL
         .into_iter()
         .filter_map(|r| {
@@ -346,7 +346,7 @@ pub async fn commit(state: &AppState, tx: Box<dyn WriteTx>) -> Result<(), StoreE
 async fn room_message(
     state: &AppState,
     room: &ChatRoom,
-    id: i64,
+    id: ChatMessageId,
     deleted_too: bool,
 ) -> Result<ChatMessage, ChatError> {
     state
@@ -371,7 +371,7 @@ pub async fn send(
     address: IpAddr,
     room: &ChatRoom,
     body: &str,
-    reply_to: Option<i64>,
+    reply_to: Option<ChatMessageId>,
 ) -> Result<ChatMessage, ChatError> {
     let now = OffsetDateTime::now_utc();
     let body = text::clean(body)?;
@@ -417,7 +417,7 @@ pub async fn edit(
     state: &AppState,
     user: Option<&User>,
     room: &ChatRoom,
-    id: i64,
+    id: ChatMessageId,
     body: &str,
 ) -> Result<ChatMessage, ChatError> {
     let now = OffsetDateTime::now_utc();
@@ -447,7 +447,7 @@ pub async fn delete(
     state: &AppState,
     user: Option<&User>,
     room: &ChatRoom,
-    id: i64,
+    id: ChatMessageId,
 ) -> Result<(), ChatError> {
     let user = user.ok_or(ChatError::LoginNeeded)?;
     let message = room_message(state, room, id, false).await?;
@@ -475,7 +475,7 @@ pub async fn react(
     state: &AppState,
     user: Option<&User>,
     room: &ChatRoom,
-    id: i64,
+    id: ChatMessageId,
     kind: &str,
 ) -> Result<(), ChatError> {
     let user = may_write(state, user, room).await?;
@@ -495,7 +495,7 @@ pub async fn report(
     state: &AppState,
     user: Option<&User>,
     room: &ChatRoom,
-    id: i64,
+    id: ChatMessageId,
     reason: &str,
     note: &str,
 ) -> Result<(), ChatError> {
@@ -516,7 +516,12 @@ pub async fn report(
         Err(other) => return Err(other.into()),
     }
     metrics::counter!("dateline_chat_reports_total").increment(1);
-    tracing::info!(message = id, reporter = user.id.get(), reason = reason.as_str(), "chat message reported");
+    tracing::info!(
+        message = id.get(),
+        reporter = user.id.get(),
+        reason = reason.as_str(),
+        "chat message reported"
+    );
     Ok(())
 }
 
@@ -530,7 +535,7 @@ pub async fn pin(
     state: &AppState,
     user: Option<&User>,
     room: &ChatRoom,
-    id: i64,
+    id: ChatMessageId,
     pinned: bool,
 ) -> Result<(), ChatError> {
     let user = moderator(user, room)?;

@@ -31,7 +31,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::CookieJar;
-use dateline_store::{ChatRoom, SanctionKind, User, UserId};
+use dateline_store::{ChatMessageId, ChatRoom, SanctionKind, User, UserId};
 use futures_util::SinkExt;
 use serde::Deserialize;
 use time::OffsetDateTime;
@@ -175,33 +175,33 @@ pub async fn socket(
 enum Command {
     Send {
         text: String,
-        reply_to: Option<i64>,
+        reply_to: Option<ChatMessageId>,
     },
     Edit {
-        id: i64,
+        id: ChatMessageId,
         text: String,
     },
     Delete {
-        id: i64,
+        id: ChatMessageId,
     },
     React {
-        id: i64,
+        id: ChatMessageId,
         reaction: String,
     },
     Report {
-        id: i64,
+        id: ChatMessageId,
         reason: String,
         #[serde(default)]
         note: String,
     },
     History {
-        before: i64,
+        before: ChatMessageId,
     },
     Pin {
-        id: i64,
+        id: ChatMessageId,
     },
     Unpin {
-        id: i64,
+        id: ChatMessageId,
     },
     Mute {
         user: UserId,
@@ -451,13 +451,16 @@ impl Connection<'_> {
 
     /// A page of messages before `before` (the newest without it), oldest
     /// first, and whether older ones exist.
-    async fn history(&self, before: Option<i64>) -> Result<(Vec<service::MessageView>, bool), ChatError> {
+    async fn history(
+        &self,
+        before: Option<ChatMessageId>,
+    ) -> Result<(Vec<service::MessageView>, bool), ChatError> {
         let mut messages =
             self.state.store.chat_messages_before(self.room.id, before, HISTORY_PAGE + 1).await?;
         let more = messages.len() as i64 > HISTORY_PAGE;
         messages.truncate(HISTORY_PAGE as usize);
         messages.reverse();
-        let ids: Vec<i64> = messages.iter().map(|m| m.id).collect();
+        let ids: Vec<ChatMessageId> = messages.iter().map(|m| m.id).collect();
         let counts = self.state.store.chat_reaction_counts(&ids).await?;
         Ok((messages.iter().map(|m| message_view(self.t, m, &counts)).collect(), more))
     }

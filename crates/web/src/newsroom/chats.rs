@@ -18,7 +18,8 @@ use axum::response::Response;
 use axum_extra::extract::CookieJar;
 use dateline_core::{Role, Slug};
 use dateline_store::{
-    ArticleId, ChatMember, ChatRoom, ChatRoomChanges, EditionId, NewChatRoom, StoreError, User, UserId,
+    ArticleId, ChatMember, ChatMessageId, ChatRoom, ChatRoomChanges, ChatRoomId, ChatSanctionId, EditionId,
+    NewChatRoom, StoreError, User, UserId,
 };
 use serde::Deserialize;
 use time::OffsetDateTime;
@@ -42,7 +43,7 @@ fn moderator(user: User) -> Result<User, PageError> {
 
 #[derive(Debug)]
 struct RoomLine {
-    id: i64,
+    id: ChatRoomId,
     title: String,
     edition: String,
     href: String,
@@ -53,7 +54,7 @@ struct RoomLine {
 
 #[derive(Debug)]
 struct ReportLine {
-    message_id: i64,
+    message_id: ChatMessageId,
     room: String,
     author: String,
     text: String,
@@ -65,7 +66,7 @@ struct ReportLine {
 
 #[derive(Debug)]
 struct SanctionLine {
-    id: i64,
+    id: ChatSanctionId,
     who: String,
     kind: String,
     scope: String,
@@ -115,7 +116,8 @@ pub async fn chats(
     let directory = state.directory();
     let people = state.chats.people_by_room().await;
     let all = state.store.chat_rooms(None).await?;
-    let rooms_by_id: std::collections::HashMap<i64, &ChatRoom> = all.iter().map(|r| (r.id, r)).collect();
+    let rooms_by_id: std::collections::HashMap<ChatRoomId, &ChatRoom> =
+        all.iter().map(|r| (r.id, r)).collect();
     let rooms = all
         .iter()
         .filter(|r| can_moderate(&user, r.edition_id))
@@ -286,7 +288,7 @@ async fn story_of(
     }
 }
 
-async fn room_for(state: &AppState, user: &User, id: i64) -> Result<ChatRoom, PageError> {
+async fn room_for(state: &AppState, user: &User, id: ChatRoomId) -> Result<ChatRoom, PageError> {
     let room = state.store.chat_room(id).await?.ok_or(PageError::NotFound)?;
     if !can_moderate(user, room.edition_id) {
         return Err(PageError::NotAllowed);
@@ -353,7 +355,7 @@ pub async fn act(
             Ok(see_other(jar, &format!("/newsroom/chats/{}?done=created", room.id)))
         }
         "delete-message" => {
-            let id: i64 = form.message.parse().map_err(|_| bad("no such message"))?;
+            let id: ChatMessageId = form.message.parse().map_err(|_| bad("no such message"))?;
             let message = state.store.chat_message(id).await?.ok_or_else(|| bad("no such message"))?;
             let room = room_for(&state, &user, message.room_id).await?;
             if message.deleted_at.is_none() {
@@ -365,7 +367,7 @@ pub async fn act(
             Ok(see_other(jar, "/newsroom/chats?done=deleted"))
         }
         "dismiss" => {
-            let id: i64 = form.message.parse().map_err(|_| bad("no such message"))?;
+            let id: ChatMessageId = form.message.parse().map_err(|_| bad("no such message"))?;
             let message = state.store.chat_message(id).await?.ok_or_else(|| bad("no such message"))?;
             let room = room_for(&state, &user, message.room_id).await?;
             let mut tx = state.store.begin_write().await?;
@@ -376,7 +378,7 @@ pub async fn act(
             Ok(see_other(jar, "/newsroom/chats?done=dismissed"))
         }
         "lift" => {
-            let id: i64 = form.sanction.parse().map_err(|_| bad("no such sanction"))?;
+            let id: ChatSanctionId = form.sanction.parse().map_err(|_| bad("no such sanction"))?;
             let sanction = state
                 .store
                 .active_chat_sanctions(None, now)
@@ -410,7 +412,7 @@ pub async fn act(
 pub async fn room(
     State(state): State<AppState>,
     Staff(user): Staff,
-    Path(id): Path<i64>,
+    Path(id): Path<ChatRoomId>,
     Query(params): Query<DoneParams>,
     headers: HeaderMap,
     jar: CookieJar,
@@ -441,7 +443,7 @@ pub async fn room(
 pub async fn save_room(
     State(state): State<AppState>,
     Staff(user): Staff,
-    Path(id): Path<i64>,
+    Path(id): Path<ChatRoomId>,
     jar: CookieJar,
     Form(form): Form<ChatForm>,
 ) -> Result<Response, PageError> {
