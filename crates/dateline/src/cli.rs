@@ -196,7 +196,7 @@ pub enum TokenCommand {
     /// Revoke a token by the id `token list` shows.
     Revoke {
         #[arg(long)]
-        id: i64,
+        id: dateline_store::ApiTokenId,
     },
 }
 

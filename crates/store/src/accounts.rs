@@ -6,7 +6,9 @@
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
-use crate::{ApiToken, EditionId, EmailTokenPurpose, NewUser, StoreError, User, UserCredentials, UserId};
+use crate::{
+    ApiToken, ApiTokenId, EditionId, EmailTokenPurpose, NewUser, StoreError, User, UserCredentials, UserId,
+};
 
 #[async_trait]
 pub trait AccountStore: Send + Sync {
@@ -75,7 +77,7 @@ pub trait AccountStore: Send + Sync {
     -> Result<Option<User>, StoreError>;
     async fn api_tokens_of(&self, user_id: UserId) -> Result<Vec<ApiToken>, StoreError>;
     /// True when a live token was revoked.
-    async fn revoke_api_token(&self, id: i64, now: OffsetDateTime) -> Result<bool, StoreError>;
+    async fn revoke_api_token(&self, id: ApiTokenId, now: OffsetDateTime) -> Result<bool, StoreError>;
 
     async fn create_email_token(
         &self,

@@ -14,8 +14,8 @@ use time::OffsetDateTime;
 
 use crate::backend::{SqlPool, db_error, failpoint, whole_seconds};
 use crate::{
-    AccountStore, ApiToken, EditionId, EmailTokenPurpose, NewUser, SqlTx, StoreError, User, UserCredentials,
-    UserId,
+    AccountStore, ApiToken, ApiTokenId, EditionId, EmailTokenPurpose, NewUser, SqlTx, StoreError, User,
+    UserCredentials, UserId,
 };
 
 /// The account writes an action makes inside its transaction
@@ -530,7 +530,7 @@ where
         sqlx::query_as::<S::Db, ApiToken>(&sql).bind(user_id).fetch_all(self.pool()).await.map_err(db_error)
     }
 
-    async fn revoke_api_token(&self, id: i64, now: OffsetDateTime) -> Result<bool, StoreError> {
+    async fn revoke_api_token(&self, id: ApiTokenId, now: OffsetDateTime) -> Result<bool, StoreError> {
         let revoked = sqlx::query_scalar::<S::Db, i64>(
             "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL RETURNING id",
         )

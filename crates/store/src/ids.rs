@@ -111,6 +111,41 @@ id!(
     ChatSanctionId
 );
 
+id!(
+    /// A newsletter subscriber.
+    SubscriberId
+);
+
+id!(
+    /// One newsletter send (a digest or a breaking alert of an edition).
+    NewsletterSendId
+);
+
+id!(
+    /// One subscriber's copy of a newsletter send.
+    DeliveryId
+);
+
+id!(
+    /// A background job.
+    JobId
+);
+
+id!(
+    /// A kept revision of a story.
+    RevisionId
+);
+
+id!(
+    /// An entry of a live blog.
+    LiveEntryId
+);
+
+id!(
+    /// An API token (its id, not its secret).
+    ApiTokenId
+);
+
 #[cfg(test)]
 mod tests {
     use super::MediaId;

@@ -6,12 +6,16 @@
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
-use crate::{Job, StoreError};
+use crate::{Job, JobId, StoreError};
 
 #[async_trait]
 pub trait JobStore: Send + Sync {
-    async fn enqueue_job(&self, kind: &str, payload: &str, run_at: OffsetDateTime)
-    -> Result<i64, StoreError>;
+    async fn enqueue_job(
+        &self,
+        kind: &str,
+        payload: &str,
+        run_at: OffsetDateTime,
+    ) -> Result<JobId, StoreError>;
     /// Drops pending (not yet done) jobs of this kind and payload.
     async fn cancel_jobs(&self, kind: &str, payload: &str) -> Result<(), StoreError>;
     /// Claims the most overdue job whose lease is free, leasing it to
@@ -22,9 +26,9 @@ pub trait JobStore: Send + Sync {
         now: OffsetDateTime,
         lease_until: OffsetDateTime,
     ) -> Result<Option<Job>, StoreError>;
-    async fn complete_job(&self, id: i64, now: OffsetDateTime) -> Result<(), StoreError>;
+    async fn complete_job(&self, id: JobId, now: OffsetDateTime) -> Result<(), StoreError>;
     /// Blanks a job's payload (a sent mail's text, which held a secret link).
-    async fn clear_job_payload(&self, id: i64) -> Result<(), StoreError>;
+    async fn clear_job_payload(&self, id: JobId) -> Result<(), StoreError>;
     /// Releases a failed job to run again at `retry_at`.
-    async fn fail_job(&self, id: i64, error: &str, retry_at: OffsetDateTime) -> Result<(), StoreError>;
+    async fn fail_job(&self, id: JobId, error: &str, retry_at: OffsetDateTime) -> Result<(), StoreError>;
 }

@@ -7,7 +7,7 @@ use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, FromRow, IntoArgumen
 use time::OffsetDateTime;
 
 use crate::backend::{SqlPool, db_error, failpoint, whole_seconds};
-use crate::{Job, JobStore, SqlTx, StoreError};
+use crate::{Job, JobId, JobStore, SqlTx, StoreError};
 
 /// The jobs an action queues or drops inside its transaction
 /// ([`crate::WriteTx`]): they run if and only if the action committed.
@@ -20,7 +20,7 @@ pub trait JobTx: Send {
         kind: &str,
         payload: &str,
         run_at: OffsetDateTime,
-    ) -> Result<i64, StoreError>;
+    ) -> Result<JobId, StoreError>;
 }
 
 #[async_trait]
@@ -53,9 +53,9 @@ where
         kind: &str,
         payload: &str,
         run_at: OffsetDateTime,
-    ) -> Result<i64, StoreError> {
+    ) -> Result<JobId, StoreError> {
         failpoint!("store.enqueue_job");
-        sqlx::query_scalar::<DB, i64>(
+        sqlx::query_scalar::<DB, JobId>(
             "INSERT INTO jobs (kind, payload, run_at, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
         )
         .bind(kind.to_owned())
@@ -88,7 +88,7 @@ where
         kind: &str,
         payload: &str,
         run_at: OffsetDateTime,
-    ) -> Result<i64, StoreError> {
+    ) -> Result<JobId, StoreError> {
         let mut tx = SqlTx::begin(self.pool()).await?;
         let id = tx.enqueue_job(kind, payload, run_at).await?;
         tx.tx.commit().await.map_err(db_error)?;
@@ -125,7 +125,7 @@ where
         .map_err(db_error)
     }
 
-    async fn complete_job(&self, id: i64, now: OffsetDateTime) -> Result<(), StoreError> {
+    async fn complete_job(&self, id: JobId, now: OffsetDateTime) -> Result<(), StoreError> {
         sqlx::query::<S::Db>("UPDATE jobs SET done_at = $1, locked_until = NULL WHERE id = $2")
             .bind(whole_seconds(now))
             .bind(id)
@@ -135,7 +135,7 @@ where
         Ok(())
     }
 
-    async fn clear_job_payload(&self, id: i64) -> Result<(), StoreError> {
+    async fn clear_job_payload(&self, id: JobId) -> Result<(), StoreError> {
         sqlx::query::<S::Db>("UPDATE jobs SET payload = '' WHERE id = $1")
             .bind(id)
             .execute(self.pool())
@@ -144,7 +144,7 @@ where
         Ok(())
     }
 
-    async fn fail_job(&self, id: i64, error: &str, retry_at: OffsetDateTime) -> Result<(), StoreError> {
+    async fn fail_job(&self, id: JobId, error: &str, retry_at: OffsetDateTime) -> Result<(), StoreError> {
         sqlx::query::<S::Db>(
             "UPDATE jobs SET last_error = $1, run_at = $2, locked_until = NULL, locked_by = NULL WHERE id = $3",
         )

@@ -44,8 +44,9 @@ pub mod write_tx;
 pub use blob::{BlobStore, ObjectBlobStore, S3Settings};
 pub use error::StoreError;
 pub use ids::{
-    ArticleId, AuthorId, ChatMessageId, ChatRoomId, ChatSanctionId, CommentId, EditionId, MediaId, SectionId,
-    TagId, UserId,
+    ApiTokenId, ArticleId, AuthorId, ChatMessageId, ChatRoomId, ChatSanctionId, CommentId, DeliveryId,
+    EditionId, JobId, LiveEntryId, MediaId, NewsletterSendId, RevisionId, SectionId, SubscriberId, TagId,
+    UserId,
 };
 pub use model::*;
 pub use newsletter::{

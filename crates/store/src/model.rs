@@ -3,7 +3,10 @@
 use dateline_core::{ArticleCursor, ArticleStatus, EditionCode, PageSize, Slug, TextDirection};
 use time::OffsetDateTime;
 
-use crate::{ArticleId, AuthorId, CommentId, EditionId, MediaId, SectionId, TagId, UserId};
+use crate::{
+    ApiTokenId, ArticleId, AuthorId, CommentId, EditionId, JobId, LiveEntryId, MediaId, RevisionId,
+    SectionId, TagId, UserId,
+};
 
 /// A language edition of the site, such as English at `/en/`.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -363,7 +366,7 @@ pub struct NewUser {
 /// A bearer token for the JSON API (its secret is never stored).
 #[derive(sqlx::FromRow, Debug, Clone, serde::Serialize)]
 pub struct ApiToken {
-    pub id: i64,
+    pub id: ApiTokenId,
     pub user_id: UserId,
     pub name: String,
     pub created_at: OffsetDateTime,
@@ -416,7 +419,7 @@ pub struct NewsroomRow {
 /// One saved version of an article.
 #[derive(Debug, Clone)]
 pub struct RevisionInfo {
-    pub id: i64,
+    pub id: RevisionId,
     pub user_name: Option<String>,
     pub status: ArticleStatus,
     pub created_at: OffsetDateTime,
@@ -439,7 +442,7 @@ pub struct AuditEntry {
 /// A background job claimed by this node.
 #[derive(sqlx::FromRow, Debug, Clone)]
 pub struct Job {
-    pub id: i64,
+    pub id: JobId,
     pub kind: String,
     pub payload: String,
     /// How many times it was claimed, this time included.
@@ -476,7 +479,7 @@ pub struct NewLiveEvent {
 /// One timestamped entry of a live blog.
 #[derive(sqlx::FromRow, Debug, Clone, serde::Serialize)]
 pub struct LiveBlogEntry {
-    pub id: i64,
+    pub id: LiveEntryId,
     pub article_id: ArticleId,
     /// Markdown; rendered and sanitised by the web layer.
     pub body: String,

@@ -10,7 +10,9 @@
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
-use crate::{ArticleId, EditionId, SectionId, StoreError, UserId};
+use crate::{
+    ArticleId, DeliveryId, EditionId, NewsletterSendId, SectionId, StoreError, SubscriberId, UserId,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -79,7 +81,7 @@ impl SubscriptionChoice {
 
 #[derive(Debug, Clone)]
 pub struct Subscriber {
-    pub id: i64,
+    pub id: SubscriberId,
     pub edition_id: EditionId,
     pub email: String,
     pub status: SubscriberStatus,
@@ -137,7 +139,7 @@ pub struct NewSend {
 
 #[derive(Debug, Clone)]
 pub struct NewsletterSend {
-    pub id: i64,
+    pub id: NewsletterSendId,
     pub edition_id: EditionId,
     pub kind: SendKind,
     pub subject: String,
@@ -173,8 +175,8 @@ pub struct NewsletterCounts {
 /// A delivery claimed for sending, with what the mail needs.
 #[derive(Debug, Clone)]
 pub struct ClaimedDelivery {
-    pub id: i64,
-    pub send_id: i64,
+    pub id: DeliveryId,
+    pub send_id: NewsletterSendId,
     /// This claim included.
     pub attempts: i32,
     pub subscriber: Subscriber,
@@ -226,33 +228,46 @@ pub trait NewsletterStore: Send + Sync {
     /// confirmation link, pending until confirmed.
     async fn renew_subscription(
         &self,
-        id: i64,
+        id: SubscriberId,
         choice: &SubscriptionChoice,
         confirm_hash: &str,
         confirm_expires_at: OffsetDateTime,
     ) -> Result<(), StoreError>;
     /// Records that a confirmation or notice mail went to this subscriber.
-    async fn mark_subscriber_mailed(&self, id: i64, now: OffsetDateTime) -> Result<(), StoreError>;
+    async fn mark_subscriber_mailed(&self, id: SubscriberId, now: OffsetDateTime) -> Result<(), StoreError>;
     /// Uses up a confirmation link; the subscriber when it was valid.
     async fn confirm_subscriber(
         &self,
         confirm_hash: &str,
         now: OffsetDateTime,
     ) -> Result<Option<Subscriber>, StoreError>;
-    async fn set_subscription_choice(&self, id: i64, choice: &SubscriptionChoice) -> Result<(), StoreError>;
+    async fn set_subscription_choice(
+        &self,
+        id: SubscriberId,
+        choice: &SubscriptionChoice,
+    ) -> Result<(), StoreError>;
     /// Active or unsubscribed; false when it already was.
-    async fn set_subscribed(&self, id: i64, active: bool, now: OffsetDateTime) -> Result<bool, StoreError>;
+    async fn set_subscribed(
+        &self,
+        id: SubscriberId,
+        active: bool,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError>;
     async fn newsletter_counts(&self) -> Result<Vec<NewsletterCounts>, StoreError>;
 
     /// Starts a send: the send and a delivery row for every active
     /// subscriber of its rhythm, in one transaction. `None` when a send
     /// with this edition, kind and key exists already.
-    async fn create_send(&self, new: &NewSend, now: OffsetDateTime) -> Result<Option<i64>, StoreError>;
+    async fn create_send(
+        &self,
+        new: &NewSend,
+        now: OffsetDateTime,
+    ) -> Result<Option<NewsletterSendId>, StoreError>;
     async fn send_exists(&self, edition_id: EditionId, kind: SendKind, key: &str)
     -> Result<bool, StoreError>;
     /// Where the edition's last digest stopped.
     async fn last_digest_end(&self, edition_id: EditionId) -> Result<Option<OffsetDateTime>, StoreError>;
-    async fn newsletter_send(&self, id: i64) -> Result<Option<NewsletterSend>, StoreError>;
+    async fn newsletter_send(&self, id: NewsletterSendId) -> Result<Option<NewsletterSend>, StoreError>;
     async fn send_history(&self, limit: i64) -> Result<Vec<SendSummary>, StoreError>;
     /// Claims up to `limit` due deliveries until `lease_until`.
     async fn claim_deliveries(
@@ -263,7 +278,7 @@ pub trait NewsletterStore: Send + Sync {
     ) -> Result<Vec<ClaimedDelivery>, StoreError>;
     async fn finish_delivery(
         &self,
-        id: i64,
+        id: DeliveryId,
         outcome: &DeliveryOutcome,
         now: OffsetDateTime,
     ) -> Result<(), StoreError>;

@@ -16,9 +16,9 @@ use time::OffsetDateTime;
 
 use crate::backend::{SqlPool, connection, db_error, failpoint, whole_seconds};
 use crate::{
-    ArticleId, ClaimedDelivery, DeliveryOutcome, EditionId, NewSend, NewSubscriber, NewsletterCounts,
-    NewsletterSend, NewsletterStore, SendKind, SendSummary, SqlTx, StoreError, Subscriber, SubscriberStatus,
-    SubscriptionChoice,
+    ArticleId, ClaimedDelivery, DeliveryId, DeliveryOutcome, EditionId, NewSend, NewSubscriber,
+    NewsletterCounts, NewsletterSend, NewsletterSendId, NewsletterStore, SendKind, SendSummary, SqlTx,
+    StoreError, Subscriber, SubscriberId, SubscriberStatus, SubscriptionChoice,
 };
 
 /// The subscriber writes an action makes inside its transaction
@@ -33,12 +33,16 @@ pub trait NewsletterTx: Send {
     ) -> Result<Subscriber, StoreError>;
     async fn renew_subscription(
         &mut self,
-        id: i64,
+        id: SubscriberId,
         choice: &SubscriptionChoice,
         confirm_hash: &str,
         confirm_expires_at: OffsetDateTime,
     ) -> Result<(), StoreError>;
-    async fn mark_subscriber_mailed(&mut self, id: i64, now: OffsetDateTime) -> Result<(), StoreError>;
+    async fn mark_subscriber_mailed(
+        &mut self,
+        id: SubscriberId,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError>;
 }
 
 const SUBSCRIBER_COLUMNS: &str =
@@ -47,7 +51,7 @@ const SUBSCRIBER_COLUMNS: &str =
 /// A row of `subscribers` as [`SUBSCRIBER_COLUMNS`] reads it.
 #[derive(Debug, FromRow)]
 pub struct SubscriberRow {
-    id: i64,
+    id: SubscriberId,
     edition_id: EditionId,
     email: String,
     status: String,
@@ -79,7 +83,7 @@ const SEND_COLUMNS: &str = "s.id, s.edition_id, s.kind, s.subject, s.article_ids
 
 #[derive(Debug, FromRow)]
 pub struct SendRow {
-    id: i64,
+    id: NewsletterSendId,
     edition_id: EditionId,
     kind: String,
     subject: String,
@@ -161,7 +165,7 @@ where
 
     async fn renew_subscription(
         c: &mut DB::Connection,
-        id: i64,
+        id: SubscriberId,
         choice: &SubscriptionChoice,
         confirm_hash: &str,
         confirm_expires_at: OffsetDateTime,
@@ -184,7 +188,11 @@ where
         Ok(())
     }
 
-    async fn mark_mailed(c: &mut DB::Connection, id: i64, now: OffsetDateTime) -> Result<(), StoreError> {
+    async fn mark_mailed(
+        c: &mut DB::Connection,
+        id: SubscriberId,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
         failpoint!("store.mark_subscriber_mailed");
         sqlx::query::<DB>("UPDATE subscribers SET last_mailed_at = $1 WHERE id = $2")
             .bind(whole_seconds(now))
@@ -219,7 +227,7 @@ where
 
     async fn renew_subscription(
         &mut self,
-        id: i64,
+        id: SubscriberId,
         choice: &SubscriptionChoice,
         confirm_hash: &str,
         confirm_expires_at: OffsetDateTime,
@@ -228,7 +236,11 @@ where
             .await
     }
 
-    async fn mark_subscriber_mailed(&mut self, id: i64, now: OffsetDateTime) -> Result<(), StoreError> {
+    async fn mark_subscriber_mailed(
+        &mut self,
+        id: SubscriberId,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
         NewsletterSql::<DB>::mark_mailed(&mut self.tx, id, now).await
     }
 }
@@ -321,7 +333,7 @@ where
 
     async fn renew_subscription(
         &self,
-        id: i64,
+        id: SubscriberId,
         choice: &SubscriptionChoice,
         confirm_hash: &str,
         confirm_expires_at: OffsetDateTime,
@@ -330,7 +342,7 @@ where
         NewsletterSql::<S::Db>::renew_subscription(&mut c, id, choice, confirm_hash, confirm_expires_at).await
     }
 
-    async fn mark_subscriber_mailed(&self, id: i64, now: OffsetDateTime) -> Result<(), StoreError> {
+    async fn mark_subscriber_mailed(&self, id: SubscriberId, now: OffsetDateTime) -> Result<(), StoreError> {
         let mut c = connection(self.pool()).await?;
         NewsletterSql::<S::Db>::mark_mailed(&mut c, id, now).await
     }
@@ -355,7 +367,11 @@ where
         Ok(row.map(Subscriber::from))
     }
 
-    async fn set_subscription_choice(&self, id: i64, choice: &SubscriptionChoice) -> Result<(), StoreError> {
+    async fn set_subscription_choice(
+        &self,
+        id: SubscriberId,
+        choice: &SubscriptionChoice,
+    ) -> Result<(), StoreError> {
         sqlx::query::<S::Db>(
             "UPDATE subscribers SET daily = $1, breaking = $2, section_ids = $3, tags = $4 WHERE id = $5",
         )
@@ -370,7 +386,12 @@ where
         Ok(())
     }
 
-    async fn set_subscribed(&self, id: i64, active: bool, now: OffsetDateTime) -> Result<bool, StoreError> {
+    async fn set_subscribed(
+        &self,
+        id: SubscriberId,
+        active: bool,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
         // Leaving also drops a confirmation link still in a mailbox.
         let sql = if active {
             "UPDATE subscribers SET status = 'active', unsubscribed_at = NULL, confirmed_at = $1 \
@@ -403,10 +424,14 @@ where
         .map_err(db_error)
     }
 
-    async fn create_send(&self, new: &NewSend, now: OffsetDateTime) -> Result<Option<i64>, StoreError> {
+    async fn create_send(
+        &self,
+        new: &NewSend,
+        now: OffsetDateTime,
+    ) -> Result<Option<NewsletterSendId>, StoreError> {
         let mut tx = SqlTx::begin(self.pool()).await?;
         let ids = new.article_ids.iter().map(ArticleId::to_string).collect::<Vec<_>>().join(",");
-        let id = sqlx::query_scalar::<S::Db, i64>(
+        let id = sqlx::query_scalar::<S::Db, NewsletterSendId>(
             "INSERT INTO newsletter_sends (edition_id, kind, send_key, subject, article_ids, period_from, \
              period_to, requested_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
              ON CONFLICT (edition_id, kind, send_key) DO NOTHING RETURNING id",
@@ -475,7 +500,7 @@ where
         .map_err(db_error)
     }
 
-    async fn newsletter_send(&self, id: i64) -> Result<Option<NewsletterSend>, StoreError> {
+    async fn newsletter_send(&self, id: NewsletterSendId) -> Result<Option<NewsletterSend>, StoreError> {
         let sql = format!("SELECT {SEND_COLUMNS} FROM newsletter_sends s WHERE s.id = $1");
         let row = sqlx::query_as::<S::Db, SendRow>(&sql)
             .bind(id)
@@ -561,7 +586,7 @@ where
         // Integers only, formatted by us: safe to inline.
         let ids = claimed.iter().map(|r| r.2.to_string()).collect::<Vec<_>>().join(",");
         let sql = format!("SELECT {SUBSCRIBER_COLUMNS} FROM subscribers WHERE id IN ({ids})");
-        let subscribers: HashMap<i64, Subscriber> = sqlx::query_as::<S::Db, SubscriberRow>(&sql)
+        let subscribers: HashMap<SubscriberId, Subscriber> = sqlx::query_as::<S::Db, SubscriberRow>(&sql)
             .fetch_all(self.pool())
             .await
             .map_err(db_error)?
@@ -571,15 +596,20 @@ where
         Ok(claimed
             .into_iter()
             .filter_map(|(id, send_id, subscriber_id, attempts)| {
-                let subscriber = subscribers.get(&subscriber_id)?.clone();
-                Some(ClaimedDelivery { id, send_id, attempts, subscriber })
+                let subscriber = subscribers.get(&SubscriberId::new(subscriber_id))?.clone();
+                Some(ClaimedDelivery {
+                    id: DeliveryId::new(id),
+                    send_id: NewsletterSendId::new(send_id),
+                    attempts,
+                    subscriber,
+                })
             })
             .collect())
     }
 
     async fn finish_delivery(
         &self,
-        id: i64,
+        id: DeliveryId,
         outcome: &DeliveryOutcome,
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {

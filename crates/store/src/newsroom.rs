@@ -9,7 +9,10 @@ use async_trait::async_trait;
 use dateline_core::ArticleStatus;
 use time::OffsetDateTime;
 
-use crate::{ArticleId, AuditEntry, EditionId, LiveBlogEntry, RevisionInfo, StoreError, UserId};
+use crate::{
+    ArticleId, AuditEntry, EditionId, LiveBlogEntry, LiveEntryId, RevisionId, RevisionInfo, StoreError,
+    UserId,
+};
 
 #[async_trait]
 pub trait NewsroomStore: Send + Sync {
@@ -21,14 +24,14 @@ pub trait NewsroomStore: Send + Sync {
         status: ArticleStatus,
         snapshot: &str,
         version: i64,
-    ) -> Result<i64, StoreError>;
+    ) -> Result<RevisionId, StoreError>;
     /// An article's revisions, newest first.
     async fn revisions(&self, article_id: ArticleId) -> Result<Vec<RevisionInfo>, StoreError>;
     /// One revision of an article with its snapshot (the editor's fields as JSON).
     async fn revision(
         &self,
         article_id: ArticleId,
-        revision_id: i64,
+        revision_id: RevisionId,
     ) -> Result<Option<(RevisionInfo, String)>, StoreError>;
     /// The revision that snapshots this version of the article, if kept.
     async fn revision_at_version(
@@ -85,10 +88,14 @@ pub trait NewsroomStore: Send + Sync {
     async fn correct_live_blog_entry(
         &self,
         article_id: ArticleId,
-        entry_id: i64,
+        entry_id: LiveEntryId,
         body: &str,
         now: OffsetDateTime,
     ) -> Result<Option<LiveBlogEntry>, StoreError>;
     /// False when the article has no such entry.
-    async fn delete_live_blog_entry(&self, article_id: ArticleId, entry_id: i64) -> Result<bool, StoreError>;
+    async fn delete_live_blog_entry(
+        &self,
+        article_id: ArticleId,
+        entry_id: LiveEntryId,
+    ) -> Result<bool, StoreError>;
 }

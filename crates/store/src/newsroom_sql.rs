@@ -15,7 +15,8 @@ use time::OffsetDateTime;
 
 use crate::backend::{SqlPool, connection, db_error, failpoint, whole_seconds};
 use crate::{
-    ArticleId, AuditEntry, EditionId, LiveBlogEntry, NewsroomStore, RevisionInfo, SqlTx, StoreError, UserId,
+    ArticleId, AuditEntry, EditionId, LiveBlogEntry, LiveEntryId, NewsroomStore, RevisionId, RevisionInfo,
+    SqlTx, StoreError, UserId,
 };
 
 /// The records an action writes inside its transaction
@@ -31,7 +32,7 @@ pub trait NewsroomTx: Send {
         status: ArticleStatus,
         snapshot: &str,
         version: i64,
-    ) -> Result<i64, StoreError>;
+    ) -> Result<RevisionId, StoreError>;
     /// Records who did what (`edition_id`: the edition it concerns, none
     /// for site-wide actions).
     async fn record_audit(
@@ -52,14 +53,14 @@ pub trait NewsroomTx: Send {
     async fn correct_live_blog_entry(
         &mut self,
         article_id: ArticleId,
-        entry_id: i64,
+        entry_id: LiveEntryId,
         body: &str,
         now: OffsetDateTime,
     ) -> Result<Option<LiveBlogEntry>, StoreError>;
     async fn delete_live_blog_entry(
         &mut self,
         article_id: ArticleId,
-        entry_id: i64,
+        entry_id: LiveEntryId,
     ) -> Result<bool, StoreError>;
 }
 
@@ -69,7 +70,7 @@ const REVISION_SELECT: &str = "SELECT r.id, r.status, r.created_at, r.version, r
 /// A row of [`REVISION_SELECT`].
 #[derive(Debug, FromRow)]
 pub struct RevisionRow {
-    id: i64,
+    id: RevisionId,
     user_name: Option<String>,
     status: String,
     created_at: OffsetDateTime,
@@ -122,9 +123,9 @@ where
         status: ArticleStatus,
         snapshot: &str,
         version: i64,
-    ) -> Result<i64, StoreError> {
+    ) -> Result<RevisionId, StoreError> {
         failpoint!("store.add_revision");
-        sqlx::query_scalar::<DB, i64>(
+        sqlx::query_scalar::<DB, RevisionId>(
             "INSERT INTO article_revisions (article_id, user_id, status, snapshot, created_at, version) \
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
@@ -189,7 +190,7 @@ where
     async fn correct_live_blog_entry(
         c: &mut DB::Connection,
         article_id: ArticleId,
-        entry_id: i64,
+        entry_id: LiveEntryId,
         body: &str,
         now: OffsetDateTime,
     ) -> Result<Option<LiveBlogEntry>, StoreError> {
@@ -212,7 +213,7 @@ where
     async fn delete_live_blog_entry(
         c: &mut DB::Connection,
         article_id: ArticleId,
-        entry_id: i64,
+        entry_id: LiveEntryId,
     ) -> Result<bool, StoreError> {
         failpoint!("store.delete_live_blog_entry");
         let deleted = sqlx::query_scalar::<DB, i64>(
@@ -249,7 +250,7 @@ where
         status: ArticleStatus,
         snapshot: &str,
         version: i64,
-    ) -> Result<i64, StoreError> {
+    ) -> Result<RevisionId, StoreError> {
         NewsroomSql::<DB>::add_revision(&mut self.tx, article_id, user_id, status, snapshot, version).await
     }
 
@@ -277,7 +278,7 @@ where
     async fn correct_live_blog_entry(
         &mut self,
         article_id: ArticleId,
-        entry_id: i64,
+        entry_id: LiveEntryId,
         body: &str,
         now: OffsetDateTime,
     ) -> Result<Option<LiveBlogEntry>, StoreError> {
@@ -287,7 +288,7 @@ where
     async fn delete_live_blog_entry(
         &mut self,
         article_id: ArticleId,
-        entry_id: i64,
+        entry_id: LiveEntryId,
     ) -> Result<bool, StoreError> {
         NewsroomSql::<DB>::delete_live_blog_entry(&mut self.tx, article_id, entry_id).await
     }
@@ -318,7 +319,7 @@ where
         status: ArticleStatus,
         snapshot: &str,
         version: i64,
-    ) -> Result<i64, StoreError> {
+    ) -> Result<RevisionId, StoreError> {
         let mut c = connection(self.pool()).await?;
         NewsroomSql::<S::Db>::add_revision(&mut c, article_id, user_id, status, snapshot, version).await
     }
@@ -342,9 +343,9 @@ where
     async fn revision(
         &self,
         article_id: ArticleId,
-        revision_id: i64,
+        revision_id: RevisionId,
     ) -> Result<Option<(RevisionInfo, String)>, StoreError> {
-        revision_where(self, "r.id = $2", article_id, revision_id).await
+        revision_where(self, "r.id = $2", article_id, revision_id.get()).await
     }
 
     async fn revision_at_version(
@@ -462,7 +463,7 @@ where
     async fn correct_live_blog_entry(
         &self,
         article_id: ArticleId,
-        entry_id: i64,
+        entry_id: LiveEntryId,
         body: &str,
         now: OffsetDateTime,
     ) -> Result<Option<LiveBlogEntry>, StoreError> {
@@ -470,7 +471,11 @@ where
         NewsroomSql::<S::Db>::correct_live_blog_entry(&mut c, article_id, entry_id, body, now).await
     }
 
-    async fn delete_live_blog_entry(&self, article_id: ArticleId, entry_id: i64) -> Result<bool, StoreError> {
+    async fn delete_live_blog_entry(
+        &self,
+        article_id: ArticleId,
+        entry_id: LiveEntryId,
+    ) -> Result<bool, StoreError> {
         let mut c = connection(self.pool()).await?;
         NewsroomSql::<S::Db>::delete_live_blog_entry(&mut c, article_id, entry_id).await
     }

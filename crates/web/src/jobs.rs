@@ -20,7 +20,7 @@ use time::OffsetDateTime;
 
 use crate::AppState;
 use crate::accounts::mail::{OutgoingMail, SEND_MAIL};
-use dateline_store::ArticleId;
+use dateline_store::{ArticleId, JobId};
 
 /// Payload: the article id. Publishes the article if it is still scheduled.
 pub const PUBLISH_ARTICLE: &str = "publish_article";
@@ -99,7 +99,7 @@ pub async fn run(state: AppState, worker: String) {
                 Ok(()) => state.store.complete_job(job.id, now).await,
                 Err(error) => {
                     tracing::error!(
-                        job = job.id,
+                        job = job.id.get(),
                         kind = job.kind,
                         attempt = job.attempts,
                         error,
@@ -110,7 +110,7 @@ pub async fn run(state: AppState, worker: String) {
                 }
             };
             if let Err(error) = recorded {
-                tracing::warn!(%error, job = job.id, "could not record a job's outcome");
+                tracing::warn!(%error, job = job.id.get(), "could not record a job's outcome");
             }
         }
     }
@@ -147,13 +147,13 @@ async fn publish_article(state: &AppState, payload: &str) -> Result<(), String> 
     Ok(())
 }
 
-async fn send_mail(state: &AppState, job: i64, payload: &str) -> Result<(), String> {
+async fn send_mail(state: &AppState, job: JobId, payload: &str) -> Result<(), String> {
     let mail: OutgoingMail = serde_json::from_str(payload).map_err(|e| format!("bad mail payload: {e}"))?;
     let to = mail.to.clone();
     match state.mailer.send(mail).await {
         Ok(()) => {}
         Err(error) if error.is_permanent() => {
-            tracing::error!(%error, %to, job, "mail refused for good; not retrying");
+            tracing::error!(%error, %to, job = job.get(), "mail refused for good; not retrying");
         }
         Err(error) => return Err(error.to_string()),
     }

@@ -99,7 +99,7 @@ pub enum EntryChange {
     /// Posted or corrected: the entry as it now reads.
     Shown(dateline_store::LiveBlogEntry),
     /// Deleted: its id.
-    Removed(i64),
+    Removed(dateline_store::LiveEntryId),
 }
 
 /// The HTML of a live-blog entry, as the page and the event carry it.

@@ -320,7 +320,7 @@ pub async fn subscribe(
         }
         Some(subscriber) if subscriber.last_mailed_at.is_some_and(|at| now - at < MAIL_COOLDOWN) => {
             tracing::info!(
-                subscriber = subscriber.id,
+                subscriber = subscriber.id.get(),
                 "subscription asked again within the cooldown; no mail"
             );
         }
@@ -460,7 +460,7 @@ pub async fn confirm(
         .await?
         .ok_or_else(|| invalid_link(&state))?;
     let edition = edition_of(&state, &subscriber)?;
-    tracing::info!(subscriber = subscriber.id, edition = %edition.code, "newsletter subscription confirmed");
+    tracing::info!(subscriber = subscriber.id.get(), edition = %edition.code, "newsletter subscription confirmed");
     let t = state.locales.for_language(&edition.language);
     action_page(
         &state,
@@ -615,7 +615,7 @@ pub async fn unsubscribe(
 ) -> Result<Response, PageError> {
     let (subscriber, edition) = subscriber_for(&state, &token).await?;
     if state.store.set_subscribed(subscriber.id, false, OffsetDateTime::now_utc()).await? {
-        tracing::info!(subscriber = subscriber.id, edition = %edition.code, "unsubscribed from newsletters");
+        tracing::info!(subscriber = subscriber.id.get(), edition = %edition.code, "unsubscribed from newsletters");
     }
     unsubscribed_page(&state, &subscriber, &edition)
 }

@@ -35,8 +35,8 @@ use std::time::{Duration, Instant};
 
 use askama::Template;
 use dateline_store::{
-    ArticleId, ClaimedDelivery, DeliveryOutcome, Edition, NewSend, NewsletterSend, SectionId, SendKind,
-    StoreError, UserId,
+    ArticleId, ClaimedDelivery, DeliveryOutcome, Edition, NewSend, NewsletterSend, NewsletterSendId,
+    SectionId, SendKind, StoreError, UserId,
 };
 use fluent_bundle::FluentArgs;
 use time::OffsetDateTime;
@@ -131,7 +131,7 @@ pub(crate) async fn start_breaking(
         requested_by: None,
     };
     if let Some(id) = state.store.create_send(&new, now).await? {
-        tracing::info!(send = id, article = article_id.get(), edition = %edition.code, "breaking-news alert started");
+        tracing::info!(send = id.get(), article = article_id.get(), edition = %edition.code, "breaking-news alert started");
     }
     Ok(())
 }
@@ -144,7 +144,7 @@ pub async fn start_digest(
     key: String,
     requested_by: Option<UserId>,
     now: OffsetDateTime,
-) -> Result<Option<i64>, StoreError> {
+) -> Result<Option<NewsletterSendId>, StoreError> {
     let from = state.store.last_digest_end(edition.id).await?.unwrap_or(now - time::Duration::days(1));
     let article_ids = state.store.published_ids_between(edition.id, from, now, DIGEST_STORIES).await?;
     let t = state.locales.for_language(&edition.language);
@@ -162,7 +162,7 @@ pub async fn start_digest(
     };
     let id = state.store.create_send(&new, now).await?;
     if let Some(id) = id {
-        tracing::info!(send = id, edition = %edition.code, stories = new.article_ids.len(), "digest started");
+        tracing::info!(send = id.get(), edition = %edition.code, stories = new.article_ids.len(), "digest started");
     }
     Ok(id)
 }
@@ -203,10 +203,14 @@ struct SendContent {
 }
 
 #[derive(Debug, Default)]
-struct Contents(HashMap<i64, Arc<SendContent>>);
+struct Contents(HashMap<NewsletterSendId, Arc<SendContent>>);
 
 impl Contents {
-    async fn get(&mut self, state: &AppState, send_id: i64) -> Result<Option<Arc<SendContent>>, StoreError> {
+    async fn get(
+        &mut self,
+        state: &AppState,
+        send_id: NewsletterSendId,
+    ) -> Result<Option<Arc<SendContent>>, StoreError> {
         if let Some(content) = self.0.get(&send_id) {
             return Ok(Some(Arc::clone(content)));
         }
@@ -362,7 +366,7 @@ async fn deliver_batch(state: &AppState, contents: &mut Contents) -> Result<usiz
                     state.store.finish_delivery(delivery.id, &outcome, OffsetDateTime::now_utc()).await
                 {
                     // The lease runs out and the delivery is tried again.
-                    tracing::error!(%error, delivery = delivery.id, "could not record a newsletter delivery");
+                    tracing::error!(%error, delivery = delivery.id.get(), "could not record a newsletter delivery");
                 }
             }
         });
@@ -420,7 +424,7 @@ async fn deliver(
             if error.is_unreachable() {
                 unreachable.store(true, Ordering::Relaxed);
             }
-            tracing::warn!(%error, delivery = delivery.id, attempt = delivery.attempts, "newsletter mail not sent; will retry");
+            tracing::warn!(%error, delivery = delivery.id.get(), attempt = delivery.attempts, "newsletter mail not sent; will retry");
             give_up_or_retry(delivery, retry_at, error.to_string())
         }
     }

@@ -22,7 +22,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse as _, Response};
 use axum_extra::extract::{CookieJar, Form};
 use dateline_core::ArticleStatus;
-use dateline_store::{Article, ArticleId, EditionId, SectionId, User};
+use dateline_store::{Article, ArticleId, EditionId, LiveEntryId, RevisionId, SectionId, User};
 use time::OffsetDateTime;
 
 use super::list::{Choice, edition_choices, section_choices};
@@ -227,7 +227,7 @@ pub(crate) fn format_local(at: OffsetDateTime) -> String {
 
 #[derive(Debug)]
 pub struct RevisionLine {
-    pub id: i64,
+    pub id: RevisionId,
     pub time_iso: String,
     pub time_label: String,
     pub who: String,
@@ -267,7 +267,7 @@ struct EditorTemplate<'a> {
 /// A live-blog entry as the editor lists it.
 #[derive(Debug)]
 pub struct EntryLine {
-    pub id: i64,
+    pub id: LiveEntryId,
     pub time_iso: String,
     pub time_label: String,
     /// The Markdown, for the correction form.

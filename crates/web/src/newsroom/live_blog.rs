@@ -16,7 +16,7 @@ use crate::AppState;
 use crate::accounts::csrf;
 use crate::accounts::pages::see_other;
 use crate::error::PageError;
-use dateline_store::ArticleId;
+use dateline_store::{ArticleId, LiveEntryId};
 
 /// Longest entry, in characters.
 pub const MAX_ENTRY: usize = 5000;
@@ -63,7 +63,7 @@ pub async fn live_entry(
     let entry_id = || {
         form.entry
             .trim()
-            .parse::<i64>()
+            .parse::<LiveEntryId>()
             .map_err(|_| PageError::BadRequest(t.get("error-entry-unknown").into_owned()))
     };
     let now = time::OffsetDateTime::now_utc();

@@ -18,7 +18,7 @@ use crate::AppState;
 use crate::accounts::csrf;
 use crate::accounts::pages::see_other;
 use crate::error::PageError;
-use dateline_store::EditionId;
+use dateline_store::{EditionId, NewsletterSendId};
 
 const HISTORY: i64 = 50;
 
@@ -32,7 +32,7 @@ struct CountsLine {
 }
 
 struct SendLine {
-    id: i64,
+    id: NewsletterSendId,
     edition: String,
     kind: String,
     subject: String,

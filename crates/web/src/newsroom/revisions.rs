@@ -19,7 +19,7 @@ use super::{NewsroomFrame, Staff, locale, no_store_page, permissions};
 use crate::AppState;
 use crate::error::PageError;
 use crate::i18n::Locale;
-use dateline_store::ArticleId;
+use dateline_store::{ArticleId, RevisionId};
 
 #[derive(Debug)]
 pub struct DiffLine {
@@ -111,7 +111,7 @@ async fn snapshot(
     article: ArticleId,
     raw: Option<&str>,
 ) -> Result<(String, ArticleForm), PageError> {
-    let revision: i64 = raw
+    let revision: RevisionId = raw
         .and_then(|r| r.parse().ok())
         .ok_or_else(|| PageError::BadRequest("`from` and `to` must be revision numbers".into()))?;
     let (info, json) = state.store.revision(article, revision).await?.ok_or(PageError::NotFound)?;

@@ -6,7 +6,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::CookieJar;
 use dateline_core::{ArticleStatus, Slug};
-use dateline_store::{Article, ArticleId, ArticleQuery, Edition, TagId, User};
+use dateline_store::{Article, ArticleId, ArticleQuery, Edition, LiveEntryId, TagId, User};
 
 use super::{StoryList, edition_from, html, newsfeed, page_size};
 use crate::AppState;
@@ -71,7 +71,7 @@ pub struct LiveBlogView {
 
 #[derive(Debug)]
 pub struct LiveEntryView {
-    pub id: i64,
+    pub id: LiveEntryId,
     pub time_iso: String,
     pub time_label: String,
     pub html: String,
