@@ -146,26 +146,54 @@ where
     }
 
     async fn list_articles(&self, query: &ArticleQuery) -> Result<Vec<ArticleCard>, StoreError> {
+        // Only the filters asked for are written into the SQL, so each
+        // list reads the index made for it (an edition's or a section's
+        // latest stories, a tag's or a byline's links) and stops after a
+        // page: a catch-all `($1 IS NULL OR a.edition_id = $1)` hides them
+        // from the planner, which then sorts every story of the archive.
+        let mut conditions = vec!["a.status = 'published'".to_owned()];
+        let mut ids: Vec<i64> = Vec::new();
+        // Binds the value and names its placeholder.
+        let next = |ids: &mut Vec<i64>, value: i64| {
+            ids.push(value);
+            ids.len()
+        };
+        if let Some(edition) = query.edition_id {
+            conditions.push(format!("a.edition_id = ${}", next(&mut ids, edition.get())));
+        }
+        if let Some(section) = query.section_id {
+            conditions.push(format!("a.section_id = ${}", next(&mut ids, section.get())));
+        }
+        if let Some(tag) = query.tag_id {
+            conditions.push(format!(
+                "a.id IN (SELECT t.article_id FROM article_tags t WHERE t.tag_id = ${})",
+                next(&mut ids, tag.get())
+            ));
+        }
+        if let Some(author) = query.author_id {
+            conditions.push(format!(
+                "a.id IN (SELECT w.article_id FROM article_authors w WHERE w.author_id = ${})",
+                next(&mut ids, author.get())
+            ));
+        }
+        let limit = format!("${}", ids.len() + 1);
+        if query.before.is_some() {
+            let (at, id) = (ids.len() + 2, ids.len() + 3);
+            conditions.push(format!("(a.published_at, a.id) < (${at}, ${id})"));
+        }
         let sql = format!(
-            "SELECT {CARD_COLUMNS} {CARD_FROM} WHERE a.status = 'published' \
-             AND ($1 IS NULL OR a.edition_id = $1) \
-             AND ($2 IS NULL OR a.section_id = $2) \
-             AND ($3 IS NULL OR EXISTS (SELECT 1 FROM article_tags t WHERE t.article_id = a.id AND t.tag_id = $3)) \
-             AND ($4 IS NULL OR EXISTS (SELECT 1 FROM article_authors w WHERE w.article_id = a.id AND w.author_id = $4)) \
-             AND ($5 IS NULL OR a.published_at < $5 OR (a.published_at = $5 AND a.id < $6)) \
-             ORDER BY a.published_at DESC, a.id DESC LIMIT $7"
+            "SELECT {CARD_COLUMNS} {CARD_FROM} WHERE {} ORDER BY a.published_at DESC, a.id DESC LIMIT {limit}",
+            conditions.join(" AND ")
         );
-        let rows = sqlx::query_as::<S::Db, CardRow>(&sql)
-            .bind(query.edition_id.map(|id| id.get()))
-            .bind(query.section_id.map(|id| id.get()))
-            .bind(query.tag_id.map(|id| id.get()))
-            .bind(query.author_id.map(|id| id.get()))
-            .bind(query.before.map(|c| c.published_at))
-            .bind(query.before.map_or(0, |c| c.id))
-            .bind(i64::from(query.limit.get()))
-            .fetch_all(self.pool())
-            .await
-            .map_err(db_error)?;
+        let mut select = sqlx::query_as::<S::Db, CardRow>(&sql);
+        for id in ids {
+            select = select.bind(id);
+        }
+        select = select.bind(i64::from(query.limit.get()));
+        if let Some(before) = query.before {
+            select = select.bind(before.published_at).bind(before.id);
+        }
+        let rows = select.fetch_all(self.pool()).await.map_err(db_error)?;
         cards(self, rows).await
     }
 
