@@ -22,6 +22,9 @@ use crate::{
 /// same name.
 #[async_trait]
 pub trait MediaTx: Send {
+    /// Stores a photo's record and its first renditions; returns its id.
+    async fn create_media(&mut self, new: &NewMedia) -> Result<MediaId, StoreError>;
+    async fn update_media(&mut self, id: MediaId, changes: &MediaChanges) -> Result<(), StoreError>;
     async fn replace_media_in_articles(&mut self, old: MediaId, new: MediaId) -> Result<u64, StoreError>;
     async fn delete_unused_media(&mut self, id: MediaId) -> Result<bool, StoreError>;
 }
@@ -52,11 +55,66 @@ where
     for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
     for<'q> i64: Encode<'q, DB> + Type<DB>,
     for<'q> i32: Encode<'q, DB> + Type<DB>,
+    for<'q> f64: Encode<'q, DB> + Type<DB>,
     for<'q> bool: Encode<'q, DB> + Type<DB>,
     for<'q> String: Encode<'q, DB> + Type<DB>,
+    for<'q> Option<i64>: Encode<'q, DB> + Type<DB>,
+    for<'q> OffsetDateTime: Encode<'q, DB> + Type<DB>,
     for<'r> i64: Decode<'r, DB>,
     usize: ColumnIndex<DB::Row>,
 {
+    pub(crate) async fn create_media(c: &mut DB::Connection, new: &NewMedia) -> Result<MediaId, StoreError> {
+        failpoint!("store.create_media");
+        let id = sqlx::query_scalar::<DB, MediaId>(
+            "INSERT INTO media (original_key, mime, width, height, caption, credit, copyright, alt_text, created_at, \
+             licence, keywords, original_name, uploaded_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+        )
+        .bind(new.original_key.clone())
+        .bind(new.mime.clone())
+        .bind(new.width)
+        .bind(new.height)
+        .bind(new.caption.clone())
+        .bind(new.credit.clone())
+        .bind(new.copyright.clone())
+        .bind(new.alt_text.clone())
+        .bind(whole_seconds(OffsetDateTime::now_utc()))
+        .bind(new.licence.clone())
+        .bind(new.keywords.clone())
+        .bind(new.original_name.clone())
+        .bind(new.uploaded_by.map(|id| id.get()))
+        .fetch_one(&mut *c)
+        .await
+        .map_err(db_error)?;
+        Self::insert_renditions(c, id, &new.renditions).await?;
+        Ok(id)
+    }
+
+    pub(crate) async fn update_media(
+        c: &mut DB::Connection,
+        id: MediaId,
+        changes: &MediaChanges,
+    ) -> Result<(), StoreError> {
+        failpoint!("store.update_media");
+        sqlx::query::<DB>(
+            "UPDATE media SET caption = $1, credit = $2, copyright = $3, alt_text = $4, licence = $5, \
+             keywords = $6, focal_x = $7, focal_y = $8 WHERE id = $9",
+        )
+        .bind(changes.caption.clone())
+        .bind(changes.credit.clone())
+        .bind(changes.copyright.clone())
+        .bind(changes.alt_text.clone())
+        .bind(changes.licence.clone())
+        .bind(changes.keywords.clone())
+        .bind(changes.focal_x.clamp(0.0, 1.0))
+        .bind(changes.focal_y.clamp(0.0, 1.0))
+        .bind(id.get())
+        .execute(&mut *c)
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+
     /// Writes a photo's renditions (after its old ones are gone).
     async fn insert_renditions(
         c: &mut DB::Connection,
@@ -122,11 +180,22 @@ where
     for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
     for<'q> i64: Encode<'q, DB> + Type<DB>,
     for<'q> i32: Encode<'q, DB> + Type<DB>,
+    for<'q> f64: Encode<'q, DB> + Type<DB>,
     for<'q> bool: Encode<'q, DB> + Type<DB>,
     for<'q> String: Encode<'q, DB> + Type<DB>,
+    for<'q> Option<i64>: Encode<'q, DB> + Type<DB>,
+    for<'q> OffsetDateTime: Encode<'q, DB> + Type<DB>,
     for<'r> i64: Decode<'r, DB>,
     usize: ColumnIndex<DB::Row>,
 {
+    async fn create_media(&mut self, new: &NewMedia) -> Result<MediaId, StoreError> {
+        MediaSql::<DB>::create_media(&mut self.tx, new).await
+    }
+
+    async fn update_media(&mut self, id: MediaId, changes: &MediaChanges) -> Result<(), StoreError> {
+        MediaSql::<DB>::update_media(&mut self.tx, id, changes).await
+    }
+
     async fn replace_media_in_articles(&mut self, old: MediaId, new: MediaId) -> Result<u64, StoreError> {
         MediaSql::<DB>::replace_media_in_articles(&mut self.tx, old, new).await
     }
@@ -158,29 +227,7 @@ where
 {
     async fn create_media(&self, new: &NewMedia) -> Result<MediaItem, StoreError> {
         let mut tx = SqlTx::begin(self.pool()).await?;
-        let id = sqlx::query_scalar::<S::Db, i64>(
-            "INSERT INTO media (original_key, mime, width, height, caption, credit, copyright, alt_text, created_at, \
-             licence, keywords, original_name, uploaded_by) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
-        )
-        .bind(new.original_key.clone())
-        .bind(new.mime.clone())
-        .bind(new.width)
-        .bind(new.height)
-        .bind(new.caption.clone())
-        .bind(new.credit.clone())
-        .bind(new.copyright.clone())
-        .bind(new.alt_text.clone())
-        .bind(whole_seconds(OffsetDateTime::now_utc()))
-        .bind(new.licence.clone())
-        .bind(new.keywords.clone())
-        .bind(new.original_name.clone())
-        .bind(new.uploaded_by.map(|id| id.get()))
-        .fetch_one(&mut *tx.tx)
-        .await
-        .map_err(db_error)?;
-        let id = MediaId::new(id);
-        MediaSql::<S::Db>::insert_renditions(&mut tx.tx, id, &new.renditions).await?;
+        let id = MediaSql::<S::Db>::create_media(&mut tx.tx, new).await?;
         tx.tx.commit().await.map_err(db_error)?;
         self.media_by_id(id).await?.ok_or_else(|| StoreError::NotFound(format!("photo {id}")))
     }
@@ -200,23 +247,7 @@ where
     }
 
     async fn update_media(&self, id: MediaId, changes: &MediaChanges) -> Result<(), StoreError> {
-        sqlx::query::<S::Db>(
-            "UPDATE media SET caption = $1, credit = $2, copyright = $3, alt_text = $4, licence = $5, \
-             keywords = $6, focal_x = $7, focal_y = $8 WHERE id = $9",
-        )
-        .bind(changes.caption.clone())
-        .bind(changes.credit.clone())
-        .bind(changes.copyright.clone())
-        .bind(changes.alt_text.clone())
-        .bind(changes.licence.clone())
-        .bind(changes.keywords.clone())
-        .bind(changes.focal_x.clamp(0.0, 1.0))
-        .bind(changes.focal_y.clamp(0.0, 1.0))
-        .bind(id.get())
-        .execute(self.pool())
-        .await
-        .map_err(db_error)?;
-        Ok(())
+        MediaSql::<S::Db>::update_media(&mut *connection(self.pool()).await?, id, changes).await
     }
 
     async fn set_renditions(&self, id: MediaId, renditions: &[Rendition]) -> Result<(), StoreError> {

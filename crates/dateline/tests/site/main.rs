@@ -134,6 +134,7 @@ backend_tests!(
     transactions::a_chat_room_change_stopped_at_any_step_leaves_nothing,
     transactions::a_newsletter_signup_stopped_at_any_step_leaves_nothing,
     transactions::a_comment_stopped_at_any_step_leaves_nothing,
+    transactions::a_photo_upload_or_edit_stopped_at_any_step_leaves_nothing,
     search::search_finds_stories_in_each_language,
     search::search_refuses_bad_input_clearly,
 );

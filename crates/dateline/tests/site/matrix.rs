@@ -394,7 +394,7 @@ async fn own_comment(server: &TestServer, fx: &Fixtures, actor: &Actor, label: &
 }
 
 /// A small PNG, different for every call so each upload is its own file.
-fn tiny_png(seed: u8) -> Vec<u8> {
+pub fn tiny_png(seed: u8) -> Vec<u8> {
     let mut png = Vec::new();
     image::RgbImage::from_pixel(8, 8, image::Rgb([seed, 80, 160]))
         .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)

@@ -284,6 +284,22 @@ impl TestServer {
         self.child = Some(child);
     }
 
+    /// Restarts the server over the same store with these environment
+    /// variables (a failpoint, say).
+    pub async fn restart_with_env(&mut self, env: &[(&str, &str)]) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill().await;
+        }
+        let flags: Vec<&str> = self.flags.iter().map(String::as_str).collect();
+        let env: Vec<(String, String)> =
+            env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        let (base, child) =
+            launch_with(self.dir.path(), self.database.as_deref(), &flags, "server-restarted.log", &env)
+                .await;
+        self.base = base;
+        self.child = Some(child);
+    }
+
     /// A second server process over the same store (another "node"), with
     /// a search index of its own as every node has.
     pub async fn second_node(&self) -> (String, Child) {

@@ -552,3 +552,87 @@ pub async fn a_comment_stopped_at_any_step_leaves_nothing(backend: Backend) {
         assert_eq!(before, after, "stopped at {step}, the comment left a trace behind");
     }
 }
+
+/// Files under the server's media directory (the local blob store).
+fn stored_files(server: &TestServer) -> usize {
+    fn walk(dir: &std::path::Path) -> usize {
+        std::fs::read_dir(dir).map_or(0, |entries| {
+            entries.flatten().map(|entry| if entry.path().is_dir() { walk(&entry.path()) } else { 1 }).sum()
+        })
+    }
+    walk(&server.dir.path().join("media"))
+}
+
+/// A photo's upload (its record, first renditions, the job that makes its
+/// sizes and the audit entry) and a change to its record (with the job a
+/// moved focal point needs, and its audit entry): all or nothing, and a
+/// refused upload leaves no file behind.
+pub async fn a_photo_upload_or_edit_stopped_at_any_step_leaves_nothing(backend: Backend) {
+    if !failpoints_built("a_photo_upload_or_edit_stopped_at_any_step_leaves_nothing") {
+        return;
+    }
+    let counts = [
+        "SELECT COUNT(*) FROM media",
+        "SELECT COUNT(*) FROM media_renditions",
+        "SELECT COUNT(*) FROM jobs WHERE kind = 'make_renditions'",
+        "SELECT COUNT(*) FROM audit_log WHERE action LIKE 'media.%'",
+    ];
+    for step in ["store.create_media", "store.enqueue_job", "store.record_audit", "store.commit"] {
+        let failpoints = format!("{step}=return");
+        let server = TestServer::start_with_env(backend, &[], &[("FAILPOINTS", failpoints.as_str())]).await;
+        let token = token_for(&server, "photo-desk@example.com", "editor").await;
+        let mut before = Vec::new();
+        for sql in counts {
+            before.push(server.count(sql).await);
+        }
+        let files = stored_files(&server);
+        let answer = server
+            .client
+            .post(server.url("/api/v1/media"))
+            .bearer_auth(&token)
+            .body(crate::matrix::tiny_png(7))
+            .send()
+            .await
+            .expect("upload");
+        assert_eq!(answer.status(), StatusCode::SERVICE_UNAVAILABLE, "stopped at {step}");
+        let mut after = Vec::new();
+        for sql in counts {
+            after.push(server.count(sql).await);
+        }
+        assert_eq!(before, after, "stopped at {step}, the upload left a trace behind");
+        assert_eq!(stored_files(&server), files, "stopped at {step}, the upload left its file behind");
+    }
+    let record = [
+        "SELECT COUNT(*) FROM media WHERE caption = 'Harbour cranes at dusk'",
+        "SELECT COUNT(*) FROM jobs WHERE kind = 'make_renditions'",
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'media.update'",
+    ];
+    let mut server = TestServer::start(backend).await;
+    let token = token_for(&server, "photo-desk@example.com", "editor").await;
+    let uploaded = server
+        .client
+        .post(server.url("/api/v1/media"))
+        .bearer_auth(&token)
+        .body(crate::matrix::tiny_png(9))
+        .send()
+        .await
+        .expect("upload");
+    assert_eq!(uploaded.status(), StatusCode::CREATED);
+    let id = uploaded.json::<Value>().await.expect("json")["id"].as_i64().expect("id");
+    for step in ["store.update_media", "store.enqueue_job", "store.record_audit", "store.commit"] {
+        server.restart_with_env(&[("FAILPOINTS", &format!("{step}=return"))]).await;
+        let mut before = Vec::new();
+        for sql in record {
+            before.push(server.count(sql).await);
+        }
+        let change = json!({"caption": "Harbour cranes at dusk", "focal_point": {"x": 0.2, "y": 0.3}});
+        let path = format!("/api/v1/media/{id}");
+        let (status, answer) = call(&server, Method::PATCH, &path, &token, Some(change)).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "stopped at {step}: {answer}");
+        let mut after = Vec::new();
+        for sql in record {
+            after.push(server.count(sql).await);
+        }
+        assert_eq!(before, after, "stopped at {step}, the change to the photo left a trace behind");
+    }
+}

@@ -308,11 +308,7 @@ pub async fn update_media(
     if !errors.is_empty() {
         return Err(ApiError::Invalid(errors));
     }
-    save_changes(&state, &media, &changes).await?;
-    state
-        .store
-        .record_audit(Some(user.id), None, "media.update", &format!("media {media_id}"), "api")
-        .await?;
+    save_changes(&state, &user, &media, &changes, "api").await?;
     let media = state.store.media_by_id(media_id).await?.ok_or_else(not_found)?;
     Ok(Json(media_dto(&state, media)))
 }

@@ -239,28 +239,31 @@ pub async fn store_upload(
             crop: false,
         }],
     };
-    let media = match state.store.create_media(&new).await {
-        Ok(media) => media,
+    // The record, the job that makes its sizes and the audit entry commit
+    // together; when they cannot, the file goes too.
+    let audit_name = new.original_name.clone();
+    let stored = async {
+        let mut tx = state.store.begin_write().await?;
+        let id = tx.create_media(&new).await?;
+        tx.enqueue_job(MAKE_RENDITIONS, &id.to_string(), time::OffsetDateTime::now_utc()).await?;
+        tx.record_audit(Some(user.id), None, "media.upload", &format!("media {id}"), &audit_name).await?;
+        tx.commit().await?;
+        state
+            .store
+            .media_by_id(id)
+            .await?
+            .ok_or_else(|| dateline_store::StoreError::NotFound(format!("photo {id}")))
+    }
+    .await;
+    match stored {
+        Ok(media) => Ok(media),
         Err(error) => {
-            // Leave nothing half-stored.
             if let Err(cleanup) = state.blobs.delete(&original_key).await {
                 tracing::warn!(%cleanup, key = original_key, "could not remove an orphaned upload");
             }
-            return Err(StoreUploadError::Internal(error.to_string()));
+            Err(StoreUploadError::Internal(error.to_string()))
         }
-    };
-    let payload = media.id.to_string();
-    state
-        .store
-        .enqueue_job(MAKE_RENDITIONS, &payload, time::OffsetDateTime::now_utc())
-        .await
-        .map_err(|e| StoreUploadError::Internal(e.to_string()))?;
-    state
-        .store
-        .record_audit(Some(user.id), None, "media.upload", &format!("media {}", media.id), &new.original_name)
-        .await
-        .map_err(|e| StoreUploadError::Internal(e.to_string()))?;
-    Ok(media)
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -671,8 +674,7 @@ pub async fn save_media(
         focal_x: focal.map_or(0.5, |f| f.0),
         focal_y: focal.map_or(0.5, |f| f.1),
     };
-    save_changes(&state, &media, &changes).await?;
-    state.store.record_audit(Some(user.id), None, "media.update", &format!("media {}", media.id), "").await?;
+    save_changes(&state, &user, &media, &changes, "").await?;
     Ok(see_other(jar, &format!("/newsroom/media/{}?done=saved", media.id)))
 }
 
@@ -687,21 +689,25 @@ pub async fn may_edit(
     Ok(permissions::can_edit_media(user, &published_in))
 }
 
-/// Saves a photo's record; a moved focal point has its card crops made
-/// again by the renditions job (pages keep the old ones meanwhile).
+/// Saves a photo's record with its audit entry, in one transaction; a
+/// moved focal point has its card crops made again by the renditions job
+/// (queued in the same transaction; pages keep the old crops meanwhile).
 pub async fn save_changes(
     state: &AppState,
+    user: &User,
     media: &MediaItem,
     changes: &MediaChanges,
+    audit_detail: &str,
 ) -> Result<(), dateline_store::StoreError> {
-    state.store.update_media(media.id, changes).await?;
     let moved =
         (changes.focal_x - media.focal_x).abs() > 0.0005 || (changes.focal_y - media.focal_y).abs() > 0.0005;
+    let mut tx = state.store.begin_write().await?;
+    tx.update_media(media.id, changes).await?;
     if moved {
-        state
-            .store
-            .enqueue_job(MAKE_RENDITIONS, &media.id.to_string(), time::OffsetDateTime::now_utc())
-            .await?;
+        tx.enqueue_job(MAKE_RENDITIONS, &media.id.to_string(), time::OffsetDateTime::now_utc()).await?;
     }
+    tx.record_audit(Some(user.id), None, "media.update", &format!("media {}", media.id), audit_detail)
+        .await?;
+    tx.commit().await?;
     state.content_changed().await
 }
