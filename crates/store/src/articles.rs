@@ -57,10 +57,10 @@ pub trait ArticleStore: Send + Sync {
     /// Published articles, newest first, filtered and paged by `query`.
     async fn list_articles(&self, query: &ArticleQuery) -> Result<Vec<ArticleCard>, StoreError>;
     /// Published stories related to an article of `edition_id`: those that
-    /// share one of `tag_ids` (only the newest 50 of each tag are looked
-    /// at, so the cost stays flat however large a tag grows) and then the
-    /// newest of its section; each list newest first, without the article
-    /// itself. The caller ranks and trims them.
+    /// share one of `tag_ids` (only the newest 50 links per tag asked for
+    /// are looked at, so the cost stays flat however large a tag grows) and
+    /// then the newest of its section; each list newest first, at most
+    /// `limit`, without the article itself. The caller ranks and trims them.
     async fn related_articles(
         &self,
         article_id: ArticleId,

@@ -51,6 +51,11 @@ pub(crate) fn whole_seconds(at: OffsetDateTime) -> OffsetDateTime {
     at.to_offset(time::UtcOffset::UTC).replace_nanosecond(0).unwrap_or(at)
 }
 
+/// `$start, $start+1, …`: `count` numbered placeholders for an `IN` list.
+pub(crate) fn placeholders(start: usize, count: usize) -> String {
+    (start..start + count).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ")
+}
+
 /// True on PostgreSQL, where the event logs take an ordering lock and
 /// notify other nodes.
 pub(crate) fn is_postgres<DB: Database>() -> bool {

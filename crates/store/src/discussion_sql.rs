@@ -14,7 +14,7 @@ use dateline_core::{CommentStatus, Reaction, ReportReason, Slug};
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, FromRow, IntoArguments, Type};
 use time::OffsetDateTime;
 
-use crate::backend::{SqlPool, connection, db_error, failpoint, whole_seconds};
+use crate::backend::{SqlPool, connection, db_error, failpoint, placeholders, whole_seconds};
 use crate::{
     ArticleId, Comment, CommentId, DiscussionStore, EditionId, NewComment, OwnComment, QueueItem, QueueView,
     ReactionCount, ResolvedReport, SqlTx, StoreError, ThreadQuery, UserId,
@@ -145,11 +145,6 @@ pub struct OwnCommentRow {
     status: String,
     created_at: OffsetDateTime,
     edited_at: Option<OffsetDateTime>,
-}
-
-/// `$start, $start+1, …`: `count` numbered placeholders for an `IN` list.
-fn placeholders(start: usize, count: usize) -> String {
-    (start..start + count).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ")
 }
 
 /// The comment queries both the store and a transaction run, over one

@@ -12,7 +12,7 @@ use async_trait::async_trait;
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, FromRow, IntoArguments, Type};
 use time::OffsetDateTime;
 
-use crate::backend::{SqlPool, connection, db_error, failpoint, whole_seconds};
+use crate::backend::{SqlPool, connection, db_error, failpoint, placeholders, whole_seconds};
 use crate::{
     MediaChanges, MediaId, MediaItem, MediaQuery, MediaStore, NewMedia, Rendition, SqlTx, StoreError,
 };
@@ -269,11 +269,10 @@ where
         if media_ids.is_empty() {
             return Ok(by_media);
         }
-        let places: Vec<String> = (1..=media_ids.len()).map(|n| format!("${n}")).collect();
         let sql = format!(
             "SELECT media_id, width, height, mime, storage_key, crop FROM media_renditions \
              WHERE media_id IN ({}) ORDER BY media_id, crop, width, mime",
-            places.join(", ")
+            placeholders(1, media_ids.len())
         );
         let mut query = sqlx::query_as::<S::Db, RenditionRow>(&sql);
         for id in media_ids {

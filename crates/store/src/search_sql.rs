@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, FromRow, IntoArguments, Type};
 use time::OffsetDateTime;
 
-use crate::backend::{SqlPool, db_error};
+use crate::backend::{SqlPool, db_error, placeholders};
 use crate::directory_sql::TagRow;
 use crate::{
     ArticleChange, ArticleId, ArticleStatus, EditionId, SearchSource, SearchStore, SectionId, StoreError,
@@ -58,10 +58,6 @@ impl TryFrom<SourceRow> for SearchSource {
 }
 
 /// `$1, $2, …` for `n` values.
-fn placeholders(n: usize) -> String {
-    (1..=n).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ")
-}
-
 #[async_trait]
 impl<S> SearchStore for S
 where
@@ -138,7 +134,7 @@ where
         for chunk in ids.chunks(CHUNK) {
             let sql = format!(
                 "SELECT id, edition_id, slug, name FROM tags WHERE id IN ({})",
-                placeholders(chunk.len())
+                placeholders(1, chunk.len())
             );
             let query = chunk.iter().fold(sqlx::query_as::<S::Db, TagRow>(&sql), |q, id| q.bind(*id));
             for row in query.fetch_all(self.pool()).await.map_err(db_error)? {
@@ -171,7 +167,7 @@ where
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let places = placeholders(ids.len());
+    let places = placeholders(1, ids.len());
     let sql = format!(
         "SELECT id, edition_id, section_id, slug, headline, lead, body, dateline_place, status, \
          breaking, published_at, updated_at FROM articles WHERE id IN ({places}) ORDER BY id"

@@ -17,7 +17,7 @@ use time::OffsetDateTime;
 pub use rows::{ArticleRow, CardRow, NewsroomListRow, SitemapRow, TranslationRow};
 pub use writes::ArticleTx;
 
-use crate::backend::{SqlPool, db_error, whole_seconds};
+use crate::backend::{SqlPool, db_error, placeholders, whole_seconds};
 use crate::directory_sql::{AuthorRow, TagRow};
 use crate::{
     Article, ArticleCard, ArticleId, ArticleQuery, ArticleStore, Author, EditionId, MediaId, MediaStore,
@@ -205,24 +205,25 @@ where
         tag_ids: &[TagId],
         limit: i64,
     ) -> Result<(Vec<ArticleCard>, Vec<ArticleCard>), StoreError> {
+        // All the tags in one query (and one rendition lookup): a page miss
+        // pays for each round trip to the database.
         let mut tagged = Vec::new();
-        let sql = format!(
-            "SELECT {CARD_COLUMNS} {CARD_FROM} \
-             WHERE a.id IN (SELECT t.article_id FROM article_tags t WHERE t.tag_id = $1 \
-             AND t.article_id <> $2 ORDER BY t.article_id DESC LIMIT 50) \
-             AND a.status = 'published' AND a.edition_id = $3 \
-             ORDER BY a.published_at DESC, a.id DESC LIMIT $4"
-        );
-        for tag_id in tag_ids {
-            let rows = sqlx::query_as::<S::Db, CardRow>(&sql)
-                .bind(*tag_id)
-                .bind(article_id)
-                .bind(edition_id)
-                .bind(limit)
-                .fetch_all(self.pool())
-                .await
-                .map_err(db_error)?;
-            tagged.extend(cards(self, rows).await?);
+        if !tag_ids.is_empty() {
+            let sql = format!(
+                "SELECT {CARD_COLUMNS} {CARD_FROM} \
+                 WHERE a.id IN (SELECT t.article_id FROM article_tags t WHERE t.tag_id IN ({}) \
+                 AND t.article_id <> $1 ORDER BY t.article_id DESC LIMIT {}) \
+                 AND a.status = 'published' AND a.edition_id = $2 \
+                 ORDER BY a.published_at DESC, a.id DESC LIMIT $3",
+                placeholders(4, tag_ids.len()),
+                50 * tag_ids.len()
+            );
+            let mut select =
+                sqlx::query_as::<S::Db, CardRow>(&sql).bind(article_id).bind(edition_id).bind(limit);
+            for tag_id in tag_ids {
+                select = select.bind(*tag_id);
+            }
+            tagged = cards(self, select.fetch_all(self.pool()).await.map_err(db_error)?).await?;
         }
         let sql = format!(
             "SELECT {CARD_COLUMNS} {CARD_FROM} \

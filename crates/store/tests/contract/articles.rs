@@ -174,6 +174,16 @@ async fn a_story_from_first_draft_to_deletion(store: &dyn Store) {
         .await
         .expect("related");
     assert_eq!((ids(&tagged), ids(&in_section)), (vec![markets], vec![site.article_id]));
+    // Several tags are asked in one go: a story sharing any of them is related.
+    let quiet = store.ensure_tag(site.edition.id, &slug("quiet"), "Quiet").await.expect("tag");
+    let (tagged, _) = store
+        .related_articles(site.article_id, site.edition.id, site.section.id, &[quiet.id, ports.id], 5)
+        .await
+        .expect("related");
+    assert_eq!(ids(&tagged), [cranes, markets], "newest first, the article itself left out");
+    let (tagged, _) =
+        store.related_articles(cranes, site.edition.id, site.section.id, &[], 5).await.expect("related");
+    assert!(tagged.is_empty());
     let breaking = store.latest_breaking(site.edition.id, now - Duration::hours(2)).await.expect("breaking");
     assert_eq!(breaking.map(|c| c.id), Some(site.article_id));
     assert!(store.latest_breaking(site.edition.id, now).await.expect("breaking").is_none());
