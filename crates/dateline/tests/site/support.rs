@@ -274,14 +274,7 @@ impl TestServer {
     /// Stops the server abruptly (as a crash would) and starts it again
     /// over the same store; the address changes.
     pub async fn restart(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill().await;
-        }
-        let flags: Vec<&str> = self.flags.iter().map(String::as_str).collect();
-        let (base, child) =
-            launch(self.dir.path(), self.database.as_deref(), &flags, "server-restarted.log").await;
-        self.base = base;
-        self.child = Some(child);
+        self.restart_with_env(&[]).await;
     }
 
     /// Restarts the server over the same store with these environment

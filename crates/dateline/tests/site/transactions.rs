@@ -498,19 +498,13 @@ pub async fn a_newsletter_signup_stopped_at_any_step_leaves_nothing(backend: Bac
     {
         let failpoints = format!("{step}=return");
         let server = TestServer::start_with_env(backend, &[], &[("FAILPOINTS", failpoints.as_str())]).await;
-        let mut before = Vec::new();
-        for sql in counts {
-            before.push(server.count(sql).await);
-        }
+        let before = answers(&server, &counts).await;
         let reader = server.browser();
         let fields = [("email", "ines@example.com"), ("daily", "1")];
         let answer =
             crate::accounts::submit(&reader, &server, "/en/subscribe", "/en/subscribe", &fields).await;
         assert_eq!(answer.status(), StatusCode::SERVICE_UNAVAILABLE, "stopped at {step}");
-        let mut after = Vec::new();
-        for sql in counts {
-            after.push(server.count(sql).await);
-        }
+        let after = answers(&server, &counts).await;
         assert_eq!(before, after, "stopped at {step}, the sign-up left a trace behind");
     }
 }
@@ -536,21 +530,30 @@ pub async fn a_comment_stopped_at_any_step_leaves_nothing(backend: Backend) {
             server.get("/api/v1/articles?edition=en&limit=1").await.json().await.expect("json");
         let article = latest["items"][0]["id"].as_i64().expect("a story");
         let reader = token_for(&server, "writer@example.com", "reader").await;
-        let mut before = Vec::new();
-        for sql in counts {
-            before.push(server.count(sql).await);
-        }
+        let before = answers(&server, &counts).await;
         let path = format!("/api/v1/articles/{article}/comments");
         let (status, answer) =
             call(&server, Method::POST, &path, &reader, Some(json!({"text": "A fair point, well made."})))
                 .await;
         assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "stopped at {step}: {answer}");
-        let mut after = Vec::new();
-        for sql in counts {
-            after.push(server.count(sql).await);
-        }
+        let after = answers(&server, &counts).await;
         assert_eq!(before, after, "stopped at {step}, the comment left a trace behind");
     }
+}
+
+/// What the database answers to each of `sqls` (counts), in order.
+async fn answers(server: &TestServer, sqls: &[&str]) -> Vec<i64> {
+    let mut answers = Vec::with_capacity(sqls.len());
+    for sql in sqls {
+        answers.push(server.count(sql).await);
+    }
+    answers
+}
+
+/// Uploads a small photo through the API.
+async fn upload(server: &TestServer, token: &str, seed: u8) -> reqwest::Response {
+    let request = server.client.post(server.url("/api/v1/media")).bearer_auth(token);
+    request.body(crate::matrix::tiny_png(seed)).send().await.expect("upload")
 }
 
 /// Files under the server's media directory (the local blob store).
@@ -581,24 +584,11 @@ pub async fn a_photo_upload_or_edit_stopped_at_any_step_leaves_nothing(backend: 
         let failpoints = format!("{step}=return");
         let server = TestServer::start_with_env(backend, &[], &[("FAILPOINTS", failpoints.as_str())]).await;
         let token = token_for(&server, "photo-desk@example.com", "editor").await;
-        let mut before = Vec::new();
-        for sql in counts {
-            before.push(server.count(sql).await);
-        }
+        let before = answers(&server, &counts).await;
         let files = stored_files(&server);
-        let answer = server
-            .client
-            .post(server.url("/api/v1/media"))
-            .bearer_auth(&token)
-            .body(crate::matrix::tiny_png(7))
-            .send()
-            .await
-            .expect("upload");
+        let answer = upload(&server, &token, 7).await;
         assert_eq!(answer.status(), StatusCode::SERVICE_UNAVAILABLE, "stopped at {step}");
-        let mut after = Vec::new();
-        for sql in counts {
-            after.push(server.count(sql).await);
-        }
+        let after = answers(&server, &counts).await;
         assert_eq!(before, after, "stopped at {step}, the upload left a trace behind");
         assert_eq!(stored_files(&server), files, "stopped at {step}, the upload left its file behind");
     }
@@ -609,30 +599,17 @@ pub async fn a_photo_upload_or_edit_stopped_at_any_step_leaves_nothing(backend: 
     ];
     let mut server = TestServer::start(backend).await;
     let token = token_for(&server, "photo-desk@example.com", "editor").await;
-    let uploaded = server
-        .client
-        .post(server.url("/api/v1/media"))
-        .bearer_auth(&token)
-        .body(crate::matrix::tiny_png(9))
-        .send()
-        .await
-        .expect("upload");
+    let uploaded = upload(&server, &token, 9).await;
     assert_eq!(uploaded.status(), StatusCode::CREATED);
     let id = uploaded.json::<Value>().await.expect("json")["id"].as_i64().expect("id");
     for step in ["store.update_media", "store.enqueue_job", "store.record_audit", "store.commit"] {
         server.restart_with_env(&[("FAILPOINTS", &format!("{step}=return"))]).await;
-        let mut before = Vec::new();
-        for sql in record {
-            before.push(server.count(sql).await);
-        }
+        let before = answers(&server, &record).await;
         let change = json!({"caption": "Harbour cranes at dusk", "focal_point": {"x": 0.2, "y": 0.3}});
         let path = format!("/api/v1/media/{id}");
         let (status, answer) = call(&server, Method::PATCH, &path, &token, Some(change)).await;
         assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "stopped at {step}: {answer}");
-        let mut after = Vec::new();
-        for sql in record {
-            after.push(server.count(sql).await);
-        }
+        let after = answers(&server, &record).await;
         assert_eq!(before, after, "stopped at {step}, the change to the photo left a trace behind");
     }
 }

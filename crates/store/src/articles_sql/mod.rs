@@ -17,7 +17,7 @@ use time::OffsetDateTime;
 pub use rows::{ArticleRow, CardRow, NewsroomListRow, SitemapRow, TranslationRow};
 pub use writes::ArticleTx;
 
-use crate::backend::{SqlPool, db_error, placeholders, whole_seconds};
+use crate::backend::{SqlPool, db_error, whole_seconds};
 use crate::directory_sql::{AuthorRow, TagRow};
 use crate::{
     Article, ArticleCard, ArticleId, ArticleQuery, ArticleStore, Author, EditionId, MediaId, MediaStore,
@@ -151,43 +151,35 @@ where
         // latest stories, a tag's or a byline's links) and stops after a
         // page: a catch-all `($1 IS NULL OR a.edition_id = $1)` hides them
         // from the planner, which then sorts every story of the archive.
+        // Each filter asked for, its `?` standing for its value.
+        let filters: Vec<(&str, i64)> = [
+            query.edition_id.map(|id| ("a.edition_id = ?", id.get())),
+            query.section_id.map(|id| ("a.section_id = ?", id.get())),
+            query
+                .tag_id
+                .map(|id| ("a.id IN (SELECT t.article_id FROM article_tags t WHERE t.tag_id = ?)", id.get())),
+            query.author_id.map(|id| {
+                ("a.id IN (SELECT w.article_id FROM article_authors w WHERE w.author_id = ?)", id.get())
+            }),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
         let mut conditions = vec!["a.status = 'published'".to_owned()];
-        let mut ids: Vec<i64> = Vec::new();
-        // Binds the value and names its placeholder.
-        let next = |ids: &mut Vec<i64>, value: i64| {
-            ids.push(value);
-            ids.len()
-        };
-        if let Some(edition) = query.edition_id {
-            conditions.push(format!("a.edition_id = ${}", next(&mut ids, edition.get())));
-        }
-        if let Some(section) = query.section_id {
-            conditions.push(format!("a.section_id = ${}", next(&mut ids, section.get())));
-        }
-        if let Some(tag) = query.tag_id {
-            conditions.push(format!(
-                "a.id IN (SELECT t.article_id FROM article_tags t WHERE t.tag_id = ${})",
-                next(&mut ids, tag.get())
-            ));
-        }
-        if let Some(author) = query.author_id {
-            conditions.push(format!(
-                "a.id IN (SELECT w.article_id FROM article_authors w WHERE w.author_id = ${})",
-                next(&mut ids, author.get())
-            ));
-        }
-        let limit = format!("${}", ids.len() + 1);
+        conditions.extend(
+            filters.iter().zip(1..).map(|((condition, _), n)| condition.replace('?', &format!("${n}"))),
+        );
+        let limit = filters.len() + 1;
         if query.before.is_some() {
-            let (at, id) = (ids.len() + 2, ids.len() + 3);
-            conditions.push(format!("(a.published_at, a.id) < (${at}, ${id})"));
+            conditions.push(format!("(a.published_at, a.id) < (${}, ${})", limit + 1, limit + 2));
         }
         let sql = format!(
-            "SELECT {CARD_COLUMNS} {CARD_FROM} WHERE {} ORDER BY a.published_at DESC, a.id DESC LIMIT {limit}",
+            "SELECT {CARD_COLUMNS} {CARD_FROM} WHERE {} ORDER BY a.published_at DESC, a.id DESC LIMIT ${limit}",
             conditions.join(" AND ")
         );
         let mut select = sqlx::query_as::<S::Db, CardRow>(&sql);
-        for id in ids {
-            select = select.bind(id);
+        for (_, value) in filters {
+            select = select.bind(value);
         }
         select = select.bind(i64::from(query.limit.get()));
         if let Some(before) = query.before {
@@ -206,17 +198,26 @@ where
         limit: i64,
     ) -> Result<(Vec<ArticleCard>, Vec<ArticleCard>), StoreError> {
         // All the tags in one query (and one rendition lookup): a page miss
-        // pays for each round trip to the database.
+        // pays for each round trip to the database. Each tag's newest 50
+        // links are read from its own index range (`article_tags_by_tag`),
+        // so no tag's size enters the cost; the candidates are then read by
+        // their keys (`+a.edition_id` keeps SQLite from walking the
+        // edition's index instead, which is long when they are old).
         let mut tagged = Vec::new();
         if !tag_ids.is_empty() {
+            let newest_links: Vec<String> = (4..4 + tag_ids.len())
+                .map(|n| {
+                    format!(
+                        "SELECT article_id FROM (SELECT t.article_id FROM article_tags t \
+                         WHERE t.tag_id = ${n} AND t.article_id <> $1 ORDER BY t.article_id DESC LIMIT 50) AS tag{n}"
+                    )
+                })
+                .collect();
             let sql = format!(
-                "SELECT {CARD_COLUMNS} {CARD_FROM} \
-                 WHERE a.id IN (SELECT t.article_id FROM article_tags t WHERE t.tag_id IN ({}) \
-                 AND t.article_id <> $1 ORDER BY t.article_id DESC LIMIT {}) \
-                 AND a.status = 'published' AND a.edition_id = $2 \
+                "SELECT {CARD_COLUMNS} {CARD_FROM} WHERE a.id IN ({}) \
+                 AND a.status = 'published' AND +a.edition_id = $2 \
                  ORDER BY a.published_at DESC, a.id DESC LIMIT $3",
-                placeholders(4, tag_ids.len()),
-                50 * tag_ids.len()
+                newest_links.join(" UNION ALL ")
             );
             let mut select =
                 sqlx::query_as::<S::Db, CardRow>(&sql).bind(article_id).bind(edition_id).bind(limit);
