@@ -112,7 +112,7 @@ pub async fn edition(settings: &Settings, command: EditionCommand) -> anyhow::Re
                 &name,
             )
             .await?;
-            tx.bump_content_version().await?;
+            tx.record_page_change(&[dateline_web::page_keys::SITE.to_owned()]).await?;
             tx.commit().await?;
             println!(
                 "created edition {} ({}, {}){}",
@@ -194,7 +194,7 @@ pub async fn section(settings: &Settings, command: SectionCommand) -> anyhow::Re
                 &name,
             )
             .await?;
-            tx.bump_content_version().await?;
+            tx.record_page_change(&[dateline_web::page_keys::SITE.to_owned()]).await?;
             tx.commit().await?;
             println!("created section /{}/{} ({})", edition.code, section.slug, section.name);
             Ok(())

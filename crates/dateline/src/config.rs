@@ -41,8 +41,12 @@ pub struct Settings {
     pub demo: bool,
     /// `Cache-Control: max-age` of pages, in seconds.
     pub page_max_age_secs: u64,
-    /// Longest reuse of a rendered page from memory, in seconds.
+    /// Longest reuse of a rendered page from memory, in seconds. Changes
+    /// drop the pages that show them at once on every node; this bounds
+    /// only what changes with time alone (a breaking banner's hours).
     pub page_cache_ttl_secs: u64,
+    /// The memory rendered pages may hold, in MiB.
+    pub page_cache_mib: u64,
     /// Sender of account e-mails; empty means `<site_name> <no-reply@localhost>`.
     pub mail_from: String,
     /// Outgoing mail server, e.g. `smtp://user:pass@mail.example.com:587?tls=required`
@@ -110,7 +114,8 @@ impl Default for Settings {
             agency: "Meridian".into(),
             demo: true,
             page_max_age_secs: 60,
-            page_cache_ttl_secs: 30,
+            page_cache_ttl_secs: 600,
+            page_cache_mib: 128,
             mail_from: String::new(),
             smtp_url: String::new(),
             trusted_proxies: Vec::new(),

@@ -110,6 +110,8 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         public_url: settings.effective_public_url(bound),
         page_max_age: settings.page_max_age(),
         page_cache_ttl: settings.page_cache_ttl(),
+        page_cache_bytes: usize::try_from(settings.page_cache_mib.saturating_mul(1 << 20))
+            .unwrap_or(usize::MAX),
         mail_from: settings.effective_mail_from(),
         trusted_proxies: settings.trusted_proxy_networks()?,
         upload: settings.upload_limits(),

@@ -1,13 +1,13 @@
 //! What other nodes follow: the live newsfeed's event log (`live_events`)
-//! and the shared content version that tells every node's caches to
-//! refresh. Both are written in the transaction of the change they report
+//! and the log of page changes (`page_changes`, numbered by the shared
+//! content version) that tells every node's caches what to drop. Both are written in the transaction of the change they report
 //! ([`crate::LiveTx`]), so no node acts on a change that rolled back and
 //! none misses one that committed.
 
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
-use crate::{LiveEvent, NewLiveEvent, StoreError};
+use crate::{LiveEvent, NewLiveEvent, PageChange, StoreError};
 
 #[async_trait]
 pub trait LiveStore: Send + Sync {
@@ -34,8 +34,17 @@ pub trait LiveStore: Send + Sync {
     /// events between nodes; `None` on a single-node backend (SQLite).
     async fn live_wakeups(&self) -> Result<Option<tokio::sync::mpsc::Receiver<()>>, StoreError>;
 
-    /// Bumps the shared content version (after any write readers can see).
-    async fn bump_content_version(&self) -> Result<i64, StoreError>;
+    /// Records a change readers can see, naming the keys of the pages that
+    /// show it, in a transaction of its own; returns the new content
+    /// version (the change's id).
+    async fn record_page_change(&self, keys: &[String]) -> Result<i64, StoreError>;
     /// The shared content version, which other nodes' writes bump too.
     async fn content_version(&self) -> Result<i64, StoreError>;
+    /// Recorded changes with an id above `after_id`, oldest first, at most
+    /// `limit`. Ids commit in order, but one may be missing: a change
+    /// older than the log's retention is pruned, and a follower that finds
+    /// the next id absent has missed changes.
+    async fn page_changes_after(&self, after_id: i64, limit: i64) -> Result<Vec<PageChange>, StoreError>;
+    /// Deletes recorded changes made before `before`; returns how many.
+    async fn prune_page_changes(&self, before: OffsetDateTime) -> Result<u64, StoreError>;
 }

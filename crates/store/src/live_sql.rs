@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 use tokio::sync::mpsc::Receiver;
 
 use crate::backend::{SqlPool, db_error, failpoint, is_postgres, whole_seconds};
-use crate::{LiveEvent, LiveStore, NewLiveEvent, SqlTx, StoreError};
+use crate::{LiveEvent, LiveStore, NewLiveEvent, PageChange, SqlTx, StoreError};
 
 /// The change log writes an action makes inside its transaction
 /// ([`crate::WriteTx`]).
@@ -25,9 +25,12 @@ pub trait LiveTx: Send {
         new: &NewLiveEvent,
         now: OffsetDateTime,
     ) -> Result<LiveEvent, StoreError>;
-    /// Bumps the shared content version that tells every node's caches to
-    /// refresh; returns the new version.
-    async fn bump_content_version(&mut self) -> Result<i64, StoreError>;
+    /// Records a change readers will see: bumps the shared content version
+    /// and logs, under that number, the keys of the pages that show what
+    /// changed, which every node's cache drops once the transaction
+    /// commits. Returns the new version. The version's row stays locked
+    /// until the commit, so changes commit in the order of their numbers.
+    async fn record_page_change(&mut self, keys: &[String]) -> Result<i64, StoreError>;
 }
 
 #[async_trait]
@@ -92,14 +95,22 @@ where
         })
     }
 
-    async fn bump_content_version(&mut self) -> Result<i64, StoreError> {
-        failpoint!("store.bump_content_version");
-        sqlx::query_scalar::<DB, i64>(
+    async fn record_page_change(&mut self, keys: &[String]) -> Result<i64, StoreError> {
+        failpoint!("store.record_page_change");
+        let version = sqlx::query_scalar::<DB, i64>(
             "UPDATE content_version SET version = version + 1 WHERE id = 1 RETURNING version",
         )
         .fetch_one(&mut *self.tx)
         .await
-        .map_err(db_error)
+        .map_err(db_error)?;
+        sqlx::query::<DB>("INSERT INTO page_changes (id, keys, created_at) VALUES ($1, $2, $3)")
+            .bind(version)
+            .bind(join_keys(keys))
+            .bind(whole_seconds(OffsetDateTime::now_utc()))
+            .execute(&mut *self.tx)
+            .await
+            .map_err(db_error)?;
+        Ok(version)
     }
 }
 
@@ -118,6 +129,7 @@ where
     for<'q> OffsetDateTime: Encode<'q, S::Db> + Type<S::Db>,
     for<'r> i64: Decode<'r, S::Db>,
     for<'r> LiveEvent: FromRow<'r, <S::Db as Database>::Row>,
+    for<'r> (i64, String): FromRow<'r, <S::Db as Database>::Row>,
     usize: ColumnIndex<<S::Db as Database>::Row>,
 {
     async fn append_live_event(
@@ -174,9 +186,9 @@ where
         self.listen("dateline_live").await
     }
 
-    async fn bump_content_version(&self) -> Result<i64, StoreError> {
+    async fn record_page_change(&self, keys: &[String]) -> Result<i64, StoreError> {
         let mut tx = SqlTx::begin(self.pool()).await?;
-        let version = tx.bump_content_version().await?;
+        let version = tx.record_page_change(keys).await?;
         tx.tx.commit().await.map_err(db_error)?;
         Ok(version)
     }
@@ -187,4 +199,42 @@ where
             .await
             .map_err(db_error)
     }
+
+    async fn page_changes_after(&self, after_id: i64, limit: i64) -> Result<Vec<PageChange>, StoreError> {
+        let rows = sqlx::query_as::<S::Db, (i64, String)>(
+            "SELECT id, keys FROM page_changes WHERE id > $1 ORDER BY id LIMIT $2",
+        )
+        .bind(after_id)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await
+        .map_err(db_error)?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, keys)| PageChange { id, keys: keys.split_whitespace().map(str::to_owned).collect() })
+            .collect())
+    }
+
+    async fn prune_page_changes(&self, before: OffsetDateTime) -> Result<u64, StoreError> {
+        let deleted =
+            sqlx::query_scalar::<S::Db, i64>("DELETE FROM page_changes WHERE created_at < $1 RETURNING id")
+                .bind(whole_seconds(before))
+                .fetch_all(self.pool())
+                .await
+                .map_err(db_error)?;
+        Ok(deleted.len() as u64)
+    }
+}
+
+/// Keys are stored in one text column, separated by spaces (a key holds
+/// none: see the web layer's `page_keys`).
+fn join_keys(keys: &[String]) -> String {
+    let mut joined = String::new();
+    for key in keys.iter().filter(|key| !key.is_empty() && !key.contains(char::is_whitespace)) {
+        if !joined.is_empty() {
+            joined.push(' ');
+        }
+        joined.push_str(key);
+    }
+    joined
 }

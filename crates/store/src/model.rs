@@ -465,6 +465,15 @@ pub struct LiveEvent {
     pub created_at: OffsetDateTime,
 }
 
+/// One recorded change: the keys of the pages that show what it changed
+/// (see `page_changes` in the migrations). Its id is the content version
+/// the change took.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageChange {
+    pub id: i64,
+    pub keys: Vec<String>,
+}
+
 /// An event to append to the log.
 #[derive(Debug, Clone)]
 pub struct NewLiveEvent {

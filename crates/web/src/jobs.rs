@@ -133,7 +133,14 @@ async fn publish_article(state: &AppState, payload: &str) -> Result<(), String> 
     tx.record_audit(None, edition, "article.publish.scheduled", &format!("article {id}"), "")
         .await
         .map_err(|e| e.to_string())?;
-    let version = tx.bump_content_version().await.map_err(|e| e.to_string())?;
+    let before = crate::page_keys::StoryPlace::of_article(&article);
+    let after = crate::page_keys::StoryPlace { published: true, ..before.clone() };
+    let translations =
+        crate::page_keys::translations(state.store.as_ref(), article.translation_group.as_deref())
+            .await
+            .map_err(|e| e.to_string())?;
+    let keys = crate::page_keys::story_change(id, Some(&before), Some(&after), &translations);
+    let version = tx.record_page_change(&keys).await.map_err(|e| e.to_string())?;
     if let Some(event) = crate::live::story_event(&state.directory(), id, (&article.card).into(), "published")
     {
         tx.append_live_event(&event, now).await.map_err(|e| e.to_string())?;

@@ -10,7 +10,9 @@
 //! - [`public`] renders reader-facing pages from compiled `askama` templates
 //!   in `templates/`; [`view`] turns store rows into what templates show.
 //! - [`page_cache`] keeps rendered pages in memory with their validators, so
-//!   a hot page costs a hash lookup, not a database round trip.
+//!   a hot page costs a hash lookup, not a database round trip; each page
+//!   carries the [`page_keys`] of what it shows, and a change drops exactly
+//!   the pages carrying its keys, on every node.
 //! - [`error`] is the one error type of the page handlers; [`api`] has its
 //!   JSON twin.
 //! - [`i18n`] loads the Fluent files in `locales/`.
@@ -38,6 +40,7 @@ pub mod newsletters;
 pub mod newsroom;
 pub mod ops;
 pub mod page_cache;
+pub mod page_keys;
 pub mod public;
 pub mod router;
 pub mod search;

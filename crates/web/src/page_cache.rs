@@ -1,21 +1,29 @@
 //! Rendered pages kept in memory, served with validators.
 //!
 //! Public pages are the same for every reader, so the first request renders
-//! a page and later ones reuse the bytes until the content changes (any
-//! local write calls [`PageCache::clear`]) or the entry is older than the
-//! configured TTL (which bounds staleness when another node wrote). Each entry
-//! carries a strong ETag and a Last-Modified time, so revalidations answer
-//! 304, and a gzip copy made once on first demand.
+//! a page and later ones reuse the bytes until something the page shows
+//! changes. Each page carries the keys of what it shows ([`crate::page_keys`],
+//! collected while it renders); a change records its keys in the store's
+//! shared log and every node drops exactly the pages that carry one of them
+//! ([`PageCache::purge`]: at once on the node that wrote, within the
+//! follower's second on the others). A page is kept at most the configured
+//! maximum age, which bounds only what changes with time alone (a breaking
+//! banner's hours, "today"). The cache is bounded by bytes, dropping the
+//! least recently used pages first. Each entry carries a strong ETag and a
+//! Last-Modified time, so revalidations answer 304, and a gzip copy made
+//! once on first demand.
+//!
+//! A page that is being rendered is rendered once: concurrent requests for
+//! it wait for that render and are answered from its result.
 //!
 //! Handlers opt in by marking a 200 response with [`Cacheable`]; the
 //! [`serve_cached`] middleware does the rest. The cache key is the path
-//! plus the one query parameter pages use (`before`), so tracking
-//! parameters cannot flood it; it holds a bounded number of entries.
+//! plus the query parameters pages read (`section`, `before`), so tracking
+//! parameters cannot flood it.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 use std::io::Write as _;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock, RwLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant, SystemTime};
 
 use axum::body::Body;
@@ -25,8 +33,9 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use time::OffsetDateTime;
+use tokio::sync::watch;
 
-use crate::AppState;
+use crate::{AppState, page_keys};
 
 /// Marks a page response as cacheable; `last_modified` is the newest
 /// change among the content it shows.
@@ -48,8 +57,11 @@ pub struct CachedPage {
     content_type: HeaderValue,
     /// A `Link` header the page was rendered with (a feed's WebSub hub).
     link: Option<HeaderValue>,
+    /// What the page shows ([`page_keys`]).
+    keys: Vec<String>,
+    /// The keys as the `Surrogate-Key` header a proxy in front purges by.
+    surrogate_key: Option<HeaderValue>,
     created: Instant,
-    generation: u64,
 }
 
 impl CachedPage {
@@ -58,7 +70,7 @@ impl CachedPage {
         content_type: HeaderValue,
         link: Option<HeaderValue>,
         last_modified: SystemTime,
-        generation: u64,
+        keys: BTreeSet<String>,
     ) -> Self {
         let hash = blake3::hash(&body).to_hex();
         let header =
@@ -72,90 +84,239 @@ impl CachedPage {
             last_modified,
             content_type,
             link,
+            surrogate_key: HeaderValue::from_str(
+                &keys.iter().map(String::as_str).collect::<Vec<_>>().join(" "),
+            )
+            .ok()
+            .filter(|_| !keys.is_empty()),
+            keys: keys.into_iter().collect(),
             created: Instant::now(),
-            generation,
         }
+    }
+
+    /// The bytes the entry holds, counted against the budget: the page,
+    /// the gzip copy it will likely get (about a quarter of the page) and
+    /// its keys.
+    fn weight(&self) -> usize {
+        let keys: usize = self.keys.iter().map(|k| 2 * k.len() + 48).sum();
+        self.body.len() + self.body.len() / 4 + keys + 512
+    }
+}
+
+/// What a purge dropped: every page, or those carrying one of the keys.
+#[derive(Debug)]
+enum Purge {
+    All,
+    Keys(HashSet<String>),
+}
+
+impl Purge {
+    fn hits(&self, page: &CachedPage) -> bool {
+        match self {
+            Purge::All => true,
+            Purge::Keys(keys) => page.keys.iter().any(|k| keys.contains(k)),
+        }
+    }
+}
+
+/// How many recent purges are remembered, to refuse a page whose render
+/// began before one of them that concerns it.
+const RECENT_PURGES: usize = 1024;
+
+#[derive(Debug)]
+struct Entries {
+    pages: lru::LruCache<String, Arc<CachedPage>>,
+    /// Key → the cache keys (paths) of the pages carrying it.
+    by_key: HashMap<String, HashSet<String>>,
+    bytes: usize,
+    /// How many purges have been applied; a render notes it when it begins.
+    purges: u64,
+    /// The newest purges, oldest first, with their numbers.
+    recent: VecDeque<(u64, Purge)>,
+}
+
+impl Entries {
+    fn remove(&mut self, path: &str) {
+        if let Some(page) = self.pages.pop(path) {
+            self.unindex(path, &page);
+        }
+    }
+
+    fn unindex(&mut self, path: &str, page: &CachedPage) {
+        self.bytes = self.bytes.saturating_sub(page.weight());
+        for key in &page.keys {
+            if let Some(paths) = self.by_key.get_mut(key) {
+                paths.remove(path);
+                if paths.is_empty() {
+                    self.by_key.remove(key);
+                }
+            }
+        }
+    }
+
+    /// A page whose render began at purge number `stamp` may show what a
+    /// later purge dropped: it is not kept.
+    fn outdated(&self, page: &CachedPage, stamp: u64) -> bool {
+        if self.purges == stamp {
+            return false;
+        }
+        let remembered = self.recent.front().is_some_and(|(first, _)| *first <= stamp + 1);
+        !remembered || self.recent.iter().any(|(number, purge)| *number > stamp && purge.hits(page))
     }
 }
 
 #[derive(Debug)]
 pub struct PageCache {
-    entries: RwLock<HashMap<String, Arc<CachedPage>>>,
-    /// When [`PageCache::forget`] last dropped a path: a page rendered
-    /// before then is not stored (it may show what was just changed).
-    forgotten: RwLock<HashMap<String, Instant>>,
-    generation: AtomicU64,
-    ttl: Duration,
-    capacity: usize,
+    entries: Mutex<Entries>,
+    /// Pages being rendered now, each with the channel its waiters watch
+    /// (closed when the render ends, kept or not).
+    rendering: Mutex<HashMap<String, watch::Receiver<()>>>,
+    max_age: Duration,
+    budget: usize,
 }
 
+/// What a request that missed does: render the page (holding the claim
+/// until done), or wait for the render another request is doing.
+enum Claim<'a> {
+    Render(RenderClaim<'a>),
+    Wait(watch::Receiver<()>),
+}
+
+/// Held while a page renders; dropping it (the render ended, or its
+/// request went away) lets the waiters go.
+struct RenderClaim<'a> {
+    cache: &'a PageCache,
+    key: String,
+    _done: watch::Sender<()>,
+}
+
+impl Drop for RenderClaim<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut rendering) = self.cache.rendering.lock() {
+            rendering.remove(&self.key);
+        }
+    }
+}
+
+/// How long a request waits for another's render of the same page before
+/// rendering it itself.
+const RENDER_WAIT: Duration = Duration::from_secs(10);
+
 impl PageCache {
-    pub fn new(ttl: Duration, capacity: usize) -> Self {
+    /// A cache holding pages at most `max_age`, within `budget` bytes.
+    pub fn new(max_age: Duration, budget: usize) -> Self {
         Self {
-            entries: RwLock::default(),
-            forgotten: RwLock::default(),
-            generation: AtomicU64::new(0),
-            ttl,
-            capacity,
+            entries: Mutex::new(Entries {
+                pages: lru::LruCache::unbounded(),
+                by_key: HashMap::new(),
+                bytes: 0,
+                purges: 0,
+                recent: VecDeque::new(),
+            }),
+            rendering: Mutex::default(),
+            max_age,
+            budget,
         }
     }
 
-    fn get(&self, key: &str) -> Option<Arc<CachedPage>> {
-        let entries = self.entries.read().ok()?;
-        let page = entries.get(key)?;
-        let fresh =
-            page.generation == self.generation.load(Ordering::Acquire) && page.created.elapsed() < self.ttl;
-        fresh.then(|| Arc::clone(page))
+    fn lock(&self) -> std::sync::MutexGuard<'_, Entries> {
+        self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    fn insert(&self, key: String, page: Arc<CachedPage>, rendering_started: Instant) {
-        let stale = self
-            .forgotten
-            .read()
-            .ok()
-            .and_then(|forgotten| forgotten.get(&key).copied())
-            .is_some_and(|at| at >= rendering_started);
-        if stale {
+    fn get(&self, path: &str) -> Option<Arc<CachedPage>> {
+        let mut entries = self.lock();
+        let page = Arc::clone(entries.pages.get(path)?);
+        if page.created.elapsed() >= self.max_age {
+            entries.remove(path);
+            return None;
+        }
+        Some(page)
+    }
+
+    /// The purge number a render notes when it begins.
+    fn stamp(&self) -> u64 {
+        self.lock().purges
+    }
+
+    fn insert(&self, path: String, page: Arc<CachedPage>, stamp: u64) {
+        let weight = page.weight();
+        let mut entries = self.lock();
+        if weight > self.budget || entries.outdated(&page, stamp) {
             return;
         }
-        let Ok(mut entries) = self.entries.write() else { return };
-        if entries.len() >= self.capacity {
-            // Simple and bounded: start over rather than track recency.
-            entries.clear();
+        entries.remove(&path);
+        for key in &page.keys {
+            entries.by_key.entry(key.clone()).or_default().insert(path.clone());
         }
-        entries.insert(key, page);
+        entries.bytes += weight;
+        entries.pages.put(path, page);
+        while entries.bytes > self.budget {
+            let Some((path, page)) = entries.pages.pop_lru() else { break };
+            entries.unindex(&path, &page);
+            metrics::counter!("dateline_page_cache_evictions_total").increment(1);
+        }
     }
 
-    /// Forgets one page (every `?before=` page of it too): a change that
-    /// shows on that page alone, such as a new comment.
-    pub fn forget(&self, path: &str) {
-        if let Ok(mut forgotten) = self.forgotten.write() {
-            if forgotten.len() >= self.capacity {
-                forgotten.retain(|_, at| at.elapsed() < self.ttl);
+    fn claim(&self, path: &str) -> Claim<'_> {
+        let mut rendering = self.rendering.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(waiting) = rendering.get(path) {
+            return Claim::Wait(waiting.clone());
+        }
+        let (done, waiting) = watch::channel(());
+        rendering.insert(path.to_owned(), waiting);
+        Claim::Render(RenderClaim { cache: self, key: path.to_owned(), _done: done })
+    }
+
+    /// Drops every page that shows what one of `keys` names
+    /// ([`page_keys`]); [`page_keys::SITE`] drops every page.
+    pub fn purge<S: AsRef<str>>(&self, keys: &[S]) {
+        if keys.is_empty() {
+            return;
+        }
+        let all = keys.iter().any(|k| k.as_ref() == page_keys::SITE);
+        let mut entries = self.lock();
+        entries.purges += 1;
+        let number = entries.purges;
+        let purge =
+            if all { Purge::All } else { Purge::Keys(keys.iter().map(|k| k.as_ref().to_owned()).collect()) };
+        let before = entries.pages.len();
+        if all {
+            entries.pages.clear();
+            entries.by_key.clear();
+            entries.bytes = 0;
+        } else {
+            for key in keys {
+                let Some(paths) = entries.by_key.remove(key.as_ref()) else { continue };
+                for path in paths {
+                    tracing::trace!(path, key = key.as_ref(), "page purged");
+                    entries.remove(&path);
+                }
             }
-            forgotten.insert(path.to_owned(), Instant::now());
         }
-        if let Ok(mut entries) = self.entries.write() {
-            entries.retain(|key, _| {
-                key != path && !key.strip_prefix(path).is_some_and(|rest| rest.starts_with('?'))
-            });
+        let dropped = before - entries.pages.len();
+        tracing::debug!(keys = ?keys.iter().map(AsRef::as_ref).collect::<Vec<_>>(), dropped, "pages purged");
+        entries.recent.push_back((number, purge));
+        if entries.recent.len() > RECENT_PURGES {
+            entries.recent.pop_front();
         }
     }
 
-    /// Forgets every page; call after any content change.
+    /// Drops every page.
     pub fn clear(&self) {
-        self.generation.fetch_add(1, Ordering::AcqRel);
-        if let Ok(mut entries) = self.entries.write() {
-            entries.clear();
-        }
+        self.purge(&[page_keys::SITE]);
     }
 
     pub fn len(&self) -> usize {
-        self.entries.read().map(|e| e.len()).unwrap_or(0)
+        self.lock().pages.len()
     }
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// The bytes the cached pages hold (as counted against the budget).
+    pub fn bytes(&self) -> usize {
+        self.lock().bytes
     }
 }
 
@@ -178,7 +339,8 @@ fn cache_key(request: &Request) -> String {
 }
 
 /// Middleware: answers from the cache when it can, fills it when a handler
-/// marked its response [`Cacheable`].
+/// marked its response [`Cacheable`], and renders a page once however many
+/// ask for it at the same time.
 pub async fn serve_cached(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if request.method() != Method::GET && request.method() != Method::HEAD {
         return next.run(request).await;
@@ -190,16 +352,41 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
         response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
         return response;
     }
-    let rendering_started = Instant::now();
     let key = cache_key(&request);
     let conditions = Conditions::of(request.headers());
-    if let Some(page) = state.cache.get(&key) {
-        metrics::counter!("dateline_page_cache_hits_total").increment(1);
-        return vary_on_cookie(personal_route, respond(&state, &page, &conditions));
-    }
+    let mut waited = false;
+    let claim = loop {
+        if let Some(page) = state.cache.get(&key) {
+            metrics::counter!("dateline_page_cache_hits_total").increment(1);
+            let status = if waited { "COALESCED" } else { "HIT" };
+            return vary_on_cookie(personal_route, respond(&state, &page, &conditions, status));
+        }
+        if waited {
+            // The render we waited for was not kept (an error page, a
+            // change meanwhile): this request renders its own.
+            break None;
+        }
+        match state.cache.claim(&key) {
+            Claim::Render(claim) => {
+                // A render that ended between the look-up and the claim
+                // kept its page before letting go of its claim.
+                if let Some(page) = state.cache.get(&key) {
+                    metrics::counter!("dateline_page_cache_hits_total").increment(1);
+                    return vary_on_cookie(personal_route, respond(&state, &page, &conditions, "HIT"));
+                }
+                break Some(claim);
+            }
+            Claim::Wait(mut done) => {
+                metrics::counter!("dateline_page_cache_coalesced_total").increment(1);
+                // Closed when that render ends, kept or not.
+                let _ = tokio::time::timeout(RENDER_WAIT, done.changed()).await;
+                waited = true;
+            }
+        }
+    };
     metrics::counter!("dateline_page_cache_misses_total").increment(1);
-    let generation = state.cache.generation.load(Ordering::Acquire);
-    let response = next.run(request).await;
+    let stamp = state.cache.stamp();
+    let (response, keys) = page_keys::collect(next.run(request)).await;
     let Some(Cacheable { last_modified }) = response.extensions().get::<Cacheable>().copied() else {
         return response;
     };
@@ -220,10 +407,10 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
         .cloned()
         .unwrap_or_else(|| HeaderValue::from_static("text/html; charset=utf-8"));
     let link = parts.headers.get(header::LINK).cloned();
-    let page =
-        Arc::new(CachedPage::new(body, content_type, link, SystemTime::from(last_modified), generation));
-    state.cache.insert(key, Arc::clone(&page), rendering_started);
-    vary_on_cookie(personal_route, respond(&state, &page, &conditions))
+    let page = Arc::new(CachedPage::new(body, content_type, link, SystemTime::from(last_modified), keys));
+    state.cache.insert(key, Arc::clone(&page), stamp);
+    drop(claim);
+    vary_on_cookie(personal_route, respond(&state, &page, &conditions, "MISS"))
 }
 
 /// Routes whose page differs for a logged-in reader (the article page
@@ -304,7 +491,10 @@ fn gzip(body: &[u8]) -> Bytes {
     Bytes::from(encoder.finish().unwrap_or_default())
 }
 
-fn respond(state: &AppState, page: &CachedPage, conditions: &Conditions) -> Response {
+/// Answers with a cached page; `status` says how it was found (`HIT`,
+/// `MISS`, `COALESCED` for a request that waited for another's render), in
+/// the `X-Cache` header operators and tests read.
+fn respond(state: &AppState, page: &CachedPage, conditions: &Conditions, status: &'static str) -> Response {
     let etag = if conditions.gzip { &page.etag_gzip } else { &page.etag };
     let not_modified = match conditions.if_none_match.as_ref().and_then(|v| v.to_str().ok()) {
         Some(inm) => etag_matches(inm, etag.to_str().unwrap_or_default()),
@@ -336,6 +526,10 @@ fn respond(state: &AppState, page: &CachedPage, conditions: &Conditions) -> Resp
     headers.insert(header::LAST_MODIFIED, page.last_modified_header.clone());
     headers.insert(header::CACHE_CONTROL, state.page_cache_control.clone());
     headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    headers.insert("x-cache", HeaderValue::from_static(status));
+    if let Some(keys) = &page.surrogate_key {
+        headers.insert("surrogate-key", keys.clone());
+    }
     response
 }
 
@@ -356,52 +550,90 @@ mod tests {
         assert!(!accepts_gzip(&headers));
     }
 
-    #[test]
-    fn cache_entries_expire_and_clear() {
-        let cache = PageCache::new(Duration::from_secs(60), 2);
-        let page = |generation| {
-            Arc::new(CachedPage::new(
-                Bytes::from_static(b"x"),
-                HeaderValue::from_static("text/html"),
-                None,
-                SystemTime::UNIX_EPOCH,
-                generation,
-            ))
-        };
-        cache.insert("/a".into(), page(0), Instant::now());
-        assert!(cache.get("/a").is_some());
-        cache.clear();
-        assert!(cache.get("/a").is_none());
-        cache.insert("/b".into(), page(0), Instant::now());
-        assert!(cache.get("/b").is_none(), "an entry rendered before a clear is stale");
-        cache.insert("/c".into(), page(1), Instant::now());
-        cache.insert("/d".into(), page(1), Instant::now());
-        cache.insert("/e".into(), page(1), Instant::now());
-        assert!(cache.len() <= 2);
+    fn page(body: &'static [u8], keys: &[&str]) -> Arc<CachedPage> {
+        Arc::new(CachedPage::new(
+            Bytes::from_static(body),
+            HeaderValue::from_static("text/html"),
+            None,
+            SystemTime::UNIX_EPOCH,
+            keys.iter().map(|k| (*k).to_owned()).collect(),
+        ))
     }
 
     #[test]
-    fn forgetting_one_page() {
-        let cache = PageCache::new(Duration::from_secs(60), 10);
-        let page = || {
-            Arc::new(CachedPage::new(
-                Bytes::from_static(b"x"),
-                HeaderValue::from_static("text/html"),
-                None,
-                SystemTime::UNIX_EPOCH,
-                0,
-            ))
-        };
-        let before = Instant::now();
-        for key in ["/en/a", "/en/a?before=x", "/en/ab", "/en/b"] {
-            cache.insert(key.into(), page(), before);
+    fn a_purge_drops_exactly_the_pages_that_show_its_keys() {
+        let cache = PageCache::new(Duration::from_secs(60), 1 << 20);
+        let stamp = cache.stamp();
+        cache.insert("/en".into(), page(b"front", &["list:1", "story:1", "story:2"]), stamp);
+        cache.insert("/en/a".into(), page(b"a", &["story:1", "talk:1"]), stamp);
+        cache.insert("/en/b".into(), page(b"b", &["story:2"]), stamp);
+        cache.purge(&["talk:1"]);
+        assert!(cache.get("/en/a").is_none());
+        assert!(cache.get("/en").is_some() && cache.get("/en/b").is_some());
+        cache.purge(&["story:2", "nothing:9"]);
+        assert!(cache.get("/en").is_none() && cache.get("/en/b").is_none());
+        assert_eq!((cache.len(), cache.bytes()), (0, 0), "the byte count follows");
+        cache.insert("/en/b".into(), page(b"b", &["story:2"]), cache.stamp());
+        cache.clear();
+        assert!(cache.is_empty());
+    }
+
+    #[test]
+    fn a_page_rendered_before_a_purge_of_its_keys_is_not_kept() {
+        let cache = PageCache::new(Duration::from_secs(60), 1 << 20);
+        let stamp = cache.stamp();
+        cache.purge(&["story:1"]);
+        cache.insert("/en/a".into(), page(b"a", &["story:1"]), stamp);
+        assert!(cache.get("/en/a").is_none(), "it may show the story before the change");
+        cache.insert("/en/b".into(), page(b"b", &["story:2"]), stamp);
+        assert!(cache.get("/en/b").is_some(), "an unrelated purge does not matter");
+        let stamp = cache.stamp();
+        for n in 0..=RECENT_PURGES {
+            cache.purge(&[format!("other:{n}")]);
         }
-        cache.forget("/en/a");
-        assert!(cache.get("/en/a").is_none() && cache.get("/en/a?before=x").is_none());
-        assert!(cache.get("/en/ab").is_some() && cache.get("/en/b").is_some());
-        cache.insert("/en/a".into(), page(), before);
-        assert!(cache.get("/en/a").is_none(), "a page rendered before the change is not kept");
-        cache.insert("/en/a".into(), page(), Instant::now());
-        assert!(cache.get("/en/a").is_some());
+        cache.insert("/en/c".into(), page(b"c", &["story:3"]), stamp);
+        assert!(cache.get("/en/c").is_none(), "purges it cannot check any more: not kept");
+    }
+
+    #[test]
+    fn the_byte_budget_drops_the_least_recently_used() {
+        let one = page(&[b'x'; 1000], &["k"]).weight();
+        let cache = PageCache::new(Duration::from_secs(60), one * 3);
+        for path in ["/1", "/2", "/3"] {
+            cache.insert(path.into(), page(&[b'x'; 1000], &["k"]), cache.stamp());
+        }
+        assert!(cache.get("/1").is_some(), "now the most recently used");
+        cache.insert("/4".into(), page(&[b'x'; 1000], &["k"]), cache.stamp());
+        assert!(cache.get("/2").is_none(), "the least recently used went");
+        assert!(cache.get("/1").is_some() && cache.get("/3").is_some() && cache.get("/4").is_some());
+        assert!(cache.bytes() <= one * 3);
+        cache.insert("/big".into(), page(&[b'x'; 8000], &["k"]), cache.stamp());
+        assert!(cache.get("/big").is_none(), "a page larger than the budget is not kept");
+        cache.purge(&["k"]);
+        assert_eq!((cache.len(), cache.bytes()), (0, 0));
+    }
+
+    #[test]
+    fn pages_expire_after_the_maximum_age() {
+        let cache = PageCache::new(Duration::ZERO, 1 << 20);
+        cache.insert("/en".into(), page(b"front", &[]), cache.stamp());
+        assert!(cache.get("/en").is_none());
+        assert_eq!(cache.bytes(), 0);
+    }
+
+    #[tokio::test]
+    async fn one_render_at_a_time_per_page() {
+        let cache = PageCache::new(Duration::from_secs(60), 1 << 20);
+        let Claim::Render(claim) = cache.claim("/en") else { panic!("the first request renders") };
+        let Claim::Wait(mut waiting) = cache.claim("/en") else { panic!("the second waits") };
+        assert!(matches!(cache.claim("/fr"), Claim::Render(_)), "another page renders at once");
+        cache.insert("/en".into(), page(b"front", &[]), cache.stamp());
+        drop(claim);
+        tokio::time::timeout(Duration::from_secs(1), waiting.changed())
+            .await
+            .expect("the waiter goes when the render ends")
+            .expect_err("the channel closes");
+        assert!(cache.get("/en").is_some());
+        assert!(matches!(cache.claim("/en"), Claim::Render(_)), "the claim went with its render");
     }
 }

@@ -24,9 +24,12 @@ pub struct WebConfig {
     pub public_url: String,
     /// `max-age` of public pages in `Cache-Control`, for browsers and CDNs.
     pub page_max_age: Duration,
-    /// How long a rendered page is reused from memory at most. Local changes
-    /// invalidate at once; this bounds staleness when another node wrote.
+    /// How long a rendered page is reused from memory at most. Changes
+    /// drop the pages that show them at once (on other nodes within a
+    /// second); this bounds only what changes with time alone.
     pub page_cache_ttl: Duration,
+    /// The bytes rendered pages may hold in memory.
+    pub page_cache_bytes: usize,
     /// The sender of account e-mails (`Name <address>`).
     pub mail_from: String,
     /// Proxies whose `X-Forwarded-For` names the client (`client_addr.rs`).
@@ -59,7 +62,8 @@ impl Default for WebConfig {
             agency: "Meridian".into(),
             public_url: "http://127.0.0.1:8080".into(),
             page_max_age: Duration::from_secs(60),
-            page_cache_ttl: Duration::from_secs(30),
+            page_cache_ttl: Duration::from_secs(600),
+            page_cache_bytes: 128 << 20,
             mail_from: "Meridian <no-reply@localhost>".into(),
             trusted_proxies: Vec::new(),
             upload: crate::media::ingest::UploadLimits::default(),
@@ -105,8 +109,10 @@ pub struct Inner {
     pub search_wake: tokio::sync::Notify,
     /// Tag names for search facets, by id (tags are never renamed).
     pub tag_names: RwLock<std::collections::HashMap<dateline_store::TagId, dateline_store::Tag>>,
-    /// The content version this node's cache reflects.
+    /// The last recorded page change this node's cache has applied.
     known_version: std::sync::atomic::AtomicI64,
+    /// One reader of the page-change log at a time.
+    following: tokio::sync::Mutex<()>,
     /// `Cache-Control` of public pages, from `page_max_age`.
     pub page_cache_control: axum::http::HeaderValue,
     directory: RwLock<Arc<SiteDirectory>>,
@@ -137,7 +143,7 @@ impl AppState {
                     "no interface strings for this language; the edition falls back to English");
             }
         }
-        let cache = PageCache::new(config.page_cache_ttl, 5_000);
+        let cache = PageCache::new(config.page_cache_ttl, config.page_cache_bytes);
         let live = Arc::new(crate::live::LiveBus::load(Arc::clone(&store)).await?);
         let chats = Arc::new(crate::chats::ChatHub::load(Arc::clone(&store)).await?);
         let search = Arc::new(
@@ -171,6 +177,7 @@ impl AppState {
             search_wake: tokio::sync::Notify::new(),
             tag_names: RwLock::new(std::collections::HashMap::new()),
             known_version,
+            following: tokio::sync::Mutex::new(()),
             page_cache_control,
             directory: RwLock::new(Arc::new(directory)),
         })))
@@ -189,46 +196,94 @@ impl AppState {
         }
     }
 
-    /// Call after any write readers can see: tells every node (through the
-    /// shared content version) and refreshes this one at once.
-    pub async fn content_changed(&self) -> Result<(), StoreError> {
-        let version = self.0.store.bump_content_version().await?;
+    /// Call after a write readers can see that was not part of a larger
+    /// action: records the keys of the pages that show it ([`crate::page_keys`])
+    /// for every node, and applies them here at once.
+    pub async fn content_changed(&self, keys: &[String]) -> Result<(), StoreError> {
+        let version = self.0.store.record_page_change(keys).await?;
         self.content_committed(version).await
     }
 
-    /// Call after committing an action whose transaction bumped the shared
-    /// content version to `version` ([`dateline_store::WriteTx::bump_content_version`]):
-    /// refreshes this node at once and follows the live event log (other
-    /// nodes hear of both through the database).
+    /// Call after committing an action whose transaction recorded a page
+    /// change ([`dateline_store::LiveTx::record_page_change`]) numbered
+    /// `version`: applies it (and any other node's before it) here at once
+    /// and follows the live event log. Other nodes hear of both through
+    /// the database.
     pub async fn content_committed(&self, version: i64) -> Result<(), StoreError> {
-        self.0.known_version.store(version, std::sync::atomic::Ordering::Release);
         self.0.search_wake.notify_one();
         if let Err(error) = self.0.live.catch_up().await {
             tracing::warn!(%error, "could not read the live event log after a change");
         }
-        self.refresh().await
-    }
-
-    /// Refreshes this node when another node changed the content; the job
-    /// runner calls it every second.
-    pub async fn follow_other_nodes(&self) -> Result<(), StoreError> {
-        let version = self.0.store.content_version().await?;
-        let known = self.0.known_version.swap(version, std::sync::atomic::Ordering::AcqRel);
-        if known != version {
-            tracing::debug!(version, "content changed on another node; refreshing");
-            self.0.search_wake.notify_one();
+        self.follow_changes().await?;
+        if self.0.known_version.load(std::sync::atomic::Ordering::Acquire) < version {
+            // Not readable yet (it cannot be, once committed): drop everything.
+            tracing::warn!(version, "a committed page change was not in the log; dropping every page");
             self.refresh().await?;
         }
         Ok(())
     }
 
-    /// Reloads the site map and drops cached pages.
-    async fn refresh(&self) -> Result<(), StoreError> {
+    /// Applies the changes other nodes recorded; the job runner calls it
+    /// every second.
+    pub async fn follow_other_nodes(&self) -> Result<(), StoreError> {
+        self.follow_changes().await
+    }
+
+    /// Reads the page-change log after the last change applied here and
+    /// drops the pages each names; reloads the site map when a change
+    /// concerns it. Ids are consecutive: a gap means changes were pruned
+    /// before this node read them (it was away for a day), and every page
+    /// goes.
+    async fn follow_changes(&self) -> Result<(), StoreError> {
+        use std::sync::atomic::Ordering;
+        const BATCH: i64 = 500;
+        let _one_at_a_time = self.0.following.lock().await;
+        let mut known = self.0.known_version.load(Ordering::Acquire);
+        loop {
+            let changes = self.0.store.page_changes_after(known, BATCH).await?;
+            // The site map first: a page rendered after a purge must not
+            // show the map from before the change.
+            let concerns_map =
+                |keys: &[String]| keys.iter().any(|k| k == crate::page_keys::SITE || k.starts_with("frame:"));
+            if changes.iter().any(|change| concerns_map(&change.keys)) {
+                self.reload_directory().await?;
+            }
+            for change in &changes {
+                if change.id != known + 1 {
+                    tracing::warn!(
+                        after = known,
+                        next = change.id,
+                        "page changes were missed; dropping every page"
+                    );
+                    self.refresh().await?;
+                }
+                self.0.cache.purge(&change.keys);
+                known = change.id;
+            }
+            if !changes.is_empty() {
+                tracing::debug!(version = known, "applied page changes");
+                self.0.search_wake.notify_one();
+            }
+            if (changes.len() as i64) < BATCH {
+                break;
+            }
+        }
+        self.0.known_version.store(known, Ordering::Release);
+        Ok(())
+    }
+
+    async fn reload_directory(&self) -> Result<(), StoreError> {
         let directory = Arc::new(SiteDirectory::load(self.0.store.as_ref()).await?);
         match self.0.directory.write() {
             Ok(mut guard) => *guard = directory,
             Err(poisoned) => *poisoned.into_inner() = directory,
         }
+        Ok(())
+    }
+
+    /// Reloads the site map and drops every cached page.
+    async fn refresh(&self) -> Result<(), StoreError> {
+        self.reload_directory().await?;
         self.0.cache.clear();
         Ok(())
     }

@@ -161,6 +161,8 @@ impl<'a> Frame<'a> {
         title: &str,
         path: &str,
     ) -> Self {
+        // Every page of an edition shows its frame: the breaking banner.
+        crate::page_keys::shows(crate::page_keys::frame(edition.id));
         let t = state.locales.for_language(&edition.language);
         let site_name = state.config.site_name.as_str();
         let title = if title.is_empty() { site_name.to_owned() } else { format!("{title} — {site_name}") };
@@ -266,6 +268,7 @@ impl ImageView {
         preferred: i32,
         lazy: bool,
     ) -> Option<Self> {
+        crate::page_keys::shows(crate::page_keys::photo(image.media_id));
         let renditions: Vec<&Rendition> = image.renditions.iter().filter(|r| r.crop == crop).collect();
         // JPEG sizes when there are any; otherwise (a PNG just uploaded,
         // before its sizes are made) whatever there is.
@@ -324,6 +327,9 @@ impl CardView {
         sizes: &'static str,
         lazy: bool,
     ) -> Self {
+        // The card shows the story and its comment count.
+        crate::page_keys::shows(crate::page_keys::story(card.id));
+        crate::page_keys::shows(crate::page_keys::count(card.id));
         let section = directory.section_by_id(card.section_id);
         Self {
             href: article_path(edition, card.published_at, card.slug.as_str()),
@@ -355,6 +361,7 @@ pub struct FeedItem {
 
 impl FeedItem {
     pub fn new(card: &ArticleCard, edition: &Edition, t: &Locale) -> Self {
+        crate::page_keys::shows(crate::page_keys::story(card.id));
         Self {
             article_id: card.id,
             href: article_path(edition, card.published_at, card.slug.as_str()),

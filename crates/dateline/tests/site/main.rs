@@ -12,6 +12,7 @@ mod support;
 mod accounts;
 mod api;
 mod api_write;
+mod caching;
 mod chats;
 mod cli;
 mod discussion;
@@ -53,6 +54,8 @@ macro_rules! backend_tests {
 }
 
 backend_tests!(
+    caching::changes_drop_exactly_the_pages_that_show_them,
+    caching::one_render_serves_readers_who_ask_at_once,
     chats::readers_talk_and_moderators_keep_order,
     chats::bad_chat_requests_are_refused_clearly,
     newsletters::newsletter_round_trip,

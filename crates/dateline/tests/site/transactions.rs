@@ -88,7 +88,7 @@ pub async fn a_story_stopped_at_any_step_leaves_nothing(backend: Backend) {
         "store.enqueue_job",
         "store.add_revision",
         "store.record_audit",
-        "store.bump_content_version",
+        "store.record_page_change",
         "store.append_live_event",
         "store.commit",
     ] {
@@ -428,7 +428,7 @@ pub async fn a_chat_room_change_stopped_at_any_step_leaves_nothing(backend: Back
         "store.update_chat_room",
         "store.record_audit",
         "store.append_chat_event",
-        "store.bump_content_version",
+        "store.record_page_change",
         "store.commit",
     ] {
         let failpoints = format!("{step}=return");

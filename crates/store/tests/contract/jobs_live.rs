@@ -1,7 +1,7 @@
 //! `JobStore`/`JobTx` and `LiveStore`/`LiveTx`: the job queue every node's
 //! runner claims from, and the change log every node follows.
 
-use dateline_store::{NewLiveEvent, Store};
+use dateline_store::{NewLiveEvent, PageChange, Store};
 use time::{Duration, OffsetDateTime};
 
 use crate::fixtures::site;
@@ -60,7 +60,8 @@ async fn jobs_run_once_and_the_change_log_is_followed(store: &dyn Store) {
 
     // The change log and the content version.
     let version = store.content_version().await.expect("version");
-    assert_eq!(store.bump_content_version().await.expect("bump"), version + 1);
+    let keys = |list: &[&str]| list.iter().map(|k| (*k).to_owned()).collect::<Vec<String>>();
+    assert_eq!(store.record_page_change(&keys(&["site"])).await.expect("bump"), version + 1);
     let event = |kind: &str| NewLiveEvent {
         edition_id: site.edition.id,
         kind: kind.into(),
@@ -72,13 +73,31 @@ async fn jobs_run_once_and_the_change_log_is_followed(store: &dyn Store) {
     let old = store.append_live_event(&event("published"), now - Duration::days(2)).await.expect("event");
     let mut tx = store.begin_write().await.expect("begin");
     tx.append_live_event(&event("dropped"), now).await.expect("event");
-    tx.bump_content_version().await.expect("bump");
+    tx.record_page_change(&keys(&["story:1"])).await.expect("bump");
     drop(tx);
     assert_eq!(store.content_version().await.expect("version"), version + 1, "a dropped bump is no bump");
     let mut tx = store.begin_write().await.expect("begin");
     let new = tx.append_live_event(&event("updated"), now).await.expect("event");
-    assert_eq!(tx.bump_content_version().await.expect("bump"), version + 2);
+    assert_eq!(
+        tx.record_page_change(&keys(&["story:2", "list:1", "", "two words"])).await.expect("bump"),
+        version + 2
+    );
     tx.commit().await.expect("commit");
+    // The page changes, numbered by the version; a rolled-back one is not there.
+    let changes = store.page_changes_after(version, 10).await.expect("changes");
+    assert_eq!(
+        changes,
+        [
+            PageChange { id: version + 1, keys: keys(&["site"]) },
+            PageChange { id: version + 2, keys: keys(&["story:2", "list:1"]) },
+        ],
+        "keys that are empty or hold spaces are not recorded"
+    );
+    assert_eq!(store.page_changes_after(version + 1, 10).await.expect("changes").len(), 1);
+    assert_eq!(store.page_changes_after(version, 1).await.expect("changes").len(), 1);
+    assert_eq!(store.prune_page_changes(now - Duration::days(1)).await.expect("prune"), 0);
+    assert_eq!(store.prune_page_changes(now + Duration::minutes(1)).await.expect("prune"), 2);
+    assert!(store.page_changes_after(0, 10).await.expect("changes").is_empty());
     let after = store.live_events_after(0, 10).await.expect("events");
     assert_eq!(after.iter().map(|e| e.kind.as_str()).collect::<Vec<_>>(), ["published", "updated"]);
     assert_eq!((after[1].id, after[1].breaking, after[1].article_id), (new.id, true, Some(site.article_id)));

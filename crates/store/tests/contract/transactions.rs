@@ -128,7 +128,7 @@ async fn transactions_are_all_or_nothing(store: &dyn Store) {
         .await
         .expect("audit");
     tx.enqueue_job("publish_article", &id.to_string(), OffsetDateTime::now_utc()).await.expect("job");
-    let version = tx.bump_content_version().await.expect("bump");
+    let version = tx.record_page_change(&["story:1".to_owned()]).await.expect("bump");
     let event = NewLiveEvent {
         edition_id: edition.id,
         kind: "published".into(),

@@ -70,6 +70,10 @@ pub async fn save_profile(
     }
     let name = DisplayName::parse(&form.name).map_err(|_| PageError::BadRequest("name".into()))?;
     state.store.update_profile(user.id, name.as_str(), &bio).await?;
+    if name.as_str() != user.display_name {
+        // Their comments show the name.
+        state.content_changed(&[crate::page_keys::reader(user.id)]).await?;
+    }
     tracing::info!(user = user.id.get(), "profile changed");
     Ok(see_other(jar, &format!("/{}/account?status=profile-saved", edition.code)))
 }
@@ -163,8 +167,10 @@ pub async fn delete_account(
         return delete_page(&state, jar, &edition, StatusCode::UNPROCESSABLE_ENTITY, error, false);
     }
     state.store.delete_user(user.id, keep).await?;
-    // The comments shown changed: pages render again.
-    state.cache.clear();
+    // The comments shown changed: their author's name where they stay;
+    // where they go, the discussions and counts of stories not known here.
+    let changed = if keep { crate::page_keys::reader(user.id) } else { crate::page_keys::SITE.to_owned() };
+    state.content_changed(&[changed]).await?;
     tracing::info!(user = user.id.get(), keep_comments = keep, "account deleted by its owner");
     let (jar, _) = csrf::rotate(jar.add(removal_cookie(state.secure_cookies())), state.secure_cookies());
     message_page(&state, jar, &edition, StatusCode::OK, "delete-account", t.get("delete-done").into_owned())

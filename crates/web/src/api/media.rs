@@ -194,7 +194,7 @@ pub async fn upload_media(
     let name = params.name.unwrap_or_default();
     match store_upload(&state, &user, &name, bytes).await {
         Ok(media) => {
-            state.content_changed().await?;
+            state.content_changed(&[crate::page_keys::PHOTOS.to_owned()]).await?;
             Ok((StatusCode::CREATED, Json(media_dto(&state, media))))
         }
         Err(StoreUploadError::Refused(UploadError::TooLarge { .. })) => Err(too_large()),

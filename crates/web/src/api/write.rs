@@ -407,7 +407,9 @@ pub async fn delete_article(
         &article.card.headline,
     )
     .await?;
-    let version = tx.bump_content_version().await?;
+    // Only a story that is not published is deleted: no page shows it.
+    let place = crate::page_keys::StoryPlace::of_article(&article);
+    let version = tx.record_page_change(&crate::page_keys::story_change(id, Some(&place), None, &[])).await?;
     tx.commit().await?;
     state.content_committed(version).await?;
     Ok(StatusCode::NO_CONTENT)

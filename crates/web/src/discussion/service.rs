@@ -15,7 +15,6 @@ use time::{Duration, OffsetDateTime};
 use super::rules::{BannedWords, EDIT_WINDOW, Openness, Submission, verdict};
 use crate::AppState;
 use crate::i18n::Locale;
-use crate::view::article_path;
 
 /// Why a reader's action in a discussion was refused. Each says its
 /// status and its message in the reader's language.
@@ -418,7 +417,7 @@ pub async fn react(
     }
     let comment = visible_comment(state, article, comment_id).await?;
     state.store.toggle_reaction(comment.id, user.id, kind, now).await?;
-    forget_page(state, article);
+    state.content_changed(&[crate::page_keys::talk(article.card.id)]).await?;
     Ok(state.store.comment_reactions(&[comment.id], Some(user.id)).await?)
 }
 
@@ -455,18 +454,9 @@ pub async fn report(
     Ok(())
 }
 
-/// Drops the article's cached page (it shows the comments). Other nodes
-/// catch up within the page cache's TTL; open pages get the live event.
-pub fn forget_page(state: &AppState, article: &Article) {
-    if let Some(edition) = state.directory().edition_by_id(article.card.edition_id) {
-        state.cache.forget(&article_path(edition, article.card.published_at, article.card.slug.as_str()));
-    }
-}
-
 /// Commits a reader's action on a comment with the live event open pages
-/// of the article follow (if any); then drops the article's cached page
-/// and hands the event to this node's streams (other nodes read it from
-/// the log).
+/// of the article follow (if any) and the page change (its discussion and
+/// count), then applies both here (other nodes read them from the logs).
 async fn commit(
     state: &AppState,
     article: &Article,
@@ -474,17 +464,12 @@ async fn commit(
     event: Option<NewLiveEvent>,
     now: OffsetDateTime,
 ) -> Result<(), StoreError> {
+    let version = tx.record_page_change(&crate::page_keys::comments_changed(article.card.id)).await?;
     if let Some(event) = &event {
         tx.append_live_event(event, now).await?;
     }
     tx.commit().await?;
-    forget_page(state, article);
-    if event.is_some()
-        && let Err(error) = state.live.catch_up().await
-    {
-        tracing::warn!(%error, article = article.card.id.get(), "could not read the live event log after a comment");
-    }
-    Ok(())
+    state.content_committed(version).await
 }
 
 /// The live event of a comment shown or changed (`kind`), with the

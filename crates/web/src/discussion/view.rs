@@ -254,6 +254,9 @@ fn comment_view(
             }
         })
         .collect();
+    if let Some(author) = comment.user_id {
+        crate::page_keys::shows(crate::page_keys::reader(author));
+    }
     CommentView {
         id: comment.id.get(),
         author: comment.author_name.clone().unwrap_or_else(|| t.get("comment-former-reader").into_owned()),

@@ -245,6 +245,13 @@ impl LiveBus {
                     Ok(pruned) => tracing::info!(pruned, "old live events pruned"),
                     Err(error) => tracing::warn!(%error, "could not prune the live event log"),
                 }
+                // The page-change log is kept as long: a node away longer
+                // finds a gap and drops every page.
+                match self.store.prune_page_changes(now - RETAIN_FOR).await {
+                    Ok(0) => {}
+                    Ok(pruned) => tracing::info!(pruned, "old page changes pruned"),
+                    Err(error) => tracing::warn!(%error, "could not prune the page-change log"),
+                }
             }
         }
     }

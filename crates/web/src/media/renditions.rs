@@ -207,7 +207,7 @@ pub async fn run_job(state: &AppState, payload: &str) -> Result<(), String> {
             tracing::warn!(%error, key = old.key, "could not remove an old crop");
         }
     }
-    state.content_changed().await.map_err(|e| e.to_string())?;
+    state.content_changed(&[crate::page_keys::photo(id)]).await.map_err(|e| e.to_string())?;
     tracing::info!(media = id.get(), count = renditions.len(), "renditions made");
     Ok(())
 }

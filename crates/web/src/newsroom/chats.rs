@@ -349,7 +349,8 @@ pub async fn act(
             };
             service::audit_in(&mut *tx, &user, "chat.room_create", &room, &room.title).await?;
             // The story's page links its rooms.
-            let version = tx.bump_content_version().await?;
+            let keys: Vec<String> = room.article_id.map(crate::page_keys::story).into_iter().collect();
+            let version = tx.record_page_change(&keys).await?;
             service::commit(&state, tx).await?;
             state.content_committed(version).await?;
             Ok(see_other(jar, &format!("/newsroom/chats/{}?done=created", room.id)))
@@ -479,7 +480,13 @@ pub async fn save_room(
             );
             service::audit_in(&mut *tx, &user, "chat.room_save", &saved, &detail).await?;
             service::room_event(&mut *tx, &saved, "room", &service::room_data(&saved)).await?;
-            let version = tx.bump_content_version().await?;
+            // The pages of the story it was about and of the one it is about.
+            let keys: Vec<String> = [room.article_id, saved.article_id]
+                .into_iter()
+                .flatten()
+                .map(crate::page_keys::story)
+                .collect();
+            let version = tx.record_page_change(&keys).await?;
             service::commit(&state, tx).await?;
             state.content_committed(version).await?;
         }

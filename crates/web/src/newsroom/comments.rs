@@ -267,17 +267,15 @@ pub async fn decide(
         (CommentStatus::Approved, _) => service::comment_removed_event(&state, &article, id, count),
         _ => None,
     };
+    let version = tx.record_page_change(&crate::page_keys::comments_changed(article.card.id)).await?;
     if let Some(event) = &event {
         tx.append_live_event(event, now).await?;
     }
     tx.commit().await?;
     tracing::info!(moderator = user.id.get(), comment = id.get(), action, "comment moderated");
     metrics::counter!("dateline_comments_moderated_total", "action" => action).increment(1);
-    service::forget_page(&state, &article);
-    if event.is_some()
-        && let Err(error) = state.live.catch_up().await
-    {
-        tracing::warn!(%error, "could not read the live event log after a decision");
+    if let Err(error) = state.content_committed(version).await {
+        tracing::warn!(%error, "could not read the change logs after a decision");
     }
     let done = if ban.is_some() {
         "banned"
@@ -470,9 +468,11 @@ pub async fn save_settings(
                 policy.as_str(),
             )
             .await?;
+            // Pages show the policy (the site map holds it): every node
+            // reloads its map and drops the section's stories' pages.
+            let version = tx.record_page_change(&[crate::page_keys::SITE.to_owned()]).await?;
             tx.commit().await?;
-            // Pages show the policy: every node reloads its site map.
-            state.content_changed().await?;
+            state.content_committed(version).await?;
         }
         "unban" => {
             let id: UserId =

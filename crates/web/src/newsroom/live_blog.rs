@@ -103,7 +103,8 @@ pub async fn live_entry(
         &format!("entry {entry}"),
     )
     .await?;
-    let version = tx.bump_content_version().await?;
+    // The story's page shows its blog.
+    let version = tx.record_page_change(&[crate::page_keys::story(article.card.id)]).await?;
     if article.status == ArticleStatus::Published {
         tx.append_live_event(&crate::live::entry_event(&article, kind, &changed), now).await?;
     }

@@ -381,7 +381,7 @@ pub async fn upload(
         results.push(UploadResult::refused(String::new(), t.get("upload-no-file").into_owned()));
     }
     if results.iter().any(|r| r.id.is_some()) {
-        state.content_changed().await?;
+        state.content_changed(&[crate::page_keys::PHOTOS.to_owned()]).await?;
     }
     let status = if results.iter().all(|r| r.id.is_some()) {
         StatusCode::OK
@@ -620,7 +620,10 @@ pub async fn save_media(
             return render_item(&state, &headers, &user, jar, StatusCode::CONFLICT, media, None, error).await;
         }
         tx.record_audit(Some(user.id), None, "media.delete", &subject, "").await?;
-        let version = tx.bump_content_version().await?;
+        // Every page that showed it (the stories it was replaced in too).
+        let mut keys = vec![crate::page_keys::photo(media.id), crate::page_keys::PHOTOS.to_owned()];
+        keys.extend(replacement.map(crate::page_keys::photo));
+        let version = tx.record_page_change(&keys).await?;
         tx.commit().await?;
         // The files go once nothing refers to them any more.
         for key in std::iter::once(&media.original_key).chain(media.renditions.iter().map(|r| &r.key)) {
@@ -708,6 +711,7 @@ pub async fn save_changes(
     }
     tx.record_audit(Some(user.id), None, "media.update", &format!("media {}", media.id), audit_detail)
         .await?;
+    let version = tx.record_page_change(&[crate::page_keys::photo(media.id)]).await?;
     tx.commit().await?;
-    state.content_changed().await
+    state.content_committed(version).await
 }

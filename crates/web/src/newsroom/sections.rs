@@ -187,7 +187,7 @@ pub async fn save_section(
         ("section.update", format!("section {id}"), section.edition_id)
     };
     tx.record_audit(Some(admin.id), Some(edition_id), action, &subject, name).await?;
-    let version = tx.bump_content_version().await?;
+    let version = tx.record_page_change(&[crate::page_keys::SITE.to_owned()]).await?;
     tx.commit().await?;
     state.content_committed(version).await?;
     Ok(see_other(jar, "/newsroom/sections?done=section"))

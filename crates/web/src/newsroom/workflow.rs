@@ -386,6 +386,17 @@ pub async fn save_article(
     // address; a typed address that is taken is refused. A story that
     // races for the same address in between starts again with the next one
     // (on PostgreSQL a refused statement spoils its transaction).
+    // Where the story was shown, and its translations (whose pages link
+    // it), for the pages the change drops.
+    let before = article.map(crate::page_keys::StoryPlace::of_article);
+    let mut translations =
+        crate::page_keys::translations(state.store.as_ref(), new.translation_group.as_deref()).await?;
+    if let Some(old_group) = article.and_then(|a| a.translation_group.as_deref()) {
+        translations.extend(crate::page_keys::translations(state.store.as_ref(), Some(old_group)).await?);
+    }
+    if let Some(other) = starts_group {
+        translations.push(other);
+    }
     let mut attempts = 0;
     let (id, version, content_version) = loop {
         if checked.slug_from_headline {
@@ -438,7 +449,13 @@ pub async fn save_article(
                 )
                 .await?;
             }
-            let content_version = tx.bump_content_version().await?;
+            let keys = crate::page_keys::story_change(
+                id,
+                before.as_ref(),
+                Some(&crate::page_keys::StoryPlace::of_new(&new)),
+                &translations,
+            );
+            let content_version = tx.record_page_change(&keys).await?;
             let event =
                 change.and_then(|kind| crate::live::story_event(&state.directory(), id, (&new).into(), kind));
             if let Some(event) = event {

@@ -105,6 +105,11 @@ async fn related_stories(
 ) -> Result<Vec<crate::view::CardView>, PageError> {
     let card = &article.card;
     let tag_ids: Vec<TagId> = article.tags.iter().take(3).map(|tag| tag.id).collect();
+    // The lists it draws from: a story joining one changes this page.
+    for tag in &tag_ids {
+        crate::page_keys::shows(crate::page_keys::tag(*tag));
+    }
+    crate::page_keys::shows(crate::page_keys::section(card.section_id));
     let (mut tagged, in_section) = state
         .store
         .related_articles(card.id, edition.id, card.section_id, &tag_ids, RELATED_SIZE as i64)
@@ -178,6 +183,10 @@ async fn render(
 ) -> Result<Response, PageError> {
     let t = state.locales.for_language(&edition.language);
     let card = &article.card;
+    // The story, its discussion and (below) its photo and translations;
+    // its chat rooms and live blog change it as the story's own changes.
+    crate::page_keys::shows(crate::page_keys::story(card.id));
+    crate::page_keys::shows(crate::page_keys::talk(card.id));
     let section = directory.section_by_id(card.section_id);
     let public_url = &state.config.public_url;
     let absolute = format!("{public_url}{path}");
@@ -292,6 +301,7 @@ async fn render(
     }
     if let Some(group) = &article.translation_group {
         for link in state.store.translations(group).await? {
+            crate::page_keys::shows(crate::page_keys::story(link.article_id));
             if let Some(other) = directory.edition_by_id(link.edition_id) {
                 frame.alternates.push(Alternate {
                     hreflang: other.language.clone(),

@@ -40,7 +40,9 @@ pub async fn home_page(
     let edition = edition_from(&directory, &code)?;
     let t = state.locales.for_language(&edition.language);
 
-    let latest = state.store.list_articles(&ArticleQuery::edition(edition.id, page_size(10))).await?;
+    let query = ArticleQuery::edition(edition.id, page_size(10));
+    crate::page_keys::shows(crate::page_keys::of_query(&query));
+    let latest = state.store.list_articles(&query).await?;
     // The top story: the newest breaking story, else the newest with a photo.
     let top_card = latest
         .iter()
@@ -53,6 +55,7 @@ pub async fn home_page(
     for section in directory.sections_of(edition.id) {
         let mut query = ArticleQuery::edition(edition.id, page_size(PER_SECTION + 1));
         query.section_id = Some(section.id);
+        crate::page_keys::shows(crate::page_keys::of_query(&query));
         let cards = state.store.list_articles(&query).await?;
         last_modified = last_modified.max(newest_change(&cards));
         let cards: Vec<CardView> = cards

@@ -79,8 +79,9 @@ pub(crate) async fn newsfeed(
     edition: &Edition,
     t: &Locale,
 ) -> Result<Vec<FeedItem>, PageError> {
-    let cards =
-        state.store.list_articles(&ArticleQuery::edition(edition.id, page_size(NEWSFEED_SIZE))).await?;
+    let query = ArticleQuery::edition(edition.id, page_size(NEWSFEED_SIZE));
+    crate::page_keys::shows(crate::page_keys::of_query(&query));
+    let cards = state.store.list_articles(&query).await?;
     let today = OffsetDateTime::now_utc().date();
     Ok(cards
         .iter()
@@ -115,6 +116,7 @@ impl StoryList {
     ) -> Result<(Self, Vec<ArticleCard>), PageError> {
         query.limit = page_size(LIST_PAGE_SIZE + 1);
         let paged = query.before.is_some();
+        crate::page_keys::shows(crate::page_keys::of_query(&query));
         let mut cards = state.store.list_articles(&query).await?;
         let has_more = cards.len() > LIST_PAGE_SIZE as usize;
         cards.truncate(LIST_PAGE_SIZE as usize);

@@ -70,6 +70,7 @@ pub async fn newsfeed_page(
     query.section_id = section.as_ref().map(|s| s.id);
     query.before = list.cursor()?;
     let paged = query.before.is_some();
+    crate::page_keys::shows(crate::page_keys::of_query(&query));
     let mut cards = state.store.list_articles(&query).await?;
     let has_more = cards.len() > PAGE as usize;
     cards.truncate(PAGE as usize);

@@ -209,9 +209,11 @@ async fn render(
 ) -> Result<Response, PageError> {
     let public_url = &state.config.public_url;
     let directory = state.directory();
+    crate::page_keys::shows(crate::page_keys::of_query(&scope.query));
     let cards = state.store.list_articles(&scope.query).await?;
     let mut items = Vec::with_capacity(cards.len());
     for card in &cards {
+        crate::page_keys::shows(crate::page_keys::story(card.id));
         let Some(article) = state.store.article_by_id(card.id).await? else { continue };
         let url = format!("{public_url}{}", article_path(edition, card.published_at, card.slug.as_str()));
         let html = if state.config.feed_full_text {

@@ -75,6 +75,7 @@ pub async fn sitemap_index(State(state): State<AppState>) -> Result<Response, Pa
     let mut sitemaps = Vec::new();
     for edition in directory.editions() {
         sitemaps.push((format!("{public_url}/sitemaps/news-{}.xml", edition.code), String::new()));
+        crate::page_keys::shows(crate::page_keys::sitemap(edition.id));
         let Some(first) = state.store.first_published(edition.id).await? else { continue };
         let (mut year, mut month) = (now.year(), now.month());
         let (first_year, first_month) = (first.year(), first.month());
@@ -116,6 +117,7 @@ pub async fn sitemap(State(state): State<AppState>, Path(file): Path<String>) ->
     }
     let from = month_start(year, month);
     let to = month_start(if month == Month::December { year + 1 } else { year }, month.next());
+    crate::page_keys::shows(crate::page_keys::sitemap(edition.id));
     let entries = state.store.published_between(edition.id, from, to, SITEMAP_LIMIT).await?;
     let public_url = &state.config.public_url;
     let newest = entries.iter().map(|e| e.updated_at.max(e.published_at)).max().unwrap_or(from);
@@ -135,6 +137,7 @@ async fn news(state: &AppState, edition: &Edition) -> Result<Response, PageError
     let now = OffsetDateTime::now_utc();
     let entries =
         state.store.published_between(edition.id, now - Duration::hours(48), now, NEWS_LIMIT).await?;
+    crate::page_keys::shows(crate::page_keys::sitemap(edition.id));
     let public_url = &state.config.public_url;
     let newest =
         entries.iter().map(|e| e.updated_at.max(e.published_at)).max().unwrap_or(now - Duration::hours(48));
