@@ -7,7 +7,14 @@ of 300 and a byline. Only loopback; stops by itself.
     bench/archive.py --url http://127.0.0.1:18080 --token dlt_… --count 6000
 
 Prints the ids' range and the rate. The pages the benchmarks then ask for
-(`--paths FILE`) are written one per line: every story's public path.
+(`--paths FILE`) are written one per line: every story's public path;
+`--ids FILE` keeps each story's id and number for the editor below.
+
+An editor at work (`--edit-every SECONDS --for SECONDS --ids FILE`): saves
+a random story of the file again, with a changed lead, every interval,
+until the time is up (a published story edited in place).
+
+    bench/archive.py --url … --token … --ids ids.txt --edit-every 1 --for 20
 """
 
 import argparse
@@ -68,11 +75,31 @@ def call(url: str, token: str, method: str, path: str, body: dict) -> dict:
     raise SystemExit(f"{method} {path}: gave up")
 
 
-def publish(url: str, token: str, number: int, seed: int, now: float, years: float) -> str:
+def publish(url: str, token: str, number: int, seed: int, now: float, years: float) -> tuple[str, int]:
     rng = random.Random(seed * 1_000_003 + number)
     saved = call(url, token, "POST", "/api/v1/articles", story(number, rng, now, years))
     done = call(url, token, "POST", f"/api/v1/articles/{saved['id']}/transitions", {"action": "publish"})
-    return done.get("url") or ""
+    return done.get("url") or "", saved["id"]
+
+
+def edit(args: argparse.Namespace) -> None:
+    """Saves a random story of `--ids` again every `--edit-every` seconds."""
+    with open(args.ids, encoding="utf-8") as lines:
+        stories = [tuple(int(v) for v in line.split()) for line in lines if line.strip()]
+    rng = random.Random(args.seed)
+    now = time.time()
+    ends = time.monotonic() + args.duration
+    saves = 0
+    while time.monotonic() < ends:
+        started = time.monotonic()
+        article_id, number, seed = rng.choice(stories)
+        body = story(number, random.Random(seed * 1_000_003 + number), now, args.years)
+        body["lead"] += f" Updated {saves}."
+        del body["published_at"]  # kept as it is: an edit in place
+        call(args.url, args.token, "PUT", f"/api/v1/articles/{article_id}", body)
+        saves += 1
+        time.sleep(max(0.0, args.edit_every - (time.monotonic() - started)))
+    print(f"{saves} saves in {args.duration:.0f} s")
 
 
 def main() -> None:
@@ -84,18 +111,29 @@ def main() -> None:
     parser.add_argument("--years", type=float, default=5.0)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--paths", help="write each story's public path here")
+    parser.add_argument("--ids", help="write (or, editing, read) each story's id, number and seed")
+    parser.add_argument("--edit-every", type=float, help="edit stories of --ids at this interval (s)")
+    parser.add_argument("--for", dest="duration", type=float, default=20.0, help="how long to edit (s)")
     args = parser.parse_args()
     if not args.url.startswith(("http://127.", "http://localhost", "http://[::1]")):
         sys.exit("archive.py only talks to loopback addresses")
+    if args.edit_every:
+        if not args.ids:
+            sys.exit("--edit-every needs --ids")
+        edit(args)
+        return
     now = time.time()
     started = time.monotonic()
     urls = []
+    ids = []
     with concurrent.futures.ThreadPoolExecutor(args.workers) as pool:
-        jobs = [
-            pool.submit(publish, args.url, args.token, n, args.seed, now, args.years) for n in range(args.count)
-        ]
+        jobs = {
+            pool.submit(publish, args.url, args.token, n, args.seed, now, args.years): n for n in range(args.count)
+        }
         for done, job in enumerate(concurrent.futures.as_completed(jobs), 1):
-            urls.append(job.result())
+            url, article_id = job.result()
+            urls.append(url)
+            ids.append((article_id, jobs[job], args.seed))
             if done % 500 == 0:
                 print(f"  {done} stories, {done / (time.monotonic() - started):.0f}/s", flush=True)
     elapsed = time.monotonic() - started
@@ -105,6 +143,10 @@ def main() -> None:
             for full in urls:
                 path = "/" + full.split("://", 1)[-1].split("/", 1)[-1] if "://" in full else full
                 out.write(path + "\n")
+    if args.ids:
+        with open(args.ids, "a", encoding="utf-8") as out:
+            for article_id, number, seed in ids:
+                out.write(f"{article_id} {number} {seed}\n")
 
 
 if __name__ == "__main__":

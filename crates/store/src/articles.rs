@@ -80,6 +80,9 @@ pub trait ArticleStore: Send + Sync {
     async fn translations(&self, group: &str) -> Result<Vec<TranslationLink>, StoreError>;
     /// Published articles whose main photo is this media item (the newest 50).
     async fn articles_using_media(&self, media_id: crate::MediaId) -> Result<Vec<ArticleCard>, StoreError>;
+    /// The cards of those of `ids` that are published, in one query (a
+    /// page listing things that link stories reads them all at once).
+    async fn published_cards(&self, ids: &[ArticleId]) -> Result<Vec<ArticleCard>, StoreError>;
 
     /// Articles in any status, newest change first (the newsroom's list).
     async fn newsroom_articles(&self, query: &NewsroomQuery) -> Result<Vec<NewsroomRow>, StoreError>;

@@ -239,6 +239,15 @@ pub async fn readers_talk_and_moderators_keep_order(backend: Backend) {
     assert_eq!(room, "/en/chats/harbour-watch");
     let list = visible_text(&server.page("/en/chats").await);
     assert!(list.contains("Harbour watch") && list.contains("The port strike, live"), "{list}");
+    // A room about a story: the list links the story, and the story's page
+    // (cached before the room opened) links the room at once.
+    let story = crate::discussion::newest_article(&server).await;
+    assert!(!server.page(&story).await.contains("/en/chats/quay-talk"));
+    open_room(&server, &editor, &[("title", "Quay talk"), ("story", story.as_str())]).await;
+    let list = server.page("/en/chats").await;
+    let quay = list.split("Quay talk").nth(1).expect("the new room listed");
+    assert!(quay.contains(&format!("href=\"{story}\"")), "the room's story is linked: {list}");
+    assert!(server.page(&story).await.contains("/en/chats/quay-talk"), "the story's page links its room");
 
     // A guest reads but is asked to log in to write.
     let url = socket_url(&server.base, &room);

@@ -17,7 +17,7 @@ use time::OffsetDateTime;
 pub use rows::{ArticleRow, CardRow, NewsroomListRow, SitemapRow, TranslationRow};
 pub use writes::ArticleTx;
 
-use crate::backend::{SqlPool, db_error, whole_seconds};
+use crate::backend::{SqlPool, db_error, placeholders, whole_seconds};
 use crate::directory_sql::{AuthorRow, TagRow};
 use crate::{
     Article, ArticleCard, ArticleId, ArticleQuery, ArticleStore, Author, EditionId, MediaId, MediaStore,
@@ -286,6 +286,22 @@ where
             .fetch_all(self.pool())
             .await
             .map_err(db_error)?;
+        cards(self, rows).await
+    }
+
+    async fn published_cards(&self, ids: &[ArticleId]) -> Result<Vec<ArticleCard>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT {CARD_COLUMNS} {CARD_FROM} WHERE a.status = 'published' AND a.id IN ({})",
+            placeholders(1, ids.len())
+        );
+        let mut query = sqlx::query_as::<S::Db, CardRow>(&sql);
+        for id in ids {
+            query = query.bind(id.get());
+        }
+        let rows = query.fetch_all(self.pool()).await.map_err(db_error)?;
         cards(self, rows).await
     }
 

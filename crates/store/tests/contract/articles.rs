@@ -188,6 +188,13 @@ async fn a_story_from_first_draft_to_deletion(store: &dyn Store) {
     assert_eq!(breaking.map(|c| c.id), Some(site.article_id));
     assert!(store.latest_breaking(site.edition.id, now).await.expect("breaking").is_none());
     assert_eq!(ids(&store.articles_using_media(photo.id).await.expect("using")), [cranes]);
+    // Cards by id, published ones only, in one query.
+    let mut by_id = ids(&store.published_cards(&[cranes, draft, markets]).await.expect("cards"));
+    by_id.sort();
+    let mut expected = vec![cranes, markets];
+    expected.sort();
+    assert_eq!(by_id, expected, "the draft is left out");
+    assert!(store.published_cards(&[]).await.expect("cards").is_empty());
 
     // The newsroom's list: every status, newest change first, by words.
     let rows = store.newsroom_articles(&newsroom(None, None)).await.expect("rows");

@@ -7,7 +7,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use dateline_store::{ChatMessageId, ChatRoom};
+use dateline_store::{ArticleId, ChatMessageId, ChatRoom};
 
 use super::service::{self, ChatError, MessageView, message_view};
 use super::socket::HISTORY_PAGE;
@@ -62,17 +62,33 @@ fn private(body: String) -> Response {
 }
 
 async fn linked_article(state: &AppState, room: &ChatRoom) -> Option<(String, String)> {
-    let id = room.article_id?;
-    let article = state.store.article_by_id(id).await.ok().flatten()?;
-    if article.status != dateline_core::ArticleStatus::Published {
-        return None;
-    }
+    linked_articles(state, std::slice::from_ref(room)).await.remove(&room.id)
+}
+
+/// The published stories rooms are about (address, headline), by room,
+/// read in one query however many rooms there are.
+async fn linked_articles(
+    state: &AppState,
+    rooms: &[ChatRoom],
+) -> std::collections::HashMap<dateline_store::ChatRoomId, (String, String)> {
+    let ids: Vec<ArticleId> = rooms.iter().filter_map(|room| room.article_id).collect();
+    let cards = match state.store.published_cards(&ids).await {
+        Ok(cards) => cards,
+        Err(error) => {
+            tracing::warn!(%error, "could not read the stories chat rooms are about");
+            Vec::new()
+        }
+    };
     let directory = state.directory();
-    let edition = directory.edition_by_id(article.card.edition_id)?;
-    Some((
-        article_path(edition, article.card.published_at, article.card.slug.as_str()),
-        article.card.headline,
-    ))
+    rooms
+        .iter()
+        .filter_map(|room| {
+            let card = cards.iter().find(|card| Some(card.id) == room.article_id)?;
+            let edition = directory.edition_by_id(card.edition_id)?;
+            let link = (article_path(edition, card.published_at, card.slug.as_str()), card.headline.clone());
+            Some((room.id, link))
+        })
+        .collect()
 }
 
 /// `GET /{edition}/chats`.
@@ -85,18 +101,19 @@ pub async fn rooms_page(
     let t = state.locales.for_language(&edition.language);
     let rooms = state.store.chat_rooms(Some(edition.id)).await?;
     let people = state.chats.people_by_room().await;
-    let mut lines = Vec::with_capacity(rooms.len());
-    for room in &rooms {
-        lines.push(RoomLine {
+    let mut articles = linked_articles(&state, &rooms).await;
+    let lines = rooms
+        .iter()
+        .map(|room| RoomLine {
             href: format!("/{}/chats/{}", edition.code, room.slug),
             title: room.title.clone(),
             topic: room.topic.clone(),
             people: t.count("chat-people", people.get(&room.id).copied().unwrap_or(0)),
             open: room.is_open(),
             members_only: room.members_only,
-            article: linked_article(&state, room).await,
-        });
-    }
+            article: articles.remove(&room.id),
+        })
+        .collect();
     let path = format!("/{}/chats", edition.code);
     let frame = Frame::new(&state, &directory, &edition, None, &t.get("chats"), &path);
     Ok(private(RoomsTemplate { frame, rooms: lines }.render()?))

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# The long tail while the newsroom works (issue 21): an archive of SIZE
+# stories published through the API (bench/archive.py), the page cache on
+# with its defaults, and wrk asking at 64 connections for random stories of
+# the whole archive (what crawlers, search engines and social links ask
+# for) and for the front page, first with nobody writing, then while an
+# editor saves a published story every second (archive.py --edit-every).
+# Reported per run: requests/s, p99, the server's CPU per request (from
+# /proc/PID/stat) and the share of requests answered from the cache (from
+# /metrics). Results go to bench/out/tail.md and stdout.
+#
+#   ./bench/tail.sh                            # builds the release binary first
+#   SIZE=3000 DURATION=20 BINARY=/tmp/dateline-before ./bench/tail.sh
+#
+# Needs wrk and python3. Everything runs on 127.0.0.1 and stops by itself.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SIZE=${SIZE:-3000}
+DURATION=${DURATION:-20}
+CONNECTIONS=${CONNECTIONS:-64}
+THREADS=${THREADS:-2}
+PORT=${PORT:-18091}
+
+if ! command -v wrk >/dev/null; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
+  else
+    echo "bench: wrk is missing (apt-get install wrk)" >&2
+    exit 1
+  fi
+fi
+if [ -z "${BINARY:-}" ]; then
+  cargo build --release --quiet -p dateline --bin dateline
+  BINARY=./target/release/dateline
+fi
+work=$(mktemp -d)
+out=bench/out
+mkdir -p "$out"
+cleanup() {
+  [ -n "${editor_pid:-}" ] && kill "$editor_pid" 2>/dev/null || true
+  [ -n "${server_pid:-}" ] && kill "$server_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+: >"$work/dateline.toml"
+"$BINARY" --config "$work/dateline.toml" serve --data-dir "$work/data" --listen "127.0.0.1:$PORT" \
+  >"$work/server.out" 2>"$work/server.err" &
+server_pid=$!
+for _ in $(seq 1 120); do grep -q "listening on" "$work/server.out" 2>/dev/null && break; sleep 0.5; done
+base="http://127.0.0.1:$PORT"
+
+echo "bench-tail-password" | "$BINARY" --config "$work/dateline.toml" --data-dir "$work/data" \
+  user add --email bench@example.com --role admin --name Bench >/dev/null
+token=$("$BINARY" --config "$work/dateline.toml" --data-dir "$work/data" token create \
+  --email bench@example.com --name bench 2>/dev/null | tail -1)
+[ -n "$token" ] || { echo "bench: no API token" >&2; exit 1; }
+
+python3 bench/archive.py --url "$base" --token "$token" --count "$SIZE" --seed 7 \
+  --paths "$work/paths" --ids "$work/ids" >&2
+
+cat >"$work/random.lua" <<'LUA'
+local paths = {}
+for line in io.lines(os.getenv("PATHS_FILE")) do paths[#paths + 1] = line end
+math.randomseed(os.time())
+request = function()
+  return wrk.format("GET", paths[math.random(#paths)])
+end
+LUA
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }
+counter() { curl -fsS "$base/metrics" | awk -v n="$1" '$1 == n {print $2}' | head -1; }
+hz=$(getconf CLK_TCK)
+
+measure() { # name url editing [lua]
+  local name=$1 url=$2 editing=$3 lua=${4:-}
+  local args=(-t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency)
+  [ -n "$lua" ] && args+=(-s "$lua")
+  if [ "$editing" = yes ]; then
+    python3 bench/archive.py --url "$base" --token "$token" --ids "$work/ids" --edit-every 1 \
+      --for "$((DURATION + 1))" >"$work/editor.out" &
+    editor_pid=$!
+  fi
+  local before after hits0 misses0 hits1 misses1
+  before=$(cpu_ticks)
+  hits0=$(counter dateline_page_cache_hits_total); misses0=$(counter dateline_page_cache_misses_total)
+  PATHS_FILE="$work/paths" wrk "${args[@]}" "$url" >"$work/run.txt"
+  after=$(cpu_ticks)
+  hits1=$(counter dateline_page_cache_hits_total); misses1=$(counter dateline_page_cache_misses_total)
+  if [ "$editing" = yes ]; then wait "$editor_pid"; editor_pid=; fi
+  local rps p99 requests
+  rps=$(awk '/^Requests\/sec/ {print $2}' "$work/run.txt")
+  p99=$(awk '$1 == "99%" {print $2}' "$work/run.txt")
+  requests=$(awk '/requests in/ {print $1}' "$work/run.txt")
+  awk -v n="$name" -v e="$editing" -v r="$rps" -v p="$p99" -v t=$((after - before)) -v hz="$hz" -v q="$requests" \
+    -v h="$((${hits1%.*} - ${hits0%.*}))" -v m="$((${misses1%.*} - ${misses0%.*}))" \
+    'BEGIN {printf "| %s | %s | %.0f | %s | %.3f ms | %.1f %% |\n", n, e, r, p, 1000 * t / hz / q, 100 * h / (h + m)}'
+}
+
+{
+  echo "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, $(nproc) cores, SQLite, $((SIZE + 49)) stories, page cache defaults, $(date -u +%Y-%m-%dT%H:%MZ)"
+  echo
+  echo "| page | editor saving every second | requests/s | p99 | server CPU per request | from the cache |"
+  echo "|---|---|---|---|---|---|"
+  measure "random story" "$base/" no "$work/random.lua"
+  measure "random story" "$base/" yes "$work/random.lua"
+  measure "front page" "$base/en/" no
+  measure "front page" "$base/en/" yes
+} | tee "$out/tail.md"
