@@ -12,7 +12,8 @@ Prints the ids' range and the rate. The pages the benchmarks then ask for
 
 An editor at work (`--edit-every SECONDS --for SECONDS --ids FILE`): saves
 a random story of the file again, with a changed lead, every interval,
-until the time is up (a published story edited in place).
+until the time is up (a published story edited in place); with `--publish`,
+publishes a new story each interval instead.
 
     bench/archive.py --url … --token … --ids ids.txt --edit-every 1 --for 20
 """
@@ -83,7 +84,8 @@ def publish(url: str, token: str, number: int, seed: int, now: float, years: flo
 
 
 def edit(args: argparse.Namespace) -> None:
-    """Saves a random story of `--ids` again every `--edit-every` seconds."""
+    """Saves a random story of `--ids` again every `--edit-every` seconds
+    (with `--publish`: publishes a new story instead)."""
     with open(args.ids, encoding="utf-8") as lines:
         stories = [tuple(int(v) for v in line.split()) for line in lines if line.strip()]
     rng = random.Random(args.seed)
@@ -92,6 +94,11 @@ def edit(args: argparse.Namespace) -> None:
     saves = 0
     while time.monotonic() < ends:
         started = time.monotonic()
+        if args.publish:
+            publish(args.url, args.token, 1_000_000 + saves, args.seed, now, 0.0)
+            saves += 1
+            time.sleep(max(0.0, args.edit_every - (time.monotonic() - started)))
+            continue
         article_id, number, seed = rng.choice(stories)
         body = story(number, random.Random(seed * 1_000_003 + number), now, args.years)
         body["lead"] += f" Updated {saves}."
@@ -114,6 +121,7 @@ def main() -> None:
     parser.add_argument("--ids", help="write (or, editing, read) each story's id, number and seed")
     parser.add_argument("--edit-every", type=float, help="edit stories of --ids at this interval (s)")
     parser.add_argument("--for", dest="duration", type=float, default=20.0, help="how long to edit (s)")
+    parser.add_argument("--publish", action="store_true", help="editing: publish new stories instead")
     args = parser.parse_args()
     if not args.url.startswith(("http://127.", "http://localhost", "http://[::1]")):
         sys.exit("archive.py only talks to loopback addresses")

@@ -4,7 +4,8 @@
 # with its defaults, and wrk asking at 64 connections for random stories of
 # the whole archive (what crawlers, search engines and social links ask
 # for) and for the front page, first with nobody writing, then while an
-# editor saves a published story every second (archive.py --edit-every).
+# editor saves a published story every second (archive.py --edit-every),
+# then while one publishes a new story every second (--publish).
 # Reported per run: requests/s, p99, the server's CPU per request (from
 # /proc/PID/stat) and the share of requests answered from the cache (from
 # /metrics). Results go to bench/out/tail.md and stdout.
@@ -70,16 +71,20 @@ end
 LUA
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }
-counter() { curl -fsS "$base/metrics" | awk -v n="$1" '$1 == n {print $2}' | head -1; }
+counter() { # a counter's value, 0 before it first counts
+  curl -fsS "$base/metrics" | awk -v n="$1" '$1 == n {v = $2} END {print (v == "" ? 0 : v)}'
+}
 hz=$(getconf CLK_TCK)
 
-measure() { # name url editing [lua]
+measure() { # name url editing(no|yes|publishing) [lua]
   local name=$1 url=$2 editing=$3 lua=${4:-}
   local args=(-t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency)
   [ -n "$lua" ] && args+=(-s "$lua")
-  if [ "$editing" = yes ]; then
+  if [ "$editing" != no ]; then
+    local publish=()
+    [ "$editing" = publishing ] && publish=(--publish)
     python3 bench/archive.py --url "$base" --token "$token" --ids "$work/ids" --edit-every 1 \
-      --for "$((DURATION + 1))" >"$work/editor.out" &
+      --for "$((DURATION + 1))" "${publish[@]}" >"$work/editor.out" &
     editor_pid=$!
   fi
   local before after hits0 misses0 hits1 misses1
@@ -88,7 +93,7 @@ measure() { # name url editing [lua]
   PATHS_FILE="$work/paths" wrk "${args[@]}" "$url" >"$work/run.txt"
   after=$(cpu_ticks)
   hits1=$(counter dateline_page_cache_hits_total); misses1=$(counter dateline_page_cache_misses_total)
-  if [ "$editing" = yes ]; then wait "$editor_pid"; editor_pid=; fi
+  if [ "$editing" != no ]; then wait "$editor_pid"; editor_pid=; fi
   local rps p99 requests
   rps=$(awk '/^Requests\/sec/ {print $2}' "$work/run.txt")
   p99=$(awk '$1 == "99%" {print $2}' "$work/run.txt")
@@ -101,10 +106,12 @@ measure() { # name url editing [lua]
 {
   echo "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, $(nproc) cores, SQLite, $((SIZE + 49)) stories, page cache defaults, $(date -u +%Y-%m-%dT%H:%MZ)"
   echo
-  echo "| page | editor saving every second | requests/s | p99 | server CPU per request | from the cache |"
+  echo "| page | an editor, every second | requests/s | p99 | server CPU per request | from the cache |"
   echo "|---|---|---|---|---|---|"
   measure "random story" "$base/" no "$work/random.lua"
   measure "random story" "$base/" yes "$work/random.lua"
+  measure "random story" "$base/" publishing "$work/random.lua"
   measure "front page" "$base/en/" no
   measure "front page" "$base/en/" yes
+  measure "front page" "$base/en/" publishing
 } | tee "$out/tail.md"

@@ -56,6 +56,12 @@ pub trait ArticleStore: Send + Sync {
     ) -> Result<Option<ArticleId>, StoreError>;
     /// Published articles, newest first, filtered and paged by `query`.
     async fn list_articles(&self, query: &ArticleQuery) -> Result<Vec<ArticleCard>, StoreError>;
+    /// The database's plan for [`ArticleStore::list_articles`] with `query`,
+    /// one line per step (SQLite's `EXPLAIN QUERY PLAN`; PostgreSQL's
+    /// `EXPLAIN` with sequential scans priced out, so a table this small
+    /// still shows whether an index can serve the list). The tests check
+    /// every list is read from an index; operators can look too.
+    async fn explain_list_articles(&self, query: &ArticleQuery) -> Result<Vec<String>, StoreError>;
     /// Published stories related to an article of `edition_id`: those that
     /// share one of `tag_ids` (only the newest 50 links per tag asked for
     /// are looked at, so the cost stays flat however large a tag grows) and

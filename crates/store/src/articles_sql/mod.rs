@@ -17,7 +17,7 @@ use time::OffsetDateTime;
 pub use rows::{ArticleRow, CardRow, NewsroomListRow, SitemapRow, TranslationRow};
 pub use writes::ArticleTx;
 
-use crate::backend::{SqlPool, db_error, placeholders, whole_seconds};
+use crate::backend::{SqlPool, db_error, is_postgres, placeholders, whole_seconds};
 use crate::directory_sql::{AuthorRow, TagRow};
 use crate::{
     Article, ArticleCard, ArticleId, ArticleQuery, ArticleStore, Author, EditionId, MediaId, MediaStore,
@@ -43,6 +43,45 @@ async fn cards<S: MediaStore + ?Sized>(
     Ok(cards)
 }
 
+/// The SQL of a story list and the values of its filters, in order (the
+/// cursor's two values, when there is one, come after them).
+///
+/// Only the filters asked for are written into the SQL, so each list reads
+/// the index made for it (an edition's or a section's latest stories, a
+/// tag's or a byline's links) and stops after a page: a catch-all
+/// `($1 IS NULL OR a.edition_id = $1)` hides them from the planner, which
+/// then sorts every story of the archive.
+fn list_sql(query: &ArticleQuery) -> (String, Vec<i64>) {
+    // Each filter asked for, its `?` standing for its value.
+    let filters: Vec<(&str, i64)> = [
+        query.edition_id.map(|id| ("a.edition_id = ?", id.get())),
+        query.section_id.map(|id| ("a.section_id = ?", id.get())),
+        query
+            .tag_id
+            .map(|id| ("a.id IN (SELECT t.article_id FROM article_tags t WHERE t.tag_id = ?)", id.get())),
+        query.author_id.map(|id| {
+            ("a.id IN (SELECT w.article_id FROM article_authors w WHERE w.author_id = ?)", id.get())
+        }),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let mut conditions = vec!["a.status = 'published'".to_owned()];
+    conditions
+        .extend(filters.iter().zip(1..).map(|((condition, _), n)| condition.replace('?', &format!("${n}"))));
+    let limit = filters.len() + 1;
+    if query.before.is_some() {
+        conditions.push(format!("(a.published_at, a.id) < (${}, ${})", limit + 1, limit + 2));
+    }
+    let sql = format!(
+        "SELECT {CARD_COLUMNS} {CARD_FROM} WHERE {} ORDER BY a.published_at DESC, a.id DESC LIMIT ${limit}",
+        conditions.join(" AND ")
+    );
+    let mut values: Vec<i64> = filters.into_iter().map(|(_, value)| value).collect();
+    values.push(i64::from(query.limit.get()));
+    (sql, values)
+}
+
 #[async_trait]
 impl<S> ArticleStore for S
 where
@@ -60,6 +99,8 @@ where
     for<'r> i64: Decode<'r, S::Db>,
     for<'r> OffsetDateTime: Decode<'r, S::Db>,
     for<'r> (i64, String, i64): FromRow<'r, <S::Db as Database>::Row>,
+    for<'r> (i64, i64, i64, String): FromRow<'r, <S::Db as Database>::Row>,
+    for<'r> String: Decode<'r, S::Db>,
     for<'r> CardRow: FromRow<'r, <S::Db as Database>::Row>,
     for<'r> ArticleRow: FromRow<'r, <S::Db as Database>::Row>,
     for<'r> NewsroomListRow: FromRow<'r, <S::Db as Database>::Row>,
@@ -146,47 +187,48 @@ where
     }
 
     async fn list_articles(&self, query: &ArticleQuery) -> Result<Vec<ArticleCard>, StoreError> {
-        // Only the filters asked for are written into the SQL, so each
-        // list reads the index made for it (an edition's or a section's
-        // latest stories, a tag's or a byline's links) and stops after a
-        // page: a catch-all `($1 IS NULL OR a.edition_id = $1)` hides them
-        // from the planner, which then sorts every story of the archive.
-        // Each filter asked for, its `?` standing for its value.
-        let filters: Vec<(&str, i64)> = [
-            query.edition_id.map(|id| ("a.edition_id = ?", id.get())),
-            query.section_id.map(|id| ("a.section_id = ?", id.get())),
-            query
-                .tag_id
-                .map(|id| ("a.id IN (SELECT t.article_id FROM article_tags t WHERE t.tag_id = ?)", id.get())),
-            query.author_id.map(|id| {
-                ("a.id IN (SELECT w.article_id FROM article_authors w WHERE w.author_id = ?)", id.get())
-            }),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
-        let mut conditions = vec!["a.status = 'published'".to_owned()];
-        conditions.extend(
-            filters.iter().zip(1..).map(|((condition, _), n)| condition.replace('?', &format!("${n}"))),
-        );
-        let limit = filters.len() + 1;
-        if query.before.is_some() {
-            conditions.push(format!("(a.published_at, a.id) < (${}, ${})", limit + 1, limit + 2));
-        }
-        let sql = format!(
-            "SELECT {CARD_COLUMNS} {CARD_FROM} WHERE {} ORDER BY a.published_at DESC, a.id DESC LIMIT ${limit}",
-            conditions.join(" AND ")
-        );
+        let (sql, values) = list_sql(query);
         let mut select = sqlx::query_as::<S::Db, CardRow>(&sql);
-        for (_, value) in filters {
+        for value in values {
             select = select.bind(value);
         }
-        select = select.bind(i64::from(query.limit.get()));
         if let Some(before) = query.before {
             select = select.bind(before.published_at).bind(before.id);
         }
         let rows = select.fetch_all(self.pool()).await.map_err(db_error)?;
         cards(self, rows).await
+    }
+
+    async fn explain_list_articles(&self, query: &ArticleQuery) -> Result<Vec<String>, StoreError> {
+        let (sql, values) = list_sql(query);
+        let mut tx = self.pool().begin().await.map_err(db_error)?;
+        let plan = if is_postgres::<S::Db>() {
+            sqlx::query::<S::Db>("SET LOCAL enable_seqscan = off")
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+            let explain = format!("EXPLAIN {sql}");
+            let mut select = sqlx::query_scalar::<S::Db, String>(&explain);
+            for value in values {
+                select = select.bind(value);
+            }
+            if let Some(before) = query.before {
+                select = select.bind(before.published_at).bind(before.id);
+            }
+            select.fetch_all(&mut *tx).await.map_err(db_error)?
+        } else {
+            let explain = format!("EXPLAIN QUERY PLAN {sql}");
+            let mut select = sqlx::query_as::<S::Db, (i64, i64, i64, String)>(&explain);
+            for value in values {
+                select = select.bind(value);
+            }
+            if let Some(before) = query.before {
+                select = select.bind(before.published_at).bind(before.id);
+            }
+            select.fetch_all(&mut *tx).await.map_err(db_error)?.into_iter().map(|row| row.3).collect()
+        };
+        tx.rollback().await.map_err(db_error)?;
+        Ok(plan)
     }
 
     async fn related_articles(

@@ -293,3 +293,54 @@ async fn a_story_from_first_draft_to_deletion(store: &dyn Store) {
 }
 
 crate::on_both_backends!(a_story_from_first_draft_to_deletion);
+
+/// Every story list a page reads is read from an index, whatever the
+/// archive's size: checked on the plan each database makes for it.
+async fn every_story_list_is_read_from_an_index(store: &dyn Store) {
+    let site = site(store).await;
+    let tag = store.ensure_tag(site.edition.id, &slug("ports"), "Ports").await.expect("tag");
+    let author = store
+        .create_author(&NewAuthor {
+            edition_id: site.edition.id,
+            slug: slug("ana-lima"),
+            name: "Ana Lima".into(),
+            bio: String::new(),
+        })
+        .await
+        .expect("author");
+    let page = PageSize::new(10).expect("size");
+    let cursor = dateline_core::ArticleCursor { published_at: OffsetDateTime::now_utc(), id: 1_000 };
+    let edition = ArticleQuery::edition(site.edition.id, page);
+    let lists = [
+        ("edition", edition.clone()),
+        ("section", ArticleQuery { section_id: Some(site.section.id), ..edition.clone() }),
+        ("tag", ArticleQuery { tag_id: Some(tag.id), ..edition.clone() }),
+        ("author", ArticleQuery { author_id: Some(author.id), ..edition.clone() }),
+    ];
+    for (name, query) in lists {
+        for query in [query.clone(), ArticleQuery { before: Some(cursor), ..query }] {
+            let plan = store.explain_list_articles(&query).await.expect("plan");
+            let paged = if query.before.is_some() { "paged " } else { "" };
+            let text = plan.join("\n");
+            if store.backend() == "postgres" {
+                assert!(!text.contains("Seq Scan"), "{paged}{name} list scans a table:\n{text}");
+            } else {
+                let full_scan = plan.iter().any(|line| {
+                    line.starts_with("SCAN ")
+                        && !line.contains("USING INDEX")
+                        && !line.contains("COVERING INDEX")
+                });
+                assert!(!full_scan, "{paged}{name} list scans a table:\n{text}");
+            }
+            if matches!(name, "edition" | "section") {
+                // Read in the index's order and stopped after a page.
+                assert!(
+                    !text.contains("TEMP B-TREE") && !text.contains("Sort"),
+                    "{paged}{name} list sorts:\n{text}"
+                );
+            }
+        }
+    }
+}
+
+crate::on_both_backends!(every_story_list_is_read_from_an_index);
