@@ -296,25 +296,63 @@ where
             let escaped = text.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
             format!("%{escaped}%")
         });
-        let sql = format!(
-            "SELECT {MEDIA_COLUMNS} FROM media WHERE ($1 IS NULL OR id < $1) AND ($2 IS NULL OR \
-             lower(caption || ' ' || credit || ' ' || copyright || ' ' || keywords || ' ' || original_name) \
-             LIKE $2 ESCAPE '\\') \
-             AND ($4 = 0 OR EXISTS (SELECT 1 FROM articles a WHERE a.main_media_id = media.id \
-             AND a.status = 'published')) \
-             AND ($5 IS NULL OR created_at >= $5) AND ($6 IS NULL OR created_at < $6) \
-             ORDER BY id DESC LIMIT $3"
-        );
-        let mut items = sqlx::query_as::<S::Db, MediaItem>(&sql)
-            .bind(query.before_id.map(MediaId::get))
-            .bind(pattern)
-            .bind(query.limit)
-            .bind(i32::from(query.published_only))
-            .bind(query.added_from.map(whole_seconds))
-            .bind(query.added_before.map(whole_seconds))
-            .fetch_all(self.pool())
-            .await
-            .map_err(db_error)?;
+        // Only the conditions asked for are written, so a later page seeks
+        // to its cursor in the primary key instead of walking every newer
+        // photo past a catch-all `($1 IS NULL OR id < $1)`. Each `?`
+        // stands for the next value, bound in the same order.
+        enum Value {
+            Id(i64),
+            Text(String),
+            Time(OffsetDateTime),
+        }
+        let mut conditions: Vec<&str> = Vec::new();
+        let mut values: Vec<Value> = Vec::new();
+        if let Some(before) = query.before_id {
+            conditions.push("id < ?");
+            values.push(Value::Id(before.get()));
+        }
+        if let Some(pattern) = pattern {
+            conditions.push(
+                "lower(caption || ' ' || credit || ' ' || copyright || ' ' || keywords || ' ' || original_name) \
+                 LIKE ? ESCAPE '\\'",
+            );
+            values.push(Value::Text(pattern));
+        }
+        if query.published_only {
+            conditions.push(
+                "EXISTS (SELECT 1 FROM articles a WHERE a.main_media_id = media.id AND a.status = 'published')",
+            );
+        }
+        if let Some(from) = query.added_from {
+            conditions.push("created_at >= ?");
+            values.push(Value::Time(whole_seconds(from)));
+        }
+        if let Some(before) = query.added_before {
+            conditions.push("created_at < ?");
+            values.push(Value::Time(whole_seconds(before)));
+        }
+        let mut numbered = String::new();
+        let mut n = 0;
+        for condition in &conditions {
+            numbered.push_str(if numbered.is_empty() { " WHERE " } else { " AND " });
+            for (i, part) in condition.split('?').enumerate() {
+                if i > 0 {
+                    n += 1;
+                    numbered.push_str(&format!("${n}"));
+                }
+                numbered.push_str(part);
+            }
+        }
+        let sql = format!("SELECT {MEDIA_COLUMNS} FROM media{numbered} ORDER BY id DESC LIMIT ${}", n + 1);
+        let mut select = sqlx::query_as::<S::Db, MediaItem>(&sql);
+        for value in values {
+            select = match value {
+                Value::Id(id) => select.bind(id),
+                Value::Text(text) => select.bind(text),
+                Value::Time(time) => select.bind(time),
+            };
+        }
+        let mut items = select.bind(query.limit).fetch_all(self.pool()).await.map_err(db_error)?;
         let ids: Vec<MediaId> = items.iter().map(|item| item.id).collect();
         let mut renditions = self.renditions_of(&ids).await?;
         for item in &mut items {

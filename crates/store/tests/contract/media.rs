@@ -113,6 +113,16 @@ async fn the_media_bank_from_upload_to_deletion(store: &dyn Store) {
     assert_eq!(store.media_list(&past).await.expect("list").len(), 3);
     let published = MediaQuery { published_only: true, ..query(None) };
     assert!(store.media_list(&published).await.expect("list").is_empty());
+    // Every condition at once, each bound in its place.
+    let all = MediaQuery {
+        before_id: Some(quay.id),
+        added_from: Some(now - Duration::hours(1)),
+        added_before: Some(now + Duration::hours(1)),
+        ..query(Some("HARBOUR"))
+    };
+    assert_eq!(ids(store.media_list(&all).await.expect("list")), [harbour.id]);
+    let dated = MediaQuery { text: None, ..all };
+    assert_eq!(ids(store.media_list(&dated).await.expect("list")), [crane.id, harbour.id]);
 
     // Used by stories: a draft keeps the original private, a published
     // story shows it.
