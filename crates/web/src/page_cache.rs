@@ -95,10 +95,12 @@ impl CachedPage {
     }
 
     /// The bytes the entry holds, counted against the budget: the page,
-    /// the gzip copy it will likely get (about a quarter of the page) and
-    /// its keys.
+    /// the gzip copy it will likely get (about a quarter of the page), and
+    /// for each key its text here and in the index with the page's path
+    /// beside it there (a path is about 60 bytes; sets and strings carry
+    /// some 100 bytes of their own).
     fn weight(&self) -> usize {
-        let keys: usize = self.keys.iter().map(|k| 2 * k.len() + 48).sum();
+        let keys: usize = self.keys.iter().map(|k| 2 * k.len() + 160).sum();
         self.body.len() + self.body.len() / 4 + keys + 512
     }
 }
