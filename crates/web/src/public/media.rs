@@ -49,6 +49,8 @@ pub async fn media_page(
     let used_in = used
         .iter()
         .filter_map(|card| {
+            // The page shows each story's headline and address.
+            crate::page_keys::shows(crate::page_keys::story(card.id));
             let their_edition = directory.edition_by_id(card.edition_id)?;
             Some(Link {
                 href: article_path(their_edition, card.published_at, card.slug.as_str()),
