@@ -7,7 +7,8 @@
 #     threads at a time): its size, and requests/s and latency of
 #       - the guest page (shared, from the page cache),
 #       - a logged-in reader's page (rendered for them every time),
-#       - the discussion's last page (`/en/comments/{id}?page=35`, rendered),
+#       - the discussion's last page (reached by its "More comments" links:
+#         `/en/comments/{id}?sort=newest&after=<cursor>`, rendered),
 #       - the discussion's first page for a guest (rendered: never cached);
 #     beside the same article bytes served as a static file by nginx.
 #
@@ -173,6 +174,13 @@ PY
 }
 
 id=$second
+# The discussion's last page: follow "More comments" (rel="next") to the end.
+last="/en/comments/$id"
+for _ in $(seq 1 100); do
+  more=$(curl -fsS "$base$last" | grep -o 'href="[^"]*" rel="next"' | head -1 | cut -d'"' -f2 | sed 's/&#38;/\&/g; s/&amp;/\&/g; s/#.*//')
+  [ -n "$more" ] || break
+  last=$more
+done
 {
   echo "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ)"
   echo
@@ -185,7 +193,7 @@ id=$second
   run static-nginx "http://127.0.0.1:$STATIC_PORT/article.html"
   run guest-article "$base$article"
   run reader-article "$base$article" "$cookie"
-  run discussion-last-page "$base/en/comments/$id?page=35" "$cookie"
+  run discussion-last-page "$base$last" "$cookie"
   run discussion-guest "$base/en/comments/$id"
   ceiling=$(awk '$1 == "static-nginx" {print $2}' "$work/rps")
   echo

@@ -853,7 +853,12 @@ test("hostile comments, names and profiles render as text: no script runs, no di
   const guest = await browser.newContext();
   const guestDialogs = [];
   guest.on("page", (p) => p.on("dialog", (dialog) => { guestDialogs.push(dialog.message()); dialog.dismiss().catch(() => {}); }));
-  for (const path of [story, `/en/comments/${id}?sort=oldest`, `/en/comments/${id}?page=2`, profile]) {
+  // The discussion's second page, by its "More comments" link.
+  const { page: first } = await openPage(guest, `/en/comments/${id}`);
+  const more = first.locator('a[rel="next"]');
+  const second = (await more.count()) ? await more.first().getAttribute("href") : `/en/comments/${id}`;
+  await first.close();
+  for (const path of [story, `/en/comments/${id}?sort=oldest`, second, profile]) {
     const { page: view } = await openPage(guest, path);
     await view.waitForTimeout(300);
     const injected = await view.evaluate(() => ({

@@ -83,6 +83,38 @@ impl CommentStatus {
     }
 }
 
+/// A position in a discussion's threads: the last thread already shown, by
+/// its reaction count (what the `top` order sorts on) and id. Written in
+/// URLs as `<reactions>-<id>`, e.g. `?after=3-1042`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CommentCursor {
+    pub reactions: i64,
+    pub id: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`after` must look like `3-1042` (a reaction count, a hyphen, a comment id)")]
+pub struct CommentCursorError;
+
+impl CommentCursor {
+    pub fn parse(input: &str) -> Result<Self, CommentCursorError> {
+        let (reactions, id) = input.split_once('-').ok_or(CommentCursorError)?;
+        let number = |s: &str| {
+            (!s.is_empty() && s.len() <= 18 && s.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| s.parse::<i64>().ok())
+                .flatten()
+                .ok_or(CommentCursorError)
+        };
+        Ok(Self { reactions: number(reactions)?, id: number(id)? })
+    }
+}
+
+impl fmt::Display for CommentCursor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}-{}", self.reactions, self.id)
+    }
+}
+
 /// The order of a discussion's threads.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum CommentSort {
@@ -272,6 +304,16 @@ impl BanLength {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn comment_cursors_round_trip_and_refuse_the_rest() {
+        let cursor = CommentCursor::parse("3-1042").expect("cursor");
+        assert_eq!(cursor, CommentCursor { reactions: 3, id: 1042 });
+        assert_eq!(cursor.to_string(), "3-1042");
+        for bad in ["", "3", "-1", "3-", "a-1", "1-b", "1-2-3", "+1-2", "1- 2", "9999999999999999999-1"] {
+            assert!(CommentCursor::parse(bad).is_err(), "{bad:?}");
+        }
+    }
 
     #[test]
     fn comment_bodies() {

@@ -18,8 +18,9 @@ pub use account::{
 };
 pub use article::{ArticleCursor, ArticleStatus, CursorError, PageSize, PageSizeError};
 pub use comment::{
-    BanLength, BanLengthError, CommentBody, CommentBodyError, CommentPolicy, CommentPolicyError, CommentSort,
-    CommentSortError, CommentStatus, Reaction, ReactionError, ReportReason, ReportReasonError,
+    BanLength, BanLengthError, CommentBody, CommentBodyError, CommentCursor, CommentCursorError,
+    CommentPolicy, CommentPolicyError, CommentSort, CommentSortError, CommentStatus, Reaction, ReactionError,
+    ReportReason, ReportReasonError,
 };
 pub use edition::{EditionCode, EditionCodeError, TextDirection};
 pub use slug::{RESERVED_SECTION_SLUGS, Slug, SlugError, slugify};

@@ -471,25 +471,37 @@ where
     }
 
     async fn comment_threads(&self, query: &ThreadQuery) -> Result<Vec<Comment>, StoreError> {
+        use dateline_core::CommentSort;
         let order = match query.sort {
-            dateline_core::CommentSort::Newest => "c.id DESC",
-            dateline_core::CommentSort::Oldest => "c.id ASC",
-            dateline_core::CommentSort::Top => "c.reaction_count DESC, c.id DESC",
+            CommentSort::Newest => "c.id DESC",
+            CommentSort::Oldest => "c.id ASC",
+            CommentSort::Top => "c.reaction_count DESC, c.id DESC",
+        };
+        // The page after a cursor, in the same order (written only when
+        // there is one, so the first page reads the index from its start).
+        let after = match (query.after, query.sort) {
+            (None, _) => "",
+            (Some(_), CommentSort::Newest) => "AND c.id < $4",
+            (Some(_), CommentSort::Oldest) => "AND c.id > $4",
+            (Some(_), CommentSort::Top) => "AND (c.reaction_count, c.id) < ($5, $4)",
         };
         let sql = format!(
             "SELECT {COMMENT_COLUMNS} {COMMENT_FROM} WHERE c.article_id = $1 AND c.root_id IS NULL AND \
              (c.status = 'approved' OR (c.status = 'pending' AND c.user_id = $2) OR \
               (c.status = 'deleted' AND EXISTS (SELECT 1 FROM comments r WHERE r.root_id = c.id AND r.status = 'approved'))) \
-             ORDER BY {order} LIMIT $3 OFFSET $4"
+             {after} ORDER BY {order} LIMIT $3"
         );
-        let rows = sqlx::query_as::<S::Db, CommentRow>(&sql)
+        let mut select = sqlx::query_as::<S::Db, CommentRow>(&sql)
             .bind(query.article_id)
             .bind(query.viewer_id.map_or(-1, UserId::get))
-            .bind(query.limit)
-            .bind(query.offset)
-            .fetch_all(self.pool())
-            .await
-            .map_err(db_error)?;
+            .bind(query.limit);
+        if let Some(cursor) = query.after {
+            select = select.bind(cursor.id);
+            if query.sort == CommentSort::Top {
+                select = select.bind(cursor.reactions);
+            }
+        }
+        let rows = select.fetch_all(self.pool()).await.map_err(db_error)?;
         Ok(rows.into_iter().map(Comment::from).collect())
     }
 

@@ -544,7 +544,10 @@ pub struct NewComment {
 pub struct ThreadQuery {
     pub article_id: ArticleId,
     pub sort: dateline_core::CommentSort,
-    pub offset: i64,
+    /// Only the threads after this one in `sort` order (the last of the
+    /// page before): a page deep in a long discussion seeks to it in the
+    /// index rather than counting past every thread before it.
+    pub after: Option<dateline_core::CommentCursor>,
     pub limit: i64,
     /// Also the pending comments of this reader (their own, awaiting review).
     pub viewer_id: Option<UserId>,

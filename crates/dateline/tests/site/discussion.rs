@@ -234,7 +234,7 @@ pub async fn register_confirm_and_comment(backend: Backend) {
     assert!(text.find("carefully").expect("first") < text.find("Second thought").expect("second"), "{text}");
     let bad = server.get(&format!("/en/comments/{id}?sort=random")).await;
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
-    assert_eq!(server.get(&format!("/en/comments/{id}?page=0")).await.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(server.get(&format!("/en/comments/{id}?after=0")).await.status(), StatusCode::BAD_REQUEST);
     assert_eq!(server.get("/en/comments/999999").await.status(), StatusCode::NOT_FOUND);
 }
 
@@ -790,8 +790,21 @@ pub async fn hostile_comments_render_inert(backend: Backend) {
     }
     let id = article_id(&server.page(&article).await);
     let mut texts = 0;
-    for page in 1..=3 {
-        let html = server.page(&format!("/en/comments/{id}?page={page}")).await;
+    // Every page of the discussion, following its "more comments" link.
+    let mut next = Some(format!("/en/comments/{id}"));
+    let mut pages = 0;
+    while let Some(path) = next.take() {
+        pages += 1;
+        assert!(pages <= 10, "the pages end: {path}");
+        let html = server.page(&path).await;
+        next = html
+            .split("rel=\"next\"")
+            .next()
+            .and_then(|before| before.rsplit("href=\"").next())
+            .filter(|_| html.contains("rel=\"next\""))
+            .map(|href| {
+                href.split('"').next().unwrap_or_default().replace("&#38;", "&").replace("&amp;", "&")
+            });
         for text in html.split("class=\"comment__text\">").skip(1) {
             let text = &text[..text.find("</div>").expect("end of a comment")];
             texts += 1;
@@ -811,4 +824,5 @@ pub async fn hostile_comments_render_inert(backend: Backend) {
         }
     }
     assert!(texts >= payloads.len() / 2, "the comments are on the pages ({texts})");
+    assert!(pages >= 2, "{} threads fill more than a page", payloads.len());
 }

@@ -385,8 +385,9 @@ pub async fn killed_while_writing_no_action_is_half_done(backend: Backend) {
             reader_id,
             article,
         ));
-        // Let them write for a while, then kill the server mid-write.
-        tokio::time::sleep(std::time::Duration::from_millis(700 + 150 * (round % 8))).await;
+        // Let them write for a while, then kill the server mid-write (long
+        // enough for a few moderation rounds when every suite runs at once).
+        tokio::time::sleep(std::time::Duration::from_millis(1200 + 150 * (round % 8))).await;
         server.restart().await;
         for writer in writers {
             stories += writer.await.unwrap_or(0);

@@ -52,12 +52,23 @@ async fn a_discussion_from_first_comment_to_decision(store: &dyn Store) {
 
     // Threads: the viewer's own pending one shows to them only.
     let threads =
-        |viewer, sort| ThreadQuery { article_id: article, sort, offset: 0, limit: 10, viewer_id: viewer };
+        |viewer, sort| ThreadQuery { article_id: article, sort, after: None, limit: 10, viewer_id: viewer };
     let ids = |comments: Vec<dateline_store::Comment>| comments.into_iter().map(|c| c.id).collect::<Vec<_>>();
     let for_ben = store.comment_threads(&threads(Some(ben), CommentSort::Newest)).await.expect("threads");
     assert_eq!(ids(for_ben), [second.id, first.id]);
     let for_ann = store.comment_threads(&threads(Some(ann), CommentSort::Oldest)).await.expect("threads");
     assert_eq!(ids(for_ann), [first.id, second.id, held.id]);
+    // Later pages start after a cursor, in each order.
+    let cursor = |id: CommentId, reactions| Some(dateline_core::CommentCursor { reactions, id: id.get() });
+    let after = |viewer, sort, from| ThreadQuery { after: from, ..threads(viewer, sort) };
+    let page = store.comment_threads(&after(Some(ann), CommentSort::Oldest, cursor(first.id, 0))).await;
+    assert_eq!(ids(page.expect("threads")), [second.id, held.id]);
+    let page = store.comment_threads(&after(Some(ben), CommentSort::Newest, cursor(second.id, 0))).await;
+    assert_eq!(ids(page.expect("threads")), [first.id]);
+    let page = store.comment_threads(&after(None, CommentSort::Top, cursor(second.id, 0))).await;
+    assert_eq!(ids(page.expect("threads")), [first.id], "same count: by id, newest first");
+    let page = store.comment_threads(&after(None, CommentSort::Top, cursor(first.id, 0))).await;
+    assert!(page.expect("threads").is_empty());
     let replies = store.comment_replies(&[first.id, second.id], None).await.expect("replies");
     assert_eq!(ids(replies), [reply.id]);
     assert!(store.comment_replies(&[], None).await.expect("none").is_empty());

@@ -61,8 +61,8 @@ pub struct CommentsPage {
     /// Whether the article takes new comments.
     pub open: bool,
     pub sort: String,
-    pub page: i64,
-    pub next_page: Option<i64>,
+    /// The next page's `after`, when there is one.
+    pub next: Option<String>,
     pub threads: Vec<CommentDto>,
 }
 
@@ -70,8 +70,9 @@ pub struct CommentsPage {
 pub struct CommentsParams {
     /// `newest` (default), `oldest` or `top` (most reactions).
     sort: Option<String>,
-    /// 1 to 1000; 20 threads per page.
-    page: Option<i64>,
+    /// Where the page starts: the `next` of the page before (`3-1042`);
+    /// the first page without. 20 threads per page.
+    after: Option<String>,
 }
 
 /// A discussion rule's refusal, with its status and English message.
@@ -134,7 +135,7 @@ pub(crate) fn reaction_dtos(reactions: Option<&Vec<ReactionCount>>) -> Vec<React
     params(("id" = i64, Path, description = "The article's id"), CommentsParams),
     responses(
         (status = 200, description = "A page of threads", body = CommentsPage),
-        (status = 400, description = "A bad sort or page", body = ErrorBody),
+        (status = 400, description = "A bad sort or `after`", body = ErrorBody),
         (status = 404, description = "No such published article", body = ErrorBody),
     ))]
 pub async fn list_comments(
@@ -144,16 +145,18 @@ pub async fn list_comments(
 ) -> Result<Json<CommentsPage>, ApiError> {
     let sort = CommentSort::parse(params.sort.as_deref().unwrap_or(""))
         .map_err(|e| ApiError::BadRequest(e.to_string()))?;
-    let page = params.page.unwrap_or(1);
-    if !(1..=1000).contains(&page) {
-        return Err(ApiError::BadRequest("page must be from 1 to 1000".into()));
-    }
+    let after = params
+        .after
+        .as_deref()
+        .filter(|a| !a.is_empty())
+        .map(|raw| dateline_core::CommentCursor::parse(raw).map_err(|e| ApiError::BadRequest(e.to_string())))
+        .transpose()?;
     let article = article(&state, id).await?;
     // The same for every caller: a reader's own pending comments show on
     // the page, not here.
     let viewer_id = None;
-    let ThreadPage { roots, replies, reactions, more } =
-        service::thread_page(&state, id, sort, page, viewer_id).await?;
+    let ThreadPage { roots, replies, reactions, next, .. } =
+        service::thread_page(&state, id, sort, after, viewer_id).await?;
     let mut by_root: HashMap<CommentId, Vec<CommentDto>> = HashMap::new();
     for reply in &replies {
         by_root
@@ -174,8 +177,7 @@ pub async fn list_comments(
         count: article.card.comment_count,
         open: service::openness(&state, &article, time::OffsetDateTime::now_utc()).is_open(),
         sort: sort.as_str().to_owned(),
-        page,
-        next_page: more.then_some(page + 1),
+        next: next.map(|cursor| cursor.to_string()),
         threads,
     }))
 }

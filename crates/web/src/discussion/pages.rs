@@ -139,7 +139,7 @@ async fn refused_form(
     let status = error.status();
     let retry = if let DiscussionError::TooMany(seconds) = error { Some(seconds) } else { None };
     let refused = Some((error.message(t), text));
-    let options = PageOptions { sort: CommentSort::Newest, page: 1, refused, reply_to: None, status };
+    let options = PageOptions { sort: CommentSort::Newest, after: None, refused, reply_to: None, status };
     let mut response = render_page(state, edition, article, current.user.as_ref(), jar, options).await?;
     if let Some(seconds) = retry {
         response.headers_mut().insert(header::RETRY_AFTER, seconds.to_string().parse().expect("digits"));

@@ -138,29 +138,31 @@ pub struct ThreadPage {
     pub reactions: std::collections::HashMap<CommentId, Vec<ReactionCount>>,
     /// A further page exists.
     pub more: bool,
+    /// Where the next page starts: after the last thread of this one.
+    pub next: Option<dateline_core::CommentCursor>,
 }
 
 /// Threads per page.
 pub const THREADS_PER_PAGE: i64 = 20;
 
-/// Reads page `page` (from 1) of an article's threads as `viewer_id` sees them.
+/// Reads the page of an article's threads after `after` (the first page
+/// without one) as `viewer_id` sees them.
 pub async fn thread_page(
     state: &AppState,
     article_id: ArticleId,
     sort: dateline_core::CommentSort,
-    page: i64,
+    after: Option<dateline_core::CommentCursor>,
     viewer_id: Option<UserId>,
 ) -> Result<ThreadPage, StoreError> {
-    let query = dateline_store::ThreadQuery {
-        article_id,
-        sort,
-        offset: (page - 1) * THREADS_PER_PAGE,
-        limit: THREADS_PER_PAGE + 1,
-        viewer_id,
-    };
+    let query =
+        dateline_store::ThreadQuery { article_id, sort, after, limit: THREADS_PER_PAGE + 1, viewer_id };
     let mut roots = state.store.comment_threads(&query).await?;
     let more = roots.len() as i64 > THREADS_PER_PAGE;
     roots.truncate(THREADS_PER_PAGE as usize);
+    let next = roots
+        .last()
+        .filter(|_| more)
+        .map(|last| dateline_core::CommentCursor { reactions: last.reaction_count, id: last.id.get() });
     let root_ids: Vec<CommentId> = roots.iter().map(|c| c.id).collect();
     let replies = state.store.comment_replies(&root_ids, viewer_id).await?;
     let ids: Vec<CommentId> = roots.iter().chain(&replies).map(|c| c.id).collect();
@@ -169,7 +171,7 @@ pub async fn thread_page(
     for r in state.store.comment_reactions(&ids, viewer_id).await? {
         reactions.entry(r.comment_id).or_default().push(r);
     }
-    Ok(ThreadPage { roots, replies, reactions, more })
+    Ok(ThreadPage { roots, replies, reactions, more, next })
 }
 
 /// Whether this article takes comments now.
@@ -417,7 +419,9 @@ pub async fn react(
     }
     let comment = visible_comment(state, article, comment_id).await?;
     state.store.toggle_reaction(comment.id, user.id, kind, now).await?;
-    state.content_changed(&[crate::page_keys::talk(article.card.id)]).await?;
+    if let Err(error) = state.content_changed(&[crate::page_keys::talk(article.card.id)]).await {
+        tracing::warn!(%error, article = article.card.id.get(), "could not record a reaction's page change");
+    }
     Ok(state.store.comment_reactions(&[comment.id], Some(user.id)).await?)
 }
 
@@ -469,7 +473,12 @@ async fn commit(
         tx.append_live_event(event, now).await?;
     }
     tx.commit().await?;
-    state.content_committed(version).await
+    // Done and kept: a failure to apply it here leaves cached pages to the
+    // follower's next second, and is no reason to tell the reader it failed.
+    if let Err(error) = state.content_committed(version).await {
+        tracing::warn!(%error, article = article.card.id.get(), "could not apply a comment's page change");
+    }
+    Ok(())
 }
 
 /// The live event of a comment shown or changed (`kind`), with the

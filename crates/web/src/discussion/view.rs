@@ -14,7 +14,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::CookieJar;
-use dateline_core::{CommentSort, CommentStatus, Reaction};
+use dateline_core::{CommentCursor, CommentSort, CommentStatus, Reaction};
 use dateline_store::{Article, ArticleId, Comment, Edition, ReactionCount, User};
 use time::OffsetDateTime;
 
@@ -28,9 +28,6 @@ use crate::error::PageError;
 use crate::i18n::Locale;
 use crate::public::edition_from;
 use crate::view::{Frame, Link, article_path, iso, url_encode};
-
-/// Pages a reader can ask for (20,000 threads).
-const MAX_PAGE: i64 = 1000;
 
 #[derive(Debug)]
 pub struct DiscussionView {
@@ -128,17 +125,18 @@ pub struct DiscussionRequest<'a> {
     /// The page the forms come back to.
     pub back: String,
     pub sort: CommentSort,
-    pub page: i64,
+    /// Where the page starts; the first page without.
+    pub after: Option<CommentCursor>,
 }
 
 impl DiscussionRequest<'_> {
     pub async fn load(self, t: &Locale) -> Result<DiscussionView, PageError> {
-        let DiscussionRequest { state, edition, article, viewer, csrf, back, sort, page } = self;
+        let DiscussionRequest { state, edition, article, viewer, csrf, back, sort, after } = self;
         let now = OffsetDateTime::now_utc();
         let card = &article.card;
         let viewer_id = viewer.map(|u| u.id);
-        let service::ThreadPage { roots, replies, reactions, more } =
-            service::thread_page(state, card.id, sort, page, viewer_id).await?;
+        let service::ThreadPage { roots, replies, reactions, more: _, next: next_page } =
+            service::thread_page(state, card.id, sort, after, viewer_id).await?;
         let openness = service::openness(state, article, now);
         let writable = viewer.map(|user| service::may_write(Some(user), now));
         let can_write = matches!(writable, Some(Ok(_))) && openness.is_open();
@@ -175,10 +173,10 @@ impl DiscussionRequest<'_> {
             })
             .collect();
 
-        let page_href = |sort: CommentSort, page: i64| {
+        let page_href = |sort: CommentSort, after: Option<CommentCursor>| {
             let mut href = format!("{base}?sort={}", sort.as_str());
-            if page > 1 {
-                href.push_str(&format!("&page={page}"));
+            if let Some(after) = after {
+                href.push_str(&format!("&after={after}"));
             }
             href.push_str("#discussion");
             href
@@ -214,14 +212,15 @@ impl DiscussionRequest<'_> {
             sorts: CommentSort::ALL
                 .iter()
                 .map(|s| Link {
-                    href: page_href(*s, 1),
+                    href: page_href(*s, None),
                     label: t.get(&format!("sort-{}", s.as_str())).into_owned(),
                     current: *s == sort,
                 })
                 .collect(),
-            newer_href: (page > 1).then(|| page_href(sort, page - 1)),
-            older_href: more.then(|| page_href(sort, page + 1)),
-            all_href: page_href(sort, 1),
+            // Back to the first page from a later one; on to the next.
+            newer_href: after.is_some().then(|| page_href(sort, None)),
+            older_href: next_page.map(|cursor| page_href(sort, Some(cursor))),
+            all_href: page_href(sort, None),
             login_href: format!("/{}/login?next={next}", edition.code),
             register_href: format!("/{}/register?next={next}", edition.code),
             post_href: base,
@@ -307,22 +306,23 @@ struct DiscussionTemplate<'a> {
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct DiscussionParams {
     sort: Option<String>,
-    page: Option<String>,
+    /// Where the page starts (`3-1042`: the last thread of the page before).
+    after: Option<String>,
     /// The comment the form answers (the "Reply" link).
     reply: Option<String>,
 }
 
 impl DiscussionParams {
-    pub fn parse(&self) -> Result<(CommentSort, i64), PageError> {
+    pub fn parse(&self) -> Result<(CommentSort, Option<CommentCursor>), PageError> {
         let sort = CommentSort::parse(self.sort.as_deref().unwrap_or(""))
             .map_err(|e| PageError::BadRequest(e.to_string()))?;
-        let page = match self.page.as_deref().filter(|p| !p.is_empty()) {
-            None => 1,
-            Some(raw) => raw.parse::<i64>().ok().filter(|p| (1..=MAX_PAGE).contains(p)).ok_or_else(|| {
-                PageError::BadRequest(format!("page must be a whole number from 1 to {MAX_PAGE}"))
-            })?,
-        };
-        Ok((sort, page))
+        let after = self
+            .after
+            .as_deref()
+            .filter(|a| !a.is_empty())
+            .map(|raw| CommentCursor::parse(raw).map_err(|e| PageError::BadRequest(e.to_string())))
+            .transpose()?;
+        Ok((sort, after))
     }
 }
 
@@ -338,7 +338,7 @@ pub async fn discussion_page(
     let article_id: ArticleId = article_id.parse().map_err(|_| PageError::NotFound)?;
     let article =
         service::published_article(&state, edition.id, article_id).await?.ok_or(PageError::NotFound)?;
-    let (sort, page) = params.parse()?;
+    let (sort, after) = params.parse()?;
     let reply_to = match params.reply.as_deref().filter(|r| !r.is_empty()) {
         None => None,
         Some(raw) => {
@@ -356,7 +356,7 @@ pub async fn discussion_page(
             Some((id, parent.author_name.unwrap_or_else(|| t.get("comment-former-reader").into_owned())))
         }
     };
-    let options = PageOptions { sort, page, refused: None, reply_to, status: StatusCode::OK };
+    let options = PageOptions { sort, after, refused: None, reply_to, status: StatusCode::OK };
     render_page(&state, &edition, &article, current.user.as_ref(), jar, options).await
 }
 
@@ -364,7 +364,8 @@ pub async fn discussion_page(
 #[derive(Debug)]
 pub struct PageOptions {
     pub sort: CommentSort,
-    pub page: i64,
+    /// Where the page starts; the first page without.
+    pub after: Option<CommentCursor>,
     /// A refused submission: its message and the typed text.
     pub refused: Option<(String, String)>,
     /// The comment the form answers: (id, author).
@@ -381,13 +382,17 @@ pub async fn render_page(
     jar: CookieJar,
     options: PageOptions,
 ) -> Result<Response, PageError> {
-    let PageOptions { sort, page, refused, reply_to, status } = options;
+    let PageOptions { sort, after, refused, reply_to, status } = options;
     let t = state.locales.for_language(&edition.language);
     let (jar, csrf) =
         if viewer.is_some() { csrf::form_token(jar, state.secure_cookies()) } else { (jar, String::new()) };
     let path = format!("/{}/comments/{}", edition.code, article.card.id);
-    let back = format!("{path}?sort={}&page={page}", sort.as_str());
-    let mut d = DiscussionRequest { state, edition, article, viewer, csrf, back, sort, page }.load(t).await?;
+    let mut back = format!("{path}?sort={}", sort.as_str());
+    if let Some(after) = after {
+        back.push_str(&format!("&after={after}"));
+    }
+    let mut d =
+        DiscussionRequest { state, edition, article, viewer, csrf, back, sort, after }.load(t).await?;
     if let Some((message, text)) = refused {
         d.form_error = Some(message);
         d.form_text = text;

@@ -380,7 +380,7 @@ async fn render(
         csrf,
         back: path.to_owned(),
         sort: dateline_core::CommentSort::Newest,
-        page: 1,
+        after: None,
     }
     .load(t)
     .await?;
