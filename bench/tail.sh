@@ -12,6 +12,7 @@
 #
 #   ./bench/tail.sh                            # builds the release binary first
 #   SIZE=3000 DURATION=20 BINARY=/tmp/dateline-before ./bench/tail.sh
+#   CONFIG='page_cache_mib = 32' ./bench/tail.sh   # a setting for the run
 #
 # Needs wrk and python3. Everything runs on 127.0.0.1 and stops by itself.
 set -euo pipefail
@@ -45,7 +46,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-: >"$work/dateline.toml"
+# Settings for the run (e.g. CONFIG='page_cache_mib = 32'); the defaults otherwise.
+printf '%s\n' "${CONFIG:-}" >"$work/dateline.toml"
 "$BINARY" --config "$work/dateline.toml" serve --data-dir "$work/data" --listen "127.0.0.1:$PORT" \
   >"$work/server.out" 2>"$work/server.err" &
 server_pid=$!
@@ -114,4 +116,7 @@ measure() { # name url editing(no|yes|publishing) [lua]
   measure "front page" "$base/en/" no
   measure "front page" "$base/en/" yes
   measure "front page" "$base/en/" publishing
+  echo
+  rss=$(awk '/^VmRSS/ {print $2}' "/proc/$server_pid/status")
+  echo "Server resident memory after the runs: $((rss / 1024)) MiB (settings: ${CONFIG:-the defaults})."
 } | tee "$out/tail.md"
