@@ -32,6 +32,19 @@ async fn warm(client: &reqwest::Client, base: &str, path: &str) {
     assert_eq!(status, "HIT", "{path} is kept once rendered");
 }
 
+/// Creates a story through the API and publishes it; returns its path.
+async fn publish_new(server: &TestServer, editor: &str, headline: &str) -> String {
+    let (status, created) =
+        call(server, Method::POST, "/api/v1/articles", editor, Some(story(headline))).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_i64().expect("id");
+    let publish = serde_json::json!({"action": "publish"});
+    let path = format!("/api/v1/articles/{id}/transitions");
+    let (status, published) = call(server, Method::POST, &path, editor, Some(publish)).await;
+    assert_eq!(status, StatusCode::OK, "{published}");
+    published["url"].as_str().expect("url").strip_prefix(&server.base).expect("here").to_owned()
+}
+
 pub async fn changes_drop_exactly_the_pages_that_show_them(backend: Backend) {
     let server = TestServer::start(backend).await;
     let client = reqwest::Client::new();
@@ -40,40 +53,10 @@ pub async fn changes_drop_exactly_the_pages_that_show_them(backend: Backend) {
 
     // A story of ours, then ten newer ones in its section: it leaves the
     // front page, the section's block and every page's "latest" list.
-    let (status, created) =
-        call(&server, Method::POST, "/api/v1/articles", &editor, Some(story("Harbour dues rise"))).await;
-    assert_eq!(status, StatusCode::CREATED, "{created}");
-    let id = created["id"].as_i64().expect("id");
-    let publish = serde_json::json!({"action": "publish"});
-    let (status, published) = call(
-        &server,
-        Method::POST,
-        &format!("/api/v1/articles/{id}/transitions"),
-        &editor,
-        Some(publish.clone()),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{published}");
-    let ours = published["url"].as_str().expect("url").strip_prefix(&server.base).expect("here").to_owned();
+    let ours = publish_new(&server, &editor, "Harbour dues rise").await;
+    let id = server.count("SELECT id FROM articles WHERE headline = 'Harbour dues rise'").await;
     for n in 0..10 {
-        let (_, newer) = call(
-            &server,
-            Method::POST,
-            "/api/v1/articles",
-            &editor,
-            Some(story(&format!("Port report {n}"))),
-        )
-        .await;
-        let newer = newer["id"].as_i64().expect("id");
-        let (status, answer) = call(
-            &server,
-            Method::POST,
-            &format!("/api/v1/articles/{newer}/transitions"),
-            &editor,
-            Some(publish.clone()),
-        )
-        .await;
-        assert_eq!(status, StatusCode::OK, "{answer}");
+        publish_new(&server, &editor, &format!("Port report {n}")).await;
     }
     // A story from the demo, older than ours, in another section.
     let world = server.page("/en/world").await;
@@ -121,12 +104,7 @@ pub async fn changes_drop_exactly_the_pages_that_show_them(backend: Backend) {
     // A new story changes the edition's lists, and every page that shows
     // them (the newsfeed beside every list and story too), on both nodes;
     // the other edition's pages stay.
-    let (_, fresh) =
-        call(&server, Method::POST, "/api/v1/articles", &editor, Some(story("Tugboat crews vote to strike")))
-            .await;
-    let fresh = fresh["id"].as_i64().expect("id");
-    call(&server, Method::POST, &format!("/api/v1/articles/{fresh}/transitions"), &editor, Some(publish))
-        .await;
+    publish_new(&server, &editor, "Tugboat crews vote to strike").await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
     for base in [server.base.as_str(), second.as_str()] {
         for path in ["/en/", "/en/latest", "/en/world", other.as_str()] {
