@@ -6,7 +6,9 @@
 #  2. an article with 1,000 comments (700 threads, 300 replies; paged 20
 #     threads at a time): its size, and requests/s and latency of
 #       - the guest page (shared, from the page cache),
-#       - a logged-in reader's page (rendered for them every time),
+#       - a logged-in reader's page (the same cached copy since 2026-12-08),
+#       - that reader's own discussion section (`/en/comments/{id}/me`, which
+#         the page's script lays over the shared one; rendered every time),
 #       - the discussion's last page (reached by its "More comments" links:
 #         `/en/comments/{id}?sort=newest&after=<cursor>`, rendered),
 #       - the discussion's first page for a guest (rendered: never cached);
@@ -159,7 +161,7 @@ run() { # name url [cookie]
   echo "$name $rps" >>"$work/rps"
 }
 
-# Single-request render time of the reader's page, from 20 sequential fetches.
+# Single-request time of the reader's own section, from 20 sequential fetches.
 render_ms() { # url cookie
   python3 - "$1" "$2" <<'PY'
 import sys, time, urllib.request
@@ -177,7 +179,7 @@ id=$second
 # The discussion's last page: follow "More comments" (rel="next") to the end.
 last="/en/comments/$id"
 for _ in $(seq 1 100); do
-  more=$(curl -fsS "$base$last" | grep -o 'href="[^"]*" rel="next"' | head -1 | cut -d'"' -f2 | sed 's/&#38;/\&/g; s/&amp;/\&/g; s/#.*//')
+  more=$(curl -fsS "$base$last" | { grep -o 'href="[^"]*" rel="next"' || true; } | head -1 | cut -d'"' -f2 | sed 's/&#38;/\&/g; s/&amp;/\&/g; s/#.*//')
   [ -n "$more" ] || break
   last=$more
 done
@@ -193,13 +195,14 @@ done
   run static-nginx "http://127.0.0.1:$STATIC_PORT/article.html"
   run guest-article "$base$article"
   run reader-article "$base$article" "$cookie"
+  run reader-own-section "$base/en/comments/$id/me" "$cookie"
   run discussion-last-page "$base$last" "$cookie"
   run discussion-guest "$base/en/comments/$id"
   ceiling=$(awk '$1 == "static-nginx" {print $2}' "$work/rps")
   echo
-  for page in guest-article reader-article discussion-last-page discussion-guest; do
+  for page in guest-article reader-article reader-own-section discussion-last-page discussion-guest; do
     awk -v p="$page" -v c="$ceiling" '$1 == p {printf "%s / static: %.1f%%\n", p, 100 * $2 / c}' "$work/rps"
   done
   echo
-  echo "reader-article, one request at a time: $(render_ms "$base$article" "$cookie")"
+  echo "reader-own-section, one request at a time: $(render_ms "$base/en/comments/$id/me" "$cookie")"
 } | tee "$out/comments-summary.md"

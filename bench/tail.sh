@@ -13,6 +13,8 @@
 #   ./bench/tail.sh                            # builds the release binary first
 #   SIZE=3000 DURATION=20 BINARY=/tmp/dateline-before ./bench/tail.sh
 #   CONFIG='page_cache_mib = 32' ./bench/tail.sh   # a setting for the run
+#   POSTGRES=1 ./bench/tail.sh                 # on a fresh PostgreSQL database
+#                                              # (127.0.0.1:5432, user postgres), dropped after
 #
 # Needs wrk and python3. Everything runs on 127.0.0.1 and stops by itself.
 set -euo pipefail
@@ -39,24 +41,33 @@ fi
 work=$(mktemp -d)
 out=bench/out
 mkdir -p "$out"
+db=()
+pg_admin=${PG_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres}
+if [ "${POSTGRES:-}" = 1 ]; then
+  pg_name="dateline_bench_tail_$$"
+  psql -q "$pg_admin" -c "CREATE DATABASE $pg_name" >/dev/null
+  db=(--database-url "${pg_admin%/*}/$pg_name")
+fi
 cleanup() {
   [ -n "${editor_pid:-}" ] && kill "$editor_pid" 2>/dev/null || true
   [ -n "${server_pid:-}" ] && kill "$server_pid" 2>/dev/null || true
+  sleep 0.5
+  [ -n "${pg_name:-}" ] && psql -q "$pg_admin" -c "DROP DATABASE IF EXISTS $pg_name WITH (FORCE)" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT
 
 # Settings for the run (e.g. CONFIG='page_cache_mib = 32'); the defaults otherwise.
 printf '%s\n' "${CONFIG:-}" >"$work/dateline.toml"
-"$BINARY" --config "$work/dateline.toml" serve --data-dir "$work/data" --listen "127.0.0.1:$PORT" \
+"$BINARY" --config "$work/dateline.toml" serve --data-dir "$work/data" "${db[@]}" --listen "127.0.0.1:$PORT" \
   >"$work/server.out" 2>"$work/server.err" &
 server_pid=$!
 for _ in $(seq 1 120); do grep -q "listening on" "$work/server.out" 2>/dev/null && break; sleep 0.5; done
 base="http://127.0.0.1:$PORT"
 
-echo "bench-tail-password" | "$BINARY" --config "$work/dateline.toml" --data-dir "$work/data" \
+echo "bench-tail-password" | "$BINARY" --config "$work/dateline.toml" --data-dir "$work/data" "${db[@]}" \
   user add --email bench@example.com --role admin --name Bench >/dev/null
-token=$("$BINARY" --config "$work/dateline.toml" --data-dir "$work/data" token create \
+token=$("$BINARY" --config "$work/dateline.toml" --data-dir "$work/data" "${db[@]}" token create \
   --email bench@example.com --name bench 2>/dev/null | tail -1)
 [ -n "$token" ] || { echo "bench: no API token" >&2; exit 1; }
 
@@ -106,7 +117,7 @@ measure() { # name url editing(no|yes|publishing) [lua]
 }
 
 {
-  echo "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, $(nproc) cores, SQLite, $((SIZE + 49)) stories, page cache defaults, $(date -u +%Y-%m-%dT%H:%MZ)"
+  echo "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, $(nproc) cores, $([ ${#db[@]} -gt 0 ] && echo PostgreSQL || echo SQLite), $((SIZE + 49)) stories, page cache defaults, $(date -u +%Y-%m-%dT%H:%MZ)"
   echo
   echo "| page | an editor, every second | requests/s | p99 | server CPU per request | from the cache |"
   echo "|---|---|---|---|---|---|"

@@ -698,8 +698,10 @@ test("a guest registers from a story, confirms, comments, and a second page sees
   assert.equal(await arrived.locator("strong").textContent(), "week");
   await watcher.locator("#discussion").getByText("1 comment").waitFor();
 
-  // Trusted now: a second comment shows at once, on both pages.
-  await page.reload();
+  // Trusted now: a second comment shows at once, on both pages. The page
+  // as served is every reader's; the script lays the reader's form over it.
+  const served = await (await page.reload()).text();
+  assert.ok(!served.includes("Comment as") && served.includes("data-me="), "the served page is the shared one");
   await discussion.getByLabel("Comment as Nadia Reader").fill("Unions say the talks are going nowhere.");
   await discussion.getByRole("button", { name: "Post comment" }).click();
   await watcher.getByText("Unions say the talks are going nowhere.").waitFor({ timeout: 5000 });
@@ -716,6 +718,17 @@ test("a guest registers from a story, confirms, comments, and a second page sees
   await mod.getByText("The comment is rejected.").waitFor();
   await watcher.getByText("Unions say the talks are going nowhere.").waitFor({ state: "detached", timeout: 5000 });
   await watcher.locator("#discussion").getByText("1 comment").waitFor();
+
+  // Without the script, the shared page leads the logged-in reader to the
+  // discussion page, rendered for them, whose form posts and works.
+  const plainContext = await browser.newContext({ javaScriptEnabled: false, storageState: await context.storageState() });
+  const plain = await plainContext.newPage();
+  await plain.goto(base + story);
+  await plain.getByRole("link", { name: "Write on the discussion page" }).click();
+  await plain.getByLabel("Comment as Nadia Reader").fill("Written without the script.");
+  await plain.getByRole("button", { name: "Post comment" }).click();
+  await plain.locator(".comment").filter({ hasText: "Written without the script." }).waitFor();
+  await plainContext.close();
   assert.deepEqual([...problems, ...watcherProblems, ...modProblems], []);
   await context.close();
   await watcherContext.close();

@@ -97,6 +97,9 @@ pub struct Settings {
     /// A WebSub hub (`https://hub.example.com/`): feeds name it, and every
     /// publish or update pings it. Empty: no WebSub.
     pub websub_hub: String,
+    /// Caching proxies in front (Varnish with xkey) that get `PURGE` with
+    /// the changed pages' surrogate keys: their base URLs.
+    pub purge_proxies: Vec<String>,
     /// Log filter (`info`, `dateline=debug,info` …).
     pub log: String,
     pub log_format: LogFormat,
@@ -140,6 +143,7 @@ impl Default for Settings {
             newsletter_digest_hour: 6,
             newsletter_signups_per_address_per_hour: 20,
             websub_hub: String::new(),
+            purge_proxies: Vec::new(),
             log: "info".into(),
             log_format: LogFormat::Text,
         }
@@ -282,6 +286,23 @@ impl Settings {
         } else {
             self.mail_from.clone()
         }
+    }
+
+    /// The parsed `purge_proxies`: each an http(s) URL, or the start stops
+    /// naming it.
+    pub fn purge_proxy_urls(&self) -> anyhow::Result<Vec<url::Url>> {
+        self.purge_proxies
+            .iter()
+            .filter(|entry| !entry.trim().is_empty())
+            .map(|entry| {
+                let parsed = url::Url::parse(entry.trim())
+                    .map_err(|e| anyhow::anyhow!("purge_proxies: {entry:?} is not a URL: {e}"))?;
+                if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
+                    anyhow::bail!("purge_proxies: {entry:?} must be an http:// or https:// address");
+                }
+                Ok(parsed)
+            })
+            .collect()
     }
 
     /// The parsed `trusted_proxies`; an entry that is not an address or a

@@ -114,6 +114,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
             .unwrap_or(usize::MAX),
         mail_from: settings.effective_mail_from(),
         trusted_proxies: settings.trusted_proxy_networks()?,
+        purge_proxies: settings.purge_proxy_urls()?,
         upload: settings.upload_limits(),
         feed_full_text: settings.feed_full_text,
         discussion: settings.discussion(),

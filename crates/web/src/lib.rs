@@ -41,6 +41,7 @@ pub mod newsroom;
 pub mod ops;
 pub mod page_cache;
 pub mod page_keys;
+pub mod proxy_purge;
 pub mod public;
 pub mod router;
 pub mod search;

@@ -84,11 +84,14 @@ impl CachedPage {
             last_modified,
             content_type,
             link,
+            // Every page also carries `site`, which a proxy purges when every page goes.
             surrogate_key: HeaderValue::from_str(
-                &keys.iter().map(String::as_str).collect::<Vec<_>>().join(" "),
+                &std::iter::once(crate::proxy_purge::EVERY_PAGE)
+                    .chain(keys.iter().map(String::as_str))
+                    .collect::<Vec<_>>()
+                    .join(" "),
             )
-            .ok()
-            .filter(|_| !keys.is_empty()),
+            .ok(),
             keys: keys.into_iter().collect(),
             created: Instant::now(),
         }
@@ -347,13 +350,6 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
     if request.method() != Method::GET && request.method() != Method::HEAD {
         return next.run(request).await;
     }
-    let (personal_route, logged_in) = personal(&request);
-    if personal_route && logged_in {
-        let mut response = next.run(request).await;
-        response.extensions_mut().remove::<Cacheable>();
-        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
-        return response;
-    }
     let key = cache_key(&request);
     let conditions = Conditions::of(request.headers());
     let mut waited = false;
@@ -361,7 +357,7 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
         if let Some(page) = state.cache.get(&key) {
             metrics::counter!("dateline_page_cache_hits_total").increment(1);
             let status = if waited { "COALESCED" } else { "HIT" };
-            return vary_on_cookie(personal_route, respond(&state, &page, &conditions, status));
+            return respond(&state, &page, &conditions, status);
         }
         if waited {
             // The render we waited for was not kept (an error page, a
@@ -374,7 +370,7 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
                 // kept its page before letting go of its claim.
                 if let Some(page) = state.cache.get(&key) {
                     metrics::counter!("dateline_page_cache_hits_total").increment(1);
-                    return vary_on_cookie(personal_route, respond(&state, &page, &conditions, "HIT"));
+                    return respond(&state, &page, &conditions, "HIT");
                 }
                 break Some(claim);
             }
@@ -395,6 +391,12 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
     if response.status() != StatusCode::OK {
         return response;
     }
+    // Everyone gets the kept bytes: a page that sets a cookie is someone's
+    // own and is never kept (no handler marks one; this keeps it so).
+    if response.headers().contains_key(header::SET_COOKIE) {
+        tracing::error!(path = key, "a cacheable page set a cookie: served once, not kept");
+        return response;
+    }
     let (parts, body) = response.into_parts();
     let body = match axum::body::to_bytes(body, 16 * 1024 * 1024).await {
         Ok(body) => body,
@@ -412,36 +414,7 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
     let page = Arc::new(CachedPage::new(body, content_type, link, SystemTime::from(last_modified), keys));
     state.cache.insert(key, Arc::clone(&page), stamp);
     drop(claim);
-    vary_on_cookie(personal_route, respond(&state, &page, &conditions, "MISS"))
-}
-
-/// Routes whose page differs for a logged-in reader (the article page
-/// carries their comment forms). Guests share the cached page; a request
-/// with a session cookie renders its own, never stored anywhere.
-pub const PERSONAL_ROUTES: &[&str] = &["/{edition}/{year}/{month}/{day}/{slug}"];
-
-/// (a personal route, a request with a session cookie).
-fn personal(request: &Request) -> (bool, bool) {
-    let personal_route = request
-        .extensions()
-        .get::<axum::extract::MatchedPath>()
-        .is_some_and(|path| PERSONAL_ROUTES.contains(&path.as_str()));
-    let logged_in = request
-        .headers()
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .any(|cookies| cookies.contains(crate::accounts::session::SESSION_COOKIE));
-    (personal_route, logged_in)
-}
-
-/// A personal route's shared page varies with the cookie, so a browser
-/// that logs in does not reuse the guest copy it kept.
-fn vary_on_cookie(personal_route: bool, mut response: Response) -> Response {
-    if personal_route {
-        response.headers_mut().insert(header::VARY, HeaderValue::from_static("Accept-Encoding, Cookie"));
-    }
-    response
+    respond(&state, &page, &conditions, "MISS")
 }
 
 /// What of a request decides how a cached page is answered.

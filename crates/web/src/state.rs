@@ -30,6 +30,8 @@ pub struct WebConfig {
     pub page_cache_ttl: Duration,
     /// The bytes rendered pages may hold in memory.
     pub page_cache_bytes: usize,
+    /// Caching proxies in front to purge when pages change (`proxy_purge`).
+    pub purge_proxies: Vec<url::Url>,
     /// The sender of account e-mails (`Name <address>`).
     pub mail_from: String,
     /// Proxies whose `X-Forwarded-For` names the client (`client_addr.rs`).
@@ -64,6 +66,7 @@ impl Default for WebConfig {
             page_max_age: Duration::from_secs(60),
             page_cache_ttl: Duration::from_secs(600),
             page_cache_bytes: 128 << 20,
+            purge_proxies: Vec::new(),
             mail_from: "Meridian <no-reply@localhost>".into(),
             trusted_proxies: Vec::new(),
             upload: crate::media::ingest::UploadLimits::default(),
@@ -90,6 +93,8 @@ pub struct Inner {
     pub locales: Locales,
     pub assets: Assets,
     pub cache: PageCache,
+    /// Purges the proxies in front after this node's own cache.
+    purger: Option<crate::proxy_purge::ProxyPurger>,
     pub metrics: Option<PrometheusHandle>,
     pub mailer: Arc<dyn Mailer>,
     /// The live newsfeed's events (`live/`).
@@ -153,6 +158,7 @@ impl AppState {
             })
             .with_cache(config.search_cache_entries),
         );
+        let purger = crate::proxy_purge::ProxyPurger::start(config.purge_proxies.clone());
         let max_age = config.page_max_age.as_secs();
         let page_cache_control = axum::http::HeaderValue::from_str(&format!(
             "public, max-age={max_age}, stale-while-revalidate={}",
@@ -165,6 +171,7 @@ impl AppState {
             config,
             locales,
             assets: Assets::build(),
+            purger,
             cache,
             metrics,
             mailer,
@@ -258,6 +265,9 @@ impl AppState {
                     self.refresh().await?;
                 }
                 self.0.cache.purge(&change.keys);
+                if let Some(purger) = &self.0.purger {
+                    purger.purge(&change.keys);
+                }
                 known = change.id;
             }
             if !changes.is_empty() {
@@ -285,6 +295,9 @@ impl AppState {
     async fn refresh(&self) -> Result<(), StoreError> {
         self.reload_directory().await?;
         self.0.cache.clear();
+        if let Some(purger) = &self.0.purger {
+            purger.purge(&[crate::proxy_purge::EVERY_PAGE.to_owned()]);
+        }
         Ok(())
     }
 }

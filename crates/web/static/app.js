@@ -780,10 +780,40 @@
     }
   }
 
+  // Set (readable, granting nothing) while a reader is logged in here.
+  function loggedIn() {
+    return /(?:^|;\s*)dateline_reader=1(?:;|$)/.test(document.cookie);
+  }
+
+  // The article page is the same cached page for every reader. A logged-in
+  // reader's own discussion (their form and its token, their reactions,
+  // their comments waiting for a moderator, edit and delete) comes from a
+  // small request of its own and takes the shared section's place.
+  function layOwnDiscussion(shared) {
+    if (!shared.dataset.me || !window.fetch || !loggedIn()) return;
+    window
+      .fetch(shared.dataset.me, { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then(function (response) {
+        return response.status === 200 ? response.text() : null;
+      })
+      .then(function (html) {
+        var own = html && fragment(html);
+        if (!own || !own.matches("[data-discussion]") || !shared.isConnected) return;
+        // Read after the shared page, the reader's copy holds every comment it does.
+        shared.replaceWith(own);
+        var target = window.location.hash && document.getElementById(window.location.hash.slice(1));
+        if (target && own.contains(target)) target.scrollIntoView();
+      })
+      .catch(function () {
+        // The shared section stays; its links still lead to the discussion page.
+      });
+  }
+
   function setUpDiscussion() {
     var discussion = document.querySelector("[data-discussion]");
     var edition = document.body.dataset.edition;
     if (!discussion || !edition) return;
+    layOwnDiscussion(discussion);
     if (window.EventSource) {
       var source = new EventSource(
         "/" + edition + "/newsfeed/events?article=" + Number(discussion.dataset.discussion)
@@ -796,14 +826,16 @@
           } catch (e) {
             return;
           }
-          applyComment(discussion, kind, data);
+          var current = document.querySelector("[data-discussion]");
+          if (current) applyComment(current, kind, data);
         });
       });
     }
     if (!window.fetch) return;
-    discussion.addEventListener("submit", function (event) {
+    document.addEventListener("submit", function (event) {
       var form = event.target;
       if (!form.classList || !form.classList.contains("reaction-form") || form.dataset.plain) return;
+      if (!form.closest("[data-discussion]")) return;
       var button = event.submitter;
       if (!button || !button.value) return;
       event.preventDefault();

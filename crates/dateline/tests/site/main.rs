@@ -56,6 +56,8 @@ macro_rules! backend_tests {
 backend_tests!(
     caching::changes_drop_exactly_the_pages_that_show_them,
     caching::one_render_serves_readers_who_ask_at_once,
+    caching::two_readers_share_every_page_and_see_only_their_own,
+    caching::a_proxy_in_front_drops_exactly_what_changed,
     chats::readers_talk_and_moderators_keep_order,
     chats::bad_chat_requests_are_refused_clearly,
     newsletters::newsletter_round_trip,

@@ -42,6 +42,8 @@ comments-count = { $count ->
    *[other] { $count } comments
 }
 discussion-guest = Log in or register to join the discussion.
+discussion-logged-in-noscript = Already logged in?
+discussion-page-link = Write on the discussion page
 log-in = Log in
 register = Register
 chats = Chats

@@ -42,6 +42,8 @@ comments-count = { $count ->
    *[other] { $count } комментария
 }
 discussion-guest = Войдите или зарегистрируйтесь, чтобы участвовать в обсуждении.
+discussion-logged-in-noscript = Уже вошли?
+discussion-page-link = Написать на странице обсуждения
 log-in = Войти
 register = Зарегистрироваться
 chats = Чаты

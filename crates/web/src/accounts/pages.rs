@@ -16,7 +16,7 @@ use time::{Duration, OffsetDateTime};
 
 use super::mail::{OutgoingMail, queue_mail};
 use super::secrets::{new_secret, secret_hash};
-use super::session::{CurrentUser, SESSION_LIFETIME, removal_cookie, session_cookie};
+use super::session::{CurrentUser, SESSION_LIFETIME, signed_in, signed_out};
 use super::{csrf, passwords, throttle};
 use crate::AppState;
 use crate::client_addr::ClientAddr;
@@ -278,8 +278,7 @@ pub(crate) async fn check_password(
     let token = new_secret("dls_");
     state.store.create_session(&secret_hash(&token), credentials.user.id, now + SESSION_LIFETIME).await?;
     tracing::info!(user = credentials.user.id.get(), "logged in");
-    let (jar, _) =
-        csrf::rotate(jar.add(session_cookie(token, state.secure_cookies())), state.secure_cookies());
+    let (jar, _) = csrf::rotate(signed_in(jar, token, state.secure_cookies()), state.secure_cookies());
     Ok(PasswordCheck::LoggedIn(jar))
 }
 
@@ -349,7 +348,7 @@ pub async fn logout(
     if let Some(hash) = &current.session_hash {
         state.store.delete_session(hash).await?;
     }
-    let (jar, _) = csrf::rotate(jar.add(removal_cookie(state.secure_cookies())), state.secure_cookies());
+    let (jar, _) = csrf::rotate(signed_out(jar, state.secure_cookies()), state.secure_cookies());
     Ok(see_other(jar, &format!("/{}/login?status=logged-out", edition.code)))
 }
 
@@ -483,8 +482,7 @@ pub async fn register(
     let token = new_secret("dls_");
     let now = OffsetDateTime::now_utc();
     state.store.create_session(&secret_hash(&token), user.id, now + SESSION_LIFETIME).await?;
-    let (jar, _) =
-        csrf::rotate(jar.add(session_cookie(token, state.secure_cookies())), state.secure_cookies());
+    let (jar, _) = csrf::rotate(signed_in(jar, token, state.secure_cookies()), state.secure_cookies());
     let to = back.unwrap_or_else(|| format!("/{}/account?status=welcome", edition.code));
     Ok(see_other(jar, &to))
 }
@@ -789,6 +787,6 @@ pub async fn reset(
         state.store.set_email_verified(user.id).await?;
     }
     tracing::info!(user = user_id.get(), "password reset");
-    let jar = jar.add(removal_cookie(state.secure_cookies()));
+    let jar = signed_out(jar, state.secure_cookies());
     Ok(see_other(jar, &format!("/{}/login?status=password-changed", edition.code)))
 }

@@ -13,7 +13,7 @@ use dateline_core::DisplayName;
 use serde::Deserialize;
 
 use super::pages::{ProfileDraft, account_page, message_page, see_other};
-use super::session::{CurrentUser, removal_cookie};
+use super::session::{CurrentUser, signed_out};
 use super::{csrf, passwords};
 use crate::AppState;
 use crate::error::PageError;
@@ -172,7 +172,7 @@ pub async fn delete_account(
     let changed = if keep { crate::page_keys::reader(user.id) } else { crate::page_keys::SITE.to_owned() };
     state.content_changed(&[changed]).await?;
     tracing::info!(user = user.id.get(), keep_comments = keep, "account deleted by its owner");
-    let (jar, _) = csrf::rotate(jar.add(removal_cookie(state.secure_cookies())), state.secure_cookies());
+    let (jar, _) = csrf::rotate(signed_out(jar, state.secure_cookies()), state.secure_cookies());
     message_page(&state, jar, &edition, StatusCode::OK, "delete-account", t.get("delete-done").into_owned())
 }
 

@@ -56,3 +56,42 @@ pub fn removal_cookie(secure: bool) -> Cookie<'static> {
     cookie.make_removal();
     cookie
 }
+
+/// A cookie the page's script can read, saying only "a reader is logged
+/// in here": pages are the same for everyone, and the script asks for the
+/// reader's own parts (their forms, reactions, pending comments) only when
+/// it is set. It grants nothing; the session cookie does.
+pub const READER_HINT_COOKIE: &str = "dateline_reader";
+
+fn hint_cookie(secure: bool) -> Cookie<'static> {
+    Cookie::build((READER_HINT_COOKIE, "1"))
+        .path("/")
+        .same_site(SameSite::Lax)
+        .secure(secure)
+        .max_age(SESSION_LIFETIME)
+        .build()
+}
+
+/// The session cookie and the reader hint, after logging in.
+pub fn signed_in(jar: CookieJar, token: String, secure: bool) -> CookieJar {
+    jar.add(session_cookie(token, secure)).add(hint_cookie(secure))
+}
+
+/// Both cookies removed, after logging out or deleting the account.
+pub fn signed_out(jar: CookieJar, secure: bool) -> CookieJar {
+    jar.add(removal_cookie(secure)).remove(hint_removal())
+}
+
+/// The hint alone, set again for a reader logged in before it existed.
+pub fn with_hint(jar: CookieJar, secure: bool) -> CookieJar {
+    if jar.get(READER_HINT_COOKIE).is_some() { jar } else { jar.add(hint_cookie(secure)) }
+}
+
+/// The hint removed, when its session is gone (expired, ended elsewhere).
+pub fn without_hint(jar: CookieJar) -> CookieJar {
+    if jar.get(READER_HINT_COOKIE).is_some() { jar.remove(hint_removal()) } else { jar }
+}
+
+fn hint_removal() -> Cookie<'static> {
+    Cookie::build(READER_HINT_COOKIE).path("/").build()
+}

@@ -21,7 +21,7 @@ use time::{Duration, OffsetDateTime};
 use totp_rs::{Builder, Secret, Totp};
 
 use super::secrets::{new_secret, secret_hash};
-use super::session::{CurrentUser, SESSION_LIFETIME, session_cookie};
+use super::session::{CurrentUser, SESSION_LIFETIME, signed_in};
 use super::{csrf, throttle};
 use crate::AppState;
 use crate::error::PageError;
@@ -155,7 +155,7 @@ pub(crate) async fn check_login_code(
     tracing::info!(user = user_id.get(), "logged in with a second factor");
     let mut removal = Cookie::from(CHALLENGE_COOKIE);
     removal.set_path("/");
-    let jar = jar.remove(removal).add(session_cookie(session, state.secure_cookies()));
+    let jar = signed_in(jar.remove(removal), session, state.secure_cookies());
     let (jar, _) = csrf::rotate(jar, state.secure_cookies());
     Ok(CodeCheck::LoggedIn(jar, next))
 }

@@ -32,6 +32,7 @@ pub use rules::DiscussionSettings;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/{edition}/comments/{article}", get(view::discussion_page).post(pages::post_comment))
+        .route("/{edition}/comments/{article}/me", get(view::own_section))
         .route("/{edition}/comments/{article}/{comment}/edit", post(pages::edit_comment))
         .route("/{edition}/comments/{article}/{comment}/delete", post(pages::delete_comment))
         .route("/{edition}/comments/{article}/{comment}/react", post(pages::react))

@@ -3,9 +3,13 @@
 //! newest, oldest or most reacted, paged by thread. The article page shows
 //! the first page; `/{edition}/comments/{article}` every page and sort.
 //!
-//! Guests get the same HTML as every other guest (the article page is
-//! cached); a logged-in reader's page carries their forms and controls
-//! and is never cached (`page_cache::PERSONAL_ROUTES`).
+//! The article page is the same for every reader, logged in or not, and is
+//! cached once: it shows the discussion as a guest sees it. A logged-in
+//! reader's own parts (their comment form and its token, their reactions,
+//! their comments waiting for a moderator, edit and delete) come from
+//! `/{edition}/comments/{article}/me`, a small request the page's script
+//! makes and lays over the shared section. Without the script, the
+//! discussion page (rendered for its reader, never cached) has them all.
 
 use std::collections::HashMap;
 
@@ -23,7 +27,7 @@ use super::rules::{EDIT_WINDOW, Openness};
 use super::service;
 use crate::AppState;
 use crate::accounts::csrf;
-use crate::accounts::session::CurrentUser;
+use crate::accounts::session::{self, CurrentUser};
 use crate::error::PageError;
 use crate::i18n::Locale;
 use crate::public::edition_from;
@@ -47,6 +51,11 @@ pub struct DiscussionView {
     pub register_href: String,
     /// Where the new-comment form posts.
     pub post_href: String,
+    /// The reader's own view of this section, for the page's script.
+    pub me_href: String,
+    /// Shown on the shared article page (which a logged-in reader without
+    /// the script is told to leave for the discussion page).
+    pub shared: bool,
     /// The logged-in reader's form, or why they cannot write.
     pub viewer: Option<ViewerView>,
     /// A refused submission: its message and the text to keep.
@@ -223,6 +232,8 @@ impl DiscussionRequest<'_> {
             all_href: page_href(sort, None),
             login_href: format!("/{}/login?next={next}", edition.code),
             register_href: format!("/{}/register?next={next}", edition.code),
+            me_href: format!("{base}/me"),
+            shared: false,
             post_href: base,
             viewer,
             form_error: None,
@@ -292,6 +303,53 @@ struct CommentFragment<'a> {
 pub fn comment_fragment(t: &Locale, comment: &Comment) -> Result<String, askama::Error> {
     let view = comment_view(t, comment, None, None, OffsetDateTime::now_utc());
     CommentFragment { t, c: view, reply: comment.root_id.is_some() }.render()
+}
+
+#[derive(Template)]
+#[template(path = "partials/discussion.html")]
+struct DiscussionSection<'a> {
+    t: &'a Locale,
+    d: DiscussionView,
+}
+
+/// `GET /{edition}/comments/{article}/me`: the article page's discussion
+/// section as this reader sees it (their form, token, reactions, pending
+/// comments, edit and delete), which the page's script puts in place of
+/// the shared one. A guest gets 204: the shared section is theirs. Never
+/// cached anywhere.
+pub async fn own_section(
+    State(state): State<AppState>,
+    Path((code, article_id)): Path<(String, String)>,
+    current: CurrentUser,
+    jar: CookieJar,
+) -> Result<Response, PageError> {
+    let edition = edition_from(&state.directory(), &code)?;
+    let article_id: ArticleId = article_id.parse().map_err(|_| PageError::NotFound)?;
+    let article =
+        service::published_article(&state, edition.id, article_id).await?.ok_or(PageError::NotFound)?;
+    let private = [(header::CACHE_CONTROL, "private, no-store"), (header::VARY, "Cookie")];
+    let Some(user) = current.user else {
+        // The hint outlived its session (expired, ended elsewhere).
+        return Ok((StatusCode::NO_CONTENT, session::without_hint(jar), private).into_response());
+    };
+    let t = state.locales.for_language(&edition.language);
+    let (jar, csrf) = csrf::form_token(jar, state.secure_cookies());
+    let back = article_path(&edition, article.card.published_at, article.card.slug.as_str());
+    let d = DiscussionRequest {
+        state: &state,
+        edition: &edition,
+        article: &article,
+        viewer: Some(&user),
+        csrf,
+        back,
+        sort: CommentSort::Newest,
+        after: None,
+    }
+    .load(t)
+    .await?;
+    let body = DiscussionSection { t, d }.render()?;
+    let jar = session::with_hint(jar, state.secure_cookies());
+    Ok((jar, private, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response())
 }
 
 #[derive(Template)]
@@ -410,6 +468,7 @@ pub async fn render_page(
         d,
     };
     let body = template.render()?;
+    let jar = if viewer.is_some() { session::with_hint(jar, state.secure_cookies()) } else { jar };
     Ok((
         status,
         jar,

@@ -26,7 +26,7 @@ use super::{Staff, locale, no_store_page};
 use crate::AppState;
 use crate::accounts::csrf;
 use crate::accounts::pages::{PasswordCheck, check_password, safe_path, see_other, with_retry_after};
-use crate::accounts::session::{CurrentUser, removal_cookie};
+use crate::accounts::session::{CurrentUser, signed_out};
 use crate::accounts::two_factor::{self, CHALLENGE_COOKIE, CodeCheck, check_login_code};
 use crate::client_addr::ClientAddr;
 use crate::error::PageError;
@@ -260,7 +260,7 @@ pub async fn logout(
     if let Some(hash) = &current.session_hash {
         state.store.delete_session(hash).await?;
     }
-    let (jar, _) = csrf::rotate(jar.add(removal_cookie(state.secure_cookies())), state.secure_cookies());
+    let (jar, _) = csrf::rotate(signed_out(jar, state.secure_cookies()), state.secure_cookies());
     Ok(see_other(jar, "/newsroom/login?status=logged-out"))
 }
 

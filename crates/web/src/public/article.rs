@@ -4,14 +4,11 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum_extra::extract::cookie::CookieJar;
 use dateline_core::{ArticleStatus, Slug};
-use dateline_store::{Article, ArticleId, ArticleQuery, Edition, LiveEntryId, TagId, User};
+use dateline_store::{Article, ArticleId, ArticleQuery, Edition, LiveEntryId, TagId};
 
 use super::{StoryList, edition_from, html, newsfeed, page_size};
 use crate::AppState;
-use crate::accounts::csrf;
-use crate::accounts::session::CurrentUser;
 use crate::directory::SiteDirectory;
 use crate::discussion::view::DiscussionRequest;
 use crate::error::PageError;
@@ -132,8 +129,6 @@ async fn related_stories(
 pub async fn article_page(
     State(state): State<AppState>,
     Path((code, year, month, day, slug)): Path<(String, String, String, String, String)>,
-    current: CurrentUser,
-    jar: CookieJar,
 ) -> Result<Response, PageError> {
     let directory = state.directory();
     let edition = edition_from(&directory, &code)?;
@@ -163,13 +158,10 @@ pub async fn article_page(
     if canonical != format!("/{code}/{year}/{month}/{day}/{slug}") {
         return Ok(moved_permanently(&canonical));
     }
-    // A logged-in reader gets their own page (with their comment forms),
-    // which the page cache neither serves nor keeps (`PERSONAL_ROUTES`).
-    let viewer = current.user.as_ref();
-    let (jar, csrf) =
-        if viewer.is_some() { csrf::form_token(jar, state.secure_cookies()) } else { (jar, String::new()) };
-    let response = render(&state, &directory, &edition, &article, &canonical, viewer, csrf).await?;
-    Ok((jar, response).into_response())
+    // The same page for every reader, logged in or not: the page's script
+    // lays a logged-in reader's own forms and controls over its discussion
+    // (`/{edition}/comments/{article}/me`).
+    render(&state, &directory, &edition, &article, &canonical).await
 }
 
 async fn render(
@@ -178,8 +170,6 @@ async fn render(
     edition: &Edition,
     article: &Article,
     path: &str,
-    viewer: Option<&User>,
-    csrf: String,
 ) -> Result<Response, PageError> {
     let t = state.locales.for_language(&edition.language);
     let card = &article.card;
@@ -372,18 +362,19 @@ async fn render(
             })
             .collect(),
     });
-    let d = DiscussionRequest {
+    let mut d = DiscussionRequest {
         state,
         edition,
         article,
-        viewer,
-        csrf,
+        viewer: None,
+        csrf: String::new(),
         back: path.to_owned(),
         sort: dateline_core::CommentSort::Newest,
         after: None,
     }
     .load(t)
     .await?;
+    d.shared = true;
     let template = ArticleTemplate {
         newsfeed: newsfeed(state, edition, t).await?,
         frame,
