@@ -255,11 +255,21 @@ where
                     )
                 })
                 .collect();
+            // On PostgreSQL the candidates are collected once into an
+            // array and read by primary key. As `IN (…)` the planner may
+            // walk every published story and probe the candidates for each
+            // when its statistics are stale (after a bulk import): 18 ms
+            // instead of 1 ms with 1,500 stories, growing with the archive.
+            let candidates = newest_links.join(" UNION ALL ");
+            let condition = if is_postgres::<S::Db>() {
+                format!("a.id = ANY(ARRAY({candidates}))")
+            } else {
+                format!("a.id IN ({candidates})")
+            };
             let sql = format!(
-                "SELECT {CARD_COLUMNS} {CARD_FROM} WHERE a.id IN ({}) \
+                "SELECT {CARD_COLUMNS} {CARD_FROM} WHERE {condition} \
                  AND a.status = 'published' AND +a.edition_id = $2 \
-                 ORDER BY a.published_at DESC, a.id DESC LIMIT $3",
-                newest_links.join(" UNION ALL ")
+                 ORDER BY a.published_at DESC, a.id DESC LIMIT $3"
             );
             let mut select =
                 sqlx::query_as::<S::Db, CardRow>(&sql).bind(article_id).bind(edition_id).bind(limit);
