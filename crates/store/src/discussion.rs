@@ -82,6 +82,10 @@ pub trait DiscussionStore: Send + Sync {
     async fn moderation_counts(&self) -> Result<(i64, i64), StoreError>;
     /// How many of a reader's comments were approved.
     async fn approved_comment_count(&self, user_id: UserId) -> Result<i64, StoreError>;
+    /// How many of a reader's comments were approved, counting no further
+    /// than `cap`: what the comment rules ask ("at least N?"), at a cost
+    /// that does not grow with a prolific reader's history.
+    async fn approved_comments_up_to(&self, user_id: UserId, cap: i64) -> Result<i64, StoreError>;
     /// Comments posted since `since` by this account and from this address.
     async fn recent_comment_counts(
         &self,

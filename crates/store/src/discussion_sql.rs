@@ -704,6 +704,17 @@ where
         .map_err(db_error)
     }
 
+    async fn approved_comments_up_to(&self, user_id: UserId, cap: i64) -> Result<i64, StoreError> {
+        sqlx::query_scalar::<S::Db, i64>(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM comments WHERE user_id = $1 AND status = 'approved' LIMIT $2) AS c",
+        )
+        .bind(user_id)
+        .bind(cap.max(0))
+        .fetch_one(self.pool())
+        .await
+        .map_err(db_error)
+    }
+
     async fn recent_comment_counts(
         &self,
         user_id: UserId,

@@ -141,6 +141,11 @@ async fn a_discussion_from_first_comment_to_decision(store: &dyn Store) {
     // What rate limits and the export read.
     assert_eq!(store.approved_comment_count(ben).await.expect("count"), 1);
     assert_eq!(store.approved_comment_count(ann).await.expect("count"), 0);
+    // What the rules ask counts no further than they look.
+    assert_eq!(store.approved_comments_up_to(ben, 5).await.expect("count"), 1);
+    assert_eq!(store.approved_comments_up_to(ben, 1).await.expect("count"), 1);
+    assert_eq!(store.approved_comments_up_to(ben, 0).await.expect("count"), 0);
+    assert_eq!(store.approved_comments_up_to(ann, 5).await.expect("count"), 0);
     let recent =
         store.recent_comment_counts(ann, "192.0.2.7", now - Duration::minutes(5)).await.expect("recent");
     assert_eq!(recent, (2, 4));

@@ -252,7 +252,7 @@ pub async fn post(
         }
     }
     check_rate(state, user, address, now).await?;
-    let approved_before = state.store.approved_comment_count(user.id).await?;
+    let approved_before = approved_before(state, user).await?;
     let submission = Submission { openness, approved_before, staff: staff(user), text: body.as_str() };
     let (status, held_reason) = verdict(&submission, &banned_words(state).await?, &state.config.discussion);
     let new = NewComment {
@@ -330,7 +330,7 @@ pub async fn edit(
         return Err(DiscussionError::Closed);
     }
     let body = CommentBody::parse(text).map_err(DiscussionError::Invalid)?;
-    let approved_before = state.store.approved_comment_count(user.id).await?;
+    let approved_before = approved_before(state, user).await?;
     let submission = Submission { openness, approved_before, staff: staff(user), text: body.as_str() };
     let (verdict_status, verdict_reason) =
         verdict(&submission, &banned_words(state).await?, &state.config.discussion);
@@ -540,4 +540,12 @@ fn article_event(article: &Article, kind: &str, data: serde_json::Value) -> NewL
         breaking: false,
         data: data.to_string(),
     }
+}
+
+/// The reader's approved comments, as far as the rules look: holding a
+/// newcomer's first ones, and their links.
+async fn approved_before(state: &AppState, user: &User) -> Result<i64, StoreError> {
+    let rules = &state.config.discussion;
+    let cap = i64::from(rules.hold_first.max(rules.links_after));
+    state.store.approved_comments_up_to(user.id, cap).await
 }
