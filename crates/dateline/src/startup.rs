@@ -84,6 +84,11 @@ pub async fn open_store(settings: &Settings) -> anyhow::Result<Arc<dyn Store>> {
 }
 
 async fn serve(settings: Settings) -> anyhow::Result<()> {
+    // Settings that can be wrong on their own stop the start before the
+    // store is opened, migrated or filled with the demo.
+    let trusted_proxies = settings.trusted_proxy_networks()?;
+    let purge_proxies = settings.purge_proxy_urls()?;
+    let newsletter_digest_hour = settings.newsletter_digest_hour()?;
     let store = open_store(&settings).await?;
     let blobs = blobs(&settings)?;
     if store.is_empty().await? {
@@ -113,12 +118,12 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         page_cache_bytes: usize::try_from(settings.page_cache_mib.saturating_mul(1 << 20))
             .unwrap_or(usize::MAX),
         mail_from: settings.effective_mail_from(),
-        trusted_proxies: settings.trusted_proxy_networks()?,
-        purge_proxies: settings.purge_proxy_urls()?,
+        trusted_proxies,
+        purge_proxies,
         upload: settings.upload_limits(),
         feed_full_text: settings.feed_full_text,
         discussion: settings.discussion(),
-        newsletter_digest_hour: settings.newsletter_digest_hour()?,
+        newsletter_digest_hour,
         newsletter_signups_per_hour: settings.newsletter_signups_per_address_per_hour.max(1),
         websub_hub: settings.websub_hub.trim().to_owned(),
         chat: settings.chat_limits(),

@@ -320,6 +320,18 @@ async fn bad_configuration_is_one_clear_error() {
 }
 
 #[tokio::test]
+async fn a_wrong_setting_stops_the_start_before_the_store_is_touched() {
+    let dir = tempfile::TempDir::new().expect("dir");
+    std::fs::write(dir.path().join("dateline.toml"), "purge_proxies = [\"varnish:6081\"]\n").expect("write");
+    let data = dir.path().join("data");
+    let args = ["serve", "--listen", "127.0.0.1:0", "--data-dir", data.to_str().expect("utf-8")];
+    let (ok, _, err) = run(dir.path(), &args, &[]).await;
+    assert!(!ok);
+    assert!(err.contains("purge_proxies: \"varnish:6081\" must be an http:// or https:// address"), "{err}");
+    assert!(!data.join("dateline.db").exists(), "no store was made, no demo loaded: {err}");
+}
+
+#[tokio::test]
 async fn corrupt_database_is_one_clear_error() {
     let dir = tempfile::TempDir::new().expect("dir");
     let data = dir.path().join("data");
