@@ -422,3 +422,65 @@ pub async fn a_proxy_in_front_drops_exactly_what_changed(backend: Backend) {
         "purges are counted"
     );
 }
+
+/// The `Set-Cookie` header values of a response.
+fn set_cookies(response: &reqwest::Response) -> Vec<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().expect("ascii cookie").to_owned())
+        .collect()
+}
+
+pub async fn the_reader_hint_comes_and_goes_with_the_session(backend: Backend) {
+    use crate::accounts::{cli, submit};
+
+    let server = TestServer::start(backend).await;
+    let (ok, _, err) = cli(
+        &server,
+        &["user", "add", "--email", "hint@example.com", "--role", "reader", "--name", "Hint"],
+        "reader passphrase\n",
+    )
+    .await;
+    assert!(ok, "{err}");
+    let browser = server.browser();
+    let login = submit(
+        &browser,
+        &server,
+        "/en/login",
+        "/en/login",
+        &[("email", "hint@example.com"), ("password", "reader passphrase")],
+    )
+    .await;
+    assert_eq!(login.status(), StatusCode::SEE_OTHER);
+    let cookies = set_cookies(&login);
+    let hint = cookies.iter().find(|c| c.starts_with("dateline_reader=1")).expect("the hint is set at login");
+    assert!(!hint.contains("HttpOnly"), "the page's script reads the hint: {hint}");
+    let session = cookies.iter().find(|c| c.starts_with("dateline_session=")).expect("a session");
+    assert!(session.contains("HttpOnly"), "the session stays out of the script's reach: {session}");
+
+    let out = submit(&browser, &server, "/en/account", "/en/logout", &[]).await;
+    assert_eq!(out.status(), StatusCode::SEE_OTHER);
+    let cookies = set_cookies(&out);
+    assert!(
+        cookies.iter().any(|c| c.starts_with("dateline_reader=;") && c.contains("Max-Age=0")),
+        "the hint goes at logout: {cookies:?}"
+    );
+
+    // A hint that outlived its session gets nothing, and is removed.
+    let front = server.page("/en/latest").await;
+    let article = article_links(&front, "en").into_iter().next().expect("a story");
+    let id = crate::discussion::article_id(&server.page(&article).await);
+    let stale = reqwest::Client::new()
+        .get(server.url(&format!("/en/comments/{id}/me")))
+        .header("cookie", "dateline_reader=1; dateline_session=dls_expired")
+        .send()
+        .await
+        .expect("me");
+    assert_eq!(stale.status(), StatusCode::NO_CONTENT);
+    assert!(
+        set_cookies(&stale).iter().any(|c| c.starts_with("dateline_reader=;") && c.contains("Max-Age=0")),
+        "a stale hint is removed"
+    );
+}

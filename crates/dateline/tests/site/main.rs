@@ -58,6 +58,7 @@ backend_tests!(
     caching::one_render_serves_readers_who_ask_at_once,
     caching::two_readers_share_every_page_and_see_only_their_own,
     caching::a_proxy_in_front_drops_exactly_what_changed,
+    caching::the_reader_hint_comes_and_goes_with_the_session,
     chats::readers_talk_and_moderators_keep_order,
     chats::bad_chat_requests_are_refused_clearly,
     newsletters::newsletter_round_trip,
