@@ -8,7 +8,9 @@
 # then while one publishes a new story every second (--publish).
 # Reported per run: requests/s, p99, the server's CPU per request (from
 # /proc/PID/stat) and the share of requests answered from the cache (from
-# /metrics). Results go to bench/out/tail.md and stdout.
+# /metrics). Then nginx serves the same bytes as static files (every story
+# fetched once into a directory) and is asked the same way: the ceiling, and
+# each figure's share of it. Results go to bench/out/tail.md and stdout.
 #
 #   ./bench/tail.sh                            # builds the release binary first
 #   SIZE=3000 DURATION=20 BINARY=/tmp/dateline-before ./bench/tail.sh
@@ -26,14 +28,17 @@ CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 PORT=${PORT:-18091}
 
-if ! command -v wrk >/dev/null; then
-  if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
-  else
-    echo "bench: wrk is missing (apt-get install wrk)" >&2
-    exit 1
+STATIC_PORT=${STATIC_PORT:-18092}
+for tool in wrk nginx; do
+  if ! command -v "$tool" >/dev/null; then
+    if [ "$(id -u)" = 0 ]; then
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light >/dev/null
+    else
+      echo "bench: $tool is missing (apt-get install wrk nginx-light)" >&2
+      exit 1
+    fi
   fi
-fi
+done
 if [ -z "${BINARY:-}" ]; then
   cargo build --release --quiet -p dateline --bin dateline
   BINARY=./target/release/dateline
@@ -51,6 +56,7 @@ fi
 cleanup() {
   [ -n "${editor_pid:-}" ] && kill "$editor_pid" 2>/dev/null || true
   [ -n "${server_pid:-}" ] && kill "$server_pid" 2>/dev/null || true
+  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
   sleep 0.5
   [ -n "${pg_name:-}" ] && psql -q "$pg_admin" -c "DROP DATABASE IF EXISTS $pg_name WITH (FORCE)" >/dev/null 2>&1 || true
   rm -rf "$work"
@@ -113,7 +119,38 @@ measure() { # name url editing(no|yes|publishing) [lua]
   requests=$(awk '/requests in/ {print $1}' "$work/run.txt")
   awk -v n="$name" -v e="$editing" -v r="$rps" -v p="$p99" -v t=$((after - before)) -v hz="$hz" -v q="$requests" \
     -v h="$((${hits1%.*} - ${hits0%.*}))" -v m="$((${misses1%.*} - ${misses0%.*}))" \
-    'BEGIN {printf "| %s | %s | %.0f | %s | %.3f ms | %.1f %% |\n", n, e, r, p, 1000 * t / hz / q, 100 * h / (h + m)}'
+    'BEGIN {printf "| %s | %s | %.0f | %s | %.3f ms | %.1f %% |\n", n, e, r, p, 1000 * t / hz / q, 100 * h / (h + m)}' |
+    tee -a "$work/rows"
+}
+
+static() { # name url [lua]: the same request against nginx
+  local name=$1 url=$2 lua=${3:-}
+  local args=(-t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency)
+  [ -n "$lua" ] && args+=(-s "$lua")
+  if [ ! -f "$work/nginx.pid" ]; then
+    cat >"$work/nginx.conf" <<NGINX
+worker_processes auto;
+daemon on;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on;
+  keepalive_requests 100000;
+  default_type text/html;
+  server { listen 127.0.0.1:$STATIC_PORT; root $work/www; index index.html; }
+}
+NGINX
+    chmod -R a+rX "$work"
+    nginx -c "$work/nginx.conf" -p "$work"
+    for _ in $(seq 1 20); do curl -fsS -o /dev/null "http://127.0.0.1:$STATIC_PORT/en/" && break; sleep 0.2; done
+  fi
+  PATHS_FILE="$work/paths" wrk "${args[@]}" "$url" >"$work/run.txt"
+  local rps p99
+  rps=$(awk '/^Requests\/sec/ {print $2}' "$work/run.txt")
+  p99=$(awk '$1 == "99%" {print $2}' "$work/run.txt")
+  printf '| %s | nginx, static files | %.0f | %s | — | — |\n' "$name" "$rps" "$p99" | tee -a "$work/rows"
 }
 
 {
@@ -127,7 +164,26 @@ measure() { # name url editing(no|yes|publishing) [lua]
   measure "front page" "$base/en/" no
   measure "front page" "$base/en/" yes
   measure "front page" "$base/en/" publishing
-  echo
   rss=$(awk '/^VmRSS/ {print $2}' "/proc/$server_pid/status")
+  # The ceiling: the same bytes as static files from nginx, asked the same way.
+  while read -r path; do
+    mkdir -p "$work/www$(dirname "$path")"
+    curl -fsS "$base$path" -o "$work/www$path"
+  done <"$work/paths"
+  curl -fsS "$base/en/" -o "$work/www/en/index.html"
+  static "random story" "http://127.0.0.1:$STATIC_PORT/" "$work/random.lua"
+  static "front page" "http://127.0.0.1:$STATIC_PORT/en/"
+  echo
+  # Each page's rate as a share of nginx's for the same bytes.
+  awk -F' [|] ' '{sub(/^[|] /, "", $1); rate[$1 "/" $2] = $3}
+    END {
+      split("random story,front page", names, ",")
+      for (i = 1; i <= 2; i++) {
+        n = names[i]; c = rate[n "/nginx, static files"]
+        if (c > 0) printf "%s against nginx: nobody writing %.2fx, an editor saving %.2fx, publishing %.2fx\n",
+          n, rate[n "/no"] / c, rate[n "/yes"] / c, rate[n "/publishing"] / c
+      }
+    }' "$work/rows"
+  echo
   echo "Server resident memory after the runs: $((rss / 1024)) MiB (settings: ${CONFIG:-the defaults})."
 } | tee "$out/tail.md"
