@@ -23,14 +23,8 @@ CONNECTIONS=${CONNECTIONS:-16}
 THREADS=${THREADS:-2}
 PORT=${PORT:-18090}
 
-if ! command -v wrk >/dev/null; then
-  if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
-  else
-    echo "bench: wrk is missing (apt-get install wrk)" >&2
-    exit 1
-  fi
-fi
+. bench/lib.sh
+need_tools wrk
 if [ -z "${BINARY:-}" ]; then
   cargo build --release --quiet -p dateline --bin dateline
   BINARY=./target/release/dateline

@@ -29,16 +29,8 @@ THREADS=${THREADS:-2}
 PORT=${PORT:-18091}
 
 STATIC_PORT=${STATIC_PORT:-18092}
-for tool in wrk nginx; do
-  if ! command -v "$tool" >/dev/null; then
-    if [ "$(id -u)" = 0 ]; then
-      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light >/dev/null
-    else
-      echo "bench: $tool is missing (apt-get install wrk nginx-light)" >&2
-      exit 1
-    fi
-  fi
-done
+. bench/lib.sh
+need_tools wrk nginx
 if [ -z "${BINARY:-}" ]; then
   cargo build --release --quiet -p dateline --bin dateline
   BINARY=./target/release/dateline

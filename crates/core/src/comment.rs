@@ -107,6 +107,11 @@ impl CommentCursor {
         };
         Ok(Self { reactions: number(reactions)?, id: number(id)? })
     }
+
+    /// An `after` query parameter: absent or empty means the first page.
+    pub fn from_param(raw: Option<&str>) -> Result<Option<Self>, CommentCursorError> {
+        raw.filter(|a| !a.is_empty()).map(Self::parse).transpose()
+    }
 }
 
 impl fmt::Display for CommentCursor {
@@ -310,6 +315,10 @@ mod tests {
         let cursor = CommentCursor::parse("3-1042").expect("cursor");
         assert_eq!(cursor, CommentCursor { reactions: 3, id: 1042 });
         assert_eq!(cursor.to_string(), "3-1042");
+        assert_eq!(CommentCursor::from_param(None), Ok(None));
+        assert_eq!(CommentCursor::from_param(Some("")), Ok(None));
+        assert_eq!(CommentCursor::from_param(Some("3-1042")), Ok(Some(cursor)));
+        assert!(CommentCursor::from_param(Some("x")).is_err());
         for bad in ["", "3", "-1", "3-", "a-1", "1-b", "1-2-3", "+1-2", "1- 2", "9999999999999999999-1"] {
             assert!(CommentCursor::parse(bad).is_err(), "{bad:?}");
         }

@@ -86,7 +86,7 @@ impl CachedPage {
             link,
             // Every page also carries `site`, which a proxy purges when every page goes.
             surrogate_key: HeaderValue::from_str(
-                &std::iter::once(crate::proxy_purge::EVERY_PAGE)
+                &std::iter::once(page_keys::SITE)
                     .chain(keys.iter().map(String::as_str))
                     .collect::<Vec<_>>()
                     .join(" "),

@@ -21,8 +21,7 @@ use std::time::Duration;
 
 use tokio::sync::mpsc;
 
-/// The key a purge names to drop every page (each page carries it).
-pub const EVERY_PAGE: &str = "site";
+use crate::page_keys::SITE;
 
 /// Keys sent in one request at most (a header of a few KiB).
 const KEYS_PER_REQUEST: usize = 200;
@@ -71,7 +70,7 @@ async fn run(proxies: Vec<url::Url>, mut receiver: mpsc::UnboundedReceiver<Vec<S
             keys.extend(more);
         }
         let keys: Vec<String> =
-            if keys.contains(EVERY_PAGE) { vec![EVERY_PAGE.to_owned()] } else { keys.into_iter().collect() };
+            if keys.contains(SITE) { vec![SITE.to_owned()] } else { keys.into_iter().collect() };
         for proxy in &proxies {
             for batch in keys.chunks(KEYS_PER_REQUEST) {
                 send(&client, proxy, &batch.join(" ")).await;

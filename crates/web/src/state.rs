@@ -264,10 +264,7 @@ impl AppState {
                     );
                     self.refresh().await?;
                 }
-                self.0.cache.purge(&change.keys);
-                if let Some(purger) = &self.0.purger {
-                    purger.purge(&change.keys);
-                }
+                self.drop_pages(&change.keys);
                 known = change.id;
             }
             if !changes.is_empty() {
@@ -294,11 +291,17 @@ impl AppState {
     /// Reloads the site map and drops every cached page.
     async fn refresh(&self) -> Result<(), StoreError> {
         self.reload_directory().await?;
-        self.0.cache.clear();
-        if let Some(purger) = &self.0.purger {
-            purger.purge(&[crate::proxy_purge::EVERY_PAGE.to_owned()]);
-        }
+        self.drop_pages(&[crate::page_keys::SITE.to_owned()]);
         Ok(())
+    }
+
+    /// Drops the pages that show what `keys` name: from this node's cache,
+    /// then from the proxies in front.
+    fn drop_pages(&self, keys: &[String]) {
+        self.0.cache.purge(keys);
+        if let Some(purger) = &self.0.purger {
+            purger.purge(keys);
+        }
     }
 }
 

@@ -45,6 +45,13 @@ async fn publish_new(server: &TestServer, editor: &str, headline: &str) -> Strin
     published["url"].as_str().expect("url").strip_prefix(&server.base).expect("here").to_owned()
 }
 
+/// Saves story `id` with a new headline through the API.
+async fn retitle(server: &TestServer, editor: &str, id: i64, headline: &str) {
+    let path = format!("/api/v1/articles/{id}");
+    let (status, saved) = call(server, Method::PUT, &path, editor, Some(story(headline))).await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+}
+
 pub async fn changes_drop_exactly_the_pages_that_show_them(backend: Backend) {
     let server = TestServer::start(backend).await;
     let client = reqwest::Client::new();
@@ -72,15 +79,7 @@ pub async fn changes_drop_exactly_the_pages_that_show_them(backend: Backend) {
 
     // An edit in place: the story's page goes, on this node at once and
     // on the other within the follower's second; the rest stays cached.
-    let (status, saved) = call(
-        &server,
-        Method::PUT,
-        &format!("/api/v1/articles/{id}"),
-        &editor,
-        Some(story("Harbour dues rise for the first time in a decade")),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{saved}");
+    retitle(&server, &editor, id, "Harbour dues rise for the first time in a decade").await;
     let (status, html) = fetch(&client, &server.base, &ours).await;
     assert_eq!(status, "MISS");
     assert!(html.contains("for the first time in a decade"));
@@ -394,15 +393,7 @@ pub async fn a_proxy_in_front_drops_exactly_what_changed(backend: Backend) {
 
     // An edit: the story's page and the lists showing it leave the proxy
     // within a second; a page it does not touch stays.
-    let (status, _) = call(
-        &server,
-        Method::PUT,
-        &format!("/api/v1/articles/{id}"),
-        &editor,
-        Some(story("Harbour dues rise for the first time in a decade")),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK);
+    retitle(&server, &editor, id, "Harbour dues rise for the first time in a decade").await;
     let started = Instant::now();
     loop {
         let (_, body) = through(&client, &varnish.base, &ours).await;
@@ -434,26 +425,10 @@ fn set_cookies(response: &reqwest::Response) -> Vec<String> {
 }
 
 pub async fn the_reader_hint_comes_and_goes_with_the_session(backend: Backend) {
-    use crate::accounts::{cli, submit};
+    use crate::accounts::submit;
 
     let server = TestServer::start(backend).await;
-    let (ok, _, err) = cli(
-        &server,
-        &["user", "add", "--email", "hint@example.com", "--role", "reader", "--name", "Hint"],
-        "reader passphrase\n",
-    )
-    .await;
-    assert!(ok, "{err}");
-    let browser = server.browser();
-    let login = submit(
-        &browser,
-        &server,
-        "/en/login",
-        "/en/login",
-        &[("email", "hint@example.com"), ("password", "reader passphrase")],
-    )
-    .await;
-    assert_eq!(login.status(), StatusCode::SEE_OTHER);
+    let (browser, login) = crate::discussion::reader_login(&server, "hint@example.com", "Hint").await;
     let cookies = set_cookies(&login);
     let hint = cookies.iter().find(|c| c.starts_with("dateline_reader=1")).expect("the hint is set at login");
     assert!(!hint.contains("HttpOnly"), "the page's script reads the hint: {hint}");

@@ -36,6 +36,11 @@ pub fn article_id(html: &str) -> String {
 
 /// A confirmed reader made with the CLI, logged in.
 pub async fn reader(server: &TestServer, email: &str, name: &str) -> Client {
+    reader_login(server, email, name).await.0
+}
+
+/// A confirmed reader made with the CLI, and the answer to their login.
+pub async fn reader_login(server: &TestServer, email: &str, name: &str) -> (Client, reqwest::Response) {
     let (ok, _, err) = cli(
         server,
         &["user", "add", "--email", email, "--role", "reader", "--name", name],
@@ -53,7 +58,7 @@ pub async fn reader(server: &TestServer, email: &str, name: &str) -> Client {
     )
     .await;
     assert_eq!(login.status(), StatusCode::SEE_OTHER, "{email} logs in");
-    browser
+    (browser, login)
 }
 
 /// Posts a comment (or a reply) through the article page's form.

@@ -145,17 +145,13 @@ pub async fn list_comments(
 ) -> Result<Json<CommentsPage>, ApiError> {
     let sort = CommentSort::parse(params.sort.as_deref().unwrap_or(""))
         .map_err(|e| ApiError::BadRequest(e.to_string()))?;
-    let after = params
-        .after
-        .as_deref()
-        .filter(|a| !a.is_empty())
-        .map(|raw| dateline_core::CommentCursor::parse(raw).map_err(|e| ApiError::BadRequest(e.to_string())))
-        .transpose()?;
+    let after = dateline_core::CommentCursor::from_param(params.after.as_deref())
+        .map_err(|e| ApiError::BadRequest(e.to_string()))?;
     let article = article(&state, id).await?;
     // The same for every caller: a reader's own pending comments show on
     // the page, not here.
     let viewer_id = None;
-    let ThreadPage { roots, replies, reactions, next, .. } =
+    let ThreadPage { roots, replies, reactions, next } =
         service::thread_page(&state, id, sort, after, viewer_id).await?;
     let mut by_root: HashMap<CommentId, Vec<CommentDto>> = HashMap::new();
     for reply in &replies {

@@ -52,7 +52,11 @@ pub struct ActionForm {
 }
 
 /// The edition and the published article named by the path.
-async fn target(state: &AppState, code: &str, article_id: &str) -> Result<(Edition, Article), PageError> {
+pub(super) async fn target(
+    state: &AppState,
+    code: &str,
+    article_id: &str,
+) -> Result<(Edition, Article), PageError> {
     let edition = edition_from(&state.directory(), code)?;
     let id: ArticleId = article_id.parse().map_err(|_| PageError::NotFound)?;
     let article = service::published_article(state, edition.id, id).await?.ok_or(PageError::NotFound)?;

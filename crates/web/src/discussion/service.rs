@@ -136,9 +136,7 @@ pub struct ThreadPage {
     pub roots: Vec<Comment>,
     pub replies: Vec<Comment>,
     pub reactions: std::collections::HashMap<CommentId, Vec<ReactionCount>>,
-    /// A further page exists.
-    pub more: bool,
-    /// Where the next page starts: after the last thread of this one.
+    /// Where the next page starts (when there is one): after the last thread of this one.
     pub next: Option<dateline_core::CommentCursor>,
 }
 
@@ -171,7 +169,7 @@ pub async fn thread_page(
     for r in state.store.comment_reactions(&ids, viewer_id).await? {
         reactions.entry(r.comment_id).or_default().push(r);
     }
-    Ok(ThreadPage { roots, replies, reactions, more, next })
+    Ok(ThreadPage { roots, replies, reactions, next })
 }
 
 /// Whether this article takes comments now.

@@ -30,7 +30,6 @@ use crate::accounts::csrf;
 use crate::accounts::session::{self, CurrentUser};
 use crate::error::PageError;
 use crate::i18n::Locale;
-use crate::public::edition_from;
 use crate::view::{Frame, Link, article_path, iso, url_encode};
 
 #[derive(Debug)]
@@ -144,7 +143,7 @@ impl DiscussionRequest<'_> {
         let now = OffsetDateTime::now_utc();
         let card = &article.card;
         let viewer_id = viewer.map(|u| u.id);
-        let service::ThreadPage { roots, replies, reactions, more: _, next: next_page } =
+        let service::ThreadPage { roots, replies, reactions, next: next_page } =
             service::thread_page(state, card.id, sort, after, viewer_id).await?;
         let openness = service::openness(state, article, now);
         let writable = viewer.map(|user| service::may_write(Some(user), now));
@@ -323,10 +322,7 @@ pub async fn own_section(
     current: CurrentUser,
     jar: CookieJar,
 ) -> Result<Response, PageError> {
-    let edition = edition_from(&state.directory(), &code)?;
-    let article_id: ArticleId = article_id.parse().map_err(|_| PageError::NotFound)?;
-    let article =
-        service::published_article(&state, edition.id, article_id).await?.ok_or(PageError::NotFound)?;
+    let (edition, article) = super::pages::target(&state, &code, &article_id).await?;
     let private = [(header::CACHE_CONTROL, "private, no-store"), (header::VARY, "Cookie")];
     let Some(user) = current.user else {
         // The hint outlived its session (expired, ended elsewhere).
@@ -374,12 +370,8 @@ impl DiscussionParams {
     pub fn parse(&self) -> Result<(CommentSort, Option<CommentCursor>), PageError> {
         let sort = CommentSort::parse(self.sort.as_deref().unwrap_or(""))
             .map_err(|e| PageError::BadRequest(e.to_string()))?;
-        let after = self
-            .after
-            .as_deref()
-            .filter(|a| !a.is_empty())
-            .map(|raw| CommentCursor::parse(raw).map_err(|e| PageError::BadRequest(e.to_string())))
-            .transpose()?;
+        let after = CommentCursor::from_param(self.after.as_deref())
+            .map_err(|e| PageError::BadRequest(e.to_string()))?;
         Ok((sort, after))
     }
 }
@@ -392,10 +384,7 @@ pub async fn discussion_page(
     current: CurrentUser,
     jar: CookieJar,
 ) -> Result<Response, PageError> {
-    let edition = edition_from(&state.directory(), &code)?;
-    let article_id: ArticleId = article_id.parse().map_err(|_| PageError::NotFound)?;
-    let article =
-        service::published_article(&state, edition.id, article_id).await?.ok_or(PageError::NotFound)?;
+    let (edition, article) = super::pages::target(&state, &code, &article_id).await?;
     let (sort, after) = params.parse()?;
     let reply_to = match params.reply.as_deref().filter(|r| !r.is_empty()) {
         None => None,
