@@ -275,7 +275,7 @@ pub async fn post(
     } else {
         None
     };
-    commit(state, article, tx, event, now).await?;
+    commit(state, article, tx, event, &crate::page_keys::comments_changed(article.card.id), now).await?;
     metrics::counter!("dateline_comments_posted_total", "status" => status.as_str()).increment(1);
     tracing::info!(
         comment = comment.id.get(),
@@ -359,7 +359,7 @@ pub async fn edit(
         (CommentStatus::Approved, _) => comment_removed_event(state, article, comment.id, count),
         _ => None,
     };
-    commit(state, article, tx, event, now).await?;
+    commit(state, article, tx, event, &crate::page_keys::comments_changed(article.card.id), now).await?;
     Ok(edited)
 }
 
@@ -383,7 +383,7 @@ pub async fn delete(
     } else {
         None
     };
-    commit(state, article, tx, event, now).await?;
+    commit(state, article, tx, event, &crate::page_keys::comments_changed(article.card.id), now).await?;
     tracing::info!(comment = comment.id.get(), user = user.id.get(), "comment deleted by its author");
     Ok(())
 }
@@ -416,10 +416,10 @@ pub async fn react(
         return Err(DiscussionError::Closed);
     }
     let comment = visible_comment(state, article, comment_id).await?;
-    state.store.toggle_reaction(comment.id, user.id, kind, now).await?;
-    if let Err(error) = state.content_changed(&[crate::page_keys::talk(article.card.id)]).await {
-        tracing::warn!(%error, article = article.card.id.get(), "could not record a reaction's page change");
-    }
+    // The reaction and the page change it makes commit together.
+    let mut tx = state.store.begin_write().await?;
+    tx.toggle_reaction(comment.id, user.id, kind, now).await?;
+    commit(state, article, tx, None, &[crate::page_keys::talk(article.card.id)], now).await?;
     Ok(state.store.comment_reactions(&[comment.id], Some(user.id)).await?)
 }
 
@@ -457,16 +457,18 @@ pub async fn report(
 }
 
 /// Commits a reader's action on a comment with the live event open pages
-/// of the article follow (if any) and the page change (its discussion and
-/// count), then applies both here (other nodes read them from the logs).
+/// of the article follow (if any) and the page change (`keys`: its
+/// discussion, and its count when that changed), then applies both here
+/// (other nodes read them from the logs).
 async fn commit(
     state: &AppState,
     article: &Article,
     mut tx: Box<dyn WriteTx>,
     event: Option<NewLiveEvent>,
+    keys: &[String],
     now: OffsetDateTime,
 ) -> Result<(), StoreError> {
-    let version = tx.record_page_change(&crate::page_keys::comments_changed(article.card.id)).await?;
+    let version = tx.record_page_change(keys).await?;
     if let Some(event) = &event {
         tx.append_live_event(event, now).await?;
     }
@@ -474,7 +476,7 @@ async fn commit(
     // Done and kept: a failure to apply it here leaves cached pages to the
     // follower's next second, and is no reason to tell the reader it failed.
     if let Err(error) = state.content_committed(version).await {
-        tracing::warn!(%error, article = article.card.id.get(), "could not apply a comment's page change");
+        tracing::warn!(%error, article = article.card.id.get(), "could not apply a discussion's page change");
     }
     Ok(())
 }
